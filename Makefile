@@ -1,0 +1,116 @@
+# pgkeel build.
+#
+#   make            build build/pgkeel
+#   make check      install missing dependencies, build, run unit tests (plain
+#                   and under ASan+UBSan), the layering check and the
+#                   integration tests
+#   make unit       unit tests only (plain and sanitized)
+#   make demo       run a local monitor and two data nodes (scripts/demo)
+#   make clean
+#
+# Dependencies are Debian packages installed by scripts/install-deps.
+
+CC      ?= cc
+PYTHON  ?= /usr/bin/python3
+PKGS    := libpq libmicrohttpd jansson inih libcurl ncursesw
+BUILD   := build
+
+# Recursive (=) on purpose: pkg-config runs only when a recipe needs the
+# flags, after `make check`/`make demo` have installed the packages.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
+CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Isrc $(PKG_CFLAGS) -MMD -MP
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=all
+
+LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*/*.c))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(UNIT_SRCS))
+
+OBJ      := $(BUILD)/obj
+SAN      := $(BUILD)/san
+LIB_OBJS := $(patsubst src/%.c,$(OBJ)/%.o,$(LIB_SRCS))
+SAN_OBJS := $(patsubst src/%.c,$(SAN)/%.o,$(LIB_SRCS))
+
+.PHONY: all unit unit-plain unit-san check integration faults demo bench \
+        deps layering clean
+
+all: $(BUILD)/pgkeel
+
+$(OBJ)/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(SAN)/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC-SAN  $<"
+	@$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(BUILD)/libpgkeel.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libpgkeel-san.a: $(SAN_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/pgkeel: $(OBJ)/main.o $(BUILD)/libpgkeel.a
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libpgkeel.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libpgkeel.a -lcmocka $(PKG_LIBS) -lm
+
+$(BUILD)/unit-san/%: tests/unit/%.c $(BUILD)/libpgkeel-san.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< $(BUILD)/libpgkeel-san.a \
+	    -lcmocka $(PKG_LIBS) -lm
+
+unit-plain: $(addprefix $(BUILD)/unit/,$(UNIT_NAMES))
+	@scripts/run-unit $(BUILD)/unit $(UNIT_NAMES)
+
+unit-san: $(addprefix $(BUILD)/unit-san/,$(UNIT_NAMES))
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    scripts/run-unit $(BUILD)/unit-san $(UNIT_NAMES)
+
+unit: unit-plain unit-san
+
+layering:
+	@scripts/check-layering
+
+deps:
+	@scripts/install-deps --quiet
+
+# The README's test command. Installs what is missing, then runs everything
+# that fits in a CI run; the network fault matrix is `make faults`.
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory layering
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory integration
+
+integration: all
+	@scripts/run-integration tests/integration
+
+faults: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run-integration tests/faults
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@$(PYTHON) bench/run.py
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(LIB_OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(OBJ)/main.d

@@ -1,0 +1,56 @@
+/*
+ * command.h - the command tree of the pgkeel binary.
+ *
+ * Each command group (create, show, perform, ...) lives in its own
+ * cmd_*.c file and exports a Command; cli_main() walks the tree, parses
+ * the flags the chosen command declares, prints help, and runs it.
+ */
+#ifndef PGK_COMMAND_H
+#define PGK_COMMAND_H
+
+#include <stddef.h>
+
+#include "cli/flags.h"
+
+typedef struct Command Command;
+
+typedef int (*CommandFn)(const Command *cmd, Flags *flags);
+
+struct Command {
+	const char *name;
+	const char *summary;     /* one line, shown in the parent's help */
+	const char *description; /* paragraphs shown in this command's help */
+	const FlagDef *flags;
+	size_t nflags;
+	const Command *const *subs; /* NULL-terminated, or NULL */
+	CommandFn run;              /* NULL for a pure group */
+	int max_args;               /* positional arguments accepted */
+	const char *args_usage;     /* e.g. "NAME VALUE" */
+};
+
+#define FLAGS(arr) (arr), (sizeof(arr) / sizeof((arr)[0]))
+#define NO_FLAGS NULL, 0
+
+int cli_main(int argc, char **argv);
+
+/* The full command path ("show state") of the command being run. */
+const char *cli_command_path(void);
+
+/* For commands that exist but do not work yet. */
+int cli_not_implemented(const Command *cmd, Flags *flags);
+
+/* The command groups, one file each. */
+extern const Command cmd_create;
+extern const Command cmd_run;
+extern const Command cmd_stop;
+extern const Command cmd_status;
+extern const Command cmd_show;
+extern const Command cmd_perform;
+extern const Command cmd_enable;
+extern const Command cmd_disable;
+extern const Command cmd_drop;
+extern const Command cmd_config;
+extern const Command cmd_watch;
+extern const Command cmd_version;
+
+#endif

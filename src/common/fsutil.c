@@ -1,0 +1,150 @@
+/*
+ * fsutil.c - directory creation, atomic small-file writes, path joins.
+ */
+#include "common/fsutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/log.h"
+
+bool fs_mkdir_p(const char *path, mode_t mode)
+{
+	char buf[4096];
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return false;
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, mode) != 0 && errno != EEXIST)
+			return false;
+		*p = '/';
+	}
+	return mkdir(buf, mode) == 0 || (errno == EEXIST && fs_is_dir(buf));
+}
+
+bool fs_exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+bool fs_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool fs_dir_is_empty(const char *path)
+{
+	DIR *dir = opendir(path);
+	struct dirent *de;
+	bool empty = true;
+
+	if (!dir)
+		return errno == ENOENT;
+	while ((de = readdir(dir)) != NULL) {
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+			empty = false;
+			break;
+		}
+	}
+	closedir(dir);
+	return empty;
+}
+
+char *fs_read_file(const char *path, size_t *len_out)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t cap = 0, len = 0;
+
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (len + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 8192;
+			char *grown = realloc(buf, cap);
+			if (!grown) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = grown;
+		}
+		size_t n = fread(buf + len, 1, 4096, f);
+		len += n;
+		if (n < 4096)
+			break;
+	}
+	fclose(f);
+	buf[len] = '\0';
+	if (len_out)
+		*len_out = len;
+	return buf;
+}
+
+static bool write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		data += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+bool fs_write_file_atomic(const char *path, const char *data, size_t len,
+			  mode_t mode)
+{
+	char tmp[4096];
+	int fd;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return false;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode);
+	if (fd < 0) {
+		log_error("cannot create \"%s\": %s", tmp, strerror(errno));
+		return false;
+	}
+	if (!write_all(fd, data, len) || fsync(fd) != 0) {
+		log_error("cannot write \"%s\": %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return false;
+	}
+	close(fd);
+	if (rename(tmp, path) != 0) {
+		log_error("cannot rename \"%s\" to \"%s\": %s", tmp, path,
+			  strerror(errno));
+		unlink(tmp);
+		return false;
+	}
+	return true;
+}
+
+bool fs_path_join(char *buf, size_t len, const char *a, const char *b)
+{
+	size_t alen = strlen(a);
+	bool slash = alen > 0 && a[alen - 1] == '/';
+	int n = snprintf(buf, len, "%s%s%s", a, slash ? "" : "/", b);
+	return n >= 0 && (size_t)n < len;
+}
+
+long fs_owner_uid(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? (long)st.st_uid : -1;
+}

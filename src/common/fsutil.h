@@ -1,0 +1,28 @@
+/*
+ * fsutil.h - small file-system helpers: create directories, read and
+ * atomically replace small files, inspect a directory.
+ */
+#ifndef PGK_FSUTIL_H
+#define PGK_FSUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* mkdir -p with the given mode for the directories it creates. */
+bool fs_mkdir_p(const char *path, mode_t mode);
+bool fs_exists(const char *path);
+bool fs_is_dir(const char *path);
+/* True when path is a directory with no entries (or does not exist). */
+bool fs_dir_is_empty(const char *path);
+/* Reads a whole file into a malloc'd NUL-terminated buffer, or NULL. */
+char *fs_read_file(const char *path, size_t *len_out);
+/* Writes via a temporary file, fsync and rename: readers never see half. */
+bool fs_write_file_atomic(const char *path, const char *data, size_t len,
+			  mode_t mode);
+/* Joins two path parts into buf; false if it does not fit. */
+bool fs_path_join(char *buf, size_t len, const char *a, const char *b);
+/* Owner uid of path, or -1 when it cannot be read. */
+long fs_owner_uid(const char *path);
+
+#endif

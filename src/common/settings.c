@@ -1,0 +1,267 @@
+/*
+ * settings.c - the settings table and value validation.
+ */
+#include "common/settings.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/compat.h"
+#include "common/conninfo.h"
+#include "common/timeutil.h"
+
+#define STR {VAL_STRING, 0, 0, NULL}
+#define TEXT {VAL_TEXT, 0, 0, NULL}
+#define PATH {VAL_ABSPATH, 0, 0, NULL}
+#define PORT {VAL_PORT, 1, 65535, NULL}
+#define HOST {VAL_HOST, 0, 0, NULL}
+#define NAME {VAL_NAME, 0, 0, NULL}
+#define BOOL {VAL_BOOL, 0, 0, NULL}
+#define INT(lo, hi) {VAL_INT, lo, hi, NULL}
+#define DUR(lo, hi) {VAL_DURATION, lo, hi, NULL}
+#define ENUM(c) {VAL_ENUM, 0, 0, c}
+
+static const SettingDef settings[SETTING_COUNT] = {
+	{S_ROLE, "pgkeel", "role", "role", ENUM("monitor|keeper"), NULL,
+	 "ROLE", "what this directory is: the monitor or a data node's keeper"},
+	{S_NAME, "pgkeel", "name", "name", NAME, NULL, "NAME",
+	 "node name, unique in its formation (default: node_<id>)"},
+	{S_HOSTNAME, "pgkeel", "hostname", "hostname", HOST, "localhost",
+	 "HOST", "address other nodes and clients use to reach this node"},
+	{S_FORMATION, "pgkeel", "formation", "formation", NAME, "default",
+	 "NAME", "formation (primary and its standbys) this node belongs to"},
+	{S_MONITOR, "pgkeel", "monitor", "monitor", STR, NULL, "URI",
+	 "the monitor's connection URI (see `pgkeel show uri --monitor`)"},
+	{S_STORE, "pgkeel", "store", "store", ENUM("postgres|etcd"),
+	 "postgres", "DRIVER", "where the monitor keeps the state"},
+
+	{S_PGDATA, "postgresql", "pgdata", "pgdata", PATH, NULL, "DIR",
+	 "the Postgres data directory (absolute path)"},
+	{S_PGPORT, "postgresql", "port", "pgport", PORT, "5432", "PORT",
+	 "the Postgres port"},
+	{S_BINDIR, "postgresql", "bindir", "pg-bindir", PATH, NULL, "DIR",
+	 "directory of initdb/pg_ctl/postgres (found when one version is "
+	 "installed)"},
+	{S_LISTEN_ADDRESSES, "postgresql", "listen_addresses",
+	 "listen-addresses", STR, "*", "ADDRS",
+	 "Postgres listen_addresses"},
+	{S_AUTH, "postgresql", "auth", "auth", ENUM("scram-sha-256|trust"),
+	 "scram-sha-256", "METHOD",
+	 "authentication between nodes (trust only for local experiments)"},
+	{S_DBNAME, "postgresql", "dbname", "dbname", NAME, "postgres", "NAME",
+	 "database the keeper and monitor connect to"},
+	{S_HBA_NETWORK, "postgresql", "hba_network", "hba-network", STR,
+	 "samehost", "CIDR",
+	 "pg_hba address admitted for replication and the monitor "
+	 "(samehost, samenet or a CIDR)"},
+
+	{S_CANDIDATE_PRIORITY, "replication", "candidate_priority",
+	 "candidate-priority", INT(0, 100), "50", "0..100",
+	 "failover preference; 0 means never promoted"},
+	{S_REPLICATION_QUORUM, "replication", "replication_quorum",
+	 "replication-quorum", BOOL, "true", "BOOL",
+	 "whether this standby may count as a synchronous standby"},
+	{S_REPL_USER, "replication", "user", "replication-user", NAME,
+	 "pgkeel_replication", "ROLE", "the replication role"},
+	{S_REPL_PASSWORD, "replication", "password", "replication-password",
+	 TEXT, "", "SECRET",
+	 "the replication role's password (set by the monitor if empty)"},
+
+	{S_KEEPER_INTERVAL, "timeouts", "keeper_interval", "keeper-interval",
+	 DUR(50, 60000), "500ms", "DURATION",
+	 "how often a keeper observes its node and reports"},
+	{S_MONITOR_INTERVAL, "timeouts", "monitor_interval",
+	 "monitor-interval", DUR(50, 60000), "250ms", "DURATION",
+	 "how often the monitor health-checks nodes and decides"},
+	{S_STORE_TIMEOUT, "timeouts", "store_timeout", "store-timeout",
+	 DUR(100, 60000), "1s", "DURATION",
+	 "time limit for one call to the state store"},
+	{S_FENCE_TIMEOUT, "timeouts", "fence_timeout", "fence-timeout",
+	 DUR(100, 600000), "1s", "DURATION",
+	 "a primary that cannot reach the store and has no standby "
+	 "stops accepting writes after this long"},
+	{S_NODE_DOWN_TIMEOUT, "timeouts", "node_down_timeout",
+	 "node-down-timeout", DUR(500, 600000), "3s", "DURATION",
+	 "a node unseen by every signal for this long is down"},
+	{S_SYNC_TIMEOUT, "timeouts", "sync_timeout", "sync-timeout",
+	 DUR(0, 600000), "5s", "DURATION",
+	 "after this long without a synchronous standby the primary stops "
+	 "waiting for one (unless strict)"},
+	{S_RESTART_RETRIES, "timeouts", "postgres_restart_retries",
+	 "postgres-restart-retries", INT(0, 100), "3", "N",
+	 "restarts of a crashed Postgres before reporting it failed"},
+
+	{S_HTTP_LISTEN, "http", "listen", "http-listen", HOST, "127.0.0.1",
+	 "ADDR", "HTTP API listen address"},
+	{S_HTTP_PORT, "http", "port", "http-port", INT(0, 65535), "0", "PORT",
+	 "HTTP API port (0: off)"},
+
+	{S_HOOK_STATE_CHANGE, "hooks", "state_change", "hook-state-change",
+	 TEXT, "", "COMMAND", "program run on every state change"},
+	{S_HOOK_TIMEOUT, "hooks", "timeout", "hook-timeout", DUR(100, 3600000),
+	 "10s", "DURATION", "time limit for one hook run"},
+
+	{S_LOG_LEVEL, "log", "level", "log-level",
+	 ENUM("debug|info|warn|error"), "info", "LEVEL", "log verbosity"},
+	{S_LOG_JSON, "log", "json", "log-json", BOOL, "false", "BOOL",
+	 "write log lines as JSON objects"},
+	{S_LOG_FILE, "log", "file", "log-file", TEXT, "", "FILE",
+	 "also append log lines to this file"},
+};
+
+const SettingDef *setting_def(SettingId id)
+{
+	return (id >= 0 && id < SETTING_COUNT) ? &settings[id] : NULL;
+}
+
+const SettingDef *setting_find(const char *section, const char *key)
+{
+	for (size_t i = 0; i < SETTING_COUNT; i++) {
+		if (strcmp(settings[i].section, section) == 0 &&
+		    strcmp(settings[i].key, key) == 0)
+			return &settings[i];
+	}
+	return NULL;
+}
+
+const SettingDef *setting_find_flag(const char *flag)
+{
+	for (size_t i = 0; i < SETTING_COUNT; i++) {
+		if (settings[i].flag && strcmp(settings[i].flag, flag) == 0)
+			return &settings[i];
+	}
+	return NULL;
+}
+
+bool value_parse_bool(const char *text, bool *out)
+{
+	static const char *const yes[] = {"true", "on", "yes", "1"};
+	static const char *const no[] = {"false", "off", "no", "0"};
+
+	for (size_t i = 0; i < PGK_ARRAY_LEN(yes); i++) {
+		if (strcasecmp(text, yes[i]) == 0) {
+			*out = true;
+			return true;
+		}
+		if (strcasecmp(text, no[i]) == 0) {
+			*out = false;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool parse_int(const char *text, int64_t *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(text, &end, 10);
+	if (errno || end == text || *end)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool enum_contains(const char *choices, const char *text)
+{
+	size_t n = strlen(text);
+	for (const char *p = choices; *p;) {
+		const char *bar = strchr(p, '|');
+		size_t len = bar ? (size_t)(bar - p) : strlen(p);
+		if (len == n && strncmp(p, text, n) == 0)
+			return true;
+		p += len + (bar ? 1 : 0);
+	}
+	return false;
+}
+
+static bool is_name(const char *text)
+{
+	if (!*text || strlen(text) > 63)
+		return false;
+	for (const char *p = text; *p; p++) {
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
+			return false;
+	}
+	return true;
+}
+
+static bool check_range(const ValueSpec *spec, int64_t v, const char *what,
+			char *err, size_t errlen)
+{
+	if (v >= spec->min && v <= spec->max)
+		return true;
+	snprintf(err, errlen, "expected %s between %lld and %lld", what,
+		 (long long)spec->min, (long long)spec->max);
+	return false;
+}
+
+bool value_validate(const ValueSpec *spec, const char *text, char *err,
+		    size_t errlen)
+{
+	int64_t v;
+	bool b;
+
+	switch (spec->type) {
+	case VAL_TEXT:
+		return true;
+	case VAL_STRING:
+		if (*text)
+			return true;
+		snprintf(err, errlen, "expected a non-empty value");
+		return false;
+	case VAL_ABSPATH:
+		if (text[0] == '/')
+			return true;
+		snprintf(err, errlen, "expected an absolute path (starting "
+				      "with /)");
+		return false;
+	case VAL_PORT:
+		if (parse_int(text, &v) && v >= 1 && v <= 65535)
+			return true;
+		snprintf(err, errlen,
+			 "expected a port number between 1 and 65535");
+		return false;
+	case VAL_INT:
+		if (!parse_int(text, &v)) {
+			snprintf(err, errlen, "expected an integer");
+			return false;
+		}
+		return check_range(spec, v, "an integer", err, errlen);
+	case VAL_BOOL:
+		if (value_parse_bool(text, &b))
+			return true;
+		snprintf(err, errlen, "expected true or false");
+		return false;
+	case VAL_ENUM:
+		if (enum_contains(spec->choices, text))
+			return true;
+		snprintf(err, errlen, "expected one of: %s", spec->choices);
+		return false;
+	case VAL_DURATION:
+		if (!duration_parse_ms(text, &v)) {
+			snprintf(err, errlen, "expected a duration such as "
+					      "500ms, 3s or 1min");
+			return false;
+		}
+		return check_range(spec, v, "a duration in milliseconds", err,
+				   errlen);
+	case VAL_HOST:
+		if (host_is_valid(text))
+			return true;
+		snprintf(err, errlen, "expected a host name or IP address");
+		return false;
+	case VAL_NAME:
+		if (is_name(text))
+			return true;
+		snprintf(err, errlen, "expected a name of letters, digits, _ "
+				      "and - (at most 63)");
+		return false;
+	}
+	snprintf(err, errlen, "unknown value type");
+	return false;
+}

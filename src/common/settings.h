@@ -1,0 +1,101 @@
+/*
+ * settings.h - the catalog of every pgkeel setting.
+ *
+ * One table names each setting (its INI section and key, its command-line
+ * flag, its type, default and help). The INI reader, the flag parser, the
+ * configuration reference and `pgkeel show settings` all use this table,
+ * so a setting is declared once and validated the same way everywhere.
+ */
+#ifndef PGK_SETTINGS_H
+#define PGK_SETTINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+	VAL_STRING,   /* free text, must not be empty */
+	VAL_ABSPATH,  /* an absolute path */
+	VAL_PORT,     /* 1..65535 */
+	VAL_INT,      /* integer within [min, max] */
+	VAL_BOOL,     /* true/false, on/off, yes/no, 1/0 */
+	VAL_ENUM,     /* one of choices, "a|b|c" */
+	VAL_DURATION, /* "250ms", "5s", "1min"; milliseconds within [min, max] */
+	VAL_HOST,     /* a host name or IP address */
+	VAL_NAME,     /* identifier: letters, digits, '_' and '-' */
+	VAL_TEXT      /* free text, may be empty */
+} ValueType;
+
+typedef struct {
+	ValueType type;
+	int64_t min, max;    /* VAL_INT, VAL_DURATION */
+	const char *choices; /* VAL_ENUM */
+} ValueSpec;
+
+/*
+ * Checks text against spec. On failure writes a sentence into err saying
+ * what was expected, e.g. "expected a port number between 1 and 65535".
+ */
+bool value_validate(const ValueSpec *spec, const char *text, char *err,
+		    size_t errlen);
+bool value_parse_bool(const char *text, bool *out);
+
+typedef enum {
+	/* [pgkeel] */
+	S_ROLE,
+	S_NAME,
+	S_HOSTNAME,
+	S_FORMATION,
+	S_MONITOR,
+	S_STORE,
+	/* [postgresql] */
+	S_PGDATA,
+	S_PGPORT,
+	S_BINDIR,
+	S_LISTEN_ADDRESSES,
+	S_AUTH,
+	S_DBNAME,
+	S_HBA_NETWORK,
+	/* [replication] */
+	S_CANDIDATE_PRIORITY,
+	S_REPLICATION_QUORUM,
+	S_REPL_USER,
+	S_REPL_PASSWORD,
+	/* [timeouts] */
+	S_KEEPER_INTERVAL,
+	S_MONITOR_INTERVAL,
+	S_STORE_TIMEOUT,
+	S_FENCE_TIMEOUT,
+	S_NODE_DOWN_TIMEOUT,
+	S_SYNC_TIMEOUT,
+	S_RESTART_RETRIES,
+	/* [http] */
+	S_HTTP_LISTEN,
+	S_HTTP_PORT,
+	/* [hooks] */
+	S_HOOK_STATE_CHANGE,
+	S_HOOK_TIMEOUT,
+	/* [log] */
+	S_LOG_LEVEL,
+	S_LOG_JSON,
+	S_LOG_FILE,
+	SETTING_COUNT
+} SettingId;
+
+typedef struct {
+	SettingId id;
+	const char *section;
+	const char *key;
+	const char *flag;    /* long option, without the leading dashes */
+	ValueSpec spec;
+	const char *defval;  /* NULL: no default (must be given, or unset) */
+	const char *metavar;
+	const char *help;
+} SettingDef;
+
+const SettingDef *setting_def(SettingId id);
+/* Looks up "section.key"; NULL when unknown. */
+const SettingDef *setting_find(const char *section, const char *key);
+const SettingDef *setting_find_flag(const char *flag);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * signals.h - what the daemons do on signals.
+ *
+ * SIGTERM and SIGINT ask for a clean stop, SIGHUP for a configuration
+ * reload, SIGQUIT for an immediate stop. Handlers only set flags; the main
+ * loops poll them between steps, so no work happens in signal context.
+ */
+#ifndef PGK_SIGNALS_H
+#define PGK_SIGNALS_H
+
+#include <stdbool.h>
+
+typedef enum {
+	STOP_NONE = 0,
+	STOP_CLEAN,     /* SIGTERM, SIGINT */
+	STOP_IMMEDIATE  /* SIGQUIT */
+} StopRequest;
+
+void signals_install(void);
+StopRequest signals_stop_requested(void);
+/* True once per SIGHUP received (the flag is cleared when read). */
+bool signals_take_reload(void);
+/* For tests and for commands that stop a loop themselves. */
+void signals_request_stop(StopRequest how);
+
+#endif

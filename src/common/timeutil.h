@@ -1,0 +1,27 @@
+/*
+ * timeutil.h - clocks and durations.
+ *
+ * Monotonic milliseconds for timeouts and intervals (immune to wall clock
+ * changes); wall-clock milliseconds for what is stored and shown to people.
+ * Durations in settings accept "250ms", "5s", "2min" or a bare number of
+ * milliseconds.
+ */
+#ifndef PGK_TIMEUTIL_H
+#define PGK_TIMEUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+int64_t time_monotonic_ms(void);
+int64_t time_wall_ms(void);
+/* Sleeps, returning early (false) if a signal interrupts the sleep. */
+bool time_sleep_ms(int64_t ms);
+/* Parses a duration into milliseconds; false on malformed input. */
+bool duration_parse_ms(const char *text, int64_t *out);
+/* Formats as "1.5s", "250ms", "2min". */
+char *duration_format(int64_t ms, char *buf, size_t len);
+/* "2026-11-22 10:11:12" in local time. */
+char *time_format_wall(int64_t wall_ms, char *buf, size_t len);
+
+#endif
