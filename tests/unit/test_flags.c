@@ -1,0 +1,91 @@
+/*
+ * test_flags.c - flag tables: settings as flags, local flags, switches,
+ * validation and required flags.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "cli/flags.h"
+
+static const FlagDef defs[] = {
+	FLAG_OF_REQUIRED(S_PGDATA),
+	FLAG_OF(S_PGPORT),
+	FLAG_SWITCH("json", "print JSON"),
+	FLAG_VALUE("count", "N", "how many", VAL_INT, 1, 10, NULL),
+};
+
+static bool parse(int argc, char **argv, Flags *flags, bool *help)
+{
+	return flags_parse(defs, sizeof(defs) / sizeof(defs[0]), argc, argv,
+			   flags, help, "test");
+}
+
+static void parses_values_switches_and_args(void **state)
+{
+	char *argv[] = {"cmd", "--pgdata", "/d", "--pgport=6010", "--json",
+			"--count", "3", "extra", NULL};
+	Flags f;
+	bool help;
+	Config cfg;
+	(void)state;
+
+	assert_true(parse(8, argv, &f, &help));
+	assert_false(help);
+	assert_string_equal(flags_get(&f, "pgdata"), "/d");
+	assert_string_equal(flags_get(&f, "pgport"), "6010");
+	assert_true(flags_has(&f, "json"));
+	assert_int_equal(flags_get_int(&f, "count", 0), 3);
+	assert_int_equal(f.nargs, 1);
+	assert_string_equal(f.args[0], "extra");
+
+	config_init(&cfg);
+	assert_true(flags_apply_to_config(&f, &cfg));
+	assert_string_equal(config_get(&cfg, S_PGDATA), "/d");
+	assert_int_equal(config_get_int(&cfg, S_PGPORT), 6010);
+	config_free(&cfg);
+}
+
+static void rejects_bad_values(void **state)
+{
+	char *bad_port[] = {"cmd", "--pgdata", "/d", "--pgport", "x", NULL};
+	char *rel_path[] = {"cmd", "--pgdata", "rel", NULL};
+	char *out_of_range[] = {"cmd", "--pgdata", "/d", "--count", "11", NULL};
+	char *unknown[] = {"cmd", "--pgdata", "/d", "--nope", NULL};
+	char *no_value[] = {"cmd", "--pgdata", NULL};
+	char *missing[] = {"cmd", "--json", NULL};
+	Flags f;
+	bool help;
+	(void)state;
+
+	assert_false(parse(5, bad_port, &f, &help));
+	assert_false(parse(3, rel_path, &f, &help));
+	assert_false(parse(5, out_of_range, &f, &help));
+	assert_false(parse(4, unknown, &f, &help));
+	assert_false(parse(2, no_value, &f, &help));
+	assert_false(parse(2, missing, &f, &help));
+}
+
+static void help_short_circuits(void **state)
+{
+	char *argv[] = {"cmd", "--help", NULL};
+	Flags f;
+	bool help;
+	(void)state;
+
+	assert_true(parse(2, argv, &f, &help));
+	assert_true(help);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parses_values_switches_and_args),
+		cmocka_unit_test(rejects_bad_values),
+		cmocka_unit_test(help_short_circuits),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
