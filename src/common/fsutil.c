@@ -1,11 +1,15 @@
 /*
  * fsutil.c - directory creation, atomic small-file writes, path joins.
  */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700 /* nftw */
+#endif
 #include "common/fsutil.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,4 +151,28 @@ long fs_owner_uid(const char *path)
 {
 	struct stat st;
 	return stat(path, &st) == 0 ? (long)st.st_uid : -1;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag,
+			struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	if (ftw->level == 0)
+		return 0; /* the top directory itself */
+	return remove(path) == 0 ? 0 : -1;
+}
+
+bool fs_empty_dir(const char *dir)
+{
+	if (!fs_is_dir(dir))
+		return true;
+	return nftw(dir, remove_entry, 32, FTW_DEPTH | FTW_PHYS) == 0;
+}
+
+bool fs_remove_tree(const char *dir)
+{
+	if (!fs_exists(dir))
+		return true;
+	return fs_empty_dir(dir) && rmdir(dir) == 0;
 }

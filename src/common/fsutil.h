@@ -24,5 +24,12 @@ bool fs_write_file_atomic(const char *path, const char *data, size_t len,
 bool fs_path_join(char *buf, size_t len, const char *a, const char *b);
 /* Owner uid of path, or -1 when it cannot be read. */
 long fs_owner_uid(const char *path);
+/*
+ * Deletes everything inside dir (not dir itself). Only for directories
+ * pgkeel created: callers check that first.
+ */
+bool fs_empty_dir(const char *dir);
+/* Deletes dir and everything inside it (same rule as fs_empty_dir). */
+bool fs_remove_tree(const char *dir);
 
 #endif

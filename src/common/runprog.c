@@ -1,6 +1,7 @@
 /*
  * runprog.c - fork/exec with captured output, line callbacks and timeouts.
  */
+#define _GNU_SOURCE /* pipe2 */
 #include "common/runprog.h"
 
 #include <errno.h>
@@ -155,7 +156,9 @@ bool run_program(const RunSpec *spec, RunResult *result)
 	memset(result, 0, sizeof(*result));
 	result->exit_code = -1;
 	run_log_command(spec->argv);
-	if (pipe(fds) != 0) {
+	/* close-on-exec: the program's own children (a postmaster started by
+	 * pg_ctl) must not inherit the pipe and hold it open */
+	if (pipe2(fds, O_CLOEXEC) != 0) {
 		result->spawn_failed = true;
 		result->output = strdup(strerror(errno));
 		return false;

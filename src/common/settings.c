@@ -59,6 +59,9 @@ static const SettingDef settings[SETTING_COUNT] = {
 	 "pg_hba address admitted for replication and the monitor "
 	 "(samehost, samenet or a CIDR)"},
 
+	{S_SOCKET_DIR, "postgresql", "socket_directory", "socket-directory",
+	 PATH, "/tmp", "DIR", "directory of Postgres' Unix-domain socket"},
+
 	{S_CANDIDATE_PRIORITY, "replication", "candidate_priority",
 	 "candidate-priority", INT(0, 100), "50", "0..100",
 	 "failover preference; 0 means never promoted"},

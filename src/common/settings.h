@@ -56,6 +56,7 @@ typedef enum {
 	S_AUTH,
 	S_DBNAME,
 	S_HBA_NETWORK,
+	S_SOCKET_DIR,
 	/* [replication] */
 	S_CANDIDATE_PRIORITY,
 	S_REPLICATION_QUORUM,

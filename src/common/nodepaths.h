@@ -1,0 +1,29 @@
+/*
+ * nodepaths.h - where pgkeel keeps its own files for one data directory.
+ *
+ * Nothing of pgkeel's lives inside PGDATA (pg_basebackup and pg_rewind
+ * copy and overwrite it). Instead each data directory has a node
+ * directory: $PGKEEL_HOME/<absolute pgdata path>/, with PGKEEL_HOME
+ * defaulting to $XDG_CONFIG_HOME/pgkeel or ~/.config/pgkeel.
+ */
+#ifndef PGK_NODEPATHS_H
+#define PGK_NODEPATHS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct {
+	char home[1024];   /* the node directory */
+	char config[1200]; /* pgkeel.ini */
+	char state[1200];  /* keeper.state (JSON) */
+	char pid[1200];    /* pgkeel.pid, while a service runs */
+	char pglog[1200];  /* the Postgres server log */
+} NodePaths;
+
+/* Computes the paths for pgdata (which must be absolute). */
+bool nodepaths_init(NodePaths *paths, const char *pgdata, char *err,
+		    size_t errlen);
+/* Creates the node directory (mode 0700). */
+bool nodepaths_create(const NodePaths *paths, char *err, size_t errlen);
+
+#endif

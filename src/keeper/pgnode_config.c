@@ -1,0 +1,147 @@
+/*
+ * pgnode_config.c - rendering a PgNode's configuration into its data
+ * directory, and the basic server controls (start, stop, reload,
+ * connect, observe).
+ */
+#include "keeper/pgnode.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "pg/pghba.h"
+#include "pg/pgslots.h"
+
+Upstream pgnode_upstream(const PgNode *node)
+{
+	Upstream up = {.host = node->up_host,
+		       .port = node->up_port,
+		       .user = node->repl_user,
+		       .password = node->repl_password,
+		       .dbname = node->dbname};
+	return up;
+}
+
+static bool write_hba(const PgNode *node, bool *changed, char *err,
+		      size_t errlen)
+{
+	HbaEntry entries[PGNODE_MAX_HOSTS * 2];
+	size_t n = 0;
+
+	for (size_t i = 0; i < node->nhosts; i++) {
+		/* streaming replication, and slot management / pg_rewind */
+		entries[n++] = (HbaEntry){"replication", node->repl_user,
+					  node->hosts[i], node->auth};
+		entries[n++] = (HbaEntry){node->dbname, node->repl_user,
+					  node->hosts[i], node->auth};
+	}
+	return pghba_write(node->pgdata, entries, n, changed, err, errlen);
+}
+
+bool pgnode_write_config(const PgNode *node, bool *changed, char *err,
+			 size_t errlen)
+{
+	Upstream up = pgnode_upstream(node);
+	char *conninfo = node->has_upstream
+				 ? upstream_conninfo(&up, node->name, true)
+				 : NULL;
+	PgConfSpec spec = {
+		.port = node->port,
+		.listen_addresses = node->listen_addresses,
+		.socket_dir = node->socket_dir,
+		.cluster_name = node->name,
+		.primary_conninfo = conninfo,
+		.primary_slot_name = node->has_upstream ? node->up_slot : NULL,
+		.synchronous_standby_names =
+			node->has_upstream ? "" : node->sync_names,
+		.params = node->params,
+		.nparams = node->nparams,
+	};
+	bool conf_changed = false, hba_changed = false;
+	bool ok = pgconf_write(node->pgdata, &spec, &conf_changed, err,
+			       errlen) &&
+		  write_hba(node, &hba_changed, err, errlen) &&
+		  pgconf_standby_signal(node->pgdata, node->has_upstream, err,
+					errlen);
+	free(conninfo);
+	if (changed)
+		*changed = conf_changed || hba_changed;
+	return ok;
+}
+
+bool pgnode_is_running(const PgNode *node)
+{
+	PgPostmaster pm;
+	return pgctl_status(node->pgdata, &pm) != PM_NOT_RUNNING;
+}
+
+bool pgnode_start(const PgNode *node, char *err, size_t errlen)
+{
+	return pgctl_start(&node->bin, node->pgdata, node->pglog,
+			   node->timeout_ms, err, errlen);
+}
+
+bool pgnode_stop(const PgNode *node, PgStopMode mode, char *err,
+		 size_t errlen)
+{
+	return pgctl_stop(&node->bin, node->pgdata, mode, node->timeout_ms, err,
+			  errlen);
+}
+
+bool pgnode_reload(const PgNode *node, char *err, size_t errlen)
+{
+	return pgctl_reload(node->pgdata, err, errlen);
+}
+
+bool pgnode_connect(const PgNode *node, PgConn *pc, char *err, size_t errlen)
+{
+	if (pg_connect_local(pc, node->socket_dir, node->port, node->dbname,
+			     2000))
+		return true;
+	snprintf(err, errlen, "cannot connect to the local Postgres: %s",
+		 pc->error);
+	return false;
+}
+
+bool pgnode_observe(const PgNode *node, Observation *obs, char *err,
+		    size_t errlen)
+{
+	PgConn pc;
+
+	memset(obs, 0, sizeof(*obs));
+	if (!pgnode_connect(node, &pc, err, errlen))
+		return false;
+	bool ok = pg_observe(&pc, obs);
+	if (!ok)
+		snprintf(err, errlen, "cannot observe the local Postgres: %s",
+			 pc.error);
+	pg_disconnect(&pc);
+	return ok;
+}
+
+bool pgnode_ensure_upstream_slot(const PgNode *node, char *err,
+				 size_t errlen)
+{
+	Upstream up = pgnode_upstream(node);
+	char *ci = upstream_conninfo(&up, "pgkeel", true);
+	PgConn pc;
+
+	if (!node->up_slot[0]) {
+		free(ci);
+		return true;
+	}
+	bool ok = ci && pg_connect(&pc, ci, node->timeout_ms);
+	free(ci);
+	if (!ok) {
+		snprintf(err, errlen, "cannot connect to the upstream %s:%d: %s",
+			 node->up_host, node->up_port, pc.error);
+		return false;
+	}
+	ok = slot_create(&pc, node->up_slot);
+	if (!ok)
+		snprintf(err, errlen, "cannot create slot %s on %s:%d: %s",
+			 node->up_slot, node->up_host, node->up_port, pc.error);
+	pg_disconnect(&pc);
+	return ok;
+}

@@ -1,0 +1,169 @@
+/*
+ * pgnode_create.c - bringing a node's data directory into existence:
+ * initialise a primary, adopt an existing directory, or clone a standby.
+ */
+#include "keeper/pgnode.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/fsutil.h"
+#include "common/log.h"
+#include "pg/pgroles.h"
+
+/* Checks that PGDATA may be initialised or cloned into. */
+static bool check_empty_target(const PgNode *node, char *err, size_t errlen)
+{
+	if (fs_exists(node->pgdata) && !fs_is_dir(node->pgdata)) {
+		snprintf(err, errlen, "%s exists and is not a directory",
+			 node->pgdata);
+		return false;
+	}
+	if (!fs_dir_is_empty(node->pgdata)) {
+		snprintf(err, errlen,
+			 "data directory %s is not empty and holds no "
+			 "Postgres data: move its content away, or choose "
+			 "another --pgdata",
+			 node->pgdata);
+		return false;
+	}
+	return true;
+}
+
+static bool check_owner(const PgNode *node, char *err, size_t errlen)
+{
+	long uid = fs_owner_uid(node->pgdata);
+	if (uid >= 0 && uid != (long)geteuid()) {
+		snprintf(err, errlen,
+			 "data directory %s belongs to uid %ld, not to the "
+			 "user running pgkeel (uid %ld): run pgkeel as its "
+			 "owner",
+			 node->pgdata, uid, (long)geteuid());
+		return false;
+	}
+	return true;
+}
+
+static bool configure_and_start(const PgNode *node, char *err, size_t errlen)
+{
+	bool changed;
+	if (!pgnode_write_config(node, &changed, err, errlen))
+		return false;
+	if (pgnode_is_running(node))
+		return !changed || pgnode_reload(node, err, errlen);
+	return pgnode_start(node, err, errlen);
+}
+
+static bool setup_replication_role(const PgNode *node, char *err,
+				   size_t errlen)
+{
+	PgConn pc;
+	if (!pgnode_connect(node, &pc, err, errlen))
+		return false;
+	bool ok = pgroles_ensure_replication(&pc, node->repl_user,
+					     node->repl_password);
+	if (!ok)
+		snprintf(err, errlen, "cannot set up role %s: %s",
+			 node->repl_user, pc.error);
+	pg_disconnect(&pc);
+	return ok;
+}
+
+bool pgnode_init_primary(const PgNode *node, char *err, size_t errlen)
+{
+	if (!check_owner(node, err, errlen))
+		return false;
+	if (!pgctl_is_datadir(node->pgdata)) {
+		if (!check_empty_target(node, err, errlen) ||
+		    !pgctl_initdb(&node->bin, node->pgdata, err, errlen))
+			return false;
+	}
+	return pgnode_adopt(node, err, errlen);
+}
+
+bool pgnode_adopt(const PgNode *node, char *err, size_t errlen)
+{
+	if (!check_owner(node, err, errlen))
+		return false;
+	if (!pgctl_is_datadir(node->pgdata)) {
+		snprintf(err, errlen,
+			 "%s is not a Postgres data directory (no PG_VERSION)",
+			 node->pgdata);
+		return false;
+	}
+	int major = pgctl_datadir_major(node->pgdata);
+	if (major != node->bin.major) {
+		snprintf(err, errlen,
+			 "%s was created by PostgreSQL %d but the binaries in "
+			 "%s are version %d: use --pg-bindir for version %d",
+			 node->pgdata, major, node->bin.bindir, node->bin.major,
+			 major);
+		return false;
+	}
+	if (!configure_and_start(node, err, errlen))
+		return false;
+	return node->has_upstream ||
+	       setup_replication_role(node, err, errlen);
+}
+
+static bool write_marker(const PgNode *node, char *err, size_t errlen)
+{
+	if (fs_write_file_atomic(node->clone_marker, node->pgdata,
+				 strlen(node->pgdata), 0600))
+		return true;
+	snprintf(err, errlen, "cannot write %s: %s", node->clone_marker,
+		 strerror(errno));
+	return false;
+}
+
+/* A clone that crashed half-way left a marker: its debris is ours. */
+static bool clear_interrupted_clone(const PgNode *node)
+{
+	if (!fs_exists(node->clone_marker) || fs_dir_is_empty(node->pgdata))
+		return true;
+	log_warn("removing the partial copy an interrupted clone left in %s",
+		 node->pgdata);
+	return fs_empty_dir(node->pgdata);
+}
+
+static bool clone_into_pgdata(const PgNode *node, char *err, size_t errlen)
+{
+	Upstream up = pgnode_upstream(node);
+	bool existed = fs_exists(node->pgdata);
+
+	if (!write_marker(node, err, errlen) ||
+	    !pgnode_ensure_upstream_slot(node, err, errlen))
+		return false;
+	if (pgclone_basebackup(&node->bin, &up,
+			       node->up_slot[0] ? node->up_slot : NULL,
+			       node->pgdata, err, errlen)) {
+		unlink(node->clone_marker);
+		return true;
+	}
+	/* leave PGDATA as it was: empty, or absent */
+	if (existed)
+		fs_empty_dir(node->pgdata);
+	else
+		fs_remove_tree(node->pgdata);
+	unlink(node->clone_marker);
+	return false;
+}
+
+bool pgnode_clone_standby(const PgNode *node, char *err, size_t errlen)
+{
+	if (!node->has_upstream) {
+		snprintf(err, errlen, "no upstream to clone from");
+		return false;
+	}
+	if (!check_owner(node, err, errlen) || !clear_interrupted_clone(node))
+		return false;
+	if (!pgctl_is_datadir(node->pgdata)) {
+		if (!check_empty_target(node, err, errlen) ||
+		    !clone_into_pgdata(node, err, errlen))
+			return false;
+	}
+	return configure_and_start(node, err, errlen);
+}

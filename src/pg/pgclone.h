@@ -1,0 +1,41 @@
+/*
+ * pgclone.h - copying a data directory from another node: a fresh clone
+ * with pg_basebackup, or a pg_rewind of a diverged old primary.
+ */
+#ifndef PGK_PGCLONE_H
+#define PGK_PGCLONE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pg/pgbin.h"
+
+typedef struct {
+	const char *host;
+	int port;
+	const char *user;
+	const char *password; /* "" or NULL: none (trust) */
+	const char *dbname;
+} Upstream;
+
+/*
+ * A keyword/value connection string to the upstream for replication
+ * (primary_conninfo), with application_name set so the primary can name
+ * this standby in synchronous_standby_names. The password is included
+ * when include_password. Returns malloc'd text.
+ */
+char *upstream_conninfo(const Upstream *up, const char *application_name,
+			bool include_password);
+
+/*
+ * pg_basebackup into target (which must not exist or be empty), streaming
+ * WAL, through the given physical slot when slot is not NULL. Progress
+ * lines are logged as they come.
+ */
+bool pgclone_basebackup(const PgBin *bin, const Upstream *up, const char *slot,
+			const char *target, char *err, size_t errlen);
+/* pg_rewind of datadir (stopped) against the upstream server. */
+bool pgclone_rewind(const PgBin *bin, const Upstream *up, const char *datadir,
+		    char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,189 @@
+/*
+ * pgconf.c - rendering and writing postgresql.pgkeel.conf, the include
+ * line, standby.signal and synchronous_standby_names.
+ */
+#define _GNU_SOURCE /* open_memstream */
+#include "pg/pgconf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/fsutil.h"
+
+#define INCLUDE_LINE "include '" PGCONF_FILE "'"
+
+/* Settings every pgkeel node needs, whatever its role. */
+static const PgParam base_params[] = {
+	{"wal_level", "replica"},
+	{"hot_standby", "on"},
+	{"max_wal_senders", "16"},
+	{"max_replication_slots", "16"},
+	{"wal_log_hints", "on"},
+	{"wal_keep_size", "'512MB'"},
+	{"hot_standby_feedback", "on"},
+	{"wal_sender_timeout", "'5s'"},
+	{"wal_receiver_timeout", "'5s'"},
+	{"wal_receiver_status_interval", "'1s'"},
+	{"wal_retrieve_retry_interval", "'500ms'"},
+	{"recovery_target_timeline", "'latest'"},
+	{"password_encryption", "'scram-sha-256'"},
+};
+
+char *pgconf_quote(const char *value)
+{
+	size_t len = strlen(value);
+	char *out = malloc(len * 2 + 3), *p = out;
+
+	if (!out)
+		return NULL;
+	*p++ = '\'';
+	for (const char *s = value; *s; s++) {
+		if (*s == '\'')
+			*p++ = '\'';
+		*p++ = *s;
+	}
+	*p++ = '\'';
+	*p = '\0';
+	return out;
+}
+
+static void put_quoted(FILE *f, const char *name, const char *value)
+{
+	char *q = pgconf_quote(value);
+	fprintf(f, "%s = %s\n", name, q ? q : "''");
+	free(q);
+}
+
+char *pgconf_render(const PgConfSpec *spec)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fprintf(f, "# Written by pgkeel; it is regenerated, do not edit.\n"
+		   "# Formation-wide parameters: pgkeel config set "
+		   "postgresql.NAME VALUE\n");
+	for (size_t i = 0; i < sizeof(base_params) / sizeof(base_params[0]);
+	     i++)
+		fprintf(f, "%s = %s\n", base_params[i].name,
+			base_params[i].value);
+	fprintf(f, "port = %d\n", spec->port);
+	put_quoted(f, "listen_addresses", spec->listen_addresses);
+	put_quoted(f, "unix_socket_directories", spec->socket_dir);
+	if (spec->cluster_name)
+		put_quoted(f, "cluster_name", spec->cluster_name);
+	put_quoted(f, "synchronous_standby_names",
+		   spec->synchronous_standby_names
+			   ? spec->synchronous_standby_names
+			   : "");
+	put_quoted(f, "primary_conninfo",
+		   spec->primary_conninfo ? spec->primary_conninfo : "");
+	put_quoted(f, "primary_slot_name",
+		   spec->primary_slot_name ? spec->primary_slot_name : "");
+	for (size_t i = 0; i < spec->nparams; i++)
+		fprintf(f, "%s = %s\n", spec->params[i].name,
+			spec->params[i].value);
+	fclose(f);
+	return buf;
+}
+
+bool pgconf_ensure_include(const char *datadir, char *err, size_t errlen)
+{
+	char path[4096];
+	fs_path_join(path, sizeof(path), datadir, "postgresql.conf");
+	char *text = fs_read_file(path, NULL);
+
+	if (!text) {
+		snprintf(err, errlen, "cannot read %s: %s", path,
+			 strerror(errno));
+		return false;
+	}
+	bool present = strstr(text, "\n" INCLUDE_LINE "\n") != NULL;
+	free(text);
+	if (present)
+		return true;
+	FILE *f = fopen(path, "a");
+	if (!f || fprintf(f, "\n# Added by pgkeel: its settings come last.\n"
+			     INCLUDE_LINE "\n") < 0 ||
+	    fclose(f) != 0) {
+		snprintf(err, errlen, "cannot append to %s: %s", path,
+			 strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+bool pgconf_write(const char *datadir, const PgConfSpec *spec, bool *changed,
+		  char *err, size_t errlen)
+{
+	char path[4096];
+	char *text = pgconf_render(spec);
+
+	*changed = false;
+	if (!text) {
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	fs_path_join(path, sizeof(path), datadir, PGCONF_FILE);
+	char *old = fs_read_file(path, NULL);
+	bool same = old && strcmp(old, text) == 0;
+	bool ok = same || fs_write_file_atomic(path, text, strlen(text), 0600);
+	if (!ok)
+		snprintf(err, errlen, "cannot write %s: %s", path,
+			 strerror(errno));
+	*changed = ok && !same;
+	free(old);
+	free(text);
+	return ok && pgconf_ensure_include(datadir, err, errlen);
+}
+
+bool pgconf_has_standby_signal(const char *datadir)
+{
+	char path[4096];
+	fs_path_join(path, sizeof(path), datadir, "standby.signal");
+	return fs_exists(path);
+}
+
+bool pgconf_standby_signal(const char *datadir, bool on, char *err,
+			   size_t errlen)
+{
+	char path[4096];
+	fs_path_join(path, sizeof(path), datadir, "standby.signal");
+
+	if (on && !fs_exists(path) &&
+	    !fs_write_file_atomic(path, "", 0, 0600)) {
+		snprintf(err, errlen, "cannot create %s: %s", path,
+			 strerror(errno));
+		return false;
+	}
+	if (!on && unlink(path) != 0 && errno != ENOENT) {
+		snprintf(err, errlen, "cannot remove %s: %s", path,
+			 strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+char *pgconf_sync_names(int n, const char *const *names, size_t count)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (n <= 0 || count == 0)
+		return strdup("");
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	fprintf(f, "ANY %d (", n);
+	for (size_t i = 0; i < count; i++)
+		fprintf(f, "%s\"%s\"", i ? ", " : "", names[i]);
+	fputc(')', f);
+	fclose(f);
+	return buf;
+}

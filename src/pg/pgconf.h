@@ -1,0 +1,62 @@
+/*
+ * pgconf.h - the Postgres configuration pgkeel manages.
+ *
+ * pgkeel writes its settings to one file, postgresql.pgkeel.conf in the
+ * data directory, included at the end of postgresql.conf so that it wins
+ * over earlier lines while the user's own settings elsewhere in
+ * postgresql.conf stay untouched. The file is regenerated as a whole from
+ * a PgConfSpec (never edited in place), so writing it is idempotent.
+ * standby.signal is created or removed to match the role.
+ */
+#ifndef PGK_PGCONF_H
+#define PGK_PGCONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PGCONF_FILE "postgresql.pgkeel.conf"
+#define PGCONF_MAX_PARAMS 64
+
+typedef struct {
+	const char *name;
+	const char *value;
+} PgParam;
+
+typedef struct {
+	int port;
+	const char *listen_addresses;
+	const char *socket_dir;
+	const char *cluster_name;
+	/* standby only (NULL on a primary) */
+	const char *primary_conninfo;
+	const char *primary_slot_name;
+	/* primary only; "" for none */
+	const char *synchronous_standby_names;
+	/* formation-wide parameters, applied after ours */
+	const PgParam *params;
+	size_t nparams;
+} PgConfSpec;
+
+/* The text of postgresql.pgkeel.conf for spec (malloc'd). */
+char *pgconf_render(const PgConfSpec *spec);
+/*
+ * Writes the file if its content differs; *changed tells whether it did.
+ * Also makes sure postgresql.conf includes it (appending one line).
+ */
+bool pgconf_write(const char *datadir, const PgConfSpec *spec, bool *changed,
+		  char *err, size_t errlen);
+bool pgconf_ensure_include(const char *datadir, char *err, size_t errlen);
+/* Creates (on) or removes (off) standby.signal. */
+bool pgconf_standby_signal(const char *datadir, bool on, char *err,
+			   size_t errlen);
+bool pgconf_has_standby_signal(const char *datadir);
+
+/*
+ * synchronous_standby_names for n of the given application names:
+ * "ANY n (\"a\", \"b\")" (quorum) or "" when count or n is 0.
+ */
+char *pgconf_sync_names(int n, const char *const *names, size_t count);
+/* Single-quotes a value for postgresql.conf (malloc'd). */
+char *pgconf_quote(const char *value);
+
+#endif

@@ -1,0 +1,224 @@
+/*
+ * pgctl.c - initdb, pg_ctl start/stop, reload and postmaster status.
+ */
+#include "pg/pgctl.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/fsutil.h"
+#include "common/log.h"
+#include "common/runprog.h"
+
+static void log_progress_line(const char *line, void *arg)
+{
+	log_info("%s: %s", (const char *)arg, line);
+}
+
+/* Copies the last lines of text (at most len bytes) into err. */
+static void tail_into(char *err, size_t errlen, const char *prefix,
+		      const char *text)
+{
+	size_t n = strlen(text);
+	size_t keep = errlen > 400 ? 400 : errlen / 2;
+	const char *start = n > keep ? text + n - keep : text;
+	snprintf(err, errlen, "%s: %s", prefix, start);
+	size_t m = strlen(err);
+	while (m > 0 && (err[m - 1] == '\n' || err[m - 1] == ' '))
+		err[--m] = '\0';
+}
+
+bool pgctl_initdb(const PgBin *bin, const char *datadir, char *err,
+		  size_t errlen)
+{
+	char prog[1100];
+	const char *argv[] = {pgbin_path(bin, "initdb", prog, sizeof(prog)),
+			      "--pgdata", datadir, "--data-checksums",
+			      "--encoding", "UTF8", "--locale", "C.UTF-8",
+			      "--auth-local", "peer", "--auth-host",
+			      "scram-sha-256", NULL};
+	RunSpec spec = {.argv = argv};
+	RunResult r;
+
+	log_info("initializing a new Postgres data directory in %s", datadir);
+	bool ok = run_program(&spec, &r);
+	if (!ok)
+		tail_into(err, errlen, "initdb failed", r.output);
+	run_result_free(&r);
+	return ok;
+}
+
+static const char *server_log_tail(const char *logfile, char *buf,
+				   size_t len)
+{
+	char *text = fs_read_file(logfile, NULL);
+	size_t n = text ? strlen(text) : 0;
+	snprintf(buf, len, "%s", text ? text + (n > 600 ? n - 600 : 0) : "");
+	free(text);
+	return buf;
+}
+
+bool pgctl_start(const PgBin *bin, const char *datadir, const char *logfile,
+		 int timeout_ms, char *err, size_t errlen)
+{
+	char prog[1100], secs[16], logtail[700];
+	PgPostmaster pm;
+
+	if (pgctl_status(datadir, &pm) != PM_NOT_RUNNING)
+		return true; /* already running */
+	snprintf(secs, sizeof(secs), "%d", (timeout_ms + 999) / 1000);
+	const char *argv[] = {pgbin_path(bin, "pg_ctl", prog, sizeof(prog)),
+			      "start", "--pgdata", datadir, "--log", logfile,
+			      "--wait", "--timeout", secs, NULL};
+	RunSpec spec = {.argv = argv, .on_line = log_progress_line,
+			.on_line_arg = "pg_ctl"};
+	RunResult r;
+
+	log_info("starting Postgres in %s", datadir);
+	bool ok = run_program(&spec, &r);
+	if (!ok) {
+		snprintf(err, errlen, "Postgres did not start (%s); server log: "
+				      "%s",
+			 r.output[0] ? "pg_ctl failed" : "no output",
+			 server_log_tail(logfile, logtail, sizeof(logtail)));
+	}
+	run_result_free(&r);
+	return ok;
+}
+
+const char *pgctl_stop_mode_name(PgStopMode mode)
+{
+	switch (mode) {
+	case STOP_SMART:
+		return "smart";
+	case STOP_IMMEDIATE:
+		return "immediate";
+	default:
+		return "fast";
+	}
+}
+
+bool pgctl_stop(const PgBin *bin, const char *datadir, PgStopMode mode,
+		int timeout_ms, char *err, size_t errlen)
+{
+	char prog[1100], secs[16];
+	PgPostmaster pm;
+
+	if (pgctl_status(datadir, &pm) == PM_NOT_RUNNING)
+		return true;
+	snprintf(secs, sizeof(secs), "%d", (timeout_ms + 999) / 1000);
+	const char *argv[] = {pgbin_path(bin, "pg_ctl", prog, sizeof(prog)),
+			      "stop", "--pgdata", datadir, "--mode",
+			      pgctl_stop_mode_name(mode), "--wait", "--timeout",
+			      secs, NULL};
+	RunSpec spec = {.argv = argv};
+	RunResult r;
+
+	log_info("stopping Postgres in %s (%s)", datadir,
+		 pgctl_stop_mode_name(mode));
+	run_program(&spec, &r);
+	bool ok = pgctl_status(datadir, &pm) == PM_NOT_RUNNING;
+	if (!ok)
+		tail_into(err, errlen, "Postgres did not stop", r.output);
+	run_result_free(&r);
+	return ok;
+}
+
+bool pgctl_reload(const char *datadir, char *err, size_t errlen)
+{
+	PgPostmaster pm;
+
+	if (pgctl_status(datadir, &pm) == PM_NOT_RUNNING) {
+		snprintf(err, errlen, "cannot reload: Postgres is not running");
+		return false;
+	}
+	if (kill(pm.pid, SIGHUP) != 0) {
+		snprintf(err, errlen, "cannot signal postmaster %d: %s",
+			 (int)pm.pid, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static PgPmStatus parse_pm_status(const char *word)
+{
+	if (strncmp(word, "ready", 5) == 0 || strncmp(word, "standby", 7) == 0)
+		return PM_READY;
+	if (strncmp(word, "starting", 8) == 0)
+		return PM_STARTING;
+	if (strncmp(word, "stopping", 8) == 0)
+		return PM_STOPPING;
+	return PM_UNKNOWN;
+}
+
+/*
+ * A postmaster's working directory is its data directory: this tells a
+ * live server from a stale postmaster.pid whose PID was reused.
+ */
+static bool pid_runs_in(pid_t pid, const char *datadir)
+{
+	char link[64], cwd[PATH_MAX], real[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%d/cwd", (int)pid);
+	n = readlink(link, cwd, sizeof(cwd) - 1);
+	if (n < 0)
+		return errno != ENOENT; /* another user's process: assume so */
+	cwd[n] = '\0';
+	return realpath(datadir, real) && strcmp(cwd, real) == 0;
+}
+
+/*
+ * postmaster.pid lines: 1 pid, 2 datadir, 3 start time, 4 port,
+ * 5 socket directory, 6 listen address, 7 shmem key, 8 status.
+ */
+PgPmStatus pgctl_status(const char *datadir, PgPostmaster *out)
+{
+	char path[4096];
+	char *lines[8] = {0};
+	int n = 0;
+
+	memset(out, 0, sizeof(*out));
+	fs_path_join(path, sizeof(path), datadir, "postmaster.pid");
+	char *text = fs_read_file(path, NULL);
+	if (!text)
+		return PM_NOT_RUNNING;
+	for (char *save = NULL, *line = strtok_r(text, "\n", &save);
+	     line && n < 8; line = strtok_r(NULL, "\n", &save))
+		lines[n++] = line;
+	out->pid = n > 0 ? (pid_t)atoi(lines[0]) : 0;
+	if (out->pid <= 0 || (kill(out->pid, 0) != 0 && errno == ESRCH) ||
+	    !pid_runs_in(out->pid, datadir)) {
+		free(text);
+		out->pid = 0;
+		return PM_NOT_RUNNING;
+	}
+	out->port = n > 3 ? atoi(lines[3]) : 0;
+	if (n > 4)
+		snprintf(out->sockdir, sizeof(out->sockdir), "%s", lines[4]);
+	out->status = n > 7 ? parse_pm_status(lines[7]) : PM_STARTING;
+	free(text);
+	return out->status;
+}
+
+bool pgctl_is_datadir(const char *datadir)
+{
+	char path[4096];
+	fs_path_join(path, sizeof(path), datadir, "PG_VERSION");
+	return fs_exists(path);
+}
+
+int pgctl_datadir_major(const char *datadir)
+{
+	char path[4096];
+	fs_path_join(path, sizeof(path), datadir, "PG_VERSION");
+	char *text = fs_read_file(path, NULL);
+	int major = text ? atoi(text) : 0;
+	free(text);
+	return major;
+}

@@ -1,0 +1,55 @@
+/*
+ * pgctl.h - the life of a local Postgres server: initdb, start, stop,
+ * reload, and whether it is running (read from postmaster.pid, cheap
+ * enough for every keeper cycle).
+ */
+#ifndef PGK_PGCTL_H
+#define PGK_PGCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "pg/pgbin.h"
+
+typedef enum { STOP_SMART, STOP_FAST, STOP_IMMEDIATE } PgStopMode;
+
+typedef enum {
+	PM_NOT_RUNNING = 0,
+	PM_STARTING,
+	PM_READY,    /* accepting connections (primary or hot standby) */
+	PM_STOPPING,
+	PM_UNKNOWN   /* running, status line not understood */
+} PgPmStatus;
+
+typedef struct {
+	pid_t pid;
+	int port;
+	char sockdir[512];
+	PgPmStatus status;
+} PgPostmaster;
+
+/* initdb with data checksums, UTF8, peer auth on the socket. */
+bool pgctl_initdb(const PgBin *bin, const char *datadir, char *err,
+		  size_t errlen);
+/*
+ * pg_ctl start, logging to logfile, waiting up to timeout_ms for the
+ * server to accept connections. On failure err carries the end of the
+ * server log, which names the cause (port in use, disk full, ...).
+ */
+bool pgctl_start(const PgBin *bin, const char *datadir, const char *logfile,
+		 int timeout_ms, char *err, size_t errlen);
+/* Stops the server if it runs; success when it is not running after. */
+bool pgctl_stop(const PgBin *bin, const char *datadir, PgStopMode mode,
+		int timeout_ms, char *err, size_t errlen);
+/* SIGHUP to the postmaster. */
+bool pgctl_reload(const char *datadir, char *err, size_t errlen);
+/* Reads postmaster.pid; PM_NOT_RUNNING when absent or stale. */
+PgPmStatus pgctl_status(const char *datadir, PgPostmaster *out);
+/* True when datadir holds a Postgres data directory (PG_VERSION). */
+bool pgctl_is_datadir(const char *datadir);
+/* The major version in datadir/PG_VERSION, or 0. */
+int pgctl_datadir_major(const char *datadir);
+const char *pgctl_stop_mode_name(PgStopMode mode);
+
+#endif

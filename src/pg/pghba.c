@@ -1,0 +1,102 @@
+/*
+ * pghba.c - replacing pgkeel's managed block in pg_hba.conf.
+ */
+#define _GNU_SOURCE /* open_memstream */
+#include "pg/pghba.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/fsutil.h"
+
+/* An IP address gets a host-only mask; names and keywords stay as is. */
+static void format_address(const char *addr, char *buf, size_t len)
+{
+	unsigned char tmp[16];
+
+	if (strchr(addr, '/'))
+		snprintf(buf, len, "%s", addr);
+	else if (inet_pton(AF_INET, addr, tmp) == 1)
+		snprintf(buf, len, "%s/32", addr);
+	else if (inet_pton(AF_INET6, addr, tmp) == 1)
+		snprintf(buf, len, "%s/128", addr);
+	else
+		snprintf(buf, len, "%s", addr);
+}
+
+bool pghba_format_entry(const HbaEntry *e, char *buf, size_t len)
+{
+	char addr[300];
+
+	format_address(e->address, addr, sizeof(addr));
+	int n = snprintf(buf, len, "host %s %s %s %s", e->database, e->user,
+			 addr, e->method);
+	return n > 0 && (size_t)n < len;
+}
+
+/* The user's part of the file: everything outside our block. */
+static const char *skip_block(const char *text, size_t *prefix_len)
+{
+	const char *begin = strstr(text, PGHBA_BEGIN);
+	const char *end = begin ? strstr(begin, PGHBA_END) : NULL;
+
+	if (!begin || !end) {
+		*prefix_len = 0;
+		return text;
+	}
+	*prefix_len = (size_t)(begin - text);
+	end += strlen(PGHBA_END);
+	if (*end == '\n')
+		end++;
+	return end;
+}
+
+static char *render(const char *old, const HbaEntry *entries, size_t n)
+{
+	char *buf = NULL, line[600];
+	size_t len = 0, prefix_len;
+	const char *rest = skip_block(old, &prefix_len);
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fwrite(old, 1, prefix_len, f);
+	fprintf(f, "%s\n", PGHBA_BEGIN);
+	for (size_t i = 0; i < n; i++) {
+		if (pghba_format_entry(&entries[i], line, sizeof(line)))
+			fprintf(f, "%s\n", line);
+	}
+	fprintf(f, "%s\n", PGHBA_END);
+	fputs(rest, f);
+	fclose(f);
+	return buf;
+}
+
+bool pghba_write(const char *datadir, const HbaEntry *entries, size_t n,
+		 bool *changed, char *err, size_t errlen)
+{
+	char path[4096];
+
+	*changed = false;
+	fs_path_join(path, sizeof(path), datadir, "pg_hba.conf");
+	char *old = fs_read_file(path, NULL);
+	if (!old) {
+		snprintf(err, errlen, "cannot read %s: %s", path,
+			 strerror(errno));
+		return false;
+	}
+	char *text = render(old, entries, n);
+	bool same = text && strcmp(old, text) == 0;
+	bool ok = text && (same || fs_write_file_atomic(path, text,
+							 strlen(text), 0600));
+	if (!ok)
+		snprintf(err, errlen, "cannot write %s: %s", path,
+			 strerror(errno));
+	*changed = ok && !same;
+	free(old);
+	free(text);
+	return ok;
+}

@@ -1,0 +1,34 @@
+/*
+ * pghba.h - the block of pg_hba.conf that pgkeel manages.
+ *
+ * pgkeel's entries live between two marker lines at the top of
+ * pg_hba.conf (first match wins, and ours are narrow: one user, one
+ * database, one address each). The block is replaced as a whole; the
+ * user's own lines below it are never touched.
+ */
+#ifndef PGK_PGHBA_H
+#define PGK_PGHBA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PGHBA_BEGIN "# BEGIN pgkeel managed block (regenerated; do not edit)"
+#define PGHBA_END "# END pgkeel managed block"
+
+typedef struct {
+	const char *database; /* "replication", "postgres", ... */
+	const char *user;
+	const char *address;  /* host, IP, CIDR, samehost or samenet */
+	const char *method;   /* "scram-sha-256" or "trust" */
+} HbaEntry;
+
+/* Renders one "host DB USER ADDR METHOD" line into buf. */
+bool pghba_format_entry(const HbaEntry *e, char *buf, size_t len);
+/*
+ * Replaces the managed block of datadir/pg_hba.conf with entries; sets
+ * *changed when the file's content changed (then Postgres needs a reload).
+ */
+bool pghba_write(const char *datadir, const HbaEntry *entries, size_t n,
+		 bool *changed, char *err, size_t errlen);
+
+#endif

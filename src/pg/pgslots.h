@@ -1,0 +1,41 @@
+/*
+ * pgslots.h - physical replication slots: one per standby on the primary
+ * (so WAL a standby still needs is kept), and copies on the standbys kept
+ * advanced, so that a promoted standby already holds slots for the others.
+ */
+#ifndef PGK_PGSLOTS_H
+#define PGK_PGSLOTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/lsn.h"
+#include "pg/pgsql.h"
+
+#define SLOT_PREFIX "pgkeel_"
+#define SLOTS_MAX 32
+
+typedef struct {
+	char name[64];
+	Lsn restart_lsn;
+	bool active;
+} SlotInfo;
+
+/* The slot name for a node: "pgkeel_" + the name, '-' as '_'. */
+void slot_name_for(const char *node_name, char *buf, size_t len);
+/* pgkeel's slots (those named pgkeel_*) on the server. */
+bool slots_list(PgConn *pc, SlotInfo *out, size_t max, size_t *n);
+/* Creates the slot (reserving WAL now) unless it exists. */
+bool slot_create(PgConn *pc, const char *name);
+bool slot_drop(PgConn *pc, const char *name);
+/* Moves the slot forward to lsn (never back); on a standby as well. */
+bool slot_advance(PgConn *pc, const char *name, Lsn lsn);
+/*
+ * Makes the server hold exactly the slots in wanted (names), advancing
+ * them to advance_to when it is valid: creates missing ones, drops
+ * pgkeel slots of nodes that left. Active slots are never dropped.
+ */
+bool slots_sync(PgConn *pc, const char *const *wanted, size_t nwanted,
+		Lsn advance_to);
+
+#endif

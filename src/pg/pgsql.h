@@ -1,0 +1,48 @@
+/*
+ * pgsql.h - a thin libpq wrapper: connect with a time limit, run a query
+ * with parameters, read single values, and report errors with the server's
+ * own message.
+ */
+#ifndef PGK_PGSQL_H
+#define PGK_PGSQL_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct {
+	PGconn *conn;
+	char error[1024]; /* last error, one line */
+	char sqlstate[6]; /* SQLSTATE of the last failed query, or "" */
+} PgConn;
+
+/*
+ * Connects with the given conninfo (keyword/value or URI), adding
+ * connect_timeout when timeout_ms > 0. Returns false with pc->error set.
+ */
+bool pg_connect(PgConn *pc, const char *conninfo, int timeout_ms);
+/* Connects to the local server of a data directory via its socket. */
+bool pg_connect_local(PgConn *pc, const char *sockdir, int port,
+		      const char *dbname, int timeout_ms);
+void pg_disconnect(PgConn *pc);
+
+/*
+ * Runs sql with text parameters ($1...). Returns the result on success
+ * (PGRES_COMMAND_OK or PGRES_TUPLES_OK), NULL with pc->error set.
+ */
+PGresult *pg_query(PgConn *pc, const char *sql, int nparams,
+		   const char *const *params);
+/* Runs a command; true on success. */
+bool pg_exec(PgConn *pc, const char *sql, int nparams,
+	     const char *const *params);
+/*
+ * Runs a query that returns one value into buf (empty string for NULL).
+ * False on error or when the query returned no row.
+ */
+bool pg_query_value(PgConn *pc, const char *sql, int nparams,
+		    const char *const *params, char *buf, size_t len);
+/* Quotes an identifier (role, slot) for SQL; malloc'd. */
+char *pg_quote_ident(PgConn *pc, const char *ident);
+char *pg_quote_literal(PgConn *pc, const char *text);
+
+#endif
