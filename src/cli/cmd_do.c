@@ -14,7 +14,10 @@
 #include "cli/nodeflags.h"
 #include "common/exitcode.h"
 #include "common/log.h"
+#include "common/signals.h"
+#include "common/timeutil.h"
 #include "keeper/pgnode.h"
+#include "keeper/pgsupervise.h"
 #include "pg/pgslots.h"
 
 #define DO_FLAGS                                                          \
@@ -22,7 +25,8 @@
 		FLAG_OF(S_NAME), FLAG_OF(S_LISTEN_ADDRESSES),              \
 		FLAG_OF(S_SOCKET_DIR), FLAG_OF(S_DBNAME), FLAG_OF(S_AUTH), \
 		FLAG_OF(S_REPL_USER), FLAG_OF(S_REPL_PASSWORD),            \
-		FLAG_OF(S_LOG_LEVEL),                                      \
+		FLAG_OF(S_LOG_LEVEL), FLAG_OF(S_RESTART_RETRIES),          \
+		FLAG_OF(S_KEEPER_INTERVAL),                                \
 		FLAG_VALUE("upstream-host", "HOST", "the primary to follow", \
 			   VAL_HOST, 0, 0, NULL),                          \
 		FLAG_VALUE("upstream-port", "PORT", "its port", VAL_PORT,  \
@@ -120,6 +124,28 @@ static int do_slots(const PgNode *node, const Flags *flags)
 	return report(ok, "slots", err);
 }
 
+/* Keeps Postgres running until SIGTERM, restarting it after crashes. */
+static int do_supervise(const PgNode *node)
+{
+	Supervisor sup;
+	char err[1024];
+	bool gave_up = false;
+
+	supervisor_init(&sup, node->restart_retries);
+	signals_install();
+	log_info("supervising Postgres in %s", node->pgdata);
+	while (signals_stop_requested() == SIGNAL_STOP_NONE) {
+		SuperviseAction a = pgnode_supervise(
+			node, &sup, true, time_monotonic_ms(), err, sizeof(err));
+		if (a == SUPERVISE_GAVE_UP && !gave_up)
+			log_error("Postgres keeps failing; not restarting it "
+				  "again: %s", err);
+		gave_up = a == SUPERVISE_GAVE_UP;
+		time_sleep_ms(node->interval_ms);
+	}
+	return EXIT_OK;
+}
+
 static PgStopMode stop_mode(const Flags *flags)
 {
 	const char *m = flags_get(flags, "mode");
@@ -146,6 +172,8 @@ static int run_do(const Command *cmd, Flags *flags)
 		return do_observe(&node);
 	if (strcmp(op, "slots") == 0)
 		return do_slots(&node, flags);
+	if (strcmp(op, "supervise") == 0)
+		return do_supervise(&node);
 	if (strcmp(op, "init-primary") == 0)
 		ok = pgnode_init_primary(&node, err, sizeof(err));
 	else if (strcmp(op, "adopt") == 0)
@@ -192,11 +220,12 @@ DO_CMD(do_configure, "configure",
 DO_CMD(do_rejoin, "rejoin", "pg_rewind (or re-clone) to follow --upstream-*");
 DO_CMD(do_obs, "observe", "print what the keeper sees, as JSON");
 DO_CMD(do_slot, "slots", "create/drop pgkeel slots to match --slots");
+DO_CMD(do_sup, "supervise", "keep Postgres running, restarting it on crash");
 
 static const Command *const do_subs[] = {
 	&do_init,   &do_adopt,   &do_clone,     &do_start,  &do_stop,
 	&do_promote, &do_demote, &do_fence,     &do_follow, &do_configure,
-	&do_rejoin, &do_obs,     &do_slot,      NULL};
+	&do_rejoin, &do_obs,     &do_slot,      &do_sup,   NULL};
 
 const Command cmd_do = {
 	.name = "do",

@@ -6,7 +6,7 @@
 #include <signal.h>
 #include <string.h>
 
-static volatile sig_atomic_t stop_flag = STOP_NONE;
+static volatile sig_atomic_t stop_flag = SIGNAL_STOP_NONE;
 static volatile sig_atomic_t reload_flag = 0;
 
 static void on_signal(int signo)
@@ -16,11 +16,11 @@ static void on_signal(int signo)
 		reload_flag = 1;
 		break;
 	case SIGQUIT:
-		stop_flag = STOP_IMMEDIATE;
+		stop_flag = SIGNAL_STOP_IMMEDIATE;
 		break;
 	default:
-		if (stop_flag == STOP_NONE)
-			stop_flag = STOP_CLEAN;
+		if (stop_flag == SIGNAL_STOP_NONE)
+			stop_flag = SIGNAL_STOP_CLEAN;
 		break;
 	}
 }

@@ -11,9 +11,9 @@
 #include <stdbool.h>
 
 typedef enum {
-	STOP_NONE = 0,
-	STOP_CLEAN,     /* SIGTERM, SIGINT */
-	STOP_IMMEDIATE  /* SIGQUIT */
+	SIGNAL_STOP_NONE = 0,
+	SIGNAL_STOP_CLEAN,     /* SIGTERM, SIGINT */
+	SIGNAL_STOP_IMMEDIATE  /* SIGQUIT */
 } StopRequest;
 
 void signals_install(void);

@@ -41,6 +41,8 @@ typedef struct {
 	char repl_password[256];
 	char auth[32];          /* pg_hba method for other nodes */
 	int timeout_ms;         /* start/stop/promote limit */
+	int interval_ms;        /* keeper cycle */
+	int restart_retries;    /* crashed-Postgres restarts before giving up */
 
 	/* role configuration */
 	bool has_upstream;

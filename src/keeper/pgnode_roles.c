@@ -35,6 +35,10 @@ bool pgnode_promote(const PgNode *node, int *timeline, char *err,
 	if (!ok)
 		snprintf(err, errlen, "promotion did not complete: %s",
 			 pc.error[0] ? pc.error : "timed out");
+	/* writes are accepted already; the checkpoint puts the new timeline
+	 * in the control file, which pg_rewind reads on the old primary */
+	if (ok && !pg_exec(&pc, "CHECKPOINT", 0, NULL))
+		log_warn("checkpoint after promotion failed: %s", pc.error);
 	pg_disconnect(&pc);
 	if (!ok || !pgnode_observe(node, &obs, err, errlen))
 		return false;
@@ -57,6 +61,7 @@ bool pgnode_demote(const PgNode *node, char *err, size_t errlen)
 		return false;
 	}
 	return pgnode_stop(node, STOP_FAST, err, errlen) &&
+	       pgnode_ensure_upstream_slot(node, err, errlen) &&
 	       pgnode_write_config(node, &changed, err, errlen) &&
 	       pgnode_start(node, err, errlen);
 }
@@ -81,6 +86,13 @@ bool pgnode_fence(const PgNode *node, bool immediate, char *err,
 bool pgnode_follow(const PgNode *node, char *err, size_t errlen)
 {
 	bool changed;
+	char why[1024];
+
+	/* without its slot the upstream refuses to stream; an upstream
+	 * that is down now gets the slot at the next attempt */
+	if (node->has_upstream &&
+	    !pgnode_ensure_upstream_slot(node, why, sizeof(why)))
+		log_warn("%s", why);
 	if (!pgnode_write_config(node, &changed, err, errlen))
 		return false;
 	if (!pgnode_is_running(node))

@@ -35,5 +35,7 @@ bool pgnode_from_config(const Config *cfg, PgNode *node, char *err,
 	COPY(node->repl_password, config_get(cfg, S_REPL_PASSWORD));
 	COPY(node->auth, config_get(cfg, S_AUTH));
 	node->timeout_ms = 60000;
+	node->interval_ms = (int)config_get_ms(cfg, S_KEEPER_INTERVAL);
+	node->restart_retries = (int)config_get_int(cfg, S_RESTART_RETRIES);
 	return true;
 }

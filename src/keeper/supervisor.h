@@ -40,4 +40,5 @@ void supervisor_attempted(Supervisor *s, bool started, int64_t now_ms);
 /* Forgets past failures (after an operator fixed the cause). */
 void supervisor_reset(Supervisor *s);
 
+
 #endif

@@ -1,0 +1,19 @@
+/*
+ * pgsupervise.h - one supervision step applied to the node: start
+ * Postgres again when it crashed, as the Supervisor decides.
+ */
+#ifndef PGK_PGSUPERVISE_H
+#define PGK_PGSUPERVISE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "keeper/pgnode.h"
+#include "keeper/supervisor.h"
+
+/* Observes, decides and (re)starts; err says why a start failed. */
+SuperviseAction pgnode_supervise(const PgNode *node, Supervisor *sup,
+				 bool should_run, int64_t now_ms, char *err,
+				 size_t errlen);
+
+#endif

@@ -1,0 +1,116 @@
+/*
+ * test_pgconf.c - rendering pgkeel's Postgres configuration, pg_hba lines,
+ * synchronous_standby_names and version strings.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pg/pgbin.h"
+#include "pg/pgconf.h"
+#include "pg/pghba.h"
+#include "pg/pgslots.h"
+
+static void renders_a_standby(void **state)
+{
+	PgParam extra[] = {{"work_mem", "'8MB'"}};
+	PgConfSpec spec = {.port = 6010,
+			   .listen_addresses = "*",
+			   .socket_dir = "/tmp",
+			   .cluster_name = "node_b",
+			   .primary_conninfo = "host='h' password='it''s'",
+			   .primary_slot_name = "pgkeel_node_b",
+			   .params = extra,
+			   .nparams = 1};
+	(void)state;
+
+	char *text = pgconf_render(&spec);
+	assert_non_null(strstr(text, "\nport = 6010\n"));
+	assert_non_null(strstr(text, "\nwal_level = replica\n"));
+	assert_non_null(strstr(text, "\nprimary_slot_name = 'pgkeel_node_b'\n"));
+	assert_non_null(strstr(text,
+			       "primary_conninfo = 'host=''h'' password=''it''''s'''"));
+	assert_non_null(strstr(text, "\nsynchronous_standby_names = ''\n"));
+	/* formation parameters come last, so they win */
+	assert_true(strstr(text, "work_mem") > strstr(text, "primary_slot"));
+	free(text);
+}
+
+static void formats_sync_names(void **state)
+{
+	const char *names[] = {"node_b", "node-c"};
+	(void)state;
+
+	char *s = pgconf_sync_names(1, names, 2);
+	assert_string_equal(s, "ANY 1 (\"node_b\", \"node-c\")");
+	free(s);
+	s = pgconf_sync_names(0, names, 2);
+	assert_string_equal(s, "");
+	free(s);
+	s = pgconf_sync_names(1, names, 0);
+	assert_string_equal(s, "");
+	free(s);
+}
+
+static void formats_hba_lines(void **state)
+{
+	char buf[200];
+	HbaEntry ip = {"replication", "repl", "10.0.0.5", "scram-sha-256"};
+	HbaEntry cidr = {"postgres", "repl", "10.0.0.0/24", "trust"};
+	HbaEntry v6 = {"replication", "repl", "::1", "trust"};
+	HbaEntry name = {"replication", "repl", "node-a.example", "trust"};
+	(void)state;
+
+	assert_true(pghba_format_entry(&ip, buf, sizeof(buf)));
+	assert_string_equal(buf,
+			    "host replication repl 10.0.0.5/32 scram-sha-256");
+	assert_true(pghba_format_entry(&cidr, buf, sizeof(buf)));
+	assert_string_equal(buf, "host postgres repl 10.0.0.0/24 trust");
+	assert_true(pghba_format_entry(&v6, buf, sizeof(buf)));
+	assert_string_equal(buf, "host replication repl ::1/128 trust");
+	assert_true(pghba_format_entry(&name, buf, sizeof(buf)));
+	assert_string_equal(buf, "host replication repl node-a.example trust");
+}
+
+static void parses_versions(void **state)
+{
+	int major;
+	char version[32];
+	(void)state;
+
+	assert_true(pgbin_parse_version(
+		"postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)\n",
+		&major, version, sizeof(version)));
+	assert_int_equal(major, 15);
+	assert_string_equal(version, "15.18");
+	assert_true(pgbin_parse_version("postgres (PostgreSQL) 17beta1", &major,
+					version, sizeof(version)));
+	assert_int_equal(major, 17);
+	assert_false(pgbin_parse_version("nonsense", &major, version,
+					 sizeof(version)));
+}
+
+static void names_slots(void **state)
+{
+	char buf[64];
+	(void)state;
+
+	slot_name_for("Node-B", buf, sizeof(buf));
+	assert_string_equal(buf, "pgkeel_node_b");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(renders_a_standby),
+		cmocka_unit_test(formats_sync_names),
+		cmocka_unit_test(formats_hba_lines),
+		cmocka_unit_test(parses_versions),
+		cmocka_unit_test(names_slots),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
