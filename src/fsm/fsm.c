@@ -1,0 +1,131 @@
+/*
+ * fsm.c - the engine that applies the rule table, and the helpers the
+ * rules share.
+ */
+#include "fsm/fsm.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "fsm/rules.h"
+
+#define MAX_PASSES 4
+
+void fsm_settings_default(FsmSettings *s)
+{
+	s->number_sync_standbys = 1;
+	s->strict_sync = false;
+	s->paused = false;
+	s->node_down_ms = 3000;
+	s->sync_timeout_ms = 5000;
+	s->catchup_bytes = 16 * 1024 * 1024;
+}
+
+FsmNode *fsm_node(const FsmFormation *f, int id)
+{
+	for (size_t i = 0; i < f->nnodes; i++) {
+		if (f->nodes[i].id == id)
+			return &f->nodes[i];
+	}
+	return NULL;
+}
+
+FsmNode *fsm_primary(const FsmFormation *f)
+{
+	for (size_t i = 0; i < f->nnodes; i++) {
+		if (state_is_primary(f->nodes[i].goal))
+			return &f->nodes[i];
+	}
+	return NULL;
+}
+
+bool fsm_is_fresh(const FsmFormation *f, const FsmNode *n)
+{
+	return f->now_ms - n->last_report_ms <= f->settings.node_down_ms;
+}
+
+static bool health_lost(const FsmFormation *f, const FsmNode *p)
+{
+	return !p->health_ok && p->health_fail_since_ms >= 0 &&
+	       f->now_ms - p->health_fail_since_ms >= f->settings.node_down_ms;
+}
+
+static bool a_standby_streams_from(const FsmFormation *f, const FsmNode *p)
+{
+	for (size_t i = 0; i < f->nnodes; i++) {
+		const FsmNode *s = &f->nodes[i];
+		if (s != p && fsm_is_fresh(f, s) && s->receiver_streaming &&
+		    s->streaming_from == p->id)
+			return true;
+	}
+	return false;
+}
+
+bool fsm_primary_down(const FsmFormation *f, const FsmNode *p)
+{
+	bool keeper_lost = !fsm_is_fresh(f, p);
+	bool postgres_lost = p->pg_failed || !p->pg_running;
+
+	return health_lost(f, p) && (keeper_lost || postgres_lost) &&
+	       !a_standby_streams_from(f, p);
+}
+
+static bool rule_applies(const FsmRule *r, const FsmNode *n)
+{
+	if (!(r->from & FROM(n->goal)))
+		return false;
+	return !r->needs_reached || n->reported == n->goal;
+}
+
+/* First matching rule for n, or NULL. */
+static const FsmRule *match(const FsmFormation *f, const FsmNode *n,
+			    int *upstream, char *why, size_t len)
+{
+	for (size_t i = 0; i < fsm_nrules; i++) {
+		const FsmRule *r = &fsm_rules[i];
+		*upstream = 0;
+		why[0] = '\0';
+		if (rule_applies(r, n) && r->cond(f, n, upstream, why, len))
+			return r;
+	}
+	return NULL;
+}
+
+static size_t one_pass(FsmFormation *f, FsmDecision *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->nnodes && n < max; i++) {
+		FsmNode *node = &f->nodes[i];
+		FsmDecision *d = &out[n];
+		const FsmRule *r = match(f, node, &d->upstream_id, d->why,
+					 sizeof(d->why));
+		if (!r)
+			continue;
+		d->node_id = node->id;
+		d->from = node->goal;
+		d->to = r->to;
+		if (!d->why[0])
+			snprintf(d->why, sizeof(d->why), "%s", r->comment);
+		node->goal = r->to;
+		if (d->upstream_id)
+			node->upstream_id = d->upstream_id;
+		n++;
+	}
+	return n;
+}
+
+size_t fsm_step(FsmFormation *f, FsmDecision *out, size_t max)
+{
+	size_t total = 0;
+
+	if (f->settings.paused)
+		return 0;
+	for (int pass = 0; pass < MAX_PASSES && total < max; pass++) {
+		size_t n = one_pass(f, out + total, max - total);
+		if (n == 0)
+			break;
+		total += n;
+	}
+	return total;
+}

@@ -1,0 +1,115 @@
+/*
+ * fsm.h - pgkeel's state machine: a pure function from a formation
+ * snapshot (nodes, their reports, the monitor's health checks, settings
+ * and the current time) to new goal states and the reasons for them.
+ *
+ * No I/O, no clock, no globals: the monitor builds the snapshot, calls
+ * fsm_step(), and writes the decisions. The rules are declared as a table
+ * in rules.c; candidate.c chooses whom to promote; sync.c computes
+ * synchronous_standby_names; health.c the formation's one-word health.
+ */
+#ifndef PGK_FSM_H
+#define PGK_FSM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/lsn.h"
+#include "fsm/states.h"
+
+typedef struct {
+	int id;
+	char name[64];
+	int priority;       /* candidate priority, 0: never promoted */
+	bool quorum;        /* may count as a synchronous standby */
+	NodeState goal;     /* assigned by the monitor */
+	NodeState reported; /* the keeper's current state */
+	int upstream_id;    /* standbys: the node they follow, or 0 */
+
+	/* from the keeper's last report */
+	bool pg_running;
+	bool pg_failed;           /* the keeper gave up restarting it */
+	bool in_recovery;
+	Lsn lsn;                  /* primary: flush; standby: received */
+	int timeline;
+	bool receiver_streaming;
+	int streaming_from;       /* node id of the WAL sender, or 0 */
+
+	/* the monitor's own clock and checks */
+	int64_t last_report_ms;   /* when a new report was last seen */
+	bool health_ok;           /* the monitor's last connection test */
+	int64_t health_fail_since_ms; /* first failed test in a row, or -1 */
+	int64_t not_streaming_since_ms; /* standbys: or -1 while streaming */
+} FsmNode;
+
+typedef struct {
+	int number_sync_standbys;
+	bool strict_sync;     /* never drop to asynchronous commits */
+	bool paused;          /* no decisions at all */
+	int64_t node_down_ms; /* all signals lost this long: down */
+	int64_t sync_timeout_ms;
+	uint64_t catchup_bytes; /* a standby this close to the primary is
+				   in sync */
+} FsmSettings;
+
+typedef struct {
+	FsmSettings settings;
+	FsmNode *nodes;
+	size_t nnodes;
+	int64_t now_ms;
+} FsmFormation;
+
+typedef struct {
+	int node_id;
+	NodeState from, to;
+	int upstream_id;
+	char why[256];
+} FsmDecision;
+
+/* The defaults documented in docs/configuration.md. */
+void fsm_settings_default(FsmSettings *s);
+
+/*
+ * Applies the rules until no more fire (at most a few passes), updating
+ * the goals in f->nodes and writing each change to out. Returns the
+ * number of decisions (at most max).
+ */
+size_t fsm_step(FsmFormation *f, FsmDecision *out, size_t max);
+
+/* Helpers shared by the rules, the monitor and the tests. */
+FsmNode *fsm_node(const FsmFormation *f, int id);
+/* The node whose goal is a primary state, or NULL. */
+FsmNode *fsm_primary(const FsmFormation *f);
+bool fsm_is_fresh(const FsmFormation *f, const FsmNode *n);
+/* The primary is down by every independent signal (DESIGN invariant 4). */
+bool fsm_primary_down(const FsmFormation *f, const FsmNode *p);
+
+/* candidate.c: the standby to promote now, or NULL when none is safe. */
+FsmNode *fsm_choose_candidate(const FsmFormation *f, char *why, size_t len);
+
+/*
+ * sync.c: the standbys whose acknowledgement a commit on the primary
+ * waits for, as synchronous_standby_names ("" for none).
+ */
+void fsm_sync_names(const FsmFormation *f, const FsmNode *primary, char *buf,
+		    size_t len);
+/* Standbys that count for the synchronous quorum right now. */
+int fsm_sync_eligible(const FsmFormation *f, const FsmNode *primary);
+
+/* health.c */
+typedef enum {
+	FH_INITIALIZING,
+	FH_NO_STANDBY,
+	FH_REPLICATING,
+	FH_HEALTHY,
+	FH_DEGRADED,
+	FH_FAILING_OVER,
+	FH_NO_PRIMARY,
+	FH_PAUSED
+} FormationHealth;
+
+FormationHealth fsm_health(const FsmFormation *f);
+const char *fsm_health_name(FormationHealth h);
+
+#endif

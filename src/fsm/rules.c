@@ -1,0 +1,285 @@
+/*
+ * rules.c - the transition table and its conditions.
+ *
+ * Read the table at the bottom first: each row says from which goal
+ * states, to which state, under which condition. Conditions are small
+ * pure functions of the formation snapshot. Rows are tried in order and
+ * the first that holds fires; a node that must first reach its goal
+ * (needs_reached) is left alone until its keeper reports it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "fsm/rules.h"
+
+#define STANDBY_GOALS                                                     \
+	(FROM(NS_WAIT_STANDBY) | FROM(NS_CATCHINGUP) | FROM(NS_SECONDARY))
+
+static bool any_goal(const FsmFormation *f, const FsmNode *except,
+		     unsigned mask)
+{
+	for (size_t i = 0; i < f->nnodes; i++) {
+		if (&f->nodes[i] != except && (mask & FROM(f->nodes[i].goal)))
+			return true;
+	}
+	return false;
+}
+
+/* A primary that reached a writable state, healthy by all accounts. */
+static const FsmNode *settled_primary(const FsmFormation *f)
+{
+	const FsmNode *p = fsm_primary(f);
+	if (!p || p->reported != p->goal || p->goal == NS_SINGLE)
+		return NULL;
+	return p;
+}
+
+static bool primary_is_healthy(const FsmFormation *f, const FsmNode *p)
+{
+	return p && p->health_ok && fsm_is_fresh(f, p) && p->pg_running;
+}
+
+/* --- conditions ------------------------------------------------------ */
+
+static bool first_node(const FsmFormation *f, const FsmNode *n, int *up,
+		       char *why, size_t len)
+{
+	(void)up;
+	if (!fsm_is_fresh(f, n) ||
+	    any_goal(f, n, ~(FROM(NS_INIT) | FROM(NS_DROPPED))))
+		return false;
+	for (size_t i = 0; i < f->nnodes; i++) {
+		const FsmNode *o = &f->nodes[i];
+		if (o->goal == NS_INIT && o->id < n->id && fsm_is_fresh(f, o))
+			return false;
+	}
+	snprintf(why, len, "first node of the formation: becomes the primary");
+	return true;
+}
+
+static bool primary_exists(const FsmFormation *f, const FsmNode *n, int *up,
+			   char *why, size_t len)
+{
+	const FsmNode *p = fsm_primary(f);
+	if (!p || p == n)
+		return false;
+	*up = p->id;
+	snprintf(why, len, "joins as a standby of %s", p->name);
+	return true;
+}
+
+static bool standby_registered(const FsmFormation *f, const FsmNode *n,
+			       int *up, char *why, size_t len)
+{
+	(void)up;
+	if (!any_goal(f, n, STANDBY_GOALS))
+		return false;
+	snprintf(why, len, "a standby joined: prepare to replicate");
+	return true;
+}
+
+static bool primary_ready(const FsmFormation *f, const FsmNode *n, int *up,
+			  char *why, size_t len)
+{
+	const FsmNode *p = settled_primary(f);
+	if (!p)
+		return false;
+	*up = p->id;
+	snprintf(why, len, "primary %s is ready: clone it and stream", p->name);
+	(void)n;
+	return true;
+}
+
+static bool caught_up(const FsmFormation *f, const FsmNode *n, int *up,
+		      char *why, size_t len)
+{
+	const FsmNode *p = settled_primary(f);
+	(void)up;
+	if (!primary_is_healthy(f, p) || !fsm_is_fresh(f, n) ||
+	    !n->receiver_streaming || n->streaming_from != p->id)
+		return false;
+	uint64_t lag = lsn_ahead_by(p->lsn, n->lsn);
+	if (lag > f->settings.catchup_bytes)
+		return false;
+	snprintf(why, len, "streaming from %s and within %llu bytes: in sync",
+		 p->name, (unsigned long long)lag);
+	return true;
+}
+
+static bool standby_lost(const FsmFormation *f, const FsmNode *n, int *up,
+			 char *why, size_t len)
+{
+	const FsmNode *p = fsm_primary(f);
+	int64_t limit = f->settings.sync_timeout_ms;
+	(void)up;
+	/* when the primary is in trouble, keep standbys eligible */
+	if (!primary_is_healthy(f, p))
+		return false;
+	if (f->now_ms - n->last_report_ms > limit) {
+		snprintf(why, len, "no report for %lld ms: out of the "
+				   "synchronous set",
+			 (long long)(f->now_ms - n->last_report_ms));
+		return true;
+	}
+	if (n->not_streaming_since_ms >= 0 &&
+	    f->now_ms - n->not_streaming_since_ms > limit) {
+		snprintf(why, len, "not streaming for %lld ms: out of the "
+				   "synchronous set",
+			 (long long)(f->now_ms - n->not_streaming_since_ms));
+		return true;
+	}
+	return false;
+}
+
+static bool enough_sync_standbys(const FsmFormation *f, const FsmNode *n,
+				 int *up, char *why, size_t len)
+{
+	int eligible = fsm_sync_eligible(f, n);
+	int wanted = f->settings.number_sync_standbys;
+	(void)up;
+	if (wanted <= 0 || eligible < wanted)
+		return false;
+	snprintf(why, len, "%d synchronous standby(s) in sync: commits wait "
+			   "for %d",
+		 eligible, wanted);
+	return true;
+}
+
+static bool too_few_sync_standbys(const FsmFormation *f, const FsmNode *n,
+				  int *up, char *why, size_t len)
+{
+	int eligible = fsm_sync_eligible(f, n);
+	int wanted = f->settings.number_sync_standbys;
+	(void)up;
+	if (f->settings.strict_sync || eligible >= wanted)
+		return false;
+	snprintf(why, len, "only %d of %d synchronous standby(s): commits no "
+			   "longer wait",
+		 eligible, wanted);
+	return true;
+}
+
+static bool best_candidate(const FsmFormation *f, const FsmNode *n, int *up,
+			   char *why, size_t len)
+{
+	const FsmNode *p = fsm_primary(f);
+	(void)up;
+	if (!p || !fsm_primary_down(f, p) ||
+	    any_goal(f, NULL, FROM(NS_PREPARE_PROMOTION)))
+		return false;
+	return fsm_choose_candidate(f, why, len) == n;
+}
+
+static bool failover_started(const FsmFormation *f, const FsmNode *n,
+			     int *up, char *why, size_t len)
+{
+	(void)up;
+	if (!any_goal(f, n, FROM(NS_PREPARE_PROMOTION)) ||
+	    !fsm_primary_down(f, n))
+		return false;
+	snprintf(why, len, "primary failed (monitor checks, keeper and "
+			   "standbys all lost it): fenced, a standby is "
+			   "promoted");
+	return true;
+}
+
+static bool old_primary_fenced(const FsmFormation *f, const FsmNode *n,
+			       int *up, char *why, size_t len)
+{
+	(void)up;
+	(void)n;
+	if (fsm_primary(f) || any_goal(f, NULL, FROM(NS_DRAINING)))
+		return false;
+	snprintf(why, len, "replayed all WAL it received: promoted");
+	return true;
+}
+
+static bool primary_came_back(const FsmFormation *f, const FsmNode *n,
+			      int *up, char *why, size_t len)
+{
+	const FsmNode *p = fsm_primary(f);
+	(void)up;
+	(void)n;
+	if (!p || fsm_primary_down(f, p))
+		return false;
+	snprintf(why, len, "primary %s is back before the promotion: "
+			   "cancelled",
+		 p->name);
+	return true;
+}
+
+static bool follows_old_primary(const FsmFormation *f, const FsmNode *n,
+				int *up, char *why, size_t len)
+{
+	const FsmNode *p = settled_primary(f);
+	if (!p || p == n || n->upstream_id == p->id)
+		return false;
+	*up = p->id;
+	snprintf(why, len, "follows the new primary %s", p->name);
+	return true;
+}
+
+static bool can_rejoin(const FsmFormation *f, const FsmNode *n, int *up,
+		       char *why, size_t len)
+{
+	const FsmNode *p = settled_primary(f);
+	if (!p || p == n || !fsm_is_fresh(f, n))
+		return false;
+	*up = p->id;
+	snprintf(why, len, "rejoins as a standby of %s (rewind)", p->name);
+	return true;
+}
+
+static bool alone(const FsmFormation *f, const FsmNode *n, int *up,
+		  char *why, size_t len)
+{
+	(void)up;
+	if (any_goal(f, n, ~(FROM(NS_DROPPED))))
+		return false;
+	snprintf(why, len, "no standby left");
+	return true;
+}
+
+/* --- the table ------------------------------------------------------- */
+
+const FsmRule fsm_rules[] = {
+	/* joining */
+	{FROM(NS_INIT), false, NS_SINGLE, first_node,
+	 "the first node of a formation becomes its primary"},
+	{FROM(NS_INIT), false, NS_WAIT_STANDBY, primary_exists,
+	 "a node joining a formation with a primary becomes a standby"},
+	{FROM(NS_SINGLE), true, NS_WAIT_PRIMARY, standby_registered,
+	 "a primary prepares for a new standby (hba, slot)"},
+	{FROM(NS_WAIT_STANDBY), true, NS_CATCHINGUP, primary_ready,
+	 "a new standby clones the primary once it is ready"},
+	{FROM(NS_CATCHINGUP), true, NS_SECONDARY, caught_up,
+	 "a standby close enough to the primary is in sync"},
+
+	/* failover: candidate first, then the old primary is fenced */
+	{FROM(NS_SECONDARY), true, NS_PREPARE_PROMOTION, best_candidate,
+	 "the best in-sync standby is chosen when the primary is down"},
+	{FROM(NS_SINGLE) | FROM(NS_WAIT_PRIMARY) | FROM(NS_PRIMARY), false,
+	 NS_DEMOTED, failover_started,
+	 "a failed primary is demoted once a candidate is chosen"},
+	{FROM(NS_PREPARE_PROMOTION), false, NS_SECONDARY, primary_came_back,
+	 "a promotion is cancelled when the primary recovers first"},
+	{FROM(NS_PREPARE_PROMOTION), true, NS_WAIT_PRIMARY, old_primary_fenced,
+	 "the candidate is promoted once the old primary is fenced"},
+	{FROM(NS_CATCHINGUP) | FROM(NS_SECONDARY), false, NS_CATCHINGUP,
+	 follows_old_primary,
+	 "standbys of the old primary follow the new one"},
+	{FROM(NS_DEMOTED), true, NS_CATCHINGUP, can_rejoin,
+	 "a demoted old primary rejoins as a standby"},
+
+	/* synchronous replication */
+	{FROM(NS_SECONDARY), true, NS_CATCHINGUP, standby_lost,
+	 "a standby lost for sync_timeout leaves the synchronous set"},
+	{FROM(NS_WAIT_PRIMARY), true, NS_PRIMARY, enough_sync_standbys,
+	 "enough standbys in sync: commits wait for them"},
+	{FROM(NS_PRIMARY), false, NS_WAIT_PRIMARY, too_few_sync_standbys,
+	 "too few standbys in sync (not strict): commits stop waiting"},
+	{FROM(NS_WAIT_PRIMARY), true, NS_SINGLE, alone,
+	 "a primary whose standbys were all dropped"},
+};
+
+const size_t fsm_nrules = sizeof(fsm_rules) / sizeof(fsm_rules[0]);

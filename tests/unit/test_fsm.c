@@ -1,0 +1,289 @@
+/*
+ * test_fsm.c - every transition of the state machine, and the decisions
+ * that must not be taken (DESIGN invariants 3 and 4).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "fsm_helpers.h"
+#include "fsm/rules.h"
+
+#define GOAL(t, id) (fsm_node(&(t)->f, (id))->goal)
+
+static void first_node_becomes_single_next_wait_standby(void **state)
+{
+	TestFormation t;
+	(void)state;
+
+	tf_init(&t, 2);
+	assert_int_equal(tf_step(&t), 2);
+	assert_int_equal(GOAL(&t, 1), NS_SINGLE);
+	assert_int_equal(GOAL(&t, 2), NS_WAIT_STANDBY);
+	assert_int_equal(fsm_node(&t.f, 2)->upstream_id, 1);
+}
+
+static void joining_standby_path_to_primary(void **state)
+{
+	TestFormation t;
+	(void)state;
+
+	tf_init(&t, 2);
+	tf_step(&t);
+	tf_reach_all(&t); /* single, wait_standby */
+	tf_step(&t);
+	assert_int_equal(GOAL(&t, 1), NS_WAIT_PRIMARY);
+	assert_int_equal(GOAL(&t, 2), NS_WAIT_STANDBY); /* primary not ready */
+	tf_reach(&t, 1);
+	tf_step(&t);
+	assert_int_equal(GOAL(&t, 2), NS_CATCHINGUP);
+	tf_reach(&t, 2);
+	tf_step(&t);
+	assert_int_equal(GOAL(&t, 2), NS_CATCHINGUP); /* not streaming yet */
+	FsmNode *s = fsm_node(&t.f, 2);
+	s->receiver_streaming = true;
+	s->streaming_from = 1;
+	tf_step(&t);
+	assert_int_equal(GOAL(&t, 2), NS_SECONDARY);
+	tf_reach(&t, 2);
+	tf_step(&t);
+	assert_int_equal(GOAL(&t, 1), NS_PRIMARY);
+	char names[256];
+	fsm_sync_names(&t.f, fsm_node(&t.f, 1), names, sizeof(names));
+	assert_string_equal(names, "ANY 1 (\"node2\")");
+	tf_reach_all(&t);
+	assert_int_equal(tf_step(&t), 0);
+	assert_int_equal(fsm_health(&t.f), FH_HEALTHY);
+}
+
+static void a_lagging_standby_is_not_in_sync(void **state)
+{
+	TestFormation t;
+	(void)state;
+
+	tf_init(&t, 2);
+	tf_replicating(&t, NS_WAIT_PRIMARY);
+	FsmNode *s = fsm_node(&t.f, 2);
+	s->goal = s->reported = NS_CATCHINGUP;
+	fsm_node(&t.f, 1)->lsn = s->lsn + 64 * 1024 * 1024;
+	assert_int_equal(tf_step(&t), 0);
+	s->lsn = fsm_node(&t.f, 1)->lsn - 1024;
+	tf_step(&t);
+	assert_int_equal(GOAL(&t, 2), NS_SECONDARY);
+}
+
+static void primary_crash_fails_over_after_node_down_timeout(void **state)
+{
+	TestFormation t;
+	(void)state;
+
+	tf_init(&t, 2);
+	tf_replicating(&t, NS_PRIMARY);
+	tf_kill(&t, 1);
+	tf_advance(&t, 1000);
+	assert_int_equal(tf_step(&t), 0); /* too early */
+	tf_advance(&t, 2100);
+	assert_int_equal(tf_step(&t), 2);
+	assert_int_equal(GOAL(&t, 2), NS_PREPARE_PROMOTION);
+	assert_int_equal(GOAL(&t, 1), NS_DEMOTED);
+	assert_int_equal(fsm_health(&t.f), FH_FAILING_OVER);
+	tf_reach(&t, 2);
+	tf_step(&t);
+	assert_int_equal(GOAL(&t, 2), NS_WAIT_PRIMARY);
+	/* the old node comes back and rejoins */
+	tf_reach(&t, 2);
+	FsmNode *old = fsm_node(&t.f, 1);
+	old->health_ok = true;
+	old->health_fail_since_ms = -1;
+	tf_reach(&t, 1);
+	tf_step(&t);
+	assert_int_equal(old->goal, NS_CATCHINGUP);
+	assert_int_equal(old->upstream_id, 2);
+}
+
+static void no_failover_while_standbys_stream(void **state)
+{
+	TestFormation t;
+	(void)state;
+
+	tf_init(&t, 2);
+	tf_replicating(&t, NS_PRIMARY);
+	/* the monitor lost the primary (checks and heartbeat), but the
+	 * standby still streams from it: the monitor is the isolated one */
+	FsmNode *p = fsm_node(&t.f, 1);
+	p->health_ok = false;
+	p->health_fail_since_ms = t.f.now_ms;
+	tf_advance(&t, 60000);
+	assert_int_equal(tf_step(&t), 0);
+}
+
+static void no_failover_when_only_postgres_restarts(void **state)
+{
+	TestFormation t;
+	(void)state;
+
+	tf_init(&t, 2);
+	tf_replicating(&t, NS_PRIMARY);
+	tf_kill(&t, 1);
+	fsm_node(&t.f, 1)->last_report_ms = t.f.now_ms; /* keeper alive */
+	tf_advance(&t, 1500);
+	fsm_node(&t.f, 1)->last_report_ms = t.f.now_ms;
+	assert_int_equal(tf_step(&t), 0);
+}
+
+static void keeper_reported_failure_fails_over(void **state)
+{
+	TestFormation t;
+	(void)state;
+
+	tf_init(&t, 2);
+	tf_replicating(&t, NS_PRIMARY);
+	tf_kill(&t, 1);
+	FsmNode *p = fsm_node(&t.f, 1);
+	t.f.now_ms += 3100;
+	p->last_report_ms = t.f.now_ms; /* keeper alive, says it gave up */
+	p->pg_failed = true;
+	fsm_node(&t.f, 2)->last_report_ms = t.f.now_ms;
+	tf_step(&t);
+	assert_int_equal(GOAL(&t, 2), NS_PREPARE_PROMOTION);
+}
+
+static void no_candidate_when_monitor_sees_nothing(void **state)
+{
+	TestFormation t;
+	(void)state;
+
+	tf_init(&t, 3);
+	tf_replicating(&t, NS_PRIMARY);
+	tf_kill(&t, 1);
+	t.f.now_ms += 10000; /* nobody reported: the monitor is isolated */
+	assert_int_equal(tf_step(&t), 0);
+}
+
+static void candidate_by_lsn_then_priority(void **state)
+{
+	TestFormation t;
+	char why[256];
+	(void)state;
+
+	tf_init(&t, 4);
+	tf_replicating(&t, NS_PRIMARY);
+	fsm_node(&t.f, 2)->priority = 10;
+	fsm_node(&t.f, 3)->priority = 90;
+	fsm_node(&t.f, 4)->priority = 0;
+	tf_kill(&t, 1);
+	tf_advance(&t, 3100);
+	assert_int_equal(fsm_choose_candidate(&t.f, why, sizeof(why))->id, 3);
+	/* node 2 is ahead: priority does not trump data */
+	fsm_node(&t.f, 2)->lsn += 100;
+	assert_int_equal(fsm_choose_candidate(&t.f, why, sizeof(why))->id, 2);
+	/* the most advanced is priority 0: no safe candidate */
+	fsm_node(&t.f, 4)->lsn += 200;
+	assert_null(fsm_choose_candidate(&t.f, why, sizeof(why)));
+}
+
+static void others_follow_the_new_primary(void **state)
+{
+	TestFormation t;
+	(void)state;
+
+	tf_init(&t, 3);
+	tf_replicating(&t, NS_PRIMARY);
+	tf_kill(&t, 1);
+	tf_advance(&t, 3100);
+	tf_step(&t);
+	int cand = GOAL(&t, 2) == NS_PREPARE_PROMOTION ? 2 : 3;
+	int other = cand == 2 ? 3 : 2;
+	tf_reach(&t, cand);
+	tf_step(&t);
+	tf_reach(&t, cand);
+	tf_step(&t);
+	assert_int_equal(GOAL(&t, cand), NS_WAIT_PRIMARY);
+	assert_int_equal(GOAL(&t, other), NS_CATCHINGUP);
+	assert_int_equal(fsm_node(&t.f, other)->upstream_id, cand);
+}
+
+static void lost_standby_leaves_sync_set_unless_strict(void **state)
+{
+	TestFormation t;
+	(void)state;
+
+	for (int strict = 0; strict <= 1; strict++) {
+		tf_init(&t, 2);
+		t.f.settings.strict_sync = strict;
+		tf_replicating(&t, NS_PRIMARY);
+		tf_kill(&t, 2);
+		tf_advance(&t, 4000);
+		assert_int_equal(tf_step(&t), 0);
+		tf_advance(&t, 2000);
+		tf_step(&t);
+		assert_int_equal(GOAL(&t, 2), NS_CATCHINGUP);
+		assert_int_equal(GOAL(&t, 1),
+				 strict ? NS_PRIMARY : NS_WAIT_PRIMARY);
+		char names[256];
+		fsm_sync_names(&t.f, fsm_node(&t.f, 1), names, sizeof(names));
+		assert_string_equal(names, strict ? "ANY 1 (\"node2\")" : "");
+	}
+}
+
+static void promotion_cancelled_when_primary_returns(void **state)
+{
+	TestFormation t;
+	(void)state;
+
+	tf_init(&t, 2);
+	tf_replicating(&t, NS_PRIMARY);
+	FsmNode *s = fsm_node(&t.f, 2);
+	s->goal = NS_PREPARE_PROMOTION;
+	assert_int_equal(tf_step(&t), 1);
+	assert_int_equal(s->goal, NS_SECONDARY);
+}
+
+static void paused_formation_decides_nothing(void **state)
+{
+	TestFormation t;
+	(void)state;
+
+	tf_init(&t, 2);
+	t.f.settings.paused = true;
+	assert_int_equal(tf_step(&t), 0);
+	assert_int_equal(fsm_health(&t.f), FH_PAUSED);
+}
+
+static void every_rule_is_documented(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < fsm_nrules; i++) {
+		assert_non_null(fsm_rules[i].comment);
+		assert_non_null(fsm_rules[i].cond);
+		assert_true(fsm_rules[i].from != 0);
+	}
+	for (int s = 0; s < NS_COUNT; s++) {
+		NodeState back;
+		assert_true(state_parse(state_name((NodeState)s), &back));
+		assert_int_equal(back, s);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(first_node_becomes_single_next_wait_standby),
+		cmocka_unit_test(joining_standby_path_to_primary),
+		cmocka_unit_test(a_lagging_standby_is_not_in_sync),
+		cmocka_unit_test(primary_crash_fails_over_after_node_down_timeout),
+		cmocka_unit_test(no_failover_while_standbys_stream),
+		cmocka_unit_test(no_failover_when_only_postgres_restarts),
+		cmocka_unit_test(keeper_reported_failure_fails_over),
+		cmocka_unit_test(no_candidate_when_monitor_sees_nothing),
+		cmocka_unit_test(candidate_by_lsn_then_priority),
+		cmocka_unit_test(others_follow_the_new_primary),
+		cmocka_unit_test(lost_standby_leaves_sync_set_unless_strict),
+		cmocka_unit_test(promotion_cancelled_when_primary_returns),
+		cmocka_unit_test(paused_formation_decides_nothing),
+		cmocka_unit_test(every_rule_is_documented),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
