@@ -3,6 +3,98 @@
  */
 #include "cli/command.h"
 
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/nodeconf.h"
+#include "common/exitcode.h"
+#include "common/log.h"
+#include "keeper/keeper.h"
+#include "monitor/monitor.h"
+
+/* --pgctl names a file; its directory is the bin directory. */
+static bool apply_pgctl(const Flags *flags, Config *cfg)
+{
+	char buf[1024], err[256];
+	const char *pgctl = flags_get(flags, "pgctl");
+
+	if (!pgctl)
+		return true;
+	snprintf(buf, sizeof(buf), "%s", pgctl);
+	return config_set(cfg, S_BINDIR, dirname(buf), err, sizeof(err));
+}
+
+static bool load(const Flags *flags, Config *cfg)
+{
+	char err[1024];
+	if (!nodeconf_load(flags, cfg, false, err, sizeof(err)) ||
+	    !apply_pgctl(flags, cfg)) {
+		fprintf(stderr, "%s: %s\n", cli_command_path(), err);
+		return false;
+	}
+	return true;
+}
+
+static int run_create_monitor(const Command *cmd, Flags *flags)
+{
+	Config cfg;
+	char err[2048];
+	(void)cmd;
+
+	if (!nodeconf_refuse_root(cli_command_path()) || !load(flags, &cfg))
+		return EXIT_USAGE;
+	if (!monitor_create(&cfg, err, sizeof(err))) {
+		fprintf(stderr, "create monitor failed: %s\n", err);
+		return EXIT_FAILED;
+	}
+	char *uri = monitor_uri(&cfg);
+	log_info("monitor created; keepers connect with --monitor '%s'", uri);
+	free(uri);
+	if (!flags_has(flags, "run"))
+		return EXIT_OK;
+	Monitor *m = calloc(1, sizeof(Monitor));
+	if (!m || !monitor_init(m, &cfg, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", m ? err : "out of memory");
+		free(m);
+		return EXIT_FAILED;
+	}
+	int rc = monitor_run(m);
+	monitor_free(m);
+	free(m);
+	return rc;
+}
+
+static int run_create_postgres(const Command *cmd, Flags *flags)
+{
+	Config cfg;
+	Keeper k;
+	char err[2048];
+	(void)cmd;
+
+	if (!nodeconf_refuse_root(cli_command_path()) || !load(flags, &cfg))
+		return EXIT_USAGE;
+	if (!keeper_register(&cfg, err, sizeof(err))) {
+		fprintf(stderr, "create postgres failed: %s\n", err);
+		return EXIT_STORE;
+	}
+	if (!keeper_init(&k, &cfg, err, sizeof(err))) {
+		fprintf(stderr, "create postgres failed: %s\n", err);
+		return EXIT_FAILED;
+	}
+	log_info("waiting for the monitor to assign a state (is `pgkeel run` "
+		 "running for the monitor?)");
+	int rc = keeper_run(&k, !flags_has(flags, "run"), 0);
+	if (rc == EXIT_OK && !flags_has(flags, "run"))
+		log_info("node %s is %s; run its keeper with `pgkeel run "
+			 "--pgdata %s`",
+			 k.st.name, state_name(k.st.current),
+			 config_get(&cfg, S_PGDATA));
+	keeper_free(&k);
+	return rc;
+}
+
 static const FlagDef monitor_flags[] = {
 	FLAG_OF_REQUIRED(S_PGDATA),
 	FLAG_OF(S_PGPORT),
@@ -13,8 +105,10 @@ static const FlagDef monitor_flags[] = {
 		   VAL_ABSPATH, 0, 0, NULL),
 	FLAG_OF(S_AUTH),
 	FLAG_OF(S_LISTEN_ADDRESSES),
+	FLAG_OF(S_SOCKET_DIR),
 	FLAG_OF(S_HBA_NETWORK),
 	FLAG_OF(S_MONITOR_INTERVAL),
+	FLAG_OF(S_SYNC_TIMEOUT),
 	FLAG_OF(S_NODE_DOWN_TIMEOUT),
 	FLAG_OF(S_HTTP_LISTEN),
 	FLAG_OF(S_HTTP_PORT),
@@ -30,7 +124,7 @@ static const Command create_monitor = {
 		"state store.\nRun it with `pgkeel run --pgdata DIR` (or pass "
 		"--run).",
 	.flags = FLAGS(monitor_flags),
-	.run = cli_not_implemented,
+	.run = run_create_monitor,
 };
 
 static const FlagDef postgres_flags[] = {
@@ -48,6 +142,7 @@ static const FlagDef postgres_flags[] = {
 		   VAL_ABSPATH, 0, 0, NULL),
 	FLAG_OF(S_AUTH),
 	FLAG_OF(S_LISTEN_ADDRESSES),
+	FLAG_OF(S_SOCKET_DIR),
 	FLAG_OF(S_HBA_NETWORK),
 	FLAG_OF(S_DBNAME),
 	FLAG_OF(S_REPL_USER),
@@ -55,6 +150,7 @@ static const FlagDef postgres_flags[] = {
 	FLAG_OF(S_KEEPER_INTERVAL),
 	FLAG_OF(S_STORE_TIMEOUT),
 	FLAG_OF(S_FENCE_TIMEOUT),
+	FLAG_OF(S_NODE_DOWN_TIMEOUT),
 	FLAG_OF(S_RESTART_RETRIES),
 	FLAG_OF(S_HTTP_LISTEN),
 	FLAG_OF(S_HTTP_PORT),
@@ -73,7 +169,7 @@ static const Command create_postgres = {
 		"cloned from it and\nbecome standbys. An existing data directory "
 		"is adopted, not re-created.",
 	.flags = FLAGS(postgres_flags),
-	.run = cli_not_implemented,
+	.run = run_create_postgres,
 };
 
 static const Command *const create_subs[] = {&create_monitor,

@@ -4,6 +4,163 @@
  */
 #include "cli/command.h"
 
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/nodeconf.h"
+#include "common/exitcode.h"
+#include "common/fsutil.h"
+#include "common/log.h"
+#include "common/pidfile.h"
+#include "common/signals.h"
+#include "common/timeutil.h"
+#include "keeper/keeper.h"
+#include "monitor/monitor.h"
+
+static int run_monitor(const Config *cfg)
+{
+	char err[1024];
+	Monitor *m = calloc(1, sizeof(Monitor));
+
+	if (!m || !monitor_init(m, cfg, err, sizeof(err))) {
+		fprintf(stderr, "run: %s\n", m ? err : "out of memory");
+		free(m);
+		return EXIT_BAD_CONFIG;
+	}
+	int rc = monitor_run(m);
+	monitor_free(m);
+	free(m);
+	return rc;
+}
+
+static int run_keeper(const Config *cfg)
+{
+	char err[1024];
+	Keeper k;
+
+	if (!keeper_init(&k, cfg, err, sizeof(err))) {
+		fprintf(stderr, "run: %s\n", err);
+		return EXIT_BAD_CONFIG;
+	}
+	int rc = keeper_run(&k, false, 0);
+	StopRequest how = signals_stop_requested();
+	if (how != SIGNAL_STOP_NONE) {
+		log_info("stopping Postgres");
+		pgnode_stop(&k.node,
+			    how == SIGNAL_STOP_IMMEDIATE ? STOP_IMMEDIATE
+							 : STOP_FAST,
+			    err, sizeof(err));
+	}
+	keeper_free(&k);
+	return rc;
+}
+
+static int run_node(const Command *cmd, Flags *flags)
+{
+	Config cfg;
+	NodePaths paths;
+	char err[1024];
+	(void)cmd;
+
+	if (!nodeconf_refuse_root("run"))
+		return EXIT_USAGE;
+	if (!nodeconf_load(flags, &cfg, true, err, sizeof(err)) ||
+	    !nodepaths_init(&paths, config_get(&cfg, S_PGDATA), err,
+			    sizeof(err))) {
+		fprintf(stderr, "run: %s\n", err);
+		return EXIT_BAD_CONFIG;
+	}
+	if (config_get_bool(&cfg, S_LOG_JSON))
+		log_set_json(true);
+	if (*config_get(&cfg, S_LOG_FILE))
+		log_set_file(config_get(&cfg, S_LOG_FILE));
+	if (!pidfile_acquire(paths.pid, err, sizeof(err))) {
+		fprintf(stderr, "run: %s\n", err);
+		return EXIT_FAILED;
+	}
+	bool monitor = strcmp(config_get(&cfg, S_ROLE), "monitor") == 0;
+	log_set_prefix(monitor ? "monitor" : "keeper");
+	int rc = monitor ? run_monitor(&cfg) : run_keeper(&cfg);
+	pidfile_release(paths.pid);
+	return rc;
+}
+
+static int stop_node(const Command *cmd, Flags *flags)
+{
+	Config cfg;
+	NodePaths paths;
+	char err[1024];
+	(void)cmd;
+
+	if (!nodeconf_load(flags, &cfg, true, err, sizeof(err)) ||
+	    !nodepaths_init(&paths, config_get(&cfg, S_PGDATA), err,
+			    sizeof(err))) {
+		fprintf(stderr, "stop: %s\n", err);
+		return EXIT_BAD_CONFIG;
+	}
+	pid_t pid = pidfile_read(paths.pid);
+	if (pid <= 0) {
+		printf("pgkeel is not running for %s\n",
+		       config_get(&cfg, S_PGDATA));
+		return EXIT_OK;
+	}
+	kill(pid, flags_has(flags, "immediate") ? SIGQUIT : SIGTERM);
+	int64_t deadline = time_monotonic_ms() + 60000;
+	while (pidfile_read(paths.pid) > 0 && time_monotonic_ms() < deadline)
+		time_sleep_ms(100);
+	if (pidfile_read(paths.pid) > 0) {
+		fprintf(stderr, "stop: pgkeel (pid %d) did not stop in 60s\n",
+			(int)pid);
+		return EXIT_TIMEOUT;
+	}
+	printf("stopped pgkeel (pid %d) for %s\n", (int)pid,
+	       config_get(&cfg, S_PGDATA));
+	return EXIT_OK;
+}
+
+static int status_node(const Command *cmd, Flags *flags)
+{
+	Config cfg;
+	NodePaths paths;
+	KeeperState st = {0};
+	char err[1024];
+	(void)cmd;
+
+	if (!nodeconf_load(flags, &cfg, true, err, sizeof(err)) ||
+	    !nodepaths_init(&paths, config_get(&cfg, S_PGDATA), err,
+			    sizeof(err))) {
+		fprintf(stderr, "status: %s\n", err);
+		return EXIT_BAD_CONFIG;
+	}
+	pid_t pid = pidfile_read(paths.pid);
+	bool keeper = strcmp(config_get(&cfg, S_ROLE), "keeper") == 0;
+	if (keeper)
+		statefile_load(paths.state, &st, err, sizeof(err));
+	if (flags_has(flags, "json")) {
+		json_t *j = json_pack("{s:s, s:s, s:b, s:i, s:s}", "pgdata",
+				      config_get(&cfg, S_PGDATA), "role",
+				      config_get(&cfg, S_ROLE), "running",
+				      pid > 0, "pid", (int)pid, "state",
+				      keeper ? state_name(st.current) : "");
+		json_dumpf(j, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(j);
+	} else {
+		printf("%s %s: %s", config_get(&cfg, S_ROLE),
+		       config_get(&cfg, S_PGDATA),
+		       pid > 0 ? "running" : "not running");
+		if (pid > 0)
+			printf(" (pid %d)", (int)pid);
+		if (keeper)
+			printf(", state %s", state_name(st.current));
+		putchar('\n');
+	}
+	return pid > 0 ? EXIT_OK : EXIT_FAILED;
+}
+
 static const FlagDef run_flags[] = {
 	FLAG_OF_REQUIRED(S_PGDATA),
 	FLAG_OF(S_LOG_LEVEL),
@@ -21,7 +178,7 @@ const Command cmd_run = {
 		"keeper of a\ndata node. SIGTERM or SIGINT stop it cleanly, "
 		"SIGHUP reloads its\nconfiguration file.",
 	.flags = FLAGS(run_flags),
-	.run = cli_not_implemented,
+	.run = run_node,
 };
 
 static const FlagDef stop_flags[] = {
@@ -34,7 +191,7 @@ const Command cmd_stop = {
 	.name = "stop",
 	.summary = "stop a running monitor or keeper and its Postgres",
 	.flags = FLAGS(stop_flags),
-	.run = cli_not_implemented,
+	.run = stop_node,
 };
 
 static const FlagDef status_flags[] = {
@@ -46,5 +203,5 @@ const Command cmd_status = {
 	.name = "status",
 	.summary = "is the service of a directory running, and as what",
 	.flags = FLAGS(status_flags),
-	.run = cli_not_implemented,
+	.run = status_node,
 };

@@ -3,6 +3,204 @@
  */
 #include "cli/command.h"
 
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/nodeconf.h"
+#include "common/conninfo.h"
+#include "common/exitcode.h"
+#include "common/timeutil.h"
+#include "monitor/monitor.h"
+
+/* Loads the configuration and opens the store; NULL after a message. */
+static Store *open_for_show(const Flags *flags, Config *cfg)
+{
+	char err[1024];
+
+	if (!nodeconf_load(flags, cfg, false, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", cli_command_path(), err);
+		return NULL;
+	}
+	Store *s = nodeconf_open_store(cfg, err, sizeof(err));
+	if (!s)
+		fprintf(stderr, "%s: %s\n", cli_command_path(), err);
+	return s;
+}
+
+static StoreFormation *read_formation(Store *s, const Config *cfg)
+{
+	StoreFormation *f = calloc(1, sizeof(StoreFormation));
+	if (f && store_get_formation(s, nodeconf_formation(cfg), f))
+		return f;
+	fprintf(stderr, "%s: %s\n", cli_command_path(),
+		f ? s->error : "out of memory");
+	free(f);
+	return NULL;
+}
+
+static json_t *node_json(const StoreFormation *f, const StoreNode *n)
+{
+	char lsn[LSN_TEXT_LEN];
+	return json_pack(
+		"{s:s, s:i, s:s, s:i, s:s, s:s, s:s, s:b, s:i, s:b, s:i,"
+		" s:s, s:s, s:b}",
+		"name", n->name, "node_id", n->id, "host", n->host, "port",
+		n->port, "current_state", state_name(n->reported),
+		"assigned_state", state_name(n->goal), "lsn",
+		lsn_format(n->report.lsn, lsn, sizeof(lsn)), "reachable",
+		n->reachable, "timeline", n->report.timeline, "pg_running",
+		n->report.pg_running, "candidate_priority", n->priority,
+		"formation", f->name, "formation_health", f->health,
+		"replication_quorum", n->quorum);
+}
+
+static void print_json(json_t *j)
+{
+	json_dumpf(j, stdout, JSON_INDENT(2));
+	putchar('\n');
+	json_decref(j);
+}
+
+static void print_state_table(const StoreFormation *f)
+{
+	char lsn[LSN_TEXT_LEN], hp[300];
+
+	printf("%-12s %4s  %-21s %-12s %-9s %-17s %-17s\n", "Name", "Node",
+	       "Host:Port", "LSN", "Reachable", "Current State",
+	       "Assigned State");
+	for (size_t i = 0; i < f->nnodes; i++) {
+		const StoreNode *n = &f->nodes[i];
+		snprintf(hp, sizeof(hp), "%s:%d", n->host, n->port);
+		printf("%-12s %4d  %-21s %-12s %-9s %-17s %-17s\n", n->name,
+		       n->id, hp, lsn_format(n->report.lsn, lsn, sizeof(lsn)),
+		       n->reachable ? "yes" : "no", state_name(n->reported),
+		       state_name(n->goal));
+	}
+	printf("\nFormation %s: %s%s\n", f->name, f->health,
+	       f->paused ? " (paused)" : "");
+}
+
+static int show_state_run(const Command *cmd, Flags *flags)
+{
+	Config cfg;
+	(void)cmd;
+	Store *s = open_for_show(flags, &cfg);
+	StoreFormation *f = s ? read_formation(s, &cfg) : NULL;
+
+	if (!f) {
+		store_close(s);
+		return s ? EXIT_FAILED : EXIT_STORE;
+	}
+	if (flags_has(flags, "json")) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < f->nnodes; i++)
+			json_array_append_new(arr, node_json(f, &f->nodes[i]));
+		print_json(arr);
+	} else {
+		print_state_table(f);
+	}
+	free(f);
+	store_close(s);
+	return EXIT_OK;
+}
+
+static int show_events_run(const Command *cmd, Flags *flags)
+{
+	Config cfg;
+	int count = flags_get_int(flags, "count", 20);
+	StoreEvent *ev = calloc((size_t)count, sizeof(StoreEvent));
+	size_t n = 0;
+	char when[40];
+	(void)cmd;
+	Store *s = ev ? open_for_show(flags, &cfg) : NULL;
+
+	if (!s || !store_events(s, nodeconf_formation(&cfg), count, ev, &n)) {
+		if (s)
+			fprintf(stderr, "show events: %s\n", s->error);
+		store_close(s);
+		free(ev);
+		return EXIT_STORE;
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		time_format_wall(ev[i].time_ms, when, sizeof(when));
+		if (!flags_has(flags, "json")) {
+			printf("%s  %-10s %17s -> %-17s %s\n", when,
+			       ev[i].node_name, ev[i].old_state,
+			       ev[i].new_state, ev[i].description);
+			continue;
+		}
+		json_array_append_new(
+			arr, json_pack("{s:s, s:I, s:i, s:s, s:s, s:s, s:s}",
+				       "time", when, "time_ms",
+				       (json_int_t)ev[i].time_ms, "node_id",
+				       ev[i].node_id, "node_name",
+				       ev[i].node_name, "old_state",
+				       ev[i].old_state, "new_state",
+				       ev[i].new_state, "description",
+				       ev[i].description));
+	}
+	if (flags_has(flags, "json"))
+		print_json(arr);
+	else
+		json_decref(arr);
+	store_close(s);
+	free(ev);
+	return EXIT_OK;
+}
+
+static char *formation_uri(const StoreFormation *f, const Config *cfg)
+{
+	HostPort hosts[STORE_MAX_NODES];
+	size_t n = 0;
+	const char *params[] = {"target_session_attrs", "read-write", NULL};
+
+	for (size_t i = 0; i < f->nnodes; i++) {
+		if (f->nodes[i].goal == NS_DROPPED)
+			continue;
+		hosts[n].host = f->nodes[i].host;
+		hosts[n++].port = f->nodes[i].port;
+	}
+	return uri_build(hosts, n, NULL, config_get(cfg, S_DBNAME), params);
+}
+
+static int show_uri_run(const Command *cmd, Flags *flags)
+{
+	Config cfg;
+	char err[1024];
+	char *uri = NULL;
+	(void)cmd;
+
+	if (flags_has(flags, "monitor")) {
+		if (!nodeconf_load(flags, &cfg, true, err, sizeof(err))) {
+			fprintf(stderr, "show uri: %s\n", err);
+			return EXIT_BAD_CONFIG;
+		}
+		const char *role = config_get(&cfg, S_ROLE);
+		uri = strcmp(role, "monitor") == 0
+			      ? monitor_uri(&cfg)
+			      : strdup(config_get(&cfg, S_MONITOR));
+	} else {
+		Store *s = open_for_show(flags, &cfg);
+		StoreFormation *f = s ? read_formation(s, &cfg) : NULL;
+		uri = f ? formation_uri(f, &cfg) : NULL;
+		free(f);
+		store_close(s);
+		if (!uri)
+			return EXIT_STORE;
+	}
+	if (flags_has(flags, "json")) {
+		print_json(json_pack("{s:s, s:s}", "formation",
+				     nodeconf_formation(&cfg), "uri", uri));
+	} else {
+		printf("%s\n", uri);
+	}
+	free(uri);
+	return EXIT_OK;
+}
+
 #define WHERE_FLAGS                                                       \
 	FLAG_OF(S_PGDATA), FLAG_OF(S_MONITOR), FLAG_OF(S_FORMATION),      \
 		FLAG_SWITCH("json", "print JSON")
@@ -13,7 +211,7 @@ static const Command show_state = {
 	.name = "state",
 	.summary = "nodes, their states and the formation's health",
 	.flags = FLAGS(state_flags),
-	.run = cli_not_implemented,
+	.run = show_state_run,
 };
 
 static const FlagDef events_flags[] = {
@@ -26,7 +224,7 @@ static const Command show_events = {
 	.name = "events",
 	.summary = "what happened, newest last",
 	.flags = FLAGS(events_flags),
-	.run = cli_not_implemented,
+	.run = show_events_run,
 };
 
 static const FlagDef uri_flags[] = {
@@ -40,7 +238,7 @@ static const Command show_uri = {
 	.name = "uri",
 	.summary = "connection URIs: the formation's, or the monitor's",
 	.flags = FLAGS(uri_flags),
-	.run = cli_not_implemented,
+	.run = show_uri_run,
 };
 
 static const FlagDef settings_flags[] = {WHERE_FLAGS};

@@ -3,32 +3,12 @@
  */
 #include "cli/nodeflags.h"
 
+#include "cli/nodeconf.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/fsutil.h"
-#include "common/log.h"
-#include "common/nodepaths.h"
-
-static bool load_config(const Flags *flags, Config *cfg, char *err,
-			size_t errlen)
-{
-	NodePaths paths;
-	LogLevel level;
-
-	config_init(cfg);
-	if (!flags_apply_to_config(flags, cfg))
-		return snprintf(err, errlen, "bad flags"), false;
-	if (!nodepaths_init(&paths, config_get(cfg, S_PGDATA), err, errlen))
-		return false;
-	if (fs_exists(paths.config) &&
-	    !config_load(cfg, paths.config, err, errlen))
-		return false;
-	if (log_level_parse(config_get(cfg, S_LOG_LEVEL), &level))
-		log_set_level(level);
-	return true;
-}
 
 static void add_hosts(PgNode *node, const char *list)
 {
@@ -47,7 +27,7 @@ bool nodeflags_to_pgnode(const Flags *flags, PgNode *node, char *err,
 	Config cfg;
 	const char *v;
 
-	bool ok = load_config(flags, &cfg, err, errlen) &&
+	bool ok = nodeconf_load(flags, &cfg, false, err, errlen) &&
 		  pgnode_from_config(&cfg, node, err, errlen);
 	config_free(&cfg);
 	if (!ok)

@@ -24,6 +24,14 @@ void config_free(Config *cfg)
 	config_init(cfg);
 }
 
+void config_copy(Config *dst, const Config *src)
+{
+	config_init(dst);
+	for (int i = 0; i < SETTING_COUNT; i++)
+		dst->values[i] = src->values[i] ? strdup(src->values[i]) : NULL;
+	snprintf(dst->path, sizeof(dst->path), "%s", src->path);
+}
+
 bool config_set(Config *cfg, SettingId id, const char *value, char *err,
 		size_t errlen)
 {

@@ -24,6 +24,9 @@ typedef struct {
 void config_init(Config *cfg);
 void config_free(Config *cfg);
 
+/* Copies every value set in src into dst (which is initialised first). */
+void config_copy(Config *dst, const Config *src);
+
 /* Validates and stores; on failure err says what was wrong. */
 bool config_set(Config *cfg, SettingId id, const char *value, char *err,
 		size_t errlen);

@@ -38,6 +38,9 @@ static const SettingDef settings[SETTING_COUNT] = {
 	 "the monitor's connection URI (see `pgkeel show uri --monitor`)"},
 	{S_STORE, "pgkeel", "store", "store", ENUM("postgres|etcd"),
 	 "postgres", "DRIVER", "where the monitor keeps the state"},
+	{S_STORE_PASSWORD, "pgkeel", "store_password", "store-password", TEXT,
+	 "", "SECRET",
+	 "monitor: password of the role keepers connect as (generated)"},
 
 	{S_PGDATA, "postgresql", "pgdata", "pgdata", PATH, NULL, "DIR",
 	 "the Postgres data directory (absolute path)"},

@@ -48,6 +48,7 @@ typedef enum {
 	S_FORMATION,
 	S_MONITOR,
 	S_STORE,
+	S_STORE_PASSWORD,
 	/* [postgresql] */
 	S_PGDATA,
 	S_PGPORT,

@@ -1,0 +1,80 @@
+/*
+ * nodeconf.c - loading a node's configuration and reaching its store.
+ */
+#include "cli/nodeconf.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/fsutil.h"
+#include "common/log.h"
+
+bool nodeconf_load(const Flags *flags, Config *cfg, bool must_exist,
+		   char *err, size_t errlen)
+{
+	NodePaths paths;
+	LogLevel level;
+
+	config_init(cfg);
+	if (!flags_apply_to_config(flags, cfg)) {
+		snprintf(err, errlen, "invalid flags");
+		return false;
+	}
+	if (!config_is_set(cfg, S_PGDATA)) {
+		if (must_exist) {
+			snprintf(err, errlen, "--pgdata is required");
+			return false;
+		}
+		return true;
+	}
+	if (!nodepaths_init(&paths, config_get(cfg, S_PGDATA), err, errlen))
+		return false;
+	if (fs_exists(paths.config)) {
+		if (!config_load(cfg, paths.config, err, errlen))
+			return false;
+	} else if (must_exist) {
+		snprintf(err, errlen,
+			 "no pgkeel node in %s (no %s): create it first with "
+			 "`pgkeel create monitor` or `pgkeel create postgres`",
+			 config_get(cfg, S_PGDATA), paths.config);
+		return false;
+	}
+	if (log_level_parse(config_get(cfg, S_LOG_LEVEL), &level))
+		log_set_level(level);
+	return true;
+}
+
+Store *nodeconf_open_store(const Config *cfg, char *err, size_t errlen)
+{
+	const char *role = config_get(cfg, S_ROLE);
+	int timeout = (int)config_get_ms(cfg, S_STORE_TIMEOUT);
+
+	if (role && strcmp(role, "monitor") == 0)
+		return store_open_local(config_get(cfg, S_SOCKET_DIR),
+					(int)config_get_int(cfg, S_PGPORT),
+					timeout, err, errlen);
+	if (config_get(cfg, S_MONITOR))
+		return store_open(config_get(cfg, S_MONITOR), timeout, err,
+				  errlen);
+	snprintf(err, errlen, "name the monitor: --monitor URI, or --pgdata "
+			      "of a pgkeel node");
+	return NULL;
+}
+
+bool nodeconf_refuse_root(const char *command)
+{
+	if (geteuid() != 0)
+		return true;
+	fprintf(stderr,
+		"%s: refusing to run as root: Postgres cannot run as root. Run "
+		"pgkeel as the user that owns the data directory (e.g. "
+		"`sudo -u postgres pgkeel ...`).\n",
+		command);
+	return false;
+}
+
+const char *nodeconf_formation(const Config *cfg)
+{
+	return config_get(cfg, S_FORMATION);
+}

@@ -1,0 +1,30 @@
+/*
+ * nodeconf.h - what most commands start with: the node's configuration
+ * (flags over the file in the node directory over defaults), the store it
+ * talks to, and the check that Postgres will not be started as root.
+ */
+#ifndef PGK_NODECONF_H
+#define PGK_NODECONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cli/flags.h"
+#include "common/config.h"
+#include "common/nodepaths.h"
+#include "store/store.h"
+
+/*
+ * Applies flags, then the configuration file of --pgdata when it exists
+ * (must_exist: it is an error when it does not). Sets the log level.
+ */
+bool nodeconf_load(const Flags *flags, Config *cfg, bool must_exist,
+		   char *err, size_t errlen);
+/* Opens the store: --monitor URI, or the one of --pgdata's node. */
+Store *nodeconf_open_store(const Config *cfg, char *err, size_t errlen);
+/* Postgres refuses to run as root, and so do we; false with a message. */
+bool nodeconf_refuse_root(const char *command);
+/* The formation to show: --formation, or the node's, or "default". */
+const char *nodeconf_formation(const Config *cfg);
+
+#endif

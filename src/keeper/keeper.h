@@ -1,0 +1,78 @@
+/*
+ * keeper.h - the keeper: the daemon beside one Postgres that reports to
+ * the state store and carries out the goal states the monitor assigns.
+ *
+ * Each cycle (keeper_interval, or at once when the store signals a
+ * change) it observes Postgres, supervises it, reports, reads its
+ * formation, applies the role configuration (hba, slots, synchronous
+ * standbys, upstream), runs the transition to a new goal, and fences a
+ * primary cut off from the store and from every standby.
+ */
+#ifndef PGK_KEEPER_H
+#define PGK_KEEPER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/config.h"
+#include "common/nodepaths.h"
+#include "keeper/pgnode.h"
+#include "keeper/statefile.h"
+#include "keeper/supervisor.h"
+#include "pg/pgobserve.h"
+#include "store/store.h"
+
+typedef struct {
+	Config cfg;
+	NodePaths paths;
+	PgNode node;
+	Store *store;
+	KeeperState st;
+	StoreFormation *formation; /* last read from the store, or NULL */
+	Observation obs;
+	bool obs_ok;
+	Supervisor sup;
+	bool pg_failed;             /* the supervisor gave up */
+	int64_t last_store_ok_ms;   /* monotonic */
+	int64_t started_ms;
+	bool fenced;                /* we stopped our primary ourselves */
+	int transition_failures;
+	int64_t next_transition_ms;
+	int64_t interval_ms;
+	int64_t fence_ms;
+	int64_t store_timeout_ms;
+} Keeper;
+
+/*
+ * Loads the node's configuration and state; err says what is missing.
+ * The keeper must be registered already (pgkeel create postgres).
+ */
+bool keeper_init(Keeper *k, const Config *cfg, char *err, size_t errlen);
+void keeper_free(Keeper *k);
+
+/* One cycle; now_ms is the monotonic clock. */
+void keeper_cycle(Keeper *k, int64_t now_ms);
+
+/*
+ * Runs cycles until a stop signal, or (stop_when_stable) until the node
+ * reached a stable state. Returns an exit code.
+ */
+int keeper_run(Keeper *k, bool stop_when_stable, int timeout_ms);
+
+/* Registers with the monitor and writes the node's files. */
+bool keeper_register(const Config *cfg, char *err, size_t errlen);
+
+/* keeper_role.c: the formation's view applied to our PgNode. */
+const StoreNode *keeper_me(const Keeper *k);
+const StoreNode *keeper_upstream(const Keeper *k);
+void keeper_apply_role(Keeper *k, NodeState goal);
+void keeper_duties(Keeper *k);
+
+/* transitions.c */
+bool keeper_transition(Keeper *k, NodeState from, NodeState to, char *err,
+		       size_t errlen);
+
+/* fence.c */
+bool keeper_should_fence(const Keeper *k, int64_t now_ms);
+
+#endif

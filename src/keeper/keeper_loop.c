@@ -1,0 +1,213 @@
+/*
+ * keeper_loop.c - the keeper's cycle: observe, supervise, report, read
+ * the goal, transition, carry the role's duties, fence when cut off.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/exitcode.h"
+#include "common/log.h"
+#include "common/signals.h"
+#include "common/timeutil.h"
+#include "keeper/keeper.h"
+#include "keeper/pgsupervise.h"
+
+bool keeper_init(Keeper *k, const Config *cfg, char *err, size_t errlen)
+{
+	memset(k, 0, sizeof(*k));
+	k->cfg = *cfg;
+	if (!nodepaths_init(&k->paths, config_get(cfg, S_PGDATA), err, errlen) ||
+	    !statefile_load(k->paths.state, &k->st, err, errlen) ||
+	    !pgnode_from_config(cfg, &k->node, err, errlen))
+		return false;
+	snprintf(k->node.name, sizeof(k->node.name), "%s", k->st.name);
+	k->interval_ms = config_get_ms(cfg, S_KEEPER_INTERVAL);
+	k->fence_ms = config_get_ms(cfg, S_FENCE_TIMEOUT);
+	k->store_timeout_ms = config_get_ms(cfg, S_STORE_TIMEOUT);
+	supervisor_init(&k->sup, (int)config_get_int(cfg, S_RESTART_RETRIES));
+	k->formation = calloc(1, sizeof(StoreFormation));
+	k->started_ms = time_monotonic_ms();
+	k->last_store_ok_ms = -k->fence_ms; /* no contact yet */
+	return k->formation != NULL;
+}
+
+void keeper_free(Keeper *k)
+{
+	store_close(k->store);
+	free(k->formation);
+	k->formation = NULL;
+}
+
+static bool connect_store(Keeper *k)
+{
+	char err[1024];
+
+	if (k->store)
+		return true;
+	k->store = store_open(config_get(&k->cfg, S_MONITOR),
+			      (int)k->store_timeout_ms, err, sizeof(err));
+	if (!k->store)
+		log_warn("%s", err);
+	return k->store != NULL;
+}
+
+static void observe(Keeper *k)
+{
+	char err[1024];
+	k->obs_ok = pgnode_is_running(&k->node) &&
+		    pgnode_observe(&k->node, &k->obs, err, sizeof(err));
+	if (!k->obs_ok)
+		memset(&k->obs, 0, sizeof(k->obs));
+}
+
+/*
+ * Postgres should run when our current state runs it, and, for a primary,
+ * only while the store confirms we still are one (a primary that lost the
+ * store must not restart itself into a split brain).
+ */
+static bool should_run(const Keeper *k, int64_t now_ms)
+{
+	const StateInfo *info = state_info(k->st.current);
+	if (!info->runs_postgres || k->fenced)
+		return false;
+	if (state_is_primary(k->st.current))
+		return now_ms - k->last_store_ok_ms < k->fence_ms;
+	return true;
+}
+
+static void supervise(Keeper *k, int64_t now_ms)
+{
+	char err[1024];
+	SuperviseAction a = pgnode_supervise(&k->node, &k->sup,
+					     should_run(k, now_ms), now_ms,
+					     err, sizeof(err));
+	if (a == SUPERVISE_GAVE_UP && !k->pg_failed)
+		log_error("Postgres does not stay up; reporting it failed");
+	k->pg_failed = a == SUPERVISE_GAVE_UP;
+}
+
+static void fill_report(const Keeper *k, NodeReport *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->current = k->st.current;
+	r->pg_running = k->obs_ok;
+	r->pg_failed = k->pg_failed;
+	r->fenced = k->fenced;
+	if (!k->obs_ok)
+		return;
+	r->in_recovery = k->obs.in_recovery;
+	r->lsn = k->obs.current_lsn;
+	r->timeline = k->obs.timeline;
+	r->receiver_streaming = k->obs.receiver_streaming;
+	snprintf(r->upstream_host, sizeof(r->upstream_host), "%s",
+		 k->obs.upstream_host);
+	r->upstream_port = k->obs.upstream_port;
+	r->pending_restart = k->obs.pending_restart;
+}
+
+/* Reports and reads the formation; false when the store is unreachable. */
+static bool talk_to_store(Keeper *k, int64_t now_ms)
+{
+	NodeReport r;
+
+	if (!connect_store(k))
+		return false;
+	fill_report(k, &r);
+	if (!store_report(k->store, k->st.node_id, k->st.secret, &r) ||
+	    !store_get_formation(k->store, config_get(&k->cfg, S_FORMATION),
+				 k->formation)) {
+		log_warn("%s", k->store->error);
+		return false;
+	}
+	if (now_ms - k->last_store_ok_ms >= k->fence_ms && k->started_ms != now_ms)
+		log_info("state store reached");
+	k->last_store_ok_ms = now_ms;
+	return keeper_me(k) != NULL;
+}
+
+static void transition(Keeper *k, NodeState goal, int64_t now_ms)
+{
+	char err[2048] = "";
+
+	if (now_ms < k->next_transition_ms)
+		return;
+	keeper_apply_role(k, goal);
+	if (keeper_transition(k, k->st.current, goal, err, sizeof(err))) {
+		log_info("reached state %s", state_name(goal));
+		k->st.current = goal;
+		k->fenced = false;
+		k->transition_failures = 0;
+		k->next_transition_ms = 0;
+		supervisor_reset(&k->sup);
+		k->pg_failed = false;
+		statefile_save(k->paths.state, &k->st);
+		return;
+	}
+	int64_t delay = 250LL << (k->transition_failures < 7
+					  ? k->transition_failures
+					  : 7);
+	k->transition_failures++;
+	k->next_transition_ms = now_ms + delay;
+	log_error("transition to %s failed (retrying in %lld ms): %s",
+		  state_name(goal), (long long)delay, err);
+}
+
+static void fence_if_cut_off(Keeper *k, int64_t now_ms)
+{
+	char err[512];
+
+	if (!keeper_should_fence(k, now_ms))
+		return;
+	log_error("cannot reach the state store for %lld ms and no standby "
+		  "streams from this primary: fencing it",
+		  (long long)(now_ms - k->last_store_ok_ms));
+	if (pgnode_fence(&k->node, true, err, sizeof(err)))
+		k->fenced = true;
+	else
+		log_error("%s", err);
+}
+
+void keeper_cycle(Keeper *k, int64_t now_ms)
+{
+	observe(k);
+	supervise(k, now_ms);
+	bool reached = talk_to_store(k, now_ms);
+	fence_if_cut_off(k, now_ms);
+	if (!reached)
+		return;
+	const StoreNode *me = keeper_me(k);
+	if (me->goal != k->st.current) {
+		transition(k, me->goal, now_ms);
+		observe(k);
+		talk_to_store(k, now_ms); /* tell the monitor at once */
+	} else if (!k->fenced) {
+		keeper_duties(k);
+	}
+}
+
+static bool stable(NodeState s)
+{
+	return s == NS_SINGLE || s == NS_WAIT_PRIMARY || s == NS_PRIMARY ||
+	       s == NS_SECONDARY;
+}
+
+int keeper_run(Keeper *k, bool stop_when_stable, int timeout_ms)
+{
+	int64_t start = time_monotonic_ms();
+
+	signals_install();
+	log_info("keeper for node %d (%s) in %s, state %s", k->st.node_id,
+		 k->st.name, k->node.pgdata, state_name(k->st.current));
+	while (signals_stop_requested() == SIGNAL_STOP_NONE) {
+		int64_t now = time_monotonic_ms();
+		keeper_cycle(k, now);
+		if (stop_when_stable && stable(k->st.current))
+			return EXIT_OK;
+		if (timeout_ms > 0 && now - start > timeout_ms)
+			return EXIT_TIMEOUT;
+		if (!k->store || !store_wait(k->store, (int)k->interval_ms))
+			time_sleep_ms(k->interval_ms);
+	}
+	return EXIT_OK;
+}

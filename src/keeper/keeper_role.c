@@ -1,0 +1,139 @@
+/*
+ * keeper_role.c - turning the formation read from the store into this
+ * node's role configuration, and the duties a role carries every cycle:
+ * a primary admits and keeps slots for every other node and applies its
+ * synchronous standby names; a standby follows its assigned upstream and
+ * keeps slots for the others advanced, ready for its own promotion.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "keeper/keeper.h"
+#include "pg/pgslots.h"
+
+const StoreNode *keeper_me(const Keeper *k)
+{
+	return k->formation ? store_formation_node(k->formation,
+						    k->st.node_id)
+			    : NULL;
+}
+
+const StoreNode *keeper_upstream(const Keeper *k)
+{
+	const StoreNode *me = keeper_me(k);
+	return me && me->upstream_id
+		       ? store_formation_node(k->formation, me->upstream_id)
+		       : NULL;
+}
+
+static bool has_host(const PgNode *node, const char *host)
+{
+	for (size_t i = 0; i < node->nhosts; i++) {
+		if (strcmp(node->hosts[i], host) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void collect_hosts(Keeper *k)
+{
+	PgNode *node = &k->node;
+
+	node->nhosts = 0;
+	for (size_t i = 0; i < k->formation->nnodes; i++) {
+		const StoreNode *n = &k->formation->nodes[i];
+		if (n->id == k->st.node_id || n->goal == NS_DROPPED ||
+		    has_host(node, n->host) || node->nhosts >= PGNODE_MAX_HOSTS)
+			continue;
+		snprintf(node->hosts[node->nhosts++], sizeof(node->hosts[0]),
+			 "%s", n->host);
+	}
+}
+
+void keeper_apply_role(Keeper *k, NodeState goal)
+{
+	PgNode *node = &k->node;
+	const StoreNode *me = keeper_me(k);
+	const StoreNode *up = keeper_upstream(k);
+
+	if (!me)
+		return;
+	snprintf(node->repl_password, sizeof(node->repl_password), "%s",
+		 k->formation->repl_password);
+	collect_hosts(k);
+	node->has_upstream = (state_is_standby(goal) || goal == NS_DEMOTED ||
+			      goal == NS_WAIT_STANDBY) &&
+			     up != NULL;
+	if (node->has_upstream) {
+		snprintf(node->up_host, sizeof(node->up_host), "%s", up->host);
+		node->up_port = up->port;
+		slot_name_for(me->name, node->up_slot, sizeof(node->up_slot));
+	}
+	snprintf(node->sync_names, sizeof(node->sync_names), "%s",
+		 state_is_primary(goal) ? me->sync_names : "");
+}
+
+/* Slot names of every other node, except skip_id (a standby's upstream). */
+static size_t wanted_slots(const Keeper *k, int skip_id,
+			   char (*names)[64], const char **ptrs, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < k->formation->nnodes && n < max; i++) {
+		const StoreNode *o = &k->formation->nodes[i];
+		if (o->id == k->st.node_id || o->id == skip_id ||
+		    o->goal == NS_DROPPED)
+			continue;
+		slot_name_for(o->name, names[n], sizeof(names[n]));
+		ptrs[n] = names[n];
+		n++;
+	}
+	return n;
+}
+
+static void sync_slots(Keeper *k, bool primary)
+{
+	char names[SLOTS_MAX][64];
+	const char *ptrs[SLOTS_MAX];
+	const StoreNode *me = keeper_me(k);
+	char err[512];
+	PgConn pc;
+
+	size_t n = wanted_slots(k, primary ? 0 : me->upstream_id, names, ptrs,
+				SLOTS_MAX);
+	if (!pgnode_connect(&k->node, &pc, err, sizeof(err)))
+		return;
+	if (!slots_sync(&pc, ptrs, n, primary ? LSN_INVALID : k->obs.replay_lsn))
+		log_warn("replication slots: %s", pc.error);
+	pg_disconnect(&pc);
+}
+
+void keeper_duties(Keeper *k)
+{
+	NodeState cur = k->st.current;
+	bool changed = false;
+	char err[1024];
+
+	if (!keeper_me(k) || !k->obs_ok)
+		return;
+	if (!state_is_primary(cur) && !state_is_standby(cur))
+		return;
+	keeper_apply_role(k, cur);
+	if (!pgnode_write_config(&k->node, &changed, err, sizeof(err))) {
+		log_error("%s", err);
+		return;
+	}
+	if (changed) {
+		log_info("configuration changed (sync names \"%s\", upstream "
+			 "%s:%d): reloading",
+			 k->node.sync_names,
+			 k->node.has_upstream ? k->node.up_host : "-",
+			 k->node.has_upstream ? k->node.up_port : 0);
+		if (k->node.has_upstream &&
+		    !pgnode_ensure_upstream_slot(&k->node, err, sizeof(err)))
+			log_warn("%s", err);
+		if (!pgnode_reload(&k->node, err, sizeof(err)))
+			log_error("%s", err);
+	}
+	sync_slots(k, state_is_primary(cur));
+}

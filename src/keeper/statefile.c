@@ -1,0 +1,51 @@
+/*
+ * statefile.c - reading and writing keeper.state with jansson.
+ */
+#include "keeper/statefile.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/fsutil.h"
+
+bool statefile_load(const char *path, KeeperState *st, char *err,
+		    size_t errlen)
+{
+	json_error_t jerr;
+	json_t *root = json_load_file(path, 0, &jerr);
+	const char *name = NULL, *secret = NULL, *current = NULL;
+
+	memset(st, 0, sizeof(*st));
+	if (!root) {
+		snprintf(err, errlen, "cannot read %s: %s", path, jerr.text);
+		return false;
+	}
+	int rc = json_unpack(root, "{s:i, s:s, s:s, s:s}", "node_id",
+			     &st->node_id, "name", &name, "secret", &secret,
+			     "current_state", &current);
+	bool ok = rc == 0 && state_parse(current, &st->current);
+	if (ok) {
+		snprintf(st->name, sizeof(st->name), "%s", name);
+		snprintf(st->secret, sizeof(st->secret), "%s", secret);
+	} else {
+		snprintf(err, errlen, "%s is malformed", path);
+	}
+	json_decref(root);
+	return ok;
+}
+
+bool statefile_save(const char *path, const KeeperState *st)
+{
+	json_t *root = json_pack("{s:i, s:s, s:s, s:s}", "node_id",
+				 st->node_id, "name", st->name, "secret",
+				 st->secret, "current_state",
+				 state_name(st->current));
+	char *text = root ? json_dumps(root, JSON_INDENT(2)) : NULL;
+	bool ok = text && fs_write_file_atomic(path, text, strlen(text), 0600);
+
+	free(text);
+	json_decref(root);
+	return ok;
+}

@@ -1,0 +1,25 @@
+/*
+ * statefile.h - what a keeper must remember across restarts: its node id
+ * and secret from registration, and the state it last reached. Kept as
+ * JSON in the node directory (never in PGDATA), written atomically.
+ */
+#ifndef PGK_STATEFILE_H
+#define PGK_STATEFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "fsm/states.h"
+
+typedef struct {
+	int node_id;
+	char name[64];
+	char secret[80];
+	NodeState current;
+} KeeperState;
+
+bool statefile_load(const char *path, KeeperState *st, char *err,
+		    size_t errlen);
+bool statefile_save(const char *path, const KeeperState *st);
+
+#endif

@@ -1,0 +1,120 @@
+/*
+ * transitions.c - what the keeper does to move its node from its current
+ * state to the goal the monitor assigned: a table of (from, to, action).
+ * Actions are the idempotent node operations of pgnode.h, so a failed or
+ * interrupted transition is simply run again.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "keeper/keeper.h"
+
+#define ANY NS_COUNT
+
+typedef bool (*KeeperAction)(Keeper *k, char *err, size_t errlen);
+
+typedef struct {
+	NodeState from; /* ANY: every state */
+	NodeState to;
+	KeeperAction action;
+	const char *what;
+} KeeperTransition;
+
+static bool nothing(Keeper *k, char *err, size_t errlen)
+{
+	(void)k;
+	(void)err;
+	(void)errlen;
+	return true;
+}
+
+static bool init_primary(Keeper *k, char *err, size_t errlen)
+{
+	return pgnode_init_primary(&k->node, err, errlen);
+}
+
+static bool clone_standby(Keeper *k, char *err, size_t errlen)
+{
+	return pgnode_clone_standby(&k->node, err, errlen);
+}
+
+static bool follow(Keeper *k, char *err, size_t errlen)
+{
+	return pgnode_follow(&k->node, err, errlen);
+}
+
+static bool stop_postgres(Keeper *k, char *err, size_t errlen)
+{
+	/* immediate: this node must stop accepting writes now */
+	return pgnode_fence(&k->node, true, err, errlen) &&
+	       pgnode_stop(&k->node, STOP_IMMEDIATE, err, errlen);
+}
+
+static bool rejoin(Keeper *k, char *err, size_t errlen)
+{
+	return pgnode_rejoin(&k->node, err, errlen);
+}
+
+/* The candidate replays every WAL record it received before promotion. */
+static bool finish_replay(Keeper *k, char *err, size_t errlen)
+{
+	Observation obs;
+	if (!pgnode_observe(&k->node, &obs, err, errlen))
+		return false;
+	if (obs.replay_lsn >= obs.receive_lsn)
+		return true;
+	snprintf(err, errlen, "replay not finished yet");
+	return false;
+}
+
+static bool promote(Keeper *k, char *err, size_t errlen)
+{
+	int timeline = 0;
+	bool changed;
+	/* stop following before the promotion so that postgresql.pgkeel.conf
+	 * describes a primary when Postgres next reads it */
+	k->node.has_upstream = false;
+	return pgnode_promote(&k->node, &timeline, err, errlen) &&
+	       pgnode_write_config(&k->node, &changed, err, errlen) &&
+	       pgnode_reload(&k->node, err, errlen);
+}
+
+static const KeeperTransition table[] = {
+	{NS_INIT, NS_SINGLE, init_primary, "initialize (or adopt) the primary"},
+	{NS_INIT, NS_WAIT_STANDBY, nothing, "wait for the primary"},
+	{NS_WAIT_STANDBY, NS_CATCHINGUP, clone_standby,
+	 "clone the primary and start streaming"},
+	{NS_INIT, NS_CATCHINGUP, clone_standby,
+	 "clone the primary and start streaming"},
+	{NS_CATCHINGUP, NS_SECONDARY, nothing, "in sync"},
+	{NS_SECONDARY, NS_CATCHINGUP, follow, "follow the primary"},
+	{NS_CATCHINGUP, NS_CATCHINGUP, follow, "follow the new primary"},
+	{NS_SINGLE, NS_WAIT_PRIMARY, nothing, "admit standbys"},
+	{NS_WAIT_PRIMARY, NS_PRIMARY, nothing, "commits wait for standbys"},
+	{NS_PRIMARY, NS_WAIT_PRIMARY, nothing, "commits stop waiting"},
+	{NS_WAIT_PRIMARY, NS_SINGLE, nothing, "no standby left"},
+	{NS_SECONDARY, NS_PREPARE_PROMOTION, finish_replay,
+	 "finish replaying received WAL"},
+	{NS_PREPARE_PROMOTION, NS_WAIT_PRIMARY, promote, "promote"},
+	{NS_PREPARE_PROMOTION, NS_SECONDARY, nothing, "promotion cancelled"},
+	{NS_DEMOTED, NS_CATCHINGUP, rejoin,
+	 "rewind (or re-clone) and follow the new primary"},
+	{ANY, NS_DEMOTED, stop_postgres, "stop Postgres (fenced)"},
+};
+
+bool keeper_transition(Keeper *k, NodeState from, NodeState to, char *err,
+		       size_t errlen)
+{
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		const KeeperTransition *t = &table[i];
+		if ((t->from != ANY && t->from != from) || t->to != to)
+			continue;
+		log_info("%s -> %s: %s", state_name(from), state_name(to),
+			 t->what);
+		return t->action(k, err, errlen);
+	}
+	snprintf(err, errlen, "no transition from %s to %s", state_name(from),
+		 state_name(to));
+	return false;
+}

@@ -1,0 +1,276 @@
+/*
+ * monitor_loop.c - the monitor's cycle: hold the lease, health-check the
+ * nodes, run the state machine on each formation, write its decisions.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/exitcode.h"
+#include "common/log.h"
+#include "common/signals.h"
+#include "common/timeutil.h"
+#include "fsm/fsm.h"
+#include "keeper/pgsupervise.h"
+#include "monitor/healthcheck.h"
+#include "monitor/monitor.h"
+#include "monitor/nodememory.h"
+
+#define MAX_FORMATIONS 256
+
+bool monitor_init(Monitor *m, const Config *cfg, char *err, size_t errlen)
+{
+	char host[64] = "";
+
+	memset(m, 0, sizeof(*m));
+	m->cfg = *cfg;
+	if (!nodepaths_init(&m->paths, config_get(cfg, S_PGDATA), err,
+			    errlen) ||
+	    !pgnode_from_config(cfg, &m->node, err, errlen))
+		return false;
+	supervisor_init(&m->sup, (int)config_get_int(cfg, S_RESTART_RETRIES));
+	m->interval_ms = config_get_ms(cfg, S_MONITOR_INTERVAL);
+	m->node_down_ms = config_get_ms(cfg, S_NODE_DOWN_TIMEOUT);
+	m->sync_timeout_ms = config_get_ms(cfg, S_SYNC_TIMEOUT);
+	gethostname(host, sizeof(host) - 1);
+	snprintf(m->holder, sizeof(m->holder), "%s:%d", host, (int)getpid());
+	m->formation = calloc(1, sizeof(StoreFormation));
+	return m->formation != NULL;
+}
+
+void monitor_free(Monitor *m)
+{
+	store_close(m->store);
+	free(m->formation);
+	m->formation = NULL;
+}
+
+static void settings_of(const Monitor *m, const StoreFormation *sf,
+			FsmSettings *s)
+{
+	fsm_settings_default(s);
+	s->number_sync_standbys = sf->number_sync_standbys;
+	s->strict_sync = sf->strict_sync;
+	s->paused = sf->paused;
+	s->node_down_ms = m->node_down_ms;
+	s->sync_timeout_ms = m->sync_timeout_ms;
+}
+
+static int streaming_from(const StoreFormation *sf, const StoreNode *n)
+{
+	if (!n->report.receiver_streaming)
+		return 0;
+	for (size_t i = 0; i < sf->nnodes; i++) {
+		const StoreNode *o = &sf->nodes[i];
+		if (o->port == n->report.upstream_port &&
+		    strcmp(o->host, n->report.upstream_host) == 0)
+			return o->id;
+	}
+	return 0;
+}
+
+static void to_fsm_node(const StoreFormation *sf, const StoreNode *n,
+			const NodeMemory *nm, FsmNode *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->id = n->id;
+	snprintf(f->name, sizeof(f->name), "%s", n->name);
+	f->priority = n->priority;
+	f->quorum = n->quorum;
+	f->goal = n->goal;
+	f->reported = n->reported;
+	f->upstream_id = n->upstream_id;
+	f->pg_running = n->report.pg_running;
+	f->pg_failed = n->report.pg_failed;
+	f->in_recovery = n->report.in_recovery;
+	f->lsn = n->report.lsn;
+	f->timeline = n->report.timeline;
+	f->receiver_streaming = n->report.receiver_streaming;
+	f->streaming_from = streaming_from(sf, n);
+	f->last_report_ms = nm->last_report_ms;
+	f->health_ok = nm->health_fail_since_ms < 0;
+	f->health_fail_since_ms = nm->health_fail_since_ms;
+	f->not_streaming_since_ms = nm->not_streaming_since_ms;
+}
+
+/*
+ * Connection tests run at most once per monitor_interval, however often
+ * reports wake the monitor up; in between the last results are used.
+ */
+static void check_health(Monitor *m, StoreFormation *sf, NodeMemory **mem,
+			 int64_t now_ms)
+{
+	HealthTarget t[STORE_MAX_NODES];
+	bool due = false;
+
+	for (size_t i = 0; i < sf->nnodes; i++) {
+		t[i].host = sf->nodes[i].host;
+		t[i].port = sf->nodes[i].port;
+		due = due || now_ms - mem[i]->health_checked_ms >= m->interval_ms;
+	}
+	if (!due)
+		return;
+	health_check_all(t, sf->nnodes, (int)(m->interval_ms * 4 > 2000
+						      ? 2000
+						      : m->interval_ms * 4));
+	for (size_t i = 0; i < sf->nnodes; i++) {
+		mem[i]->health_ok = t[i].ok;
+		mem[i]->health_checked_ms = now_ms;
+	}
+}
+
+/* Views (reachable, sync names) that changed since last written. */
+static size_t changed_views(Monitor *m, FsmFormation *f, NodeMemory **mem,
+			    StoreNodeView *views)
+{
+	size_t nv = 0;
+	for (size_t i = 0; i < f->nnodes; i++) {
+		FsmNode *n = &f->nodes[i];
+		char names[512] = "";
+		if (state_is_primary(n->goal))
+			fsm_sync_names(f, n, names, sizeof(names));
+		NodeMemory *nm = mem[i];
+		if (nm->written && nm->reachable == n->health_ok &&
+		    strcmp(nm->sync_names, names) == 0)
+			continue;
+		views[nv].node_id = n->id;
+		views[nv].reachable = n->health_ok;
+		snprintf(views[nv].sync_names, sizeof(views[nv].sync_names),
+			 "%s", names);
+		nm->reachable = n->health_ok;
+		snprintf(nm->sync_names, sizeof(nm->sync_names), "%s", names);
+		nm->written = true;
+		nv++;
+	}
+	(void)m;
+	return nv;
+}
+
+static void log_decisions(const char *formation, const FsmDecision *d,
+			  size_t nd, const FsmFormation *f)
+{
+	for (size_t i = 0; i < nd; i++) {
+		const FsmNode *n = fsm_node(f, d[i].node_id);
+		log_info("%s/%s: %s -> %s: %s", formation, n ? n->name : "?",
+			 state_name(d[i].from), state_name(d[i].to), d[i].why);
+	}
+}
+
+static void decide(Monitor *m, StoreFormation *sf, int64_t now_ms)
+{
+	FsmNode nodes[STORE_MAX_NODES];
+	NodeMemory *mem[STORE_MAX_NODES];
+	FsmDecision d[STORE_MAX_NODES * 2];
+	StoreDecision sd[STORE_MAX_NODES * 2];
+	StoreNodeView views[STORE_MAX_NODES];
+	FsmFormation f = {.nodes = nodes, .nnodes = 0, .now_ms = now_ms};
+
+	settings_of(m, sf, &f.settings);
+	for (size_t i = 0; i < sf->nnodes; i++) {
+		mem[i] = nodememory_get(m, sf->nodes[i].id, now_ms);
+		if (!mem[i])
+			return; /* more nodes than the monitor tracks */
+	}
+	check_health(m, sf, mem, now_ms);
+	for (size_t i = 0; i < sf->nnodes; i++) {
+		nodememory_observe(mem[i], &sf->nodes[i], mem[i]->health_ok,
+				   now_ms);
+		to_fsm_node(sf, &sf->nodes[i], mem[i], &nodes[i]);
+	}
+	f.nnodes = sf->nnodes;
+	size_t nd = fsm_step(&f, d, STORE_MAX_NODES * 2);
+	for (size_t i = 0; i < nd; i++) {
+		sd[i].node_id = d[i].node_id;
+		sd[i].goal = d[i].to;
+		sd[i].old = d[i].from;
+		sd[i].upstream_id = d[i].upstream_id;
+		snprintf(sd[i].why, sizeof(sd[i].why), "%s", d[i].why);
+	}
+	size_t nv = changed_views(m, &f, mem, views);
+	const char *health = fsm_health_name(fsm_health(&f));
+	if (!store_apply(m->store, m->term, sf->name, sd, nd, views, nv,
+			 health)) {
+		log_error("cannot write decisions: %s", m->store->error);
+		for (size_t i = 0; i < f.nnodes; i++)
+			mem[i]->written = false;
+		return;
+	}
+	log_decisions(sf->name, d, nd, &f);
+}
+
+void monitor_cycle(Monitor *m, int64_t now_ms)
+{
+	char names[MAX_FORMATIONS][STORE_NAME_LEN];
+	size_t n = 0;
+	int64_t start = time_monotonic_ms();
+
+	if (!store_list_formations(m->store, names, MAX_FORMATIONS, &n)) {
+		log_warn("%s", m->store->error);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (store_get_formation(m->store, names[i], m->formation))
+			decide(m, m->formation, now_ms);
+		else
+			log_warn("%s", m->store->error);
+	}
+	m->last_cycle_us = (time_monotonic_ms() - start) * 1000;
+}
+
+static bool hold_lease(Monitor *m)
+{
+	int64_t term = 0;
+	bool was = m->active;
+
+	if (!store_acquire(m->store, m->holder, &term)) {
+		log_warn("%s", m->store->error);
+		m->active = false;
+		return false;
+	}
+	m->active = term > 0;
+	if (m->active && (!was || term != m->term))
+		log_info("monitor active (lease term %lld)", (long long)term);
+	if (!m->active && was)
+		log_warn("lost the lease: standing by");
+	if (!m->active && m->term == 0 && !was)
+		log_info("another monitor holds the lease: standing by");
+	if (term != m->term)
+		m->nmem = 0; /* a new term starts with fresh memories */
+	m->term = term > 0 ? term : -1;
+	return m->active;
+}
+
+static bool open_store(Monitor *m)
+{
+	char err[1024];
+	if (m->store)
+		return true;
+	m->store = store_open_local(m->node.socket_dir, m->node.port,
+				    (int)config_get_ms(&m->cfg, S_STORE_TIMEOUT),
+				    err, sizeof(err));
+	if (!m->store)
+		log_warn("%s", err);
+	return m->store != NULL;
+}
+
+int monitor_run(Monitor *m)
+{
+	char err[1024];
+
+	signals_install();
+	log_info("monitor in %s on port %d", m->node.pgdata, m->node.port);
+	while (signals_stop_requested() == SIGNAL_STOP_NONE) {
+		int64_t now = time_monotonic_ms();
+		pgnode_supervise(&m->node, &m->sup, true, now, err, sizeof(err));
+		if (open_store(m) && hold_lease(m))
+			monitor_cycle(m, now);
+		if (!m->store || !store_wait(m->store, (int)m->interval_ms))
+			time_sleep_ms(m->interval_ms);
+	}
+	log_info("stopping the monitor");
+	store_close(m->store);
+	m->store = NULL;
+	pgnode_stop(&m->node, STOP_FAST, err, sizeof(err));
+	return EXIT_OK;
+}

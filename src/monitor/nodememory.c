@@ -1,0 +1,50 @@
+/*
+ * nodememory.c - what the monitor remembers of each node on its own
+ * monotonic clock: when a new report was last seen (report_seq moved),
+ * since when its health checks fail, since when it stopped streaming.
+ * Judging freshness by the monitor's clock (not the keepers' or the
+ * store's) keeps the failure detector immune to clock skew; a monitor
+ * that just started treats everyone as fresh, so it never fails a node
+ * over on stale data.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "monitor/monitor.h"
+#include "monitor/nodememory.h"
+
+NodeMemory *nodememory_get(Monitor *m, int node_id, int64_t now_ms)
+{
+	for (size_t i = 0; i < m->nmem; i++) {
+		if (m->mem[i].node_id == node_id)
+			return &m->mem[i];
+	}
+	if (m->nmem >= MONITOR_MAX_TRACKED)
+		return NULL;
+	NodeMemory *nm = &m->mem[m->nmem++];
+	memset(nm, 0, sizeof(*nm));
+	nm->node_id = node_id;
+	nm->report_seq = -1;
+	nm->last_report_ms = now_ms;
+	nm->health_fail_since_ms = -1;
+	nm->not_streaming_since_ms = -1;
+	nm->health_checked_ms = INT64_MIN / 2;
+	return nm;
+}
+
+void nodememory_observe(NodeMemory *nm, const StoreNode *n, bool healthy,
+			int64_t now_ms)
+{
+	if (n->report_seq != nm->report_seq) {
+		nm->report_seq = n->report_seq;
+		nm->last_report_ms = now_ms;
+	}
+	if (healthy)
+		nm->health_fail_since_ms = -1;
+	else if (nm->health_fail_since_ms < 0)
+		nm->health_fail_since_ms = now_ms;
+	if (n->report.receiver_streaming)
+		nm->not_streaming_since_ms = -1;
+	else if (nm->not_streaming_since_ms < 0)
+		nm->not_streaming_since_ms = now_ms;
+}

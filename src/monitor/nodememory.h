@@ -1,0 +1,15 @@
+/*
+ * nodememory.h - per-node memory of the monitor between cycles.
+ */
+#ifndef PGK_NODEMEMORY_H
+#define PGK_NODEMEMORY_H
+
+#include "monitor/monitor.h"
+
+/* The node's memory, created (fresh as of now_ms) on first sight. */
+NodeMemory *nodememory_get(Monitor *m, int node_id, int64_t now_ms);
+/* Updates it from the node's latest store row and health check. */
+void nodememory_observe(NodeMemory *nm, const StoreNode *n, bool healthy,
+			int64_t now_ms);
+
+#endif

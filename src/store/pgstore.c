@@ -1,0 +1,181 @@
+/*
+ * pgstore.c - the postgres store driver: the state lives in the monitor's
+ * own Postgres, keepers reach it with libpq, and LISTEN/NOTIFY wakes the
+ * monitor when a report arrives and keepers when goals change.
+ */
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/conninfo.h"
+#include "common/log.h"
+#include "pg/pgsql.h"
+#include "store/pgstore.h"
+#include "store/pgstore_schema.h"
+#include "store/store.h"
+
+PgStore *pgstore_impl(Store *s)
+{
+	return (PgStore *)s->impl;
+}
+
+
+
+static void fail(Store *s, const char *what)
+{
+	snprintf(s->error, sizeof(s->error), "%s: %s", what,
+		 pgstore_impl(s)->pc.error);
+}
+
+/* (Re)connects when the connection was lost; LISTENs again. */
+static bool ensure_connected(Store *s)
+{
+	PgStore *p = pgstore_impl(s);
+	char sql[96];
+
+	if (p->pc.conn && PQstatus(p->pc.conn) == CONNECTION_OK)
+		return true;
+	pg_disconnect(&p->pc);
+	p->held_term = 0; /* a session advisory lock dies with its session */
+	if (!pg_connect(&p->pc, p->conninfo, p->timeout_ms)) {
+		fail(s, "cannot connect to the state store");
+		return false;
+	}
+	snprintf(sql, sizeof(sql), "SET statement_timeout = %d", p->timeout_ms);
+	pg_exec(&p->pc, sql, 0, NULL);
+	if (p->listen) {
+		snprintf(sql, sizeof(sql), "LISTEN %s", p->listen);
+		if (!pg_exec(&p->pc, sql, 0, NULL)) {
+			fail(s, "cannot LISTEN");
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Runs a query, dropping the connection when it failed at the network
+ * level so that the next call reconnects. */
+PGresult *pgstore_query(Store *s, const char *sql, int n,
+			const char *const *params)
+{
+	PgStore *p = pgstore_impl(s);
+
+	if (!ensure_connected(s))
+		return NULL;
+	PGresult *res = pg_query(&p->pc, sql, n, params);
+	if (!res) {
+		fail(s, "state store query failed");
+		if (PQstatus(p->pc.conn) != CONNECTION_OK)
+			pg_disconnect(&p->pc);
+	}
+	return res;
+}
+
+bool pgstore_exec(Store *s, const char *sql, int n, const char *const *params)
+{
+	PGresult *res = pgstore_query(s, sql, n, params);
+	PQclear(res);
+	return res != NULL;
+}
+
+static bool drain_notifications(PGconn *conn)
+{
+	bool any = false;
+	PGnotify *note;
+
+	while ((note = PQnotifies(conn)) != NULL) {
+		any = true;
+		PQfreemem(note);
+	}
+	return any;
+}
+
+static bool pg_wait(Store *s, int timeout_ms)
+{
+	PgStore *p = pgstore_impl(s);
+
+	if (!ensure_connected(s))
+		return false;
+	PQconsumeInput(p->pc.conn);
+	if (drain_notifications(p->pc.conn))
+		return true;
+	struct pollfd pfd = {.fd = PQsocket(p->pc.conn), .events = POLLIN};
+	if (poll(&pfd, 1, timeout_ms) > 0) {
+		if (!PQconsumeInput(p->pc.conn)) {
+			fail(s, "state store connection lost");
+			pg_disconnect(&p->pc);
+			return false;
+		}
+		drain_notifications(p->pc.conn);
+	}
+	return true;
+}
+
+static void pg_close(Store *s)
+{
+	pg_disconnect(&pgstore_impl(s)->pc);
+	free(s->impl);
+	free(s);
+}
+
+static const StoreOps pg_ops = {
+	.register_node = pgstore_register_node,
+	.report = pgstore_report,
+	.get_formation = pgstore_get_formation,
+	.list_formations = pgstore_list_formations,
+	.events = pgstore_events,
+	.wait = pg_wait,
+	.acquire = pgstore_acquire,
+	.apply = pgstore_apply,
+	.close = pg_close,
+};
+
+static Store *open_conninfo(const char *conninfo, int timeout_ms,
+			    const char *listen, char *err, size_t errlen)
+{
+	Store *s = calloc(1, sizeof(Store));
+	PgStore *p = calloc(1, sizeof(PgStore));
+
+	if (!s || !p) {
+		free(s);
+		free(p);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->ops = &pg_ops;
+	s->impl = p;
+	snprintf(p->conninfo, sizeof(p->conninfo), "%s", conninfo);
+	p->timeout_ms = timeout_ms;
+	p->listen = listen;
+	if (!ensure_connected(s)) {
+		snprintf(err, errlen, "%s", s->error);
+		pg_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+Store *store_open(const char *uri, int timeout_ms, char *err, size_t errlen)
+{
+	return open_conninfo(uri, timeout_ms, "pgkeel_goal", err, errlen);
+}
+
+Store *store_open_local(const char *sockdir, int port, int timeout_ms,
+			char *err, size_t errlen)
+{
+	char portbuf[16];
+	char *ci = NULL;
+
+	snprintf(portbuf, sizeof(portbuf), "%d", port);
+	ci = conninfo_append(ci, "host", sockdir);
+	ci = ci ? conninfo_append(ci, "port", portbuf) : NULL;
+	ci = ci ? conninfo_append(ci, "dbname", PGSTORE_DB) : NULL;
+	if (!ci) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	Store *s = open_conninfo(ci, timeout_ms, "pgkeel_report", err, errlen);
+	free(ci);
+	return s;
+}

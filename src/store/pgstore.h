@@ -1,0 +1,44 @@
+/*
+ * pgstore.h - internals shared by the postgres store driver's files:
+ * pgstore.c (connection, notifications) and pgstore_ops.c (the queries).
+ */
+#ifndef PGK_PGSTORE_H
+#define PGK_PGSTORE_H
+
+#include <libpq-fe.h>
+
+#include "pg/pgsql.h"
+#include "store/store.h"
+
+typedef struct {
+	PgConn pc;
+	char conninfo[2048];
+	int timeout_ms;
+	const char *listen; /* channel, or NULL */
+	int64_t held_term;  /* the lease term while this session holds it */
+} PgStore;
+
+PgStore *pgstore_impl(Store *s);
+
+PGresult *pgstore_query(Store *s, const char *sql, int n,
+			const char *const *params);
+bool pgstore_exec(Store *s, const char *sql, int n,
+		  const char *const *params);
+
+bool pgstore_register_node(Store *s, const NodeRegistration *reg,
+			   RegisteredNode *out);
+bool pgstore_report(Store *s, int node_id, const char *secret,
+		    const NodeReport *report);
+bool pgstore_get_formation(Store *s, const char *formation,
+			   StoreFormation *out);
+bool pgstore_list_formations(Store *s, char (*names)[STORE_NAME_LEN],
+			     size_t max, size_t *n);
+bool pgstore_events(Store *s, const char *formation, int count,
+		    StoreEvent *out, size_t *n);
+bool pgstore_acquire(Store *s, const char *holder, int64_t *term);
+bool pgstore_apply(Store *s, int64_t term, const char *formation,
+		   const StoreDecision *d, size_t nd,
+		   const StoreNodeView *views, size_t nviews,
+		   const char *health);
+
+#endif

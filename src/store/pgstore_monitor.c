@@ -1,0 +1,142 @@
+/*
+ * pgstore_monitor.c - the monitor's side of the postgres store: the lease
+ * that makes one monitor active, and fenced writes of its decisions.
+ *
+ * The lease is a session advisory lock (released when the monitor's
+ * connection ends) plus a term in pgkeel.lease, incremented by every new
+ * holder. apply() locks the lease row and refuses to write unless the
+ * term is still the caller's, so a monitor that lost its lease can
+ * never overwrite decisions made by its successor.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "store/pgstore.h"
+
+#define LEASE_LOCK_KEY "7458373650"
+
+bool pgstore_acquire(Store *s, const char *holder, int64_t *term)
+{
+	PgStore *p = pgstore_impl(s);
+	const char *params[] = {holder};
+	char ok[8];
+
+	*term = 0;
+	if (!pgstore_exec(s, "SELECT 1", 0, NULL)) /* reconnects if needed */
+		return false;
+	if (p->held_term > 0) {
+		*term = p->held_term;
+		return true;
+	}
+	if (!pg_query_value(&p->pc,
+			    "SELECT pg_try_advisory_lock(" LEASE_LOCK_KEY ")", 0,
+			    NULL, ok, sizeof(ok)))
+		return false;
+	if (strcmp(ok, "t") != 0)
+		return true; /* another monitor is active */
+	PGresult *res = pgstore_query(
+		s,
+		"UPDATE pgkeel.lease SET term = term + 1, holder = $1,"
+		" acquired = now() RETURNING term",
+		1, params);
+	if (!res)
+		return false;
+	p->held_term = atoll(PQgetvalue(res, 0, 0));
+	*term = p->held_term;
+	PQclear(res);
+	return true;
+}
+
+static bool check_term(Store *s, int64_t term)
+{
+	PGresult *res = pgstore_query(
+		s, "SELECT term FROM pgkeel.lease WHERE id = 1 FOR UPDATE", 0,
+		NULL);
+	if (!res)
+		return false;
+	int64_t current = atoll(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if (current == term)
+		return true;
+	snprintf(s->error, sizeof(s->error),
+		 "fenced: the lease is at term %lld, this monitor has %lld",
+		 (long long)current, (long long)term);
+	return false;
+}
+
+static bool write_decision(Store *s, const char *formation,
+			   const StoreDecision *d)
+{
+	char id[16], up[16];
+	const char *params[] = {id, state_name(d->goal), up, d->why, formation,
+				state_name(d->old)};
+
+	snprintf(id, sizeof(id), "%d", d->node_id);
+	snprintf(up, sizeof(up), "%d", d->upstream_id);
+	return pgstore_exec(
+		s,
+		"WITH n AS (UPDATE pgkeel.node SET goal_state = $2,"
+		"  upstream_id = coalesce(nullif($3::int, 0), upstream_id)"
+		"  WHERE id = $1::int RETURNING id, name)"
+		" INSERT INTO pgkeel.event (formation, node_id, node_name,"
+		"  old_state, new_state, description)"
+		" SELECT $5, n.id, n.name, $6, $2, $4 FROM n",
+		6, params);
+}
+
+static bool write_view(Store *s, const StoreNodeView *v)
+{
+	char id[16];
+	const char *params[] = {id, v->reachable ? "t" : "f", v->sync_names};
+
+	snprintf(id, sizeof(id), "%d", v->node_id);
+	return pgstore_exec(s,
+			    "UPDATE pgkeel.node SET reachable = $2,"
+			    " sync_names = $3 WHERE id = $1::int",
+			    3, params);
+}
+
+static bool write_all(Store *s, int64_t term, const char *formation,
+		      const StoreDecision *d, size_t nd,
+		      const StoreNodeView *views, size_t nviews,
+		      const char *health)
+{
+	const char *params[] = {formation, health};
+
+	if (!check_term(s, term))
+		return false;
+	for (size_t i = 0; i < nd; i++) {
+		if (!write_decision(s, formation, &d[i]))
+			return false;
+	}
+	for (size_t i = 0; i < nviews; i++) {
+		if (!write_view(s, &views[i]))
+			return false;
+	}
+	return pgstore_exec(s,
+			    "UPDATE pgkeel.formation SET health = $2"
+			    " WHERE name = $1 AND health <> $2",
+			    2, params) &&
+	       (nd + nviews == 0 ||
+		pgstore_exec(s, "SELECT pg_notify('pgkeel_goal', $1)", 1,
+			     params));
+}
+
+bool pgstore_apply(Store *s, int64_t term, const char *formation,
+		   const StoreDecision *d, size_t nd,
+		   const StoreNodeView *views, size_t nviews,
+		   const char *health)
+{
+	char saved[sizeof(s->error)];
+
+	if (!pgstore_exec(s, "BEGIN", 0, NULL))
+		return false;
+	if (write_all(s, term, formation, d, nd, views, nviews, health))
+		return pgstore_exec(s, "COMMIT", 0, NULL);
+	snprintf(saved, sizeof(saved), "%s", s->error);
+	pgstore_exec(s, "ROLLBACK", 0, NULL);
+	snprintf(s->error, sizeof(s->error), "%s", saved);
+	return false;
+}

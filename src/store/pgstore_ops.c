@@ -1,0 +1,201 @@
+/*
+ * pgstore_ops.c - what keepers and `pgkeel show` ask of the postgres
+ * store: register, report, read a formation and its events.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/pgstore.h"
+
+#define COPY(dst, res, row, col)                                          \
+	snprintf((dst), sizeof(dst), "%s", PQgetvalue((res), (row), (col)))
+
+static bool is_true(PGresult *res, int row, int col)
+{
+	return strcmp(PQgetvalue(res, row, col), "t") == 0;
+}
+
+static int get_int(PGresult *res, int row, int col)
+{
+	return atoi(PQgetvalue(res, row, col));
+}
+
+bool pgstore_register_node(Store *s, const NodeRegistration *reg,
+			   RegisteredNode *out)
+{
+	char port[16], prio[16];
+	const char *params[] = {reg->formation, reg->name, reg->host, port,
+				prio, reg->quorum ? "true" : "false"};
+
+	snprintf(port, sizeof(port), "%d", reg->port);
+	snprintf(prio, sizeof(prio), "%d", reg->priority);
+	PGresult *res = pgstore_query(
+		s, "SELECT * FROM pgkeel.register_node($1, $2, $3, $4, $5, $6)",
+		6, params);
+	if (!res)
+		return false;
+	out->node_id = get_int(res, 0, 0);
+	COPY(out->name, res, 0, 1);
+	COPY(out->secret, res, 0, 2);
+	PQclear(res);
+	return true;
+}
+
+bool pgstore_report(Store *s, int node_id, const char *secret,
+		    const NodeReport *r)
+{
+	char id[16], lsn[LSN_TEXT_LEN], tli[16], up_port[16];
+	const char *params[] = {id,
+				secret,
+				state_name(r->current),
+				r->pg_running ? "t" : "f",
+				r->pg_failed ? "t" : "f",
+				r->in_recovery ? "t" : "f",
+				lsn_format(r->lsn, lsn, sizeof(lsn)),
+				tli,
+				r->receiver_streaming ? "t" : "f",
+				r->upstream_host,
+				up_port,
+				r->pending_restart ? "t" : "f",
+				r->fenced ? "t" : "f"};
+
+	snprintf(id, sizeof(id), "%d", node_id);
+	snprintf(tli, sizeof(tli), "%d", r->timeline);
+	snprintf(up_port, sizeof(up_port), "%d", r->upstream_port);
+	return pgstore_exec(s,
+			    "SELECT pgkeel.report($1, $2, $3, $4, $5, $6, $7,"
+			    " $8, $9, $10, $11, $12, $13)",
+			    13, params);
+}
+
+static void read_node(PGresult *res, int row, StoreNode *n)
+{
+	n->id = get_int(res, row, 0);
+	COPY(n->name, res, row, 1);
+	COPY(n->host, res, row, 2);
+	n->port = get_int(res, row, 3);
+	n->priority = get_int(res, row, 4);
+	n->quorum = is_true(res, row, 5);
+	state_parse(PQgetvalue(res, row, 6), &n->goal);
+	n->upstream_id = get_int(res, row, 7);
+	COPY(n->sync_names, res, row, 8);
+	state_parse(PQgetvalue(res, row, 9), &n->reported);
+	n->report.current = n->reported;
+	n->report.pg_running = is_true(res, row, 10);
+	n->report.pg_failed = is_true(res, row, 11);
+	n->report.in_recovery = is_true(res, row, 12);
+	lsn_parse(PQgetvalue(res, row, 13), &n->report.lsn);
+	n->report.timeline = get_int(res, row, 14);
+	n->report.receiver_streaming = is_true(res, row, 15);
+	COPY(n->report.upstream_host, res, row, 16);
+	n->report.upstream_port = get_int(res, row, 17);
+	n->report.pending_restart = is_true(res, row, 18);
+	n->report.fenced = is_true(res, row, 19);
+	n->report_seq = atoll(PQgetvalue(res, row, 20));
+	n->report_age_ms = atoll(PQgetvalue(res, row, 21));
+	n->reachable = is_true(res, row, 22);
+}
+
+static bool read_formation_row(Store *s, const char *name,
+			       StoreFormation *out)
+{
+	const char *params[] = {name};
+	PGresult *res = pgstore_query(
+		s,
+		"SELECT name, number_sync_standbys, strict_sync, paused, health,"
+		" replication_password FROM pgkeel.formation WHERE name = $1",
+		1, params);
+
+	if (!res)
+		return false;
+	if (PQntuples(res) != 1) {
+		snprintf(s->error, sizeof(s->error),
+			 "formation \"%s\" does not exist", name);
+		PQclear(res);
+		return false;
+	}
+	COPY(out->name, res, 0, 0);
+	out->number_sync_standbys = get_int(res, 0, 1);
+	out->strict_sync = is_true(res, 0, 2);
+	out->paused = is_true(res, 0, 3);
+	COPY(out->health, res, 0, 4);
+	COPY(out->repl_password, res, 0, 5);
+	PQclear(res);
+	return true;
+}
+
+bool pgstore_get_formation(Store *s, const char *formation,
+			   StoreFormation *out)
+{
+	const char *params[] = {formation};
+
+	memset(out, 0, sizeof(*out));
+	if (!read_formation_row(s, formation, out))
+		return false;
+	PGresult *res = pgstore_query(
+		s,
+		"SELECT id, name, host, port, candidate_priority,"
+		" replication_quorum, goal_state, coalesce(upstream_id, 0),"
+		" sync_names, reported_state, pg_running, pg_failed,"
+		" in_recovery, lsn, timeline, receiver_streaming,"
+		" upstream_host, upstream_port, pending_restart, fenced,"
+		" report_seq, report_age_ms, reachable"
+		" FROM pgkeel.node_public WHERE formation = $1 ORDER BY id",
+		1, params);
+	if (!res)
+		return false;
+	for (int i = 0; i < PQntuples(res) && out->nnodes < STORE_MAX_NODES;
+	     i++)
+		read_node(res, i, &out->nodes[out->nnodes++]);
+	PQclear(res);
+	return true;
+}
+
+bool pgstore_list_formations(Store *s, char (*names)[STORE_NAME_LEN],
+			     size_t max, size_t *n)
+{
+	PGresult *res = pgstore_query(
+		s, "SELECT name FROM pgkeel.formation ORDER BY name", 0, NULL);
+
+	*n = 0;
+	if (!res)
+		return false;
+	for (int i = 0; i < PQntuples(res) && *n < max; i++)
+		COPY(names[(*n)++], res, i, 0);
+	PQclear(res);
+	return true;
+}
+
+bool pgstore_events(Store *s, const char *formation, int count,
+		    StoreEvent *out, size_t *n)
+{
+	char limit[16];
+	const char *params[] = {formation, limit};
+
+	snprintf(limit, sizeof(limit), "%d", count);
+	PGresult *res = pgstore_query(
+		s,
+		"SELECT * FROM (SELECT (extract(epoch FROM time) * 1000)::bigint,"
+		" formation, coalesce(node_id, 0), coalesce(node_name, ''),"
+		" coalesce(old_state, ''), coalesce(new_state, ''), description,"
+		" id FROM pgkeel.event WHERE formation = $1"
+		" ORDER BY id DESC LIMIT $2) e ORDER BY id",
+		2, params);
+
+	*n = 0;
+	if (!res)
+		return false;
+	for (int i = 0; i < PQntuples(res) && *n < (size_t)count; i++) {
+		StoreEvent *e = &out[(*n)++];
+		e->time_ms = atoll(PQgetvalue(res, i, 0));
+		COPY(e->formation, res, i, 1);
+		e->node_id = get_int(res, i, 2);
+		COPY(e->node_name, res, i, 3);
+		COPY(e->old_state, res, i, 4);
+		COPY(e->new_state, res, i, 5);
+		COPY(e->description, res, i, 6);
+	}
+	PQclear(res);
+	return true;
+}

@@ -1,0 +1,67 @@
+/*
+ * store.c - dispatch from the store interface to its driver.
+ */
+#include "store/store.h"
+
+#include <stddef.h>
+
+bool store_register_node(Store *s, const NodeRegistration *reg,
+			 RegisteredNode *out)
+{
+	return s->ops->register_node(s, reg, out);
+}
+
+bool store_report(Store *s, int node_id, const char *secret,
+		  const NodeReport *report)
+{
+	return s->ops->report(s, node_id, secret, report);
+}
+
+bool store_get_formation(Store *s, const char *formation, StoreFormation *out)
+{
+	return s->ops->get_formation(s, formation, out);
+}
+
+bool store_list_formations(Store *s, char (*names)[STORE_NAME_LEN],
+			   size_t max, size_t *n)
+{
+	return s->ops->list_formations(s, names, max, n);
+}
+
+bool store_events(Store *s, const char *formation, int count,
+		  StoreEvent *out, size_t *n)
+{
+	return s->ops->events(s, formation, count, out, n);
+}
+
+bool store_wait(Store *s, int timeout_ms)
+{
+	return s->ops->wait(s, timeout_ms);
+}
+
+bool store_acquire(Store *s, const char *holder, int64_t *term)
+{
+	return s->ops->acquire(s, holder, term);
+}
+
+bool store_apply(Store *s, int64_t term, const char *formation,
+		 const StoreDecision *d, size_t nd, const StoreNodeView *views,
+		 size_t nviews, const char *health)
+{
+	return s->ops->apply(s, term, formation, d, nd, views, nviews, health);
+}
+
+void store_close(Store *s)
+{
+	if (s)
+		s->ops->close(s);
+}
+
+const StoreNode *store_formation_node(const StoreFormation *f, int id)
+{
+	for (size_t i = 0; i < f->nnodes; i++) {
+		if (f->nodes[i].id == id)
+			return &f->nodes[i];
+	}
+	return NULL;
+}

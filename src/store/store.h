@@ -1,0 +1,161 @@
+/*
+ * store.h - the state store: where formations, nodes, their reports,
+ * their goal states and the event log live. Keepers and the monitor use
+ * only this interface; drivers implement it (pgstore.c: the monitor's own
+ * Postgres, the default).
+ *
+ * Keepers register, report and read their formation. The monitor holds a
+ * lease with a term that increases at every change of holder; every write
+ * it makes carries the term and is refused once another monitor took
+ * over (fencing).
+ */
+#ifndef PGK_STORE_H
+#define PGK_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/lsn.h"
+#include "fsm/states.h"
+
+#define STORE_MAX_NODES 64
+#define STORE_NAME_LEN 64
+#define STORE_HOST_LEN 256
+
+typedef struct {
+	char formation[STORE_NAME_LEN];
+	char name[STORE_NAME_LEN]; /* "" lets the store name it node_<id> */
+	char host[STORE_HOST_LEN];
+	int port;
+	int priority;
+	bool quorum;
+} NodeRegistration;
+
+typedef struct {
+	int node_id;
+	char name[STORE_NAME_LEN];
+	char secret[80]; /* proves later reports come from this node */
+} RegisteredNode;
+
+typedef struct {
+	NodeState current;
+	bool pg_running;
+	bool pg_failed;
+	bool in_recovery;
+	Lsn lsn;
+	int timeline;
+	bool receiver_streaming;
+	char upstream_host[STORE_HOST_LEN];
+	int upstream_port;
+	bool pending_restart;
+	bool fenced;      /* the keeper fenced its primary itself */
+} NodeReport;
+
+typedef struct {
+	int id;
+	char name[STORE_NAME_LEN];
+	char host[STORE_HOST_LEN];
+	int port;
+	int priority;
+	bool quorum;
+	NodeState goal;
+	NodeState reported;
+	int upstream_id;
+	char sync_names[512];
+	NodeReport report;
+	int64_t report_seq;     /* increases with every report */
+	int64_t report_age_ms;  /* by the store's clock */
+	bool reachable;         /* the monitor's last health check */
+} StoreNode;
+
+typedef struct {
+	char name[STORE_NAME_LEN];
+	int number_sync_standbys;
+	bool strict_sync;
+	bool paused;
+	char health[32];
+	char repl_password[128];
+	StoreNode nodes[STORE_MAX_NODES];
+	size_t nnodes;
+} StoreFormation;
+
+typedef struct {
+	int64_t time_ms;
+	char formation[STORE_NAME_LEN];
+	int node_id;
+	char node_name[STORE_NAME_LEN];
+	char old_state[32];
+	char new_state[32];
+	char description[512];
+} StoreEvent;
+
+typedef struct {
+	int node_id;
+	NodeState goal;
+	int upstream_id;  /* 0: unchanged */
+	char why[256];
+	NodeState old;
+} StoreDecision;
+
+typedef struct {
+	int node_id;
+	bool reachable;
+	char sync_names[512];
+} StoreNodeView;
+
+typedef struct Store Store;
+
+typedef struct {
+	bool (*register_node)(Store *s, const NodeRegistration *reg,
+			      RegisteredNode *out);
+	bool (*report)(Store *s, int node_id, const char *secret,
+		       const NodeReport *report);
+	bool (*get_formation)(Store *s, const char *formation,
+			      StoreFormation *out);
+	bool (*list_formations)(Store *s, char (*names)[STORE_NAME_LEN],
+				size_t max, size_t *n);
+	bool (*events)(Store *s, const char *formation, int count,
+		       StoreEvent *out, size_t *n);
+	bool (*wait)(Store *s, int timeout_ms);
+	bool (*acquire)(Store *s, const char *holder, int64_t *term);
+	bool (*apply)(Store *s, int64_t term, const char *formation,
+		      const StoreDecision *d, size_t nd,
+		      const StoreNodeView *views, size_t nviews,
+		      const char *health);
+	void (*close)(Store *s);
+} StoreOps;
+
+struct Store {
+	const StoreOps *ops;
+	char error[1024]; /* the last failure, for messages */
+	void *impl;
+};
+
+/* Connects to the store named by uri (postgres://... for pgstore). */
+Store *store_open(const char *uri, int timeout_ms, char *err, size_t errlen);
+/* The monitor's own connection to the store in its local Postgres. */
+Store *store_open_local(const char *sockdir, int port, int timeout_ms,
+			char *err, size_t errlen);
+
+bool store_register_node(Store *s, const NodeRegistration *reg,
+			 RegisteredNode *out);
+bool store_report(Store *s, int node_id, const char *secret,
+		  const NodeReport *report);
+bool store_get_formation(Store *s, const char *formation, StoreFormation *out);
+bool store_list_formations(Store *s, char (*names)[STORE_NAME_LEN],
+			   size_t max, size_t *n);
+bool store_events(Store *s, const char *formation, int count,
+		  StoreEvent *out, size_t *n);
+/* Waits up to timeout_ms for a change notification; false on error. */
+bool store_wait(Store *s, int timeout_ms);
+bool store_acquire(Store *s, const char *holder, int64_t *term);
+bool store_apply(Store *s, int64_t term, const char *formation,
+		 const StoreDecision *d, size_t nd, const StoreNodeView *views,
+		 size_t nviews, const char *health);
+void store_close(Store *s);
+
+/* The node of a formation snapshot with that id, or NULL. */
+const StoreNode *store_formation_node(const StoreFormation *f, int id);
+
+#endif
