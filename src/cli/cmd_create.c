@@ -45,31 +45,28 @@ static int run_create_monitor(const Command *cmd, Flags *flags)
 
 	if (!nodeconf_refuse_root(cli_command_path()) || !load(flags, &cfg))
 		return EXIT_USAGE;
+	if (!timeouts_are_ordered(&cfg, err, sizeof(err))) {
+		fprintf(stderr, "create monitor: %s\n", err);
+		return EXIT_USAGE;
+	}
 	if (!monitor_create(&cfg, err, sizeof(err))) {
 		fprintf(stderr, "create monitor failed: %s\n", err);
 		return EXIT_FAILED;
 	}
-	char *uri = monitor_uri(&cfg);
-	log_info("monitor created; keepers connect with --monitor '%s'", uri);
-	free(uri);
-	if (!flags_has(flags, "run"))
-		return EXIT_OK;
-	Monitor *m = calloc(1, sizeof(Monitor));
-	if (!m || !monitor_init(m, &cfg, err, sizeof(err))) {
-		fprintf(stderr, "%s\n", m ? err : "out of memory");
-		free(m);
+	config_free(&cfg);
+	if (!nodeconf_load(flags, &cfg, true, err, sizeof(err))) {
+		fprintf(stderr, "create monitor: %s\n", err);
 		return EXIT_FAILED;
 	}
-	int rc = monitor_run(m);
-	monitor_free(m);
-	free(m);
-	return rc;
+	log_info("monitor created; give keepers its URI: `pgkeel show uri "
+		 "--monitor --pgdata %s`",
+		 config_get(&cfg, S_PGDATA));
+	return flags_has(flags, "run") ? cli_run_service(&cfg, false) : EXIT_OK;
 }
 
 static int run_create_postgres(const Command *cmd, Flags *flags)
 {
 	Config cfg;
-	Keeper k;
 	char err[2048];
 	(void)cmd;
 
@@ -79,20 +76,14 @@ static int run_create_postgres(const Command *cmd, Flags *flags)
 		fprintf(stderr, "create postgres failed: %s\n", err);
 		return EXIT_STORE;
 	}
-	if (!keeper_init(&k, &cfg, err, sizeof(err))) {
-		fprintf(stderr, "create postgres failed: %s\n", err);
+	config_free(&cfg);
+	if (!nodeconf_load(flags, &cfg, true, err, sizeof(err))) {
+		fprintf(stderr, "create postgres: %s\n", err);
 		return EXIT_FAILED;
 	}
 	log_info("waiting for the monitor to assign a state (is `pgkeel run` "
 		 "running for the monitor?)");
-	int rc = keeper_run(&k, !flags_has(flags, "run"), 0);
-	if (rc == EXIT_OK && !flags_has(flags, "run"))
-		log_info("node %s is %s; run its keeper with `pgkeel run "
-			 "--pgdata %s`",
-			 k.st.name, state_name(k.st.current),
-			 config_get(&cfg, S_PGDATA));
-	keeper_free(&k);
-	return rc;
+	return cli_run_service(&cfg, !flags_has(flags, "run"));
 }
 
 static const FlagDef monitor_flags[] = {

@@ -14,6 +14,7 @@
 #include "cli/nodeflags.h"
 #include "common/exitcode.h"
 #include "common/log.h"
+#include "common/reaper.h"
 #include "common/signals.h"
 #include "common/timeutil.h"
 #include "keeper/pgnode.h"
@@ -133,8 +134,10 @@ static int do_supervise(const PgNode *node)
 
 	supervisor_init(&sup, node->restart_retries);
 	signals_install();
+	reaper_adopt_orphans();
 	log_info("supervising Postgres in %s", node->pgdata);
 	while (signals_stop_requested() == SIGNAL_STOP_NONE) {
+		reaper_reap();
 		SuperviseAction a = pgnode_supervise(
 			node, &sup, true, time_monotonic_ms(), err, sizeof(err));
 		if (a == SUPERVISE_GAVE_UP && !gave_up)

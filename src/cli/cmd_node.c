@@ -36,7 +36,7 @@ static int run_monitor(const Config *cfg)
 	return rc;
 }
 
-static int run_keeper(const Config *cfg)
+static int run_keeper(const Config *cfg, bool until_stable)
 {
 	char err[1024];
 	Keeper k;
@@ -45,7 +45,11 @@ static int run_keeper(const Config *cfg)
 		fprintf(stderr, "run: %s\n", err);
 		return EXIT_BAD_CONFIG;
 	}
-	int rc = keeper_run(&k, false, 0);
+	int rc = keeper_run(&k, until_stable, 0);
+	if (until_stable && rc == EXIT_OK)
+		log_info("node %s is %s; run its keeper with `pgkeel run "
+			 "--pgdata %s`",
+			 k.st.name, state_name(k.st.current), k.node.pgdata);
 	StopRequest how = signals_stop_requested();
 	if (how != SIGNAL_STOP_NONE) {
 		log_info("stopping Postgres");
@@ -58,34 +62,44 @@ static int run_keeper(const Config *cfg)
 	return rc;
 }
 
+int cli_run_service(const Config *cfg, bool until_stable)
+{
+	NodePaths paths;
+	char err[1024];
+
+	if (!nodepaths_init(&paths, config_get(cfg, S_PGDATA), err,
+			    sizeof(err))) {
+		fprintf(stderr, "run: %s\n", err);
+		return EXIT_BAD_CONFIG;
+	}
+	if (config_get_bool(cfg, S_LOG_JSON))
+		log_set_json(true);
+	if (*config_get(cfg, S_LOG_FILE))
+		log_set_file(config_get(cfg, S_LOG_FILE));
+	if (!pidfile_acquire(paths.pid, err, sizeof(err))) {
+		fprintf(stderr, "run: %s\n", err);
+		return EXIT_FAILED;
+	}
+	bool monitor = strcmp(config_get(cfg, S_ROLE), "monitor") == 0;
+	log_set_prefix(monitor ? "monitor" : "keeper");
+	int rc = monitor ? run_monitor(cfg) : run_keeper(cfg, until_stable);
+	pidfile_release(paths.pid);
+	return rc;
+}
+
 static int run_node(const Command *cmd, Flags *flags)
 {
 	Config cfg;
-	NodePaths paths;
 	char err[1024];
 	(void)cmd;
 
 	if (!nodeconf_refuse_root("run"))
 		return EXIT_USAGE;
-	if (!nodeconf_load(flags, &cfg, true, err, sizeof(err)) ||
-	    !nodepaths_init(&paths, config_get(&cfg, S_PGDATA), err,
-			    sizeof(err))) {
+	if (!nodeconf_load(flags, &cfg, true, err, sizeof(err))) {
 		fprintf(stderr, "run: %s\n", err);
 		return EXIT_BAD_CONFIG;
 	}
-	if (config_get_bool(&cfg, S_LOG_JSON))
-		log_set_json(true);
-	if (*config_get(&cfg, S_LOG_FILE))
-		log_set_file(config_get(&cfg, S_LOG_FILE));
-	if (!pidfile_acquire(paths.pid, err, sizeof(err))) {
-		fprintf(stderr, "run: %s\n", err);
-		return EXIT_FAILED;
-	}
-	bool monitor = strcmp(config_get(&cfg, S_ROLE), "monitor") == 0;
-	log_set_prefix(monitor ? "monitor" : "keeper");
-	int rc = monitor ? run_monitor(&cfg) : run_keeper(&cfg);
-	pidfile_release(paths.pid);
-	return rc;
+	return cli_run_service(&cfg, false);
 }
 
 static int stop_node(const Command *cmd, Flags *flags)

@@ -29,11 +29,18 @@ static Store *open_for_show(const Flags *flags, Config *cfg)
 	return s;
 }
 
+/* The formation; one that has no node yet reads as empty. */
 static StoreFormation *read_formation(Store *s, const Config *cfg)
 {
 	StoreFormation *f = calloc(1, sizeof(StoreFormation));
 	if (f && store_get_formation(s, nodeconf_formation(cfg), f))
 		return f;
+	if (f && s->not_found) {
+		snprintf(f->name, sizeof(f->name), "%s",
+			 nodeconf_formation(cfg));
+		snprintf(f->health, sizeof(f->health), "initializing");
+		return f;
+	}
 	fprintf(stderr, "%s: %s\n", cli_command_path(),
 		f ? s->error : "out of memory");
 	free(f);

@@ -36,6 +36,13 @@ int cli_main(int argc, char **argv);
 /* The full command path ("show state") of the command being run. */
 const char *cli_command_path(void);
 
+/*
+ * Runs the monitor or keeper of a node in the foreground, holding its PID
+ * file (cmd_node.c); until_stable stops a keeper once its node reached a
+ * stable state.
+ */
+int cli_run_service(const Config *cfg, bool until_stable);
+
 /* For commands that exist but do not work yet. */
 int cli_not_implemented(const Command *cmd, Flags *flags);
 

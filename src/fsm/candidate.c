@@ -1,8 +1,12 @@
 /*
- * candidate.c - choosing the standby to promote (DESIGN invariant 3):
- * it must be in sync (secondary), fresh, willing (priority > 0), and at
- * least as advanced as every standby that still reports. Among those,
- * the highest candidate priority wins, then the lowest node id.
+ * candidate.c - choosing the standby to promote (DESIGN invariant 3).
+ *
+ * The candidate must be in sync (secondary), fresh and willing (priority
+ * above 0); among those the highest priority wins, then the most
+ * advanced, then the lowest node id. It is promoted only once it is at
+ * least as advanced as every standby that still reports: when another
+ * standby (say one of priority 0) received more WAL, the candidate first
+ * streams the difference from it ("fast forward").
  */
 #include <stdio.h>
 
@@ -14,21 +18,23 @@ static bool reporting_standby(const FsmFormation *f, const FsmNode *n)
 	       n->pg_running;
 }
 
-static Lsn most_advanced(const FsmFormation *f)
+FsmNode *fsm_most_advanced(const FsmFormation *f)
 {
-	Lsn max = LSN_INVALID;
+	FsmNode *max = NULL;
 	for (size_t i = 0; i < f->nnodes; i++) {
-		const FsmNode *n = &f->nodes[i];
-		if (reporting_standby(f, n) && n->lsn > max)
-			max = n->lsn;
+		FsmNode *n = &f->nodes[i];
+		if (reporting_standby(f, n) &&
+		    (!max || n->lsn > max->lsn ||
+		     (n->lsn == max->lsn && n->goal == NS_PREPARE_PROMOTION)))
+			max = n;
 	}
 	return max;
 }
 
-static bool eligible(const FsmFormation *f, const FsmNode *n, Lsn max)
+static bool eligible(const FsmFormation *f, const FsmNode *n)
 {
 	return reporting_standby(f, n) && n->goal == NS_SECONDARY &&
-	       n->reported == NS_SECONDARY && n->priority > 0 && n->lsn >= max;
+	       n->reported == NS_SECONDARY && n->priority > 0;
 }
 
 static bool better(const FsmNode *a, const FsmNode *b)
@@ -37,21 +43,31 @@ static bool better(const FsmNode *a, const FsmNode *b)
 		return true;
 	if (a->priority != b->priority)
 		return a->priority > b->priority;
+	if (a->lsn != b->lsn)
+		return a->lsn > b->lsn;
 	return a->id < b->id;
 }
 
 FsmNode *fsm_choose_candidate(const FsmFormation *f, char *why, size_t len)
 {
-	Lsn max = most_advanced(f);
 	FsmNode *best = NULL;
+	FsmNode *max = fsm_most_advanced(f);
 	char lsn[LSN_TEXT_LEN];
 
 	for (size_t i = 0; i < f->nnodes; i++) {
 		FsmNode *n = &f->nodes[i];
-		if (eligible(f, n, max) && better(n, best))
+		if (eligible(f, n) && better(n, best))
 			best = n;
 	}
-	if (best)
+	if (!best)
+		return NULL;
+	if (max && max->lsn > best->lsn)
+		snprintf(why, len,
+			 "primary down: promoting %s (priority %d) after it "
+			 "fetches the WAL it misses from %s (LSN %s)",
+			 best->name, best->priority, max->name,
+			 lsn_format(max->lsn, lsn, sizeof(lsn)));
+	else
 		snprintf(why, len,
 			 "primary down: promoting %s (priority %d, LSN %s, the "
 			 "most advanced)",

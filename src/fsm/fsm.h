@@ -85,8 +85,10 @@ bool fsm_is_fresh(const FsmFormation *f, const FsmNode *n);
 /* The primary is down by every independent signal (DESIGN invariant 4). */
 bool fsm_primary_down(const FsmFormation *f, const FsmNode *p);
 
-/* candidate.c: the standby to promote now, or NULL when none is safe. */
+/* candidate.c: the standby to promote, or NULL when none is eligible. */
 FsmNode *fsm_choose_candidate(const FsmFormation *f, char *why, size_t len);
+/* The reporting standby that received the most WAL, or NULL. */
+FsmNode *fsm_most_advanced(const FsmFormation *f);
 
 /*
  * sync.c: the standbys whose acknowledgement a commit on the primary

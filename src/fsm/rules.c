@@ -163,11 +163,14 @@ static bool best_candidate(const FsmFormation *f, const FsmNode *n, int *up,
 			   char *why, size_t len)
 {
 	const FsmNode *p = fsm_primary(f);
-	(void)up;
 	if (!p || !fsm_primary_down(f, p) ||
-	    any_goal(f, NULL, FROM(NS_PREPARE_PROMOTION)))
+	    any_goal(f, NULL, FROM(NS_PREPARE_PROMOTION)) ||
+	    fsm_choose_candidate(f, why, len) != n)
 		return false;
-	return fsm_choose_candidate(f, why, len) == n;
+	const FsmNode *max = fsm_most_advanced(f);
+	if (max && max->lsn > n->lsn)
+		*up = max->id; /* fast forward: stream what we miss from it */
+	return true;
 }
 
 static bool failover_started(const FsmFormation *f, const FsmNode *n,
@@ -186,11 +189,15 @@ static bool failover_started(const FsmFormation *f, const FsmNode *n,
 static bool old_primary_fenced(const FsmFormation *f, const FsmNode *n,
 			       int *up, char *why, size_t len)
 {
+	const FsmNode *max = fsm_most_advanced(f);
 	(void)up;
-	(void)n;
 	if (fsm_primary(f) || any_goal(f, NULL, FROM(NS_DRAINING)))
 		return false;
-	snprintf(why, len, "replayed all WAL it received: promoted");
+	if (max && max->lsn > n->lsn)
+		return false; /* still fetching WAL from a standby ahead */
+	snprintf(why, len, "the old primary is fenced and %s has all the WAL "
+			   "any standby received: promoted",
+		 n->name);
 	return true;
 }
 

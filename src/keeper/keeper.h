@@ -59,6 +59,9 @@ void keeper_cycle(Keeper *k, int64_t now_ms);
  */
 int keeper_run(Keeper *k, bool stop_when_stable, int timeout_ms);
 
+/* DESIGN invariant 5's ordering of timeouts; err explains a violation. */
+bool timeouts_are_ordered(const Config *cfg, char *err, size_t errlen);
+
 /* Registers with the monitor and writes the node's files. */
 bool keeper_register(const Config *cfg, char *err, size_t errlen);
 

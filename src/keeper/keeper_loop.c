@@ -8,10 +8,35 @@
 
 #include "common/exitcode.h"
 #include "common/log.h"
+#include "common/reaper.h"
 #include "common/signals.h"
 #include "common/timeutil.h"
 #include "keeper/keeper.h"
 #include "keeper/pgsupervise.h"
+
+/*
+ * Self-fencing must happen before any promotion could: a primary that
+ * lost the store notices within one cycle plus one store call, and then
+ * fences after fence_timeout; the monitor waits node_down_timeout.
+ */
+bool timeouts_are_ordered(const Config *cfg, char *err, size_t errlen)
+{
+	int64_t fence = config_get_ms(cfg, S_FENCE_TIMEOUT);
+	int64_t store = config_get_ms(cfg, S_STORE_TIMEOUT);
+	int64_t cycle = config_get_ms(cfg, S_KEEPER_INTERVAL);
+	int64_t down = config_get_ms(cfg, S_NODE_DOWN_TIMEOUT);
+
+	if (fence + store + cycle < down)
+		return true;
+	snprintf(err, errlen,
+		 "unsafe timeouts: fence_timeout (%lld ms) + store_timeout "
+		 "(%lld ms) + keeper_interval (%lld ms) must be less than "
+		 "node_down_timeout (%lld ms), or a cut-off primary could still "
+		 "accept writes when a standby is promoted",
+		 (long long)fence, (long long)store, (long long)cycle,
+		 (long long)down);
+	return false;
+}
 
 bool keeper_init(Keeper *k, const Config *cfg, char *err, size_t errlen)
 {
@@ -25,6 +50,8 @@ bool keeper_init(Keeper *k, const Config *cfg, char *err, size_t errlen)
 	k->interval_ms = config_get_ms(cfg, S_KEEPER_INTERVAL);
 	k->fence_ms = config_get_ms(cfg, S_FENCE_TIMEOUT);
 	k->store_timeout_ms = config_get_ms(cfg, S_STORE_TIMEOUT);
+	if (!timeouts_are_ordered(cfg, err, errlen))
+		return false;
 	supervisor_init(&k->sup, (int)config_get_int(cfg, S_RESTART_RETRIES));
 	k->formation = calloc(1, sizeof(StoreFormation));
 	k->started_ms = time_monotonic_ms();
@@ -170,6 +197,7 @@ static void fence_if_cut_off(Keeper *k, int64_t now_ms)
 
 void keeper_cycle(Keeper *k, int64_t now_ms)
 {
+	reaper_reap();
 	observe(k);
 	supervise(k, now_ms);
 	bool reached = talk_to_store(k, now_ms);
@@ -177,6 +205,12 @@ void keeper_cycle(Keeper *k, int64_t now_ms)
 	if (!reached)
 		return;
 	const StoreNode *me = keeper_me(k);
+	if (k->fenced && me->goal == k->st.current) {
+		log_info("the store confirms this node is still %s: unfencing",
+			 state_name(me->goal));
+		k->fenced = false;
+		supervisor_reset(&k->sup);
+	}
 	if (me->goal != k->st.current) {
 		transition(k, me->goal, now_ms);
 		observe(k);
@@ -197,6 +231,7 @@ int keeper_run(Keeper *k, bool stop_when_stable, int timeout_ms)
 	int64_t start = time_monotonic_ms();
 
 	signals_install();
+	reaper_adopt_orphans();
 	log_info("keeper for node %d (%s) in %s, state %s", k->st.node_id,
 		 k->st.name, k->node.pgdata, state_name(k->st.current));
 	while (signals_stop_requested() == SIGNAL_STOP_NONE) {

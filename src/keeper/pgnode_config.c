@@ -131,7 +131,7 @@ bool pgnode_ensure_upstream_slot(const PgNode *node, char *err,
 		free(ci);
 		return true;
 	}
-	bool ok = ci && pg_connect(&pc, ci, node->timeout_ms);
+	bool ok = ci && pg_connect(&pc, ci, 2000);
 	free(ci);
 	if (!ok) {
 		snprintf(err, errlen, "cannot connect to the upstream %s:%d: %s",

@@ -88,13 +88,13 @@ bool pgnode_follow(const PgNode *node, char *err, size_t errlen)
 	bool changed;
 	char why[1024];
 
-	/* without its slot the upstream refuses to stream; an upstream
-	 * that is down now gets the slot at the next attempt */
-	if (node->has_upstream &&
-	    !pgnode_ensure_upstream_slot(node, why, sizeof(why)))
-		log_warn("%s", why);
 	if (!pgnode_write_config(node, &changed, err, errlen))
 		return false;
+	/* without its slot the upstream refuses to stream; an upstream
+	 * that is down now gets the slot at the next attempt */
+	if (changed && node->has_upstream &&
+	    !pgnode_ensure_upstream_slot(node, why, sizeof(why)))
+		log_warn("%s", why);
 	if (!pgnode_is_running(node))
 		return pgnode_start(node, err, errlen);
 	return !changed || pgnode_reload(node, err, errlen);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "common/timeutil.h"
 #include "keeper/keeper.h"
 
 #define ANY NS_COUNT
@@ -60,11 +61,16 @@ static bool rejoin(Keeper *k, char *err, size_t errlen)
 static bool finish_replay(Keeper *k, char *err, size_t errlen)
 {
 	Observation obs;
-	if (!pgnode_observe(&k->node, &obs, err, errlen))
-		return false;
-	if (obs.replay_lsn >= obs.receive_lsn)
-		return true;
-	snprintf(err, errlen, "replay not finished yet");
+	int64_t deadline = time_monotonic_ms() + k->node.timeout_ms;
+
+	while (time_monotonic_ms() < deadline) {
+		if (!pgnode_observe(&k->node, &obs, err, errlen))
+			return false;
+		if (obs.replay_lsn >= obs.receive_lsn)
+			return true;
+		time_sleep_ms(20);
+	}
+	snprintf(err, errlen, "replay did not finish");
 	return false;
 }
 
@@ -72,6 +78,9 @@ static bool promote(Keeper *k, char *err, size_t errlen)
 {
 	int timeline = 0;
 	bool changed;
+
+	if (!finish_replay(k, err, errlen))
+		return false;
 	/* stop following before the promotion so that postgresql.pgkeel.conf
 	 * describes a primary when Postgres next reads it */
 	k->node.has_upstream = false;
@@ -94,8 +103,8 @@ static const KeeperTransition table[] = {
 	{NS_WAIT_PRIMARY, NS_PRIMARY, nothing, "commits wait for standbys"},
 	{NS_PRIMARY, NS_WAIT_PRIMARY, nothing, "commits stop waiting"},
 	{NS_WAIT_PRIMARY, NS_SINGLE, nothing, "no standby left"},
-	{NS_SECONDARY, NS_PREPARE_PROMOTION, finish_replay,
-	 "finish replaying received WAL"},
+	{NS_SECONDARY, NS_PREPARE_PROMOTION, follow,
+	 "get ready: fetch missing WAL from the most advanced standby"},
 	{NS_PREPARE_PROMOTION, NS_WAIT_PRIMARY, promote, "promote"},
 	{NS_PREPARE_PROMOTION, NS_SECONDARY, nothing, "promotion cancelled"},
 	{NS_DEMOTED, NS_CATCHINGUP, rejoin,

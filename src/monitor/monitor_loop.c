@@ -9,9 +9,11 @@
 
 #include "common/exitcode.h"
 #include "common/log.h"
+#include "common/reaper.h"
 #include "common/signals.h"
 #include "common/timeutil.h"
 #include "fsm/fsm.h"
+#include "keeper/keeper.h"
 #include "keeper/pgsupervise.h"
 #include "monitor/healthcheck.h"
 #include "monitor/monitor.h"
@@ -33,6 +35,8 @@ bool monitor_init(Monitor *m, const Config *cfg, char *err, size_t errlen)
 	m->interval_ms = config_get_ms(cfg, S_MONITOR_INTERVAL);
 	m->node_down_ms = config_get_ms(cfg, S_NODE_DOWN_TIMEOUT);
 	m->sync_timeout_ms = config_get_ms(cfg, S_SYNC_TIMEOUT);
+	if (!timeouts_are_ordered(cfg, err, errlen))
+		return false;
 	gethostname(host, sizeof(host) - 1);
 	snprintf(m->holder, sizeof(m->holder), "%s:%d", host, (int)getpid());
 	m->formation = calloc(1, sizeof(StoreFormation));
@@ -218,25 +222,23 @@ void monitor_cycle(Monitor *m, int64_t now_ms)
 	m->last_cycle_us = (time_monotonic_ms() - start) * 1000;
 }
 
+/* Holds (or waits for) the lease; true while this monitor is active. */
 static bool hold_lease(Monitor *m)
 {
 	int64_t term = 0;
-	bool was = m->active;
 
 	if (!store_acquire(m->store, m->holder, &term)) {
 		log_warn("%s", m->store->error);
 		m->active = false;
 		return false;
 	}
-	m->active = term > 0;
-	if (m->active && (!was || term != m->term))
+	if (term > 0 && (!m->active || term != m->term)) {
 		log_info("monitor active (lease term %lld)", (long long)term);
-	if (!m->active && was)
-		log_warn("lost the lease: standing by");
-	if (!m->active && m->term == 0 && !was)
-		log_info("another monitor holds the lease: standing by");
-	if (term != m->term)
 		m->nmem = 0; /* a new term starts with fresh memories */
+	}
+	if (term == 0 && (m->active || m->term >= 0))
+		log_warn("another monitor holds the lease: standing by");
+	m->active = term > 0;
 	m->term = term > 0 ? term : -1;
 	return m->active;
 }
@@ -259,9 +261,11 @@ int monitor_run(Monitor *m)
 	char err[1024];
 
 	signals_install();
+	reaper_adopt_orphans();
 	log_info("monitor in %s on port %d", m->node.pgdata, m->node.port);
 	while (signals_stop_requested() == SIGNAL_STOP_NONE) {
 		int64_t now = time_monotonic_ms();
+		reaper_reap();
 		pgnode_supervise(&m->node, &m->sup, true, now, err, sizeof(err));
 		if (open_store(m) && hold_lease(m))
 			monitor_cycle(m, now);

@@ -50,6 +50,10 @@ bool slot_create(PgConn *pc, const char *name)
 		" WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots"
 		"                   WHERE slot_name = $1)",
 		1, params);
+	/* a standby creating its slot on the primary may race the primary's
+	 * keeper doing the same: the slot exists either way */
+	if (!ok && strcmp(pc->sqlstate, "42710") == 0)
+		ok = true;
 	if (ok)
 		log_debug("replication slot %s present", name);
 	return ok;

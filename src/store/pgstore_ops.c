@@ -107,9 +107,11 @@ static bool read_formation_row(Store *s, const char *name,
 		" replication_password FROM pgkeel.formation WHERE name = $1",
 		1, params);
 
+	s->not_found = false;
 	if (!res)
 		return false;
 	if (PQntuples(res) != 1) {
+		s->not_found = true;
 		snprintf(s->error, sizeof(s->error),
 			 "formation \"%s\" does not exist", name);
 		PQclear(res);

@@ -129,6 +129,7 @@ typedef struct {
 struct Store {
 	const StoreOps *ops;
 	char error[1024]; /* the last failure, for messages */
+	bool not_found;   /* the last lookup named no such formation */
 	void *impl;
 };
 

@@ -172,6 +172,18 @@ class Harness:
                 f"{cp.returncode}\nstdout:\n{cp.stdout}\nstderr:\n{cp.stderr}")
         return cp
 
+    def psql(self, sockdir, port, sql, db="postgres"):
+        """Runs SQL through the Unix socket as the test user (a Postgres
+        superuser by peer authentication); returns the output rows."""
+        cp = subprocess.run(
+            ["/usr/bin/psql", "-X", "-v", "ON_ERROR_STOP=1", "-At", "-h",
+             sockdir, "-p", str(port), "-d", db, "-c", sql],
+            capture_output=True, text=True, timeout=60, env=self.env(),
+            **self._user_kwargs())
+        if cp.returncode != 0:
+            raise AssertionError(f"psql failed: {cp.stderr}")
+        return cp.stdout.strip()
+
     def pgkeel_json(self, *args, **kw):
         return json.loads(self.pgkeel(*args, "--json", **kw).stdout)
 

@@ -162,7 +162,7 @@ static void no_candidate_when_monitor_sees_nothing(void **state)
 	assert_int_equal(tf_step(&t), 0);
 }
 
-static void candidate_by_lsn_then_priority(void **state)
+static void candidate_by_priority_then_lsn(void **state)
 {
 	TestFormation t;
 	char why[256];
@@ -176,12 +176,37 @@ static void candidate_by_lsn_then_priority(void **state)
 	tf_kill(&t, 1);
 	tf_advance(&t, 3100);
 	assert_int_equal(fsm_choose_candidate(&t.f, why, sizeof(why))->id, 3);
-	/* node 2 is ahead: priority does not trump data */
-	fsm_node(&t.f, 2)->lsn += 100;
+	fsm_node(&t.f, 3)->priority = 10;
+	fsm_node(&t.f, 2)->lsn += 100; /* same priority: the LSN decides */
 	assert_int_equal(fsm_choose_candidate(&t.f, why, sizeof(why))->id, 2);
-	/* the most advanced is priority 0: no safe candidate */
+	fsm_node(&t.f, 3)->priority = 90;
+	fsm_node(&t.f, 4)->priority = 0;
 	fsm_node(&t.f, 4)->lsn += 200;
-	assert_null(fsm_choose_candidate(&t.f, why, sizeof(why)));
+	/* never the priority 0 node, even the most advanced */
+	assert_int_equal(fsm_choose_candidate(&t.f, why, sizeof(why))->id, 3);
+}
+
+static void candidate_fast_forwards_before_promotion(void **state)
+{
+	TestFormation t;
+	(void)state;
+
+	tf_init(&t, 3);
+	tf_replicating(&t, NS_PRIMARY);
+	fsm_node(&t.f, 2)->priority = 90;
+	fsm_node(&t.f, 3)->priority = 0;
+	fsm_node(&t.f, 3)->lsn += 4096; /* acknowledged commits only on 3 */
+	tf_kill(&t, 1);
+	tf_advance(&t, 3100);
+	tf_step(&t);
+	FsmNode *c = fsm_node(&t.f, 2);
+	assert_int_equal(c->goal, NS_PREPARE_PROMOTION);
+	assert_int_equal(c->upstream_id, 3); /* streams from the node ahead */
+	tf_reach(&t, 2);
+	assert_int_equal(tf_step(&t), 0); /* not promoted while behind */
+	c->lsn = fsm_node(&t.f, 3)->lsn;
+	tf_step(&t);
+	assert_int_equal(c->goal, NS_WAIT_PRIMARY);
 }
 
 static void others_follow_the_new_primary(void **state)
@@ -278,7 +303,8 @@ int main(void)
 		cmocka_unit_test(no_failover_when_only_postgres_restarts),
 		cmocka_unit_test(keeper_reported_failure_fails_over),
 		cmocka_unit_test(no_candidate_when_monitor_sees_nothing),
-		cmocka_unit_test(candidate_by_lsn_then_priority),
+		cmocka_unit_test(candidate_by_priority_then_lsn),
+		cmocka_unit_test(candidate_fast_forwards_before_promotion),
 		cmocka_unit_test(others_follow_the_new_primary),
 		cmocka_unit_test(lost_standby_leaves_sync_set_unless_strict),
 		cmocka_unit_test(promotion_cancelled_when_primary_returns),

@@ -1,0 +1,223 @@
+"""A pgkeel formation for tests: a monitor and data nodes started through
+the `pgkeel` binary as a user would, plus a client workload that records
+every acknowledged commit."""
+
+import threading
+import time
+
+import psycopg2
+
+from harness import free_port, wait_until
+
+APP_USER = "app"
+APP_PASSWORD = "app-secret"
+
+
+class Cluster:
+    def __init__(self, h, extra_monitor_flags=()):
+        self.h = h
+        self.sock = h.mkdir("sock")
+        self.monitor_dir = h.path("monitor")
+        self.monitor_port = free_port()
+        self.nodes = {}
+        h.pgkeel("create", "monitor", "--pgdata", self.monitor_dir,
+                 "--pgport", self.monitor_port, "--hostname", "127.0.0.1",
+                 "--socket-directory", self.sock, *extra_monitor_flags)
+        self.monitor = self.start_monitor()
+        self.uri = h.pgkeel("show", "uri", "--pgdata", self.monitor_dir,
+                            "--monitor").stdout.strip()
+
+    def start_monitor(self):
+        self.monitor = self.h.start(
+            "monitor", ["pgkeel", "run", "--pgdata", self.monitor_dir])
+        monitor = self.monitor
+        before = monitor.log().count("monitor active")
+        wait_until(lambda: monitor.log().count("monitor active") > before,
+                   what="the monitor to take the lease")
+        return self.monitor
+
+    def stop_monitor(self):
+        self.h.stop(self.monitor)
+
+    # -- data nodes -----------------------------------------------------
+    def add_node(self, name, *flags, wait_state=None):
+        port = free_port()
+        pgdata = self.h.path(name)
+        self.nodes[name] = {"port": port, "pgdata": pgdata, "flags": flags}
+        self.nodes[name]["proc"] = self.h.start(name, [
+            "pgkeel", "create", "postgres", "--pgdata", pgdata, "--pgport",
+            port, "--hostname", "127.0.0.1", "--name", name, "--monitor",
+            self.uri, "--socket-directory", self.sock, "--run", *flags])
+        if wait_state:
+            self.wait_state(name, wait_state)
+        return self.nodes[name]
+
+    def start_keeper(self, name):
+        node = self.nodes[name]
+        node["proc"] = self.h.start(
+            name, ["pgkeel", "run", "--pgdata", node["pgdata"]])
+        return node["proc"]
+
+    def postmaster_pid(self, name):
+        with open(f"{self.nodes[name]['pgdata']}/postmaster.pid") as f:
+            return int(f.readline())
+
+    def kill_node(self, name):
+        """A whole-node crash: keeper and postmaster SIGKILLed at once."""
+        pm = self.postmaster_pid(name)
+        self.h.kill(self.nodes[name]["proc"])
+        import os
+        import signal
+        os.kill(pm, signal.SIGKILL)
+
+    # -- state ------------------------------------------------------------
+    def state(self):
+        rows = self.h.pgkeel_json("show", "state", "--pgdata",
+                                  self.monitor_dir)
+        return {r["name"]: r for r in rows}
+
+    def events(self):
+        return self.h.pgkeel_json("show", "events", "--pgdata",
+                                  self.monitor_dir, "--count", "200")
+
+    def wait_state(self, name, state, timeout=60):
+        def reached():
+            row = self.state().get(name)
+            return row and row["current_state"] == state == \
+                row["assigned_state"]
+        wait_until(reached, timeout=timeout,
+                   what=f"{name} to reach {state} (now {self.state()})")
+
+    def wait_assigned(self, expected, timeout=60):
+        def reached():
+            st = self.state()
+            return all(st.get(n, {}).get("assigned_state") == s
+                       for n, s in expected.items())
+        wait_until(reached, timeout=timeout,
+                   what=f"assigned {expected} (now {self.state()})")
+
+    def wait_states(self, expected, timeout=60):
+        def reached():
+            st = self.state()
+            return all(st.get(n, {}).get("current_state") == s and
+                       st[n]["assigned_state"] == s
+                       for n, s in expected.items())
+        wait_until(reached, timeout=timeout,
+                   what=f"states {expected} (now {self.state()})")
+
+    def primary(self):
+        for name, row in self.state().items():
+            if row["assigned_state"] in ("single", "wait_primary",
+                                         "primary"):
+                return name
+        return None
+
+    def formation_uri(self):
+        return self.h.pgkeel("show", "uri", "--pgdata",
+                             self.monitor_dir).stdout.strip()
+
+    def monitor_sql(self, sql):
+        """Runs SQL in the store as the monitor's owner, like an operator
+        with psql on the monitor's machine."""
+        return self.h.psql(self.sock, self.monitor_port, sql, db="pgkeel")
+
+    # -- clients ----------------------------------------------------------
+    def create_app_user(self):
+        """An application role with a password, created on the primary
+        (it replicates): clients authenticate with scram over TCP."""
+        primary = self.primary()
+        self.h.psql(self.sock, self.nodes[primary]["port"],
+                    f"CREATE ROLE {APP_USER} LOGIN PASSWORD "
+                    f"'{APP_PASSWORD}'; GRANT ALL ON SCHEMA public TO "
+                    f"{APP_USER}")
+
+    def client_dsn(self, name=None, timeout=2):
+        if name:
+            hosts = f"host=127.0.0.1 port={self.nodes[name]['port']}"
+        else:
+            ports = ",".join(str(n["port"]) for n in self.nodes.values())
+            hosts = (f"host={','.join(['127.0.0.1'] * len(self.nodes))} "
+                     f"port={ports} target_session_attrs=read-write")
+        return (f"{hosts} dbname=postgres user={APP_USER} "
+                f"password={APP_PASSWORD} connect_timeout={timeout}")
+
+    def connect(self, name=None):
+        conn = psycopg2.connect(self.client_dsn(name))
+        conn.autocommit = True
+        return conn
+
+    def sql(self, query, name=None):
+        conn = self.connect(name)
+        try:
+            with conn.cursor() as cur:
+                cur.execute(query)
+                return cur.fetchall() if cur.description else None
+        finally:
+            conn.close()
+
+
+class Writer:
+    """Inserts rows with increasing ids through the multi-host URI and
+    records which commits were acknowledged and the longest gap between
+    two acknowledged commits."""
+
+    def __init__(self, cluster, table="acked"):
+        self.cluster = cluster
+        self.table = table
+        self.acked = []
+        self.ack_times = []
+        self.errors = 0
+        self._stop = threading.Event()
+        cluster.sql(f"CREATE TABLE IF NOT EXISTS {table} "
+                    "(id bigint PRIMARY KEY, at timestamptz DEFAULT now())")
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self):
+        self.thread.start()
+        wait_until(lambda: len(self.acked) >= 5, what="first writes")
+        return self
+
+    def _run(self):
+        next_id = 1
+        conn = None
+        while not self._stop.is_set():
+            try:
+                if conn is None:
+                    conn = self.cluster.connect()
+                with conn.cursor() as cur:
+                    cur.execute("SET statement_timeout = '3s'")
+                    cur.execute(f"INSERT INTO {self.table} (id) VALUES (%s)",
+                                (next_id,))
+                self.acked.append(next_id)
+                self.ack_times.append(time.monotonic())
+                next_id += 1
+            except psycopg2.Error:
+                self.errors += 1
+                next_id += 1  # the outcome of that id is unknown
+                try:
+                    conn.close()
+                except Exception:
+                    pass
+                conn = None
+                time.sleep(0.05)
+            time.sleep(0.01)
+        if conn is not None:
+            conn.close()
+
+    def wait_more(self, count=10, timeout=60):
+        target = len(self.acked) + count
+        wait_until(lambda: len(self.acked) >= target, timeout=timeout,
+                   what=f"{count} more acknowledged writes")
+
+    def stop(self):
+        self._stop.set()
+        self.thread.join(10)
+
+    def max_gap(self):
+        t = self.ack_times
+        return max((b - a for a, b in zip(t, t[1:])), default=0.0)
+
+    def missing_on(self, name=None):
+        rows = self.cluster.sql(f"SELECT id FROM {self.table}", name)
+        present = {r[0] for r in rows}
+        return [i for i in self.acked if i not in present]
