@@ -30,6 +30,16 @@ static bool nothing(Keeper *k, char *err, size_t errlen)
 	return true;
 }
 
+/* Applies the role configuration (synchronous standby names) now, so that
+ * reaching the state means Postgres already behaves accordingly. */
+static bool reconfigure(Keeper *k, char *err, size_t errlen)
+{
+	bool changed;
+	if (!pgnode_write_config(&k->node, &changed, err, errlen))
+		return false;
+	return !changed || pgnode_reload(&k->node, err, errlen);
+}
+
 static bool init_primary(Keeper *k, char *err, size_t errlen)
 {
 	return pgnode_init_primary(&k->node, err, errlen);
@@ -99,10 +109,10 @@ static const KeeperTransition table[] = {
 	{NS_CATCHINGUP, NS_SECONDARY, nothing, "in sync"},
 	{NS_SECONDARY, NS_CATCHINGUP, follow, "follow the primary"},
 	{NS_CATCHINGUP, NS_CATCHINGUP, follow, "follow the new primary"},
-	{NS_SINGLE, NS_WAIT_PRIMARY, nothing, "admit standbys"},
-	{NS_WAIT_PRIMARY, NS_PRIMARY, nothing, "commits wait for standbys"},
-	{NS_PRIMARY, NS_WAIT_PRIMARY, nothing, "commits stop waiting"},
-	{NS_WAIT_PRIMARY, NS_SINGLE, nothing, "no standby left"},
+	{NS_SINGLE, NS_WAIT_PRIMARY, reconfigure, "admit standbys"},
+	{NS_WAIT_PRIMARY, NS_PRIMARY, reconfigure, "commits wait for standbys"},
+	{NS_PRIMARY, NS_WAIT_PRIMARY, reconfigure, "commits stop waiting"},
+	{NS_WAIT_PRIMARY, NS_SINGLE, reconfigure, "no standby left"},
 	{NS_SECONDARY, NS_PREPARE_PROMOTION, follow,
 	 "get ready: fetch missing WAL from the most advanced standby"},
 	{NS_PREPARE_PROMOTION, NS_WAIT_PRIMARY, promote, "promote"},

@@ -294,7 +294,8 @@ def test_supervisor_restarts_a_crashed_postmaster(h):
     os.kill(first, signal.SIGKILL)
     wait_until(lambda: a.accepts_writes() and a.postmaster_pid() != first,
                timeout=30, what="a restarted Postgres")
-    assert "restarted Postgres" in sup.log()
+    wait_until(lambda: "restarted Postgres" in sup.log(),
+               what="the supervisor to report the restart")
     h.stop(sup)
     assert a.accepts_writes()  # stopping the supervisor leaves Postgres up
 
