@@ -201,6 +201,18 @@ static bool old_primary_fenced(const FsmFormation *f, const FsmNode *n,
 	return true;
 }
 
+static bool a_standby_is_further(const FsmFormation *f, const FsmNode *n,
+				 int *up, char *why, size_t len)
+{
+	const FsmNode *max = fsm_most_advanced(f);
+	if (!max || max == n || max->lsn <= n->lsn || n->upstream_id == max->id)
+		return false;
+	*up = max->id;
+	snprintf(why, len, "%s received more WAL: fetching it from there",
+		 max->name);
+	return true;
+}
+
 static bool primary_came_back(const FsmFormation *f, const FsmNode *n,
 			      int *up, char *why, size_t len)
 {
@@ -270,6 +282,9 @@ const FsmRule fsm_rules[] = {
 	 "a failed primary is demoted once a candidate is chosen"},
 	{FROM(NS_PREPARE_PROMOTION), false, NS_SECONDARY, primary_came_back,
 	 "a promotion is cancelled when the primary recovers first"},
+	{FROM(NS_PREPARE_PROMOTION), false, NS_PREPARE_PROMOTION,
+	 a_standby_is_further,
+	 "the candidate streams what it misses from the most advanced standby"},
 	{FROM(NS_PREPARE_PROMOTION), true, NS_WAIT_PRIMARY, old_primary_fenced,
 	 "the candidate is promoted once the old primary is fenced"},
 	{FROM(NS_CATCHINGUP) | FROM(NS_SECONDARY), false, NS_CATCHINGUP,
