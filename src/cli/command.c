@@ -110,19 +110,21 @@ static int run_group(const Command *cmd, int argc, char **argv)
 		return run_group(sub, argc - 1, argv + 1);
 	Flags flags;
 	bool want_help;
-	if (!flags_parse(sub->flags, sub->nflags, argc - 1, argv + 1, &flags,
-			 &want_help, command_path + strlen("pgkeel ")))
-		return EXIT_USAGE;
-	if (want_help) {
-		print_help(stdout, sub);
-		return EXIT_OK;
+	bool parsed = flags_parse(sub->flags, sub->nflags, argc - 1, argv + 1,
+				  &flags, &want_help,
+				  command_path + strlen("pgkeel "));
+	if (!parsed || want_help || flags.nargs > sub->max_args) {
+		if (parsed && want_help)
+			print_help(stdout, sub);
+		else if (parsed)
+			fprintf(stderr, "%s: unexpected argument \"%s\"\n",
+				command_path, flags.args[sub->max_args]);
+		flags_free(&flags);
+		return !parsed || !want_help ? EXIT_USAGE : EXIT_OK;
 	}
-	if (flags.nargs > sub->max_args) {
-		fprintf(stderr, "%s: unexpected argument \"%s\"\n",
-			command_path, flags.args[sub->max_args]);
-		return EXIT_USAGE;
-	}
-	return sub->run(sub, &flags);
+	int rc = sub->run(sub, &flags);
+	flags_free(&flags);
+	return rc;
 }
 
 int cli_main(int argc, char **argv)

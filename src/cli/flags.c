@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const ValueSpec text_spec = {VAL_TEXT, 0, 0, NULL};
 
@@ -54,10 +55,35 @@ static void build_options(const FlagDef *defs, size_t ndefs,
 	opts[i + 1] = (struct option){NULL, 0, NULL, 0};
 }
 
+/* "rel/dir" becomes "$PWD/rel/dir"; the path need not exist yet. */
+static char *absolute(const char *path)
+{
+	char cwd[4096];
+	char *out = NULL;
+
+	if (path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		return NULL;
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	if (strcmp(path, ".") == 0)
+		return strdup(cwd);
+	if (asprintf(&out, "%s/%s", cwd, path) < 0)
+		return NULL;
+	return out;
+}
+
 static bool store_value(const FlagDef *def, const char *value, Flags *out,
 			size_t idx, const char *cmd)
 {
 	char why[256];
+
+	if (flag_metavar(def) && flag_spec(def)->type == VAL_ABSPATH &&
+	    value[0] && value[0] != '/') {
+		free(out->owned[idx]);
+		out->owned[idx] = absolute(value);
+		if (out->owned[idx])
+			value = out->owned[idx];
+	}
 
 	if (flag_metavar(def) &&
 	    !value_validate(flag_spec(def), value, why, sizeof(why))) {
@@ -124,6 +150,14 @@ bool flags_parse(const FlagDef *defs, size_t ndefs, int argc, char **argv,
 	out->args = argv + optind;
 	out->nargs = argc - optind;
 	return check_required(out, cmd);
+}
+
+void flags_free(Flags *flags)
+{
+	for (size_t i = 0; i < FLAGS_MAX; i++) {
+		free(flags->owned[i]);
+		flags->owned[i] = NULL;
+	}
 }
 
 static int find_index(const Flags *flags, const char *name)

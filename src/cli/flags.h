@@ -1,6 +1,9 @@
 /*
  * flags.h - command-line flags, declared per command as a table.
  *
+ * A path given relative on the command line is made absolute against the
+ * current directory (the configuration file stores absolute paths only).
+ *
  * A flag either names a setting of settings.h (then its name, metavar,
  * help and validation come from the settings catalog, so every setting is
  * a flag with one definition) or is local to the command (--json,
@@ -44,6 +47,7 @@ typedef struct {
 	const FlagDef *defs;
 	size_t ndefs;
 	const char *values[FLAGS_MAX]; /* argv text, "true" for switches */
+	char *owned[FLAGS_MAX];        /* values made here (absolute paths) */
 	char **args;                   /* positional arguments */
 	int nargs;
 } Flags;
@@ -61,6 +65,9 @@ const ValueSpec *flag_spec(const FlagDef *def);
  */
 bool flags_parse(const FlagDef *defs, size_t ndefs, int argc, char **argv,
 		 Flags *out, bool *want_help, const char *command_path);
+
+/* Frees what flags_parse allocated. */
+void flags_free(Flags *flags);
 
 /* Value of a flag by name, or NULL. */
 const char *flags_get(const Flags *flags, const char *name);

@@ -103,6 +103,10 @@ static void rejects_unknown_and_invalid(void **state)
 	assert_false(config_load(&cfg, path, err, sizeof(err)));
 	assert_non_null(strstr(err, "unknown setting \"postgresql.prot\""));
 
+	write_text(path, "[postgresql]\npgdata = relative/dir\n");
+	assert_false(config_load(&cfg, path, err, sizeof(err)));
+	assert_non_null(strstr(err, "expected an absolute path"));
+
 	write_text(path, "[postgresql]\nport = sixty\n");
 	assert_false(config_load(&cfg, path, err, sizeof(err)));
 	assert_non_null(strstr(err, "port number"));

@@ -7,7 +7,9 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/flags.h"
 
@@ -47,12 +49,27 @@ static void parses_values_switches_and_args(void **state)
 	assert_string_equal(config_get(&cfg, S_PGDATA), "/d");
 	assert_int_equal(config_get_int(&cfg, S_PGPORT), 6010);
 	config_free(&cfg);
+	flags_free(&f);
+}
+
+static void makes_relative_paths_absolute(void **state)
+{
+	char *argv[] = {"cmd", "--pgdata", "./node_b", NULL};
+	char cwd[4096], want[4200];
+	Flags f;
+	bool help;
+	(void)state;
+
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	snprintf(want, sizeof(want), "%s/node_b", cwd);
+	assert_true(parse(3, argv, &f, &help));
+	assert_string_equal(flags_get(&f, "pgdata"), want);
+	flags_free(&f);
 }
 
 static void rejects_bad_values(void **state)
 {
 	char *bad_port[] = {"cmd", "--pgdata", "/d", "--pgport", "x", NULL};
-	char *rel_path[] = {"cmd", "--pgdata", "rel", NULL};
 	char *out_of_range[] = {"cmd", "--pgdata", "/d", "--count", "11", NULL};
 	char *unknown[] = {"cmd", "--pgdata", "/d", "--nope", NULL};
 	char *no_value[] = {"cmd", "--pgdata", NULL};
@@ -62,7 +79,6 @@ static void rejects_bad_values(void **state)
 	(void)state;
 
 	assert_false(parse(5, bad_port, &f, &help));
-	assert_false(parse(3, rel_path, &f, &help));
 	assert_false(parse(5, out_of_range, &f, &help));
 	assert_false(parse(4, unknown, &f, &help));
 	assert_false(parse(2, no_value, &f, &help));
@@ -84,6 +100,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parses_values_switches_and_args),
+		cmocka_unit_test(makes_relative_paths_absolute),
 		cmocka_unit_test(rejects_bad_values),
 		cmocka_unit_test(help_short_circuits),
 	};

@@ -1,0 +1,151 @@
+"""pgkeel benchmarks: how long clients cannot write after a failure.
+
+For each scenario, a fresh formation (monitor and two data nodes, default
+settings) runs on loopback; a client inserts rows continuously through the
+formation's multi-host URI (target_session_attrs=read-write), the fault is
+injected, and the write gap is the time from the fault to the first
+acknowledged commit after it. Every acknowledged row is checked on the
+final primary. Each scenario runs RUNS times; the median is reported and
+written to docs/benchmarks.md with the method.
+
+    make bench            (or: /usr/bin/python3 bench/run.py [RUNS])
+"""
+
+import datetime
+import os
+import platform
+import signal
+import statistics
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "lib"))
+
+from cluster import Cluster, Writer  # noqa: E402
+from harness import Harness, wait_until  # noqa: E402
+
+
+def formation(h):
+    c = Cluster(h)
+    c.add_node("a", wait_state="single")
+    c.add_node("b")
+    c.wait_states({"a": "primary", "b": "secondary"})
+    c.create_app_user()
+    return c
+
+
+def gap_after(writer, fault_at):
+    """The longest time between two acknowledged commits around the fault
+    (a commit in flight when the fault hit may still be acknowledged)."""
+    wait_until(lambda: sum(t > fault_at for t in writer.ack_times) >= 20,
+               timeout=60, what="commits after the fault", interval=0.02)
+    times = [t for t in writer.ack_times if t >= fault_at - 1.0]
+    return max(b - a for a, b in zip(times, times[1:]))
+
+
+def whole_node_crash(c, w):
+    fault_at = time.monotonic()
+    c.kill_node("a")
+    return gap_after(w, fault_at), "b"
+
+
+def postmaster_crash(c, w):
+    fault_at = time.monotonic()
+    os.kill(c.postmaster_pid("a"), signal.SIGKILL)
+    return gap_after(w, fault_at), "a"
+
+
+SCENARIOS = [
+    ("Whole-node crash of the primary (keeper and postmaster SIGKILL)",
+     whole_node_crash, 5.0),
+    ("Postgres crash on the primary (postmaster SIGKILL, keeper alive)",
+     postmaster_crash, 2.0),
+]
+
+
+def run_once(scenario):
+    h = Harness("bench")
+    try:
+        c = formation(h)
+        w = Writer(c).start()
+        time.sleep(1.0)
+        gap, survivor = scenario(c, w)
+        w.wait_more(10)
+        w.stop()
+        missing = w.missing_on(survivor)
+        failovers = sum(1 for e in c.events()
+                        if e["new_state"] == "prepare_promotion")
+        return gap, len(missing), failovers
+    finally:
+        h.cleanup()
+        h.remove()
+
+
+def main():
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    results = []
+    for title, fn, target in SCENARIOS:
+        gaps, lost, failovers = [], 0, []
+        for i in range(runs):
+            gap, missing, fo = run_once(fn)
+            gaps.append(gap)
+            lost += missing
+            failovers.append(fo)
+            print(f"{title}: run {i + 1}/{runs}: writes back after "
+                  f"{gap:.2f} s, {missing} acknowledged rows missing, "
+                  f"{fo} failover(s)", flush=True)
+        med = statistics.median(gaps)
+        results.append((title, med, min(gaps), max(gaps), target, lost,
+                        failovers))
+        print(f"{title}: median {med:.2f} s (target {target:.0f} s)")
+    write_report(results, runs)
+
+
+def write_report(results, runs):
+    path = os.path.join(HERE, "..", "docs", "benchmarks.md")
+    now = datetime.datetime.now().strftime("%Y-%m-%d")
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (bench/run.py); rerun it to refresh.",
+        "",
+        "## Write downtime after a failure",
+        "",
+        "Method: a fresh formation per run (a monitor and two data nodes "
+        "on loopback, default settings: keeper_interval 500ms, "
+        "monitor_interval 250ms, node_down_timeout 3s). One client "
+        "inserts a row every ~10 ms through the formation's multi-host URI "
+        "(`target_session_attrs=read-write`, connect_timeout 2 s) and "
+        "records every acknowledged commit. The fault is injected after "
+        "1 s of writes; the write gap is the longest time between two "
+        "acknowledged commits around the fault, as the client sees it. "
+        "Afterwards every acknowledged row is looked up on the final "
+        "primary.",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"{platform.system()} {platform.release()}; {runs} runs each; "
+        f"measured {now}.",
+        "",
+        "| scenario | median | min | max | target | acknowledged rows "
+        "lost | failovers per run |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for title, med, lo, hi, target, lost, fo in results:
+        lines.append(f"| {title} | {med:.2f} s | {lo:.2f} s | {hi:.2f} s "
+                     f"| {target:.0f} s | {lost} | {fo} |")
+    lines += [
+        "",
+        "For comparison (DESIGN.md, same kind of machine, default "
+        "settings): pg_auto_failover 2.0 took 50 s after a whole-node "
+        "crash and 2.5 s after a postmaster crash (and failed over); "
+        "Patroni 3.0 with etcd 22 s and 4.2 s.",
+        "",
+    ]
+    with open(path, "w") as f:
+        f.write("\n".join(lines))
+    print(f"wrote {os.path.normpath(path)}")
+
+
+if __name__ == "__main__":
+    main()
