@@ -79,3 +79,18 @@ def test_group_without_command_prints_usage(h):
     cp = h.pgkeel("perform", check=False)
     assert cp.returncode == 2
     assert "switchover" in cp.stderr
+
+
+def test_configuration_reference_lists_every_setting():
+    import os
+    here = os.path.dirname(__file__)
+    src = open(os.path.join(here, "..", "..", "src", "common",
+                            "settings.c")).read()
+    doc = open(os.path.join(here, "..", "..", "docs",
+                            "configuration.md")).read()
+    pairs = re.findall(r'\{S_[A-Z_]+, "([a-z]+)", "([a-z_]+)", "([a-z-]+)"',
+                       src)
+    assert len(pairs) > 20
+    for section, key, flag in pairs:
+        assert f"| {section}.{key} |" in doc, f"{section}.{key} undocumented"
+        assert f"--{flag}" in doc, f"--{flag} undocumented"

@@ -3,13 +3,14 @@ the failures it promises to survive, on real Postgres servers."""
 
 import os
 import signal
+import subprocess
 import time
 
 import psycopg2
 import pytest
 
 from cluster import Cluster, Writer
-from harness import wait_until
+from harness import second_user, wait_until
 
 
 def two_nodes(h):
@@ -123,6 +124,37 @@ def test_monitor_down_changes_nothing(h):
     c.start_monitor()
     c.wait_states({"a": "primary", "b": "secondary"})
     w.wait_more(10)
+    w.stop()
+    assert not [e for e in c.events() if e["new_state"] == "demoted"]
+    assert w.missing_on("a") == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root for iptables")
+def test_monitor_cut_off_from_primary_while_standby_streams(h):
+    c = Cluster(h, monitor_user=second_user())
+    c.add_node("a", wait_state="single")
+    c.add_node("b")
+    c.wait_states({"a": "primary", "b": "secondary"})
+    c.create_app_user()
+    w = Writer(c).start()
+    # the monitor's connections to a fail, a's keeper falls silent, but
+    # b still streams from a: the monitor is the one cut off
+    rule = ["OUTPUT", "-o", "lo", "-p", "tcp", "--dport",
+            str(c.nodes["a"]["port"]), "-m", "owner", "--uid-owner",
+            str(c.mon_user.pw_uid), "-j", "REJECT"]
+    subprocess.run(["iptables", "-I", *rule], check=True)
+    keeper = c.nodes["a"]["proc"]
+    try:
+        keeper.signal_group(signal.SIGSTOP)
+        wait_until(lambda: not c.state()["a"]["reachable"],
+                   what="the monitor to lose a")
+        time.sleep(6)  # twice node_down_timeout
+        assert c.state()["a"]["assigned_state"] == "primary"
+        w.wait_more(10)  # and a still takes writes
+    finally:
+        keeper.signal_group(signal.SIGCONT)
+        subprocess.run(["iptables", "-D", *rule], check=True)
+    c.wait_states({"a": "primary", "b": "secondary"})
     w.stop()
     assert not [e for e in c.events() if e["new_state"] == "demoted"]
     assert w.missing_on("a") == []

@@ -2,6 +2,9 @@
 the `pgkeel` binary as a user would, plus a client workload that records
 every acknowledged commit."""
 
+import json
+import os
+import signal
 import threading
 import time
 
@@ -14,22 +17,41 @@ APP_PASSWORD = "app-secret"
 
 
 class Cluster:
-    def __init__(self, h, extra_monitor_flags=()):
+    """monitor_user runs the monitor as another account (root only), with
+    its own directories, so that tests can cut its traffic alone."""
+
+    def __init__(self, h, extra_monitor_flags=(), monitor_user=None):
         self.h = h
         self.sock = h.mkdir("sock")
-        self.monitor_dir = h.path("monitor")
+        self.mon_user = monitor_user
+        if monitor_user:
+            mon = h.mkdir("mon", user=monitor_user)
+            self.mon_sock = h.mkdir("mon", "sock", user=monitor_user)
+            self.mon_env = {"PGKEEL_HOME": h.mkdir("mon", "home",
+                                                   user=monitor_user)}
+            self.monitor_dir = os.path.join(mon, "monitor")
+        else:
+            self.mon_sock, self.mon_env = self.sock, None
+            self.monitor_dir = h.path("monitor")
         self.monitor_port = free_port()
         self.nodes = {}
-        h.pgkeel("create", "monitor", "--pgdata", self.monitor_dir,
-                 "--pgport", self.monitor_port, "--hostname", "127.0.0.1",
-                 "--socket-directory", self.sock, *extra_monitor_flags)
+        self.mon_pgkeel("create", "monitor", "--pgdata", self.monitor_dir,
+                        "--pgport", self.monitor_port, "--hostname",
+                        "127.0.0.1", "--socket-directory", self.mon_sock,
+                        *extra_monitor_flags)
         self.monitor = self.start_monitor()
-        self.uri = h.pgkeel("show", "uri", "--pgdata", self.monitor_dir,
-                            "--monitor").stdout.strip()
+        self.uri = self.mon_pgkeel("show", "uri", "--pgdata",
+                                   self.monitor_dir,
+                                   "--monitor").stdout.strip()
+
+    def mon_pgkeel(self, *args, **kw):
+        return self.h.pgkeel(*args, env=self.mon_env, user=self.mon_user,
+                             **kw)
 
     def start_monitor(self):
         self.monitor = self.h.start(
-            "monitor", ["pgkeel", "run", "--pgdata", self.monitor_dir])
+            "monitor", ["pgkeel", "run", "--pgdata", self.monitor_dir],
+            env=self.mon_env, user=self.mon_user)
         monitor = self.monitor
         before = monitor.log().count("monitor active")
         wait_until(lambda: monitor.log().count("monitor active") > before,
@@ -66,19 +88,18 @@ class Cluster:
         """A whole-node crash: keeper and postmaster SIGKILLed at once."""
         pm = self.postmaster_pid(name)
         self.h.kill(self.nodes[name]["proc"])
-        import os
-        import signal
         os.kill(pm, signal.SIGKILL)
 
     # -- state ------------------------------------------------------------
     def state(self):
-        rows = self.h.pgkeel_json("show", "state", "--pgdata",
-                                  self.monitor_dir)
+        rows = json.loads(self.mon_pgkeel("show", "state", "--pgdata",
+                                          self.monitor_dir, "--json").stdout)
         return {r["name"]: r for r in rows}
 
     def events(self):
-        return self.h.pgkeel_json("show", "events", "--pgdata",
-                                  self.monitor_dir, "--count", "200")
+        return json.loads(self.mon_pgkeel(
+            "show", "events", "--pgdata", self.monitor_dir, "--count", "200",
+            "--json").stdout)
 
     def wait_state(self, name, state, timeout=60):
         def reached():
@@ -113,13 +134,14 @@ class Cluster:
         return None
 
     def formation_uri(self):
-        return self.h.pgkeel("show", "uri", "--pgdata",
-                             self.monitor_dir).stdout.strip()
+        return self.mon_pgkeel("show", "uri", "--pgdata",
+                               self.monitor_dir).stdout.strip()
 
     def monitor_sql(self, sql):
         """Runs SQL in the store as the monitor's owner, like an operator
         with psql on the monitor's machine."""
-        return self.h.psql(self.sock, self.monitor_port, sql, db="pgkeel")
+        return self.h.psql(self.mon_sock, self.monitor_port, sql,
+                           db="pgkeel", user=self.mon_user)
 
     # -- clients ----------------------------------------------------------
     def create_app_user(self):

@@ -25,6 +25,18 @@ DEFAULT_TIMEOUT = 30.0
 _used_ports = set()
 
 
+def second_user(name="pgkeel_mon"):
+    """Another unprivileged account (created when missing), for processes
+    that must be told apart from the others, e.g. by iptables' owner
+    match. Only when running as root."""
+    try:
+        return pwd.getpwnam(name)
+    except KeyError:
+        subprocess.run(["useradd", "--system", "--no-create-home",
+                        "--shell", "/usr/sbin/nologin", name], check=True)
+        return pwd.getpwnam(name)
+
+
 def test_user():
     """The unprivileged account processes run as when we are root."""
     if os.geteuid() != 0:
@@ -135,10 +147,12 @@ class Harness:
     def path(self, *parts):
         return os.path.join(self.root, *parts)
 
-    def mkdir(self, *parts):
+    def mkdir(self, *parts, user=None):
         p = self.path(*parts)
         os.makedirs(p, exist_ok=True)
-        self._chown_tree(p)
+        owner = user or self.user
+        if owner:
+            os.chown(p, owner.pw_uid, owner.pw_gid)
         return p
 
     # -- running ------------------------------------------------------------
@@ -154,32 +168,33 @@ class Harness:
             env.update(extra)
         return env
 
-    def _user_kwargs(self):
-        if not self.user:
+    def _user_kwargs(self, user=None):
+        user = user or self.user
+        if not user:
             return {}
-        return {"user": self.user.pw_uid, "group": self.user.pw_gid,
+        return {"user": user.pw_uid, "group": user.pw_gid,
                 "extra_groups": []}
 
-    def pgkeel(self, *args, check=True, timeout=120, env=None):
+    def pgkeel(self, *args, check=True, timeout=120, env=None, user=None):
         """Runs a pgkeel command to completion; returns CompletedProcess."""
         cp = subprocess.run([self.binary, *map(str, args)],
                             capture_output=True, text=True, timeout=timeout,
                             env=self.env(env), cwd=self.root,
-                            **self._user_kwargs())
+                            **self._user_kwargs(user))
         if check and cp.returncode != 0:
             raise AssertionError(
                 f"pgkeel {' '.join(map(str, args))} exited "
                 f"{cp.returncode}\nstdout:\n{cp.stdout}\nstderr:\n{cp.stderr}")
         return cp
 
-    def psql(self, sockdir, port, sql, db="postgres"):
+    def psql(self, sockdir, port, sql, db="postgres", user=None):
         """Runs SQL through the Unix socket as the test user (a Postgres
         superuser by peer authentication); returns the output rows."""
         cp = subprocess.run(
             ["/usr/bin/psql", "-X", "-v", "ON_ERROR_STOP=1", "-At", "-h",
              sockdir, "-p", str(port), "-d", db, "-c", sql],
             capture_output=True, text=True, timeout=60, env=self.env(),
-            **self._user_kwargs())
+            **self._user_kwargs(user))
         if cp.returncode != 0:
             raise AssertionError(f"psql failed: {cp.stderr}")
         return cp.stdout.strip()
@@ -187,7 +202,7 @@ class Harness:
     def pgkeel_json(self, *args, **kw):
         return json.loads(self.pgkeel(*args, "--json", **kw).stdout)
 
-    def start(self, name, argv, env=None):
+    def start(self, name, argv, env=None, user=None):
         """Starts a long-running process (argv[0] 'pgkeel' means ours)."""
         if argv[0] == "pgkeel":
             argv = [self.binary, *argv[1:]]
@@ -197,7 +212,7 @@ class Harness:
                                  stderr=subprocess.STDOUT,
                                  stdin=subprocess.DEVNULL, env=self.env(env),
                                  cwd=self.root, start_new_session=True,
-                                 **self._user_kwargs())
+                                 **self._user_kwargs(user))
         log.close()
         proc = Proc(name, popen, log_path)
         self.procs.append(proc)
