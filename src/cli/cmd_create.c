@@ -45,7 +45,7 @@ static int run_create_monitor(const Command *cmd, Flags *flags)
 
 	if (!nodeconf_refuse_root(cli_command_path()) || !load(flags, &cfg))
 		return EXIT_USAGE;
-	if (!timeouts_are_ordered(&cfg, err, sizeof(err))) {
+	if (!config_timeouts_ordered(&cfg, err, sizeof(err))) {
 		fprintf(stderr, "create monitor: %s\n", err);
 		return EXIT_USAGE;
 	}

@@ -1,7 +1,7 @@
 /*
  * cmd_do.c - `pgkeel do ...`: the keeper's node operations one at a time,
  * for experts, debugging and the integration tests. Each subcommand runs
- * one operation of keeper/pgnode.h against the data directory named by
+ * one operation of pg/pgnode.h against the data directory named by
  * --pgdata and exits; none needs a monitor.
  */
 #include "cli/command.h"
@@ -17,8 +17,8 @@
 #include "common/reaper.h"
 #include "common/signals.h"
 #include "common/timeutil.h"
-#include "keeper/pgnode.h"
-#include "keeper/pgsupervise.h"
+#include "pg/pgnode.h"
+#include "pg/pgsupervise.h"
 #include "pg/pgslots.h"
 
 #define DO_FLAGS                                                          \

@@ -10,7 +10,7 @@
 
 #include "cli/flags.h"
 #include "common/config.h"
-#include "keeper/pgnode.h"
+#include "pg/pgnode.h"
 
 /* Loads --pgdata's configuration file if any, applies flags, fills node. */
 bool nodeflags_to_pgnode(const Flags *flags, PgNode *node, char *err,

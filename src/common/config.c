@@ -165,6 +165,24 @@ bool config_load(Config *cfg, const char *path, char *err, size_t errlen)
 	return true;
 }
 
+bool config_reread(Config *cfg, char *err, size_t errlen)
+{
+	Config fresh;
+
+	config_init(&fresh);
+	if (!cfg->path[0]) {
+		snprintf(err, errlen, "no configuration file to read again");
+		return false;
+	}
+	if (!config_load(&fresh, cfg->path, err, errlen)) {
+		config_free(&fresh);
+		return false;
+	}
+	config_free(cfg);
+	*cfg = fresh;
+	return true;
+}
+
 bool config_save(const Config *cfg, const char *path)
 {
 	char *buf = NULL;
@@ -189,4 +207,28 @@ bool config_save(const Config *cfg, const char *path)
 	bool ok = fs_write_file_atomic(path, buf, len, 0600);
 	free(buf);
 	return ok;
+}
+
+/*
+ * Self-fencing must happen before any promotion could: a primary that
+ * lost the store notices within one cycle plus one store call, and then
+ * fences after fence_timeout; the monitor waits node_down_timeout.
+ */
+bool config_timeouts_ordered(const Config *cfg, char *err, size_t errlen)
+{
+	int64_t fence = config_get_ms(cfg, S_FENCE_TIMEOUT);
+	int64_t store = config_get_ms(cfg, S_STORE_TIMEOUT);
+	int64_t cycle = config_get_ms(cfg, S_KEEPER_INTERVAL);
+	int64_t down = config_get_ms(cfg, S_NODE_DOWN_TIMEOUT);
+
+	if (fence + store + cycle < down)
+		return true;
+	snprintf(err, errlen,
+		 "unsafe timeouts: fence_timeout (%lld ms) + store_timeout "
+		 "(%lld ms) + keeper_interval (%lld ms) must be less than "
+		 "node_down_timeout (%lld ms), or a cut-off primary could still "
+		 "accept writes when a standby is promoted",
+		 (long long)fence, (long long)store, (long long)cycle,
+		 (long long)down);
+	return false;
 }

@@ -47,6 +47,18 @@ bool config_get_bool(const Config *cfg, SettingId id);
  * Values already set in cfg (from flags) are kept: flags win.
  */
 bool config_load(Config *cfg, const char *path, char *err, size_t errlen);
+/*
+ * Reads cfg's file again (SIGHUP). On success cfg holds the new values;
+ * on failure it is unchanged and err says why.
+ */
+bool config_reread(Config *cfg, char *err, size_t errlen);
+
+/*
+ * DESIGN invariant 5's ordering: fence_timeout + store_timeout +
+ * keeper_interval < node_down_timeout; err explains a violation.
+ */
+bool config_timeouts_ordered(const Config *cfg, char *err, size_t errlen);
+
 /* Writes every set value, grouped by section, atomically. */
 bool config_save(const Config *cfg, const char *path);
 

@@ -16,9 +16,9 @@
 
 #include "common/config.h"
 #include "common/nodepaths.h"
-#include "keeper/pgnode.h"
+#include "pg/pgnode.h"
 #include "keeper/statefile.h"
-#include "keeper/supervisor.h"
+#include "pg/supervisor.h"
 #include "pg/pgobserve.h"
 #include "store/store.h"
 
@@ -58,9 +58,6 @@ void keeper_cycle(Keeper *k, int64_t now_ms);
  * reached a stable state. Returns an exit code.
  */
 int keeper_run(Keeper *k, bool stop_when_stable, int timeout_ms);
-
-/* DESIGN invariant 5's ordering of timeouts; err explains a violation. */
-bool timeouts_are_ordered(const Config *cfg, char *err, size_t errlen);
 
 /* Registers with the monitor and writes the node's files. */
 bool keeper_register(const Config *cfg, char *err, size_t errlen);

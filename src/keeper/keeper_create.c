@@ -33,7 +33,7 @@ bool keeper_register(const Config *cfg, char *err, size_t errlen)
 	RegisteredNode out;
 	char why[512];
 
-	if (!timeouts_are_ordered(cfg, err, errlen) ||
+	if (!config_timeouts_ordered(cfg, err, errlen) ||
 	    !nodepaths_init(&paths, config_get(cfg, S_PGDATA), err, errlen) ||
 	    !nodepaths_create(&paths, err, errlen))
 		return false;

@@ -12,36 +12,12 @@
 #include "common/signals.h"
 #include "common/timeutil.h"
 #include "keeper/keeper.h"
-#include "keeper/pgsupervise.h"
-
-/*
- * Self-fencing must happen before any promotion could: a primary that
- * lost the store notices within one cycle plus one store call, and then
- * fences after fence_timeout; the monitor waits node_down_timeout.
- */
-bool timeouts_are_ordered(const Config *cfg, char *err, size_t errlen)
-{
-	int64_t fence = config_get_ms(cfg, S_FENCE_TIMEOUT);
-	int64_t store = config_get_ms(cfg, S_STORE_TIMEOUT);
-	int64_t cycle = config_get_ms(cfg, S_KEEPER_INTERVAL);
-	int64_t down = config_get_ms(cfg, S_NODE_DOWN_TIMEOUT);
-
-	if (fence + store + cycle < down)
-		return true;
-	snprintf(err, errlen,
-		 "unsafe timeouts: fence_timeout (%lld ms) + store_timeout "
-		 "(%lld ms) + keeper_interval (%lld ms) must be less than "
-		 "node_down_timeout (%lld ms), or a cut-off primary could still "
-		 "accept writes when a standby is promoted",
-		 (long long)fence, (long long)store, (long long)cycle,
-		 (long long)down);
-	return false;
-}
+#include "pg/pgsupervise.h"
 
 bool keeper_init(Keeper *k, const Config *cfg, char *err, size_t errlen)
 {
 	memset(k, 0, sizeof(*k));
-	k->cfg = *cfg;
+	config_copy(&k->cfg, cfg);
 	if (!nodepaths_init(&k->paths, config_get(cfg, S_PGDATA), err, errlen) ||
 	    !statefile_load(k->paths.state, &k->st, err, errlen) ||
 	    !pgnode_from_config(cfg, &k->node, err, errlen))
@@ -50,7 +26,7 @@ bool keeper_init(Keeper *k, const Config *cfg, char *err, size_t errlen)
 	k->interval_ms = config_get_ms(cfg, S_KEEPER_INTERVAL);
 	k->fence_ms = config_get_ms(cfg, S_FENCE_TIMEOUT);
 	k->store_timeout_ms = config_get_ms(cfg, S_STORE_TIMEOUT);
-	if (!timeouts_are_ordered(cfg, err, errlen))
+	if (!config_timeouts_ordered(cfg, err, errlen))
 		return false;
 	supervisor_init(&k->sup, (int)config_get_int(cfg, S_RESTART_RETRIES));
 	k->formation = calloc(1, sizeof(StoreFormation));
@@ -61,6 +37,7 @@ bool keeper_init(Keeper *k, const Config *cfg, char *err, size_t errlen)
 
 void keeper_free(Keeper *k)
 {
+	config_free(&k->cfg);
 	store_close(k->store);
 	free(k->formation);
 	k->formation = NULL;
@@ -205,6 +182,8 @@ void keeper_cycle(Keeper *k, int64_t now_ms)
 	if (!reached)
 		return;
 	const StoreNode *me = keeper_me(k);
+	log_debug("state %s, goal %s, postgres %s", state_name(k->st.current),
+		  state_name(me->goal), k->obs_ok ? "up" : "down");
 	if (k->fenced && me->goal == k->st.current) {
 		log_info("the store confirms this node is still %s: unfencing",
 			 state_name(me->goal));
@@ -218,6 +197,31 @@ void keeper_cycle(Keeper *k, int64_t now_ms)
 	} else if (!k->fenced) {
 		keeper_duties(k);
 	}
+}
+
+/* SIGHUP: the configuration file is read again; timeouts and the log
+ * level take effect at once. */
+static void reload(Keeper *k)
+{
+	Config fresh;
+	char err[1024];
+	LogLevel level;
+
+	config_copy(&fresh, &k->cfg);
+	if (!config_reread(&fresh, err, sizeof(err)) ||
+	    !config_timeouts_ordered(&fresh, err, sizeof(err))) {
+		log_error("configuration not reloaded: %s", err);
+		config_free(&fresh);
+		return;
+	}
+	config_free(&k->cfg);
+	k->cfg = fresh;
+	k->interval_ms = config_get_ms(&k->cfg, S_KEEPER_INTERVAL);
+	k->fence_ms = config_get_ms(&k->cfg, S_FENCE_TIMEOUT);
+	k->store_timeout_ms = config_get_ms(&k->cfg, S_STORE_TIMEOUT);
+	if (log_level_parse(config_get(&k->cfg, S_LOG_LEVEL), &level))
+		log_set_level(level);
+	log_info("configuration reloaded from %s", k->cfg.path);
 }
 
 static bool stable(NodeState s)
@@ -236,6 +240,8 @@ int keeper_run(Keeper *k, bool stop_when_stable, int timeout_ms)
 		 k->st.name, k->node.pgdata, state_name(k->st.current));
 	while (signals_stop_requested() == SIGNAL_STOP_NONE) {
 		int64_t now = time_monotonic_ms();
+		if (signals_take_reload())
+			reload(k);
 		keeper_cycle(k, now);
 		if (stop_when_stable && stable(k->st.current))
 			return EXIT_OK;

@@ -74,15 +74,14 @@ void keeper_apply_role(Keeper *k, NodeState goal)
 		 state_is_primary(goal) ? me->sync_names : "");
 }
 
-/* Slot names of every other node, except skip_id (a standby's upstream). */
-static size_t wanted_slots(const Keeper *k, int skip_id,
-			   char (*names)[64], const char **ptrs, size_t max)
+/* Slot names of every other node of the formation. */
+static size_t wanted_slots(const Keeper *k, char (*names)[64],
+			   const char **ptrs, size_t max)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < k->formation->nnodes && n < max; i++) {
 		const StoreNode *o = &k->formation->nodes[i];
-		if (o->id == k->st.node_id || o->id == skip_id ||
-		    o->goal == NS_DROPPED)
+		if (o->id == k->st.node_id || o->goal == NS_DROPPED)
 			continue;
 		slot_name_for(o->name, names[n], sizeof(names[n]));
 		ptrs[n] = names[n];
@@ -95,12 +94,12 @@ static void sync_slots(Keeper *k, bool primary)
 {
 	char names[SLOTS_MAX][64];
 	const char *ptrs[SLOTS_MAX];
-	const StoreNode *me = keeper_me(k);
 	char err[512];
 	PgConn pc;
 
-	size_t n = wanted_slots(k, primary ? 0 : me->upstream_id, names, ptrs,
-				SLOTS_MAX);
+	/* a standby keeps one for its upstream too: promoted, it holds the
+	 * WAL its old primary needs to rejoin */
+	size_t n = wanted_slots(k, names, ptrs, SLOTS_MAX);
 	if (!pgnode_connect(&k->node, &pc, err, sizeof(err)))
 		return;
 	if (!slots_sync(&pc, ptrs, n, primary ? LSN_INVALID : k->obs.replay_lsn))

@@ -13,8 +13,8 @@
 
 #include "common/config.h"
 #include "common/nodepaths.h"
-#include "keeper/pgnode.h"
-#include "keeper/supervisor.h"
+#include "pg/pgnode.h"
+#include "pg/supervisor.h"
 #include "store/store.h"
 
 #define MONITOR_MAX_TRACKED 4096

@@ -13,8 +13,7 @@
 #include "common/signals.h"
 #include "common/timeutil.h"
 #include "fsm/fsm.h"
-#include "keeper/keeper.h"
-#include "keeper/pgsupervise.h"
+#include "pg/pgsupervise.h"
 #include "monitor/healthcheck.h"
 #include "monitor/monitor.h"
 #include "monitor/nodememory.h"
@@ -26,7 +25,7 @@ bool monitor_init(Monitor *m, const Config *cfg, char *err, size_t errlen)
 	char host[64] = "";
 
 	memset(m, 0, sizeof(*m));
-	m->cfg = *cfg;
+	config_copy(&m->cfg, cfg);
 	if (!nodepaths_init(&m->paths, config_get(cfg, S_PGDATA), err,
 			    errlen) ||
 	    !pgnode_from_config(cfg, &m->node, err, errlen))
@@ -35,7 +34,7 @@ bool monitor_init(Monitor *m, const Config *cfg, char *err, size_t errlen)
 	m->interval_ms = config_get_ms(cfg, S_MONITOR_INTERVAL);
 	m->node_down_ms = config_get_ms(cfg, S_NODE_DOWN_TIMEOUT);
 	m->sync_timeout_ms = config_get_ms(cfg, S_SYNC_TIMEOUT);
-	if (!timeouts_are_ordered(cfg, err, errlen))
+	if (!config_timeouts_ordered(cfg, err, errlen))
 		return false;
 	gethostname(host, sizeof(host) - 1);
 	snprintf(m->holder, sizeof(m->holder), "%s:%d", host, (int)getpid());
@@ -45,6 +44,7 @@ bool monitor_init(Monitor *m, const Config *cfg, char *err, size_t errlen)
 
 void monitor_free(Monitor *m)
 {
+	config_free(&m->cfg);
 	store_close(m->store);
 	free(m->formation);
 	m->formation = NULL;
@@ -256,6 +256,30 @@ static bool open_store(Monitor *m)
 	return m->store != NULL;
 }
 
+/* SIGHUP: intervals, timeouts and the log level from the file again. */
+static void reload(Monitor *m)
+{
+	Config fresh;
+	char err[1024];
+	LogLevel level;
+
+	config_copy(&fresh, &m->cfg);
+	if (!config_reread(&fresh, err, sizeof(err)) ||
+	    !config_timeouts_ordered(&fresh, err, sizeof(err))) {
+		log_error("configuration not reloaded: %s", err);
+		config_free(&fresh);
+		return;
+	}
+	config_free(&m->cfg);
+	m->cfg = fresh;
+	m->interval_ms = config_get_ms(&m->cfg, S_MONITOR_INTERVAL);
+	m->node_down_ms = config_get_ms(&m->cfg, S_NODE_DOWN_TIMEOUT);
+	m->sync_timeout_ms = config_get_ms(&m->cfg, S_SYNC_TIMEOUT);
+	if (log_level_parse(config_get(&m->cfg, S_LOG_LEVEL), &level))
+		log_set_level(level);
+	log_info("configuration reloaded from %s", m->cfg.path);
+}
+
 int monitor_run(Monitor *m)
 {
 	char err[1024];
@@ -265,6 +289,8 @@ int monitor_run(Monitor *m)
 	log_info("monitor in %s on port %d", m->node.pgdata, m->node.port);
 	while (signals_stop_requested() == SIGNAL_STOP_NONE) {
 		int64_t now = time_monotonic_ms();
+		if (signals_take_reload())
+			reload(m);
 		reaper_reap();
 		pgnode_supervise(&m->node, &m->sup, true, now, err, sizeof(err));
 		if (open_store(m) && hold_lease(m))

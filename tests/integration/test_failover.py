@@ -47,6 +47,40 @@ def test_walkthrough_primary_and_secondary(h):
     sync = h.psql(c.sock, c.nodes["a"]["port"],
                   "SHOW synchronous_standby_names")
     assert sync == 'ANY 1 ("b")'
+    # the standby keeps a slot for a, advanced as it replays, so that it
+    # holds the WAL a needs if b is ever promoted
+    slot = "SELECT restart_lsn FROM pg_replication_slots " \
+           "WHERE slot_name = 'pgkeel_a'"
+    before = wait_until(lambda: h.psql(c.sock, c.nodes["b"]["port"], slot),
+                        what="b's slot for a")
+    c.sql("INSERT INTO foo SELECT generate_series(1, 100000)")
+    wait_until(lambda: h.psql(c.sock, c.nodes["b"]["port"],
+                              f"SELECT restart_lsn > '{before}' FROM "
+                              "pg_replication_slots WHERE slot_name = "
+                              "'pgkeel_a'") == "t",
+               what="b's slot for a to advance")
+
+
+def test_sighup_reloads_the_configuration(h):
+    c = Cluster(h)
+    c.add_node("a", wait_state="single")
+    ini = os.path.join(h.home, c.nodes["a"]["pgdata"].lstrip("/"),
+                       "pgkeel.ini")
+    with open(ini) as f:
+        text = f.read()
+    with open(ini, "w") as f:
+        f.write(text.replace("[pgkeel]", "[log]\nlevel = debug\n\n[pgkeel]"))
+    c.nodes["a"]["proc"].signal(signal.SIGHUP)
+    keeper = c.nodes["a"]["proc"]
+    wait_until(lambda: "configuration reloaded" in keeper.log(),
+               what="the keeper to reload")
+    wait_until(lambda: " debug " in keeper.log(),
+               what="debug messages after the reload")
+    with open(ini, "w") as f:
+        f.write(text + "\n[timeouts]\nfence_timeout = 10s\n")
+    keeper.signal(signal.SIGHUP)
+    wait_until(lambda: "not reloaded: unsafe timeouts" in keeper.log(),
+               what="an unsafe configuration to be refused")
 
 
 def test_whole_node_crash_fails_over_then_old_node_rejoins(h):

@@ -266,6 +266,36 @@ static void promotion_cancelled_when_primary_returns(void **state)
 	assert_int_equal(s->goal, NS_SECONDARY);
 }
 
+static void candidate_retargets_a_standby_that_comes_back_ahead(void **state)
+{
+	TestFormation t;
+	(void)state;
+
+	tf_init(&t, 3);
+	tf_replicating(&t, NS_PRIMARY);
+	FsmNode *c = fsm_node(&t.f, 2), *late = fsm_node(&t.f, 3);
+	c->goal = c->reported = NS_PREPARE_PROMOTION;
+	fsm_node(&t.f, 1)->goal = NS_DEMOTED;
+	late->lsn = c->lsn + 500; /* reports again, with more WAL */
+	tf_step(&t);
+	assert_int_equal(c->goal, NS_PREPARE_PROMOTION);
+	assert_int_equal(c->upstream_id, 3);
+}
+
+static void primary_without_standbys_returns_to_single(void **state)
+{
+	TestFormation t;
+	(void)state;
+
+	tf_init(&t, 2);
+	tf_replicating(&t, NS_WAIT_PRIMARY);
+	fsm_node(&t.f, 2)->goal = NS_DROPPED;
+	tf_step(&t);
+	assert_int_equal(GOAL(&t, 1), NS_SINGLE);
+	tf_reach(&t, 1);
+	assert_int_equal(fsm_health(&t.f), FH_NO_STANDBY);
+}
+
 static void paused_formation_decides_nothing(void **state)
 {
 	TestFormation t;
@@ -308,6 +338,8 @@ int main(void)
 		cmocka_unit_test(others_follow_the_new_primary),
 		cmocka_unit_test(lost_standby_leaves_sync_set_unless_strict),
 		cmocka_unit_test(promotion_cancelled_when_primary_returns),
+		cmocka_unit_test(candidate_retargets_a_standby_that_comes_back_ahead),
+		cmocka_unit_test(primary_without_standbys_returns_to_single),
 		cmocka_unit_test(paused_formation_decides_nothing),
 		cmocka_unit_test(every_rule_is_documented),
 	};

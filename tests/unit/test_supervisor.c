@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "keeper/supervisor.h"
+#include "pg/supervisor.h"
 
 static void restarts_at_once_after_a_crash(void **state)
 {

@@ -1,7 +1,7 @@
 /*
  * pgsupervise.c - restarting a crashed Postgres under a Supervisor.
  */
-#include "keeper/pgsupervise.h"
+#include "pg/pgsupervise.h"
 
 #include "common/log.h"
 

@@ -1,7 +1,7 @@
 /*
  * pgnode_setup.c - describing the node from its configuration.
  */
-#include "keeper/pgnode.h"
+#include "pg/pgnode.h"
 
 #include <stdio.h>
 #include <string.h>

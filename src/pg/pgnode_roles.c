@@ -3,7 +3,7 @@
  * follow a new primary, and rejoin after a failover (pg_rewind, or a
  * fresh clone that keeps the old directory until the new one works).
  */
-#include "keeper/pgnode.h"
+#include "pg/pgnode.h"
 
 #include <errno.h>
 #include <signal.h>

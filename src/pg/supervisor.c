@@ -1,7 +1,7 @@
 /*
  * supervisor.c - restart decisions for a crashed Postgres.
  */
-#include "keeper/supervisor.h"
+#include "pg/supervisor.h"
 
 void supervisor_init(Supervisor *s, int max_retries)
 {

@@ -3,7 +3,7 @@
  * directory, and the basic server controls (start, stop, reload,
  * connect, observe).
  */
-#include "keeper/pgnode.h"
+#include "pg/pgnode.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * pgnode_create.c - bringing a node's data directory into existence:
  * initialise a primary, adopt an existing directory, or clone a standby.
  */
-#include "keeper/pgnode.h"
+#include "pg/pgnode.h"
 
 #include <errno.h>
 #include <stdio.h>

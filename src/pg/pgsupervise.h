@@ -8,8 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "keeper/pgnode.h"
-#include "keeper/supervisor.h"
+#include "pg/pgnode.h"
+#include "pg/supervisor.h"
 
 /* Observes, decides and (re)starts; err says why a start failed. */
 SuperviseAction pgnode_supervise(const PgNode *node, Supervisor *sup,
