@@ -22,17 +22,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "lib"))
 
-from cluster import Cluster, Writer  # noqa: E402
+from cluster import Writer, two_node_formation  # noqa: E402
 from harness import Harness, wait_until  # noqa: E402
-
-
-def formation(h):
-    c = Cluster(h)
-    c.add_node("a", wait_state="single")
-    c.add_node("b")
-    c.wait_states({"a": "primary", "b": "secondary"})
-    c.create_app_user()
-    return c
 
 
 def gap_after(writer, fault_at):
@@ -67,7 +58,7 @@ SCENARIOS = [
 def run_once(scenario):
     h = Harness("bench")
     try:
-        c = formation(h)
+        c = two_node_formation(h)
         w = Writer(c).start()
         time.sleep(1.0)
         gap, survivor = scenario(c, w)

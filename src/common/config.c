@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/fsutil.h"
+#include "common/log.h"
 #include "common/timeutil.h"
 
 void config_init(Config *cfg)
@@ -180,6 +181,27 @@ bool config_reread(Config *cfg, char *err, size_t errlen)
 	}
 	config_free(cfg);
 	*cfg = fresh;
+	return true;
+}
+
+bool config_reload(Config *cfg)
+{
+	Config fresh;
+	char err[1024];
+	LogLevel level;
+
+	config_copy(&fresh, cfg);
+	if (!config_reread(&fresh, err, sizeof(err)) ||
+	    !config_timeouts_ordered(&fresh, err, sizeof(err))) {
+		log_error("configuration not reloaded: %s", err);
+		config_free(&fresh);
+		return false;
+	}
+	config_free(cfg);
+	*cfg = fresh;
+	if (log_level_parse(config_get(cfg, S_LOG_LEVEL), &level))
+		log_set_level(level);
+	log_info("configuration reloaded from %s", cfg->path);
 	return true;
 }
 

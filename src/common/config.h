@@ -54,6 +54,12 @@ bool config_load(Config *cfg, const char *path, char *err, size_t errlen);
 bool config_reread(Config *cfg, char *err, size_t errlen);
 
 /*
+ * SIGHUP for a daemon: config_reread, refused (logged, cfg unchanged) when
+ * the timeouts would be unsafe; applies the log level. True when reloaded.
+ */
+bool config_reload(Config *cfg);
+
+/*
  * DESIGN invariant 5's ordering: fence_timeout + store_timeout +
  * keeper_interval < node_down_timeout; err explains a violation.
  */

@@ -203,25 +203,11 @@ void keeper_cycle(Keeper *k, int64_t now_ms)
  * level take effect at once. */
 static void reload(Keeper *k)
 {
-	Config fresh;
-	char err[1024];
-	LogLevel level;
-
-	config_copy(&fresh, &k->cfg);
-	if (!config_reread(&fresh, err, sizeof(err)) ||
-	    !config_timeouts_ordered(&fresh, err, sizeof(err))) {
-		log_error("configuration not reloaded: %s", err);
-		config_free(&fresh);
+	if (!config_reload(&k->cfg))
 		return;
-	}
-	config_free(&k->cfg);
-	k->cfg = fresh;
 	k->interval_ms = config_get_ms(&k->cfg, S_KEEPER_INTERVAL);
 	k->fence_ms = config_get_ms(&k->cfg, S_FENCE_TIMEOUT);
 	k->store_timeout_ms = config_get_ms(&k->cfg, S_STORE_TIMEOUT);
-	if (log_level_parse(config_get(&k->cfg, S_LOG_LEVEL), &level))
-		log_set_level(level);
-	log_info("configuration reloaded from %s", k->cfg.path);
 }
 
 static bool stable(NodeState s)

@@ -259,25 +259,11 @@ static bool open_store(Monitor *m)
 /* SIGHUP: intervals, timeouts and the log level from the file again. */
 static void reload(Monitor *m)
 {
-	Config fresh;
-	char err[1024];
-	LogLevel level;
-
-	config_copy(&fresh, &m->cfg);
-	if (!config_reread(&fresh, err, sizeof(err)) ||
-	    !config_timeouts_ordered(&fresh, err, sizeof(err))) {
-		log_error("configuration not reloaded: %s", err);
-		config_free(&fresh);
+	if (!config_reload(&m->cfg))
 		return;
-	}
-	config_free(&m->cfg);
-	m->cfg = fresh;
 	m->interval_ms = config_get_ms(&m->cfg, S_MONITOR_INTERVAL);
 	m->node_down_ms = config_get_ms(&m->cfg, S_NODE_DOWN_TIMEOUT);
 	m->sync_timeout_ms = config_get_ms(&m->cfg, S_SYNC_TIMEOUT);
-	if (log_level_parse(config_get(&m->cfg, S_LOG_LEVEL), &level))
-		log_set_level(level);
-	log_info("configuration reloaded from %s", m->cfg.path);
 }
 
 int monitor_run(Monitor *m)

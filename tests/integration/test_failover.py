@@ -9,21 +9,12 @@ import time
 import psycopg2
 import pytest
 
-from cluster import Cluster, Writer
+from cluster import Cluster, Writer, two_node_formation
 from harness import second_user, wait_until
 
 
-def two_nodes(h):
-    c = Cluster(h)
-    c.add_node("a", wait_state="single")
-    c.add_node("b")
-    c.wait_states({"a": "primary", "b": "secondary"})
-    c.create_app_user()
-    return c
-
-
 def test_walkthrough_primary_and_secondary(h):
-    c = two_nodes(h)
+    c = two_node_formation(h)
     c.sql("CREATE TABLE foo AS SELECT generate_series(1, 100000) AS bar")
     wait_until(lambda: c.sql("SELECT count(*) FROM foo", "b")[0][0]
                == 100000, what="rows replicated to b")
@@ -84,7 +75,7 @@ def test_sighup_reloads_the_configuration(h):
 
 
 def test_whole_node_crash_fails_over_then_old_node_rejoins(h):
-    c = two_nodes(h)
+    c = two_node_formation(h)
     w = Writer(c).start()
     c.kill_node("a")
     c.wait_state("b", "wait_primary", timeout=30)
@@ -99,7 +90,7 @@ def test_whole_node_crash_fails_over_then_old_node_rejoins(h):
 
 
 def test_postmaster_crash_is_restarted_in_place(h):
-    c = two_nodes(h)
+    c = two_node_formation(h)
     w = Writer(c).start()
     first = c.postmaster_pid("a")
     os.kill(first, signal.SIGKILL)
@@ -112,7 +103,7 @@ def test_postmaster_crash_is_restarted_in_place(h):
 
 
 def test_lost_secondary_degrades_then_returns(h):
-    c = two_nodes(h)
+    c = two_node_formation(h)
     w = Writer(c).start()
     h.stop(c.nodes["b"]["proc"])  # keeper and Postgres stop
     c.wait_state("a", "wait_primary", timeout=30)
@@ -127,7 +118,7 @@ def test_lost_secondary_degrades_then_returns(h):
 
 
 def test_strict_mode_keeps_writes_blocked(h):
-    c = two_nodes(h)
+    c = two_node_formation(h)
     c.monitor_sql("UPDATE pgkeel.formation SET strict_sync = true")
     c.sql("CREATE TABLE t (i int)")
     h.stop(c.nodes["b"]["proc"])
@@ -151,7 +142,7 @@ def test_strict_mode_keeps_writes_blocked(h):
 
 
 def test_monitor_down_changes_nothing(h):
-    c = two_nodes(h)
+    c = two_node_formation(h)
     w = Writer(c).start()
     c.stop_monitor()
     w.wait_more(30)  # service continues, no fencing: b streams from a
@@ -245,7 +236,7 @@ def test_unsafe_timeouts_are_refused(h):
 
 
 def test_keepers_cannot_write_goals_or_report_for_others(h):
-    c = two_nodes(h)
+    c = two_node_formation(h)
     conn = psycopg2.connect(c.uri)
     conn.autocommit = True
     cur = conn.cursor()
@@ -262,7 +253,7 @@ def test_keepers_cannot_write_goals_or_report_for_others(h):
 
 
 def test_second_monitor_is_fenced(h):
-    c = two_nodes(h)
+    c = two_node_formation(h)
     # another monitor queues for the lease, then takes it when the first
     # one's session ends, and bumps the term as `pgkeel run` does
     rival = h.start("rival", [

@@ -178,6 +178,17 @@ class Cluster:
             conn.close()
 
 
+def two_node_formation(h):
+    """A monitor, a primary `a` and a synchronous standby `b`, with an
+    application role for clients."""
+    c = Cluster(h)
+    c.add_node("a", wait_state="single")
+    c.add_node("b")
+    c.wait_states({"a": "primary", "b": "secondary"})
+    c.create_app_user()
+    return c
+
+
 class Writer:
     """Inserts rows with increasing ids through the multi-host URI and
     records which commits were acknowledged and the longest gap between
