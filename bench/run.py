@@ -47,26 +47,35 @@ def postmaster_crash(c, w):
     return gap_after(w, fault_at), "a"
 
 
+def switchover(c, w):
+    fault_at = time.monotonic()
+    c.h.pgkeel("perform", "switchover", "--pgdata", c.monitor_dir)
+    return gap_after(w, fault_at), "b"
+
+
 SCENARIOS = [
     ("Whole-node crash of the primary (keeper and postmaster SIGKILL)",
      whole_node_crash, 5.0),
     ("Postgres crash on the primary (postmaster SIGKILL, keeper alive)",
      postmaster_crash, 2.0),
+    ("Planned switchover (`pgkeel perform switchover`)", switchover, 1.0),
 ]
 
 
-def run_once(scenario):
+def run_once(fn):
     h = Harness("bench")
     try:
         c = two_node_formation(h)
         w = Writer(c).start()
         time.sleep(1.0)
-        gap, survivor = scenario(c, w)
+        gap, survivor = fn(c, w)
         w.wait_more(10)
         w.stop()
         missing = w.missing_on(survivor)
         failovers = sum(1 for e in c.events()
                         if e["new_state"] == "prepare_promotion")
+        if fn is not switchover and failovers and survivor == "a":
+            failovers = -failovers  # a failover that should not have been
         return gap, len(missing), failovers
     finally:
         h.cleanup()
@@ -109,7 +118,7 @@ def write_report(results, runs):
         "inserts a row every ~10 ms through the formation's multi-host URI "
         "(`target_session_attrs=read-write`, connect_timeout 2 s) and "
         "records every acknowledged commit. The fault is injected after "
-        "1 s of writes; the write gap is the longest time between two "
+        "1 s of writes (the switchover is requested then); the write gap is the longest time between two "
         "acknowledged commits around the fault, as the client sees it. "
         "Afterwards every acknowledged row is looked up on the final "
         "primary.",

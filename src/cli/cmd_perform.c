@@ -3,6 +3,211 @@
  */
 #include "cli/command.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/nodeconf.h"
+#include "common/exitcode.h"
+#include "common/timeutil.h"
+
+#define WAIT_MS 120000
+
+static const StoreNode *find_primary(const StoreFormation *f)
+{
+	for (size_t i = 0; i < f->nnodes; i++) {
+		if (state_is_primary(f->nodes[i].goal))
+			return &f->nodes[i];
+	}
+	return NULL;
+}
+
+static const StoreNode *find_named(const StoreFormation *f, const char *name)
+{
+	for (size_t i = 0; i < f->nnodes; i++) {
+		if (strcmp(f->nodes[i].name, name) == 0)
+			return &f->nodes[i];
+	}
+	return NULL;
+}
+
+static bool in_sync(const StoreNode *n)
+{
+	return n->goal == NS_SECONDARY && n->reported == NS_SECONDARY;
+}
+
+/* The standby the monitor would pick: in sync, priority above 0, the
+ * highest priority then LSN. */
+static const StoreNode *best_standby(const StoreFormation *f)
+{
+	const StoreNode *best = NULL;
+	for (size_t i = 0; i < f->nnodes; i++) {
+		const StoreNode *n = &f->nodes[i];
+		if (!in_sync(n) || n->priority <= 0)
+			continue;
+		if (!best || n->priority > best->priority ||
+		    (n->priority == best->priority &&
+		     n->report.lsn > best->report.lsn))
+			best = n;
+	}
+	return best;
+}
+
+/* Checks the request; prints why it is refused. */
+static int check_candidate(const StoreFormation *f, const char *name,
+			   const StoreNode **out)
+{
+	const StoreNode *p = find_primary(f);
+
+	if (!p || p->reported != p->goal) {
+		fprintf(stderr, "%s: formation %s has no settled primary now "
+				"(see `pgkeel show state`)\n",
+			cli_command_path(), f->name);
+		return EXIT_REFUSED;
+	}
+	const StoreNode *c = name ? find_named(f, name) : best_standby(f);
+	if (name && !c) {
+		fprintf(stderr, "%s: no node named \"%s\" in formation %s\n",
+			cli_command_path(), name, f->name);
+		return EXIT_USAGE;
+	}
+	if (c == p) {
+		fprintf(stderr, "%s: %s is already the primary\n",
+			cli_command_path(), c->name);
+		return EXIT_REFUSED;
+	}
+	if (!c || !in_sync(c)) {
+		fprintf(stderr,
+			"%s: %s: promote only a standby in sync (secondary); "
+			"wait until one is\n",
+			cli_command_path(),
+			c ? c->name : "no standby is eligible");
+		return EXIT_REFUSED;
+	}
+	*out = c;
+	return EXIT_OK;
+}
+
+static void print_change(const StoreNode *n, NodeState *seen, int64_t t0)
+{
+	if (*seen == n->reported)
+		return;
+	printf("%6.2fs  %-12s %s\n", (double)(time_monotonic_ms() - t0) / 1000,
+	       n->name, state_name(n->reported));
+	*seen = n->reported;
+}
+
+/* Waits until `target` is the primary and `old` (if any) is a standby
+ * in sync again, printing every state change with its time. */
+static int wait_done(Store *s, const char *formation, int target, int old)
+{
+	StoreFormation *f = calloc(1, sizeof(StoreFormation));
+	NodeState seen[STORE_MAX_NODES];
+	int64_t t0 = time_monotonic_ms();
+
+	for (size_t i = 0; i < STORE_MAX_NODES; i++)
+		seen[i] = NS_COUNT;
+	while (f && time_monotonic_ms() - t0 < WAIT_MS) {
+		if (!store_get_formation(s, formation, f)) {
+			time_sleep_ms(100);
+			continue;
+		}
+		bool promoted = false, back = old == 0;
+		for (size_t i = 0; i < f->nnodes; i++) {
+			const StoreNode *n = &f->nodes[i];
+			print_change(n, &seen[i], t0);
+			promoted = promoted || (n->id == target &&
+						state_is_primary(n->reported) &&
+						n->reported == n->goal);
+			back = back || (n->id == old && in_sync(n));
+		}
+		if (promoted && back) {
+			printf("done in %.2fs\n",
+			       (double)(time_monotonic_ms() - t0) / 1000);
+			free(f);
+			return EXIT_OK;
+		}
+		time_sleep_ms(50);
+	}
+	free(f);
+	fprintf(stderr, "%s: not done after %d s; see `pgkeel show events`\n",
+		cli_command_path(), WAIT_MS / 1000);
+	return EXIT_TIMEOUT;
+}
+
+static int perform(Flags *flags, const char *what, const char *name)
+{
+	Config cfg;
+	char err[1024];
+	const StoreNode *cand = NULL;
+
+	if (!nodeconf_load(flags, &cfg, false, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", cli_command_path(), err);
+		return EXIT_BAD_CONFIG;
+	}
+	Store *s = nodeconf_open_store(&cfg, err, sizeof(err));
+	StoreFormation *f = calloc(1, sizeof(StoreFormation));
+	int rc = EXIT_STORE;
+	if (!s || !f || !store_get_formation(s, nodeconf_formation(&cfg), f)) {
+		fprintf(stderr, "%s: %s\n", cli_command_path(),
+			s ? s->error : err);
+		goto out;
+	}
+	rc = check_candidate(f, name, &cand);
+	if (rc != EXIT_OK)
+		goto out;
+	const StoreNode *p = find_primary(f);
+	if (strcmp(what, "failover") == 0 && cand->report.lsn < p->report.lsn &&
+	    !flags_has(flags, "force")) {
+		fprintf(stderr,
+			"%s: %s is %llu bytes behind the primary %s: writes "
+			"not yet on it would be lost; add --force to fail over "
+			"anyway\n",
+			cli_command_path(), cand->name,
+			(unsigned long long)(p->report.lsn - cand->report.lsn),
+			p->name);
+		rc = EXIT_REFUSED;
+		goto out;
+	}
+	if (!store_request(s, f->name, what, name ? name : "")) {
+		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
+		rc = EXIT_REFUSED;
+		goto out;
+	}
+	printf("%s requested: %s -> %s\n", what, p->name, cand->name);
+	rc = flags_has(flags, "no-wait")
+		     ? EXIT_OK
+		     : wait_done(s, f->name, cand->id,
+				 strcmp(what, "switchover") == 0 ? p->id : 0);
+out:
+	free(f);
+	store_close(s);
+	return rc;
+}
+
+static int run_switchover(const Command *cmd, Flags *flags)
+{
+	(void)cmd;
+	return perform(flags, "switchover", flags_get(flags, "candidate"));
+}
+
+static int run_promotion(const Command *cmd, Flags *flags)
+{
+	(void)cmd;
+	if (!flags_has(flags, "name")) {
+		fprintf(stderr, "%s: --name NAME is required\n",
+			cli_command_path());
+		return EXIT_USAGE;
+	}
+	return perform(flags, "switchover", flags_get(flags, "name"));
+}
+
+static int run_failover(const Command *cmd, Flags *flags)
+{
+	(void)cmd;
+	return perform(flags, "failover", NULL);
+}
+
 #define TARGET_FLAGS                                                      \
 	FLAG_OF(S_PGDATA), FLAG_OF(S_MONITOR), FLAG_OF(S_FORMATION),      \
 		FLAG_SWITCH("no-wait", "return once the operation started")
@@ -18,7 +223,7 @@ static const Command perform_switchover = {
 	.name = "switchover",
 	.summary = "planned role swap with the least write downtime",
 	.flags = FLAGS(switchover_flags),
-	.run = cli_not_implemented,
+	.run = run_switchover,
 };
 
 static const FlagDef failover_flags[] = {
@@ -30,7 +235,7 @@ static const Command perform_failover = {
 	.name = "failover",
 	.summary = "forced failover, for tests and unresponsive primaries",
 	.flags = FLAGS(failover_flags),
-	.run = cli_not_implemented,
+	.run = run_failover,
 };
 
 static const FlagDef promotion_flags[] = {
@@ -42,7 +247,7 @@ static const Command perform_promotion = {
 	.name = "promotion",
 	.summary = "make the named node the primary",
 	.flags = FLAGS(promotion_flags),
-	.run = cli_not_implemented,
+	.run = run_promotion,
 };
 
 static const FlagDef restart_flags[] = {

@@ -75,3 +75,20 @@ FsmNode *fsm_choose_candidate(const FsmFormation *f, char *why, size_t len)
 			 lsn_format(best->lsn, lsn, sizeof(lsn)));
 	return best;
 }
+
+FsmNode *fsm_switchover_candidate(const FsmFormation *f)
+{
+	char why[256];
+	int target = f->settings.switchover_to;
+
+	if (target < 0)
+		return NULL;
+	if (target == 0)
+		return fsm_choose_candidate(f, why, sizeof(why));
+	FsmNode *n = fsm_node(f, target);
+	/* an operator may name a node of priority 0; it must be in sync */
+	if (!n || !reporting_standby(f, n) || n->goal != NS_SECONDARY ||
+	    n->reported != NS_SECONDARY)
+		return NULL;
+	return n;
+}

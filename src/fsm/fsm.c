@@ -16,6 +16,8 @@ void fsm_settings_default(FsmSettings *s)
 	s->number_sync_standbys = 1;
 	s->strict_sync = false;
 	s->paused = false;
+	s->switchover_to = -1;
+	s->failover_requested = false;
 	s->node_down_ms = 3000;
 	s->sync_timeout_ms = 5000;
 	s->catchup_bytes = 16 * 1024 * 1024;

@@ -47,6 +47,8 @@ typedef struct {
 	int number_sync_standbys;
 	bool strict_sync;     /* never drop to asynchronous commits */
 	bool paused;          /* no decisions at all */
+	int switchover_to;    /* operator request: -1 none, 0 best, node id */
+	bool failover_requested; /* operator request: forced failover */
 	int64_t node_down_ms; /* all signals lost this long: down */
 	int64_t sync_timeout_ms;
 	uint64_t catchup_bytes; /* a standby this close to the primary is
@@ -89,6 +91,8 @@ bool fsm_primary_down(const FsmFormation *f, const FsmNode *p);
 FsmNode *fsm_choose_candidate(const FsmFormation *f, char *why, size_t len);
 /* The reporting standby that received the most WAL, or NULL. */
 FsmNode *fsm_most_advanced(const FsmFormation *f);
+/* The standby a requested switchover goes to, or NULL when none can. */
+FsmNode *fsm_switchover_candidate(const FsmFormation *f);
 
 /*
  * sync.c: the standbys whose acknowledgement a commit on the primary

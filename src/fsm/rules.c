@@ -159,11 +159,17 @@ static bool too_few_sync_standbys(const FsmFormation *f, const FsmNode *n,
 	return true;
 }
 
+/* The primary is down, or the operator forces a failover. */
+static bool failing_over(const FsmFormation *f, const FsmNode *p)
+{
+	return fsm_primary_down(f, p) || f->settings.failover_requested;
+}
+
 static bool best_candidate(const FsmFormation *f, const FsmNode *n, int *up,
 			   char *why, size_t len)
 {
 	const FsmNode *p = fsm_primary(f);
-	if (!p || !fsm_primary_down(f, p) ||
+	if (!p || !failing_over(f, p) ||
 	    any_goal(f, NULL, FROM(NS_PREPARE_PROMOTION)) ||
 	    fsm_choose_candidate(f, why, len) != n)
 		return false;
@@ -177,12 +183,27 @@ static bool failover_started(const FsmFormation *f, const FsmNode *n,
 			     int *up, char *why, size_t len)
 {
 	(void)up;
-	if (!any_goal(f, n, FROM(NS_PREPARE_PROMOTION)) ||
-	    !fsm_primary_down(f, n))
+	if (!any_goal(f, n, FROM(NS_PREPARE_PROMOTION)) || !failing_over(f, n))
 		return false;
-	snprintf(why, len, "primary failed (monitor checks, keeper and "
-			   "standbys all lost it): fenced, a standby is "
-			   "promoted");
+	if (!fsm_primary_down(f, n))
+		snprintf(why, len, "forced failover: fenced, a standby is "
+				   "promoted");
+	else
+		snprintf(why, len, "primary failed (monitor checks, keeper and "
+				   "standbys all lost it): fenced, a standby is "
+				   "promoted");
+	return true;
+}
+
+/* A draining primary stopped, and n received all of its WAL. */
+static bool drained_into(const FsmFormation *f, const FsmNode *n)
+{
+	for (size_t i = 0; i < f->nnodes; i++) {
+		const FsmNode *d = &f->nodes[i];
+		if (d->goal == NS_DRAINING &&
+		    (d->reported != NS_DRAINING || d->lsn > n->lsn))
+			return false;
+	}
 	return true;
 }
 
@@ -191,7 +212,7 @@ static bool old_primary_fenced(const FsmFormation *f, const FsmNode *n,
 {
 	const FsmNode *max = fsm_most_advanced(f);
 	(void)up;
-	if (fsm_primary(f) || any_goal(f, NULL, FROM(NS_DRAINING)))
+	if (fsm_primary(f) || !drained_into(f, n))
 		return false;
 	if (max && max->lsn > n->lsn)
 		return false; /* still fetching WAL from a standby ahead */
@@ -219,7 +240,7 @@ static bool primary_came_back(const FsmFormation *f, const FsmNode *n,
 	const FsmNode *p = fsm_primary(f);
 	(void)up;
 	(void)n;
-	if (!p || fsm_primary_down(f, p))
+	if (!p || failing_over(f, p))
 		return false;
 	snprintf(why, len, "primary %s is back before the promotion: "
 			   "cancelled",
@@ -249,6 +270,43 @@ static bool can_rejoin(const FsmFormation *f, const FsmNode *n, int *up,
 	return true;
 }
 
+static bool switchover_requested(const FsmFormation *f, const FsmNode *n,
+				 int *up, char *why, size_t len)
+{
+	const FsmNode *c = fsm_switchover_candidate(f);
+	(void)up;
+	if (!c || !primary_is_healthy(f, n) ||
+	    any_goal(f, NULL, FROM(NS_PREPARE_PROMOTION)))
+		return false;
+	snprintf(why, len, "switchover to %s: stop taking writes, hand over "
+			   "all WAL",
+		 c->name);
+	return true;
+}
+
+static bool switchover_target(const FsmFormation *f, const FsmNode *n,
+			      int *up, char *why, size_t len)
+{
+	(void)up;
+	if (!any_goal(f, n, FROM(NS_DRAINING)) ||
+	    any_goal(f, NULL, FROM(NS_PREPARE_PROMOTION)) ||
+	    fsm_switchover_candidate(f) != n)
+		return false;
+	snprintf(why, len, "switchover: promoted once the primary drained");
+	return true;
+}
+
+static bool new_primary_exists(const FsmFormation *f, const FsmNode *n,
+			       int *up, char *why, size_t len)
+{
+	(void)up;
+	(void)n;
+	if (!any_goal(f, NULL, FROM(NS_WAIT_PRIMARY) | FROM(NS_PRIMARY)))
+		return false;
+	snprintf(why, len, "the new primary took over: demoted");
+	return true;
+}
+
 static bool alone(const FsmFormation *f, const FsmNode *n, int *up,
 		  char *why, size_t len)
 {
@@ -273,6 +331,15 @@ const FsmRule fsm_rules[] = {
 	 "a new standby clones the primary once it is ready"},
 	{FROM(NS_CATCHINGUP), true, NS_SECONDARY, caught_up,
 	 "a standby close enough to the primary is in sync"},
+
+	/* planned switchover, and forced failover */
+	{FROM(NS_PRIMARY) | FROM(NS_WAIT_PRIMARY), true, NS_DRAINING,
+	 switchover_requested,
+	 "a switchover starts: the primary stops taking writes"},
+	{FROM(NS_SECONDARY), true, NS_PREPARE_PROMOTION, switchover_target,
+	 "the switchover's standby is prepared for promotion"},
+	{FROM(NS_DRAINING), true, NS_DEMOTED, new_primary_exists,
+	 "the drained primary is demoted once the new one took over"},
 
 	/* failover: candidate first, then the old primary is fenced */
 	{FROM(NS_SECONDARY), true, NS_PREPARE_PROMOTION, best_candidate,

@@ -98,8 +98,10 @@ static void fill_report(const Keeper *k, NodeReport *r)
 	r->pg_running = k->obs_ok;
 	r->pg_failed = k->pg_failed;
 	r->fenced = k->fenced;
-	if (!k->obs_ok)
+	if (!k->obs_ok) {
+		r->lsn = k->drained_lsn; /* what a stopped primary handed over */
 		return;
+	}
 	r->in_recovery = k->obs.in_recovery;
 	r->lsn = k->obs.current_lsn;
 	r->timeline = k->obs.timeline;

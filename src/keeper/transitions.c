@@ -62,6 +62,22 @@ static bool stop_postgres(Keeper *k, char *err, size_t errlen)
 	       pgnode_stop(&k->node, STOP_IMMEDIATE, err, errlen);
 }
 
+/* Switchover: a fast shutdown makes the WAL senders hand every record,
+ * the shutdown checkpoint included, to the standbys; its location tells
+ * the monitor when the candidate has it all. */
+static bool drain(Keeper *k, char *err, size_t errlen)
+{
+	if (!pgnode_stop(&k->node, STOP_FAST, err, errlen))
+		return false;
+	if (!pgctl_checkpoint_lsn(&k->node.bin, k->node.pgdata,
+				  &k->drained_lsn)) {
+		snprintf(err, errlen, "cannot read the last checkpoint with "
+				      "pg_controldata");
+		return false;
+	}
+	return true;
+}
+
 static bool rejoin(Keeper *k, char *err, size_t errlen)
 {
 	return pgnode_rejoin(&k->node, err, errlen);
@@ -119,6 +135,9 @@ static const KeeperTransition table[] = {
 	{NS_PREPARE_PROMOTION, NS_SECONDARY, nothing, "promotion cancelled"},
 	{NS_DEMOTED, NS_CATCHINGUP, rejoin,
 	 "rewind (or re-clone) and follow the new primary"},
+	{NS_PRIMARY, NS_DRAINING, drain, "fast shutdown, handing over all WAL"},
+	{NS_WAIT_PRIMARY, NS_DRAINING, drain,
+	 "fast shutdown, handing over all WAL"},
 	{ANY, NS_DEMOTED, stop_postgres, "stop Postgres (fenced)"},
 };
 

@@ -57,6 +57,8 @@ static void settings_of(const Monitor *m, const StoreFormation *sf,
 	s->number_sync_standbys = sf->number_sync_standbys;
 	s->strict_sync = sf->strict_sync;
 	s->paused = sf->paused;
+	s->switchover_to = sf->switchover_to;
+	s->failover_requested = sf->failover_requested;
 	s->node_down_ms = m->node_down_ms;
 	s->sync_timeout_ms = m->sync_timeout_ms;
 }
@@ -161,6 +163,17 @@ static void log_decisions(const char *formation, const FsmDecision *d,
 	}
 }
 
+/* A switchover starts with a draining primary, a forced failover with a
+ * demoted one: then the operator's request has been carried out. */
+static bool request_done(const FsmDecision *d, size_t nd)
+{
+	for (size_t i = 0; i < nd; i++) {
+		if (d[i].to == NS_DRAINING || d[i].to == NS_DEMOTED)
+			return true;
+	}
+	return false;
+}
+
 static void decide(Monitor *m, StoreFormation *sf, int64_t now_ms)
 {
 	FsmNode nodes[STORE_MAX_NODES];
@@ -194,7 +207,7 @@ static void decide(Monitor *m, StoreFormation *sf, int64_t now_ms)
 	size_t nv = changed_views(m, &f, mem, views);
 	const char *health = fsm_health_name(fsm_health(&f));
 	if (!store_apply(m->store, m->term, sf->name, sd, nd, views, nv,
-			 health)) {
+			 health, request_done(d, nd))) {
 		log_error("cannot write decisions: %s", m->store->error);
 		for (size_t i = 0; i < f.nnodes; i++)
 			mem[i]->written = false;

@@ -222,3 +222,25 @@ int pgctl_datadir_major(const char *datadir)
 	free(text);
 	return major;
 }
+
+bool pgctl_checkpoint_lsn(const PgBin *bin, const char *datadir, Lsn *out)
+{
+	char prog[1100];
+	const char *argv[] = {pgbin_path(bin, "pg_controldata", prog,
+					 sizeof(prog)),
+			      datadir, NULL};
+	const char *env[] = {"LC_ALL=C", NULL};
+	RunSpec spec = {.argv = argv, .env = env, .timeout_ms = 10000};
+	RunResult r;
+	bool ok = false;
+
+	if (run_program(&spec, &r)) {
+		const char *p = strstr(r.output, "Latest checkpoint location:");
+		char text[LSN_TEXT_LEN + 8];
+		if (p && sscanf(p + strlen("Latest checkpoint location:"),
+				" %25s", text) == 1)
+			ok = lsn_parse(text, out);
+	}
+	run_result_free(&r);
+	return ok;
+}

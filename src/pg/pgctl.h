@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "common/lsn.h"
 #include "pg/pgbin.h"
 
 typedef enum { STOP_SMART, STOP_FAST, STOP_IMMEDIATE } PgStopMode;
@@ -51,5 +52,7 @@ bool pgctl_is_datadir(const char *datadir);
 /* The major version in datadir/PG_VERSION, or 0. */
 int pgctl_datadir_major(const char *datadir);
 const char *pgctl_stop_mode_name(PgStopMode mode);
+/* "Latest checkpoint location" of a stopped server, from pg_controldata. */
+bool pgctl_checkpoint_lsn(const PgBin *bin, const char *datadir, Lsn *out);
 
 #endif

@@ -128,6 +128,7 @@ static const StoreOps pg_ops = {
 	.wait = pg_wait,
 	.acquire = pgstore_acquire,
 	.apply = pgstore_apply,
+	.request = pgstore_request,
 	.close = pg_close,
 };
 

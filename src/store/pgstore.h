@@ -39,6 +39,8 @@ bool pgstore_acquire(Store *s, const char *holder, int64_t *term);
 bool pgstore_apply(Store *s, int64_t term, const char *formation,
 		   const StoreDecision *d, size_t nd,
 		   const StoreNodeView *views, size_t nviews,
-		   const char *health);
+		   const char *health, bool clear_requests);
+bool pgstore_request(Store *s, const char *formation, const char *what,
+		     const char *node_name);
 
 #endif

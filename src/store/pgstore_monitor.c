@@ -101,11 +101,17 @@ static bool write_view(Store *s, const StoreNodeView *v)
 static bool write_all(Store *s, int64_t term, const char *formation,
 		      const StoreDecision *d, size_t nd,
 		      const StoreNodeView *views, size_t nviews,
-		      const char *health)
+		      const char *health, bool clear_requests)
 {
 	const char *params[] = {formation, health};
 
 	if (!check_term(s, term))
+		return false;
+	if (clear_requests &&
+	    !pgstore_exec(s,
+			  "UPDATE pgkeel.formation SET switchover_to = NULL,"
+			  " failover_requested = false WHERE name = $1",
+			  1, params))
 		return false;
 	for (size_t i = 0; i < nd; i++) {
 		if (!write_decision(s, formation, &d[i]))
@@ -127,13 +133,14 @@ static bool write_all(Store *s, int64_t term, const char *formation,
 bool pgstore_apply(Store *s, int64_t term, const char *formation,
 		   const StoreDecision *d, size_t nd,
 		   const StoreNodeView *views, size_t nviews,
-		   const char *health)
+		   const char *health, bool clear_requests)
 {
 	char saved[sizeof(s->error)];
 
 	if (!pgstore_exec(s, "BEGIN", 0, NULL))
 		return false;
-	if (write_all(s, term, formation, d, nd, views, nviews, health))
+	if (write_all(s, term, formation, d, nd, views, nviews, health,
+		      clear_requests))
 		return pgstore_exec(s, "COMMIT", 0, NULL);
 	snprintf(saved, sizeof(saved), "%s", s->error);
 	pgstore_exec(s, "ROLLBACK", 0, NULL);

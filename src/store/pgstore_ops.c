@@ -104,7 +104,8 @@ static bool read_formation_row(Store *s, const char *name,
 	PGresult *res = pgstore_query(
 		s,
 		"SELECT name, number_sync_standbys, strict_sync, paused, health,"
-		" replication_password FROM pgkeel.formation WHERE name = $1",
+		" replication_password, coalesce(switchover_to, -1),"
+		" failover_requested FROM pgkeel.formation WHERE name = $1",
 		1, params);
 
 	s->not_found = false;
@@ -123,6 +124,8 @@ static bool read_formation_row(Store *s, const char *name,
 	out->paused = is_true(res, 0, 3);
 	COPY(out->health, res, 0, 4);
 	COPY(out->repl_password, res, 0, 5);
+	out->switchover_to = get_int(res, 0, 6);
+	out->failover_requested = is_true(res, 0, 7);
 	PQclear(res);
 	return true;
 }
@@ -200,4 +203,12 @@ bool pgstore_events(Store *s, const char *formation, int count,
 	}
 	PQclear(res);
 	return true;
+}
+
+bool pgstore_request(Store *s, const char *formation, const char *what,
+		     const char *node_name)
+{
+	const char *params[] = {formation, what, node_name ? node_name : ""};
+	return pgstore_exec(s, "SELECT pgkeel.request($1, $2, $3)", 3,
+			    params);
 }

@@ -21,6 +21,8 @@ const char *const pgstore_schema_sql[] = {
 	" strict_sync bool NOT NULL DEFAULT false,"
 	" paused bool NOT NULL DEFAULT false,"
 	" health text NOT NULL DEFAULT 'initializing',"
+	" switchover_to int,"
+	" failover_requested bool NOT NULL DEFAULT false,"
 	" replication_password text NOT NULL"
 	"   DEFAULT replace(gen_random_uuid()::text, '-', ''))",
 	"CREATE TABLE pgkeel.node ("
@@ -117,6 +119,34 @@ const char *const pgstore_schema_sql[] = {
 	"  PERFORM pg_notify('pgkeel_report', v_formation);"
 	" END $$",
 
+	/* operator requests: the monitor carries them out and clears them */
+	"CREATE FUNCTION pgkeel.request(p_formation text, p_what text,"
+	" p_node text) RETURNS void"
+	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$"
+	" DECLARE v_id int := 0;"
+	" BEGIN"
+	"  IF p_node <> '' THEN"
+	"   SELECT id INTO v_id FROM pgkeel.node WHERE formation = p_formation"
+	"    AND name = p_node;"
+	"   IF NOT FOUND THEN RAISE EXCEPTION 'no node % in formation %',"
+	"    p_node, p_formation; END IF;"
+	"  END IF;"
+	"  IF p_what = 'switchover' THEN"
+	"   UPDATE pgkeel.formation SET switchover_to = v_id WHERE name = p_formation"
+	"    AND switchover_to IS NULL AND NOT failover_requested;"
+	"  ELSIF p_what = 'failover' THEN"
+	"   UPDATE pgkeel.formation SET failover_requested = true"
+	"    WHERE name = p_formation AND switchover_to IS NULL;"
+	"  ELSE RAISE EXCEPTION 'unknown request %', p_what; END IF;"
+	"  IF NOT FOUND THEN RAISE EXCEPTION"
+	"   'formation % does not exist or already has an operation under way',"
+	"   p_formation; END IF;"
+	"  INSERT INTO pgkeel.event (formation, description) VALUES"
+	"   (p_formation, format('%s requested%s', p_what,"
+	"    CASE WHEN p_node <> '' THEN ' to ' || p_node ELSE '' END));"
+	"  PERFORM pg_notify('pgkeel_report', p_formation);"
+	" END $$",
+
 	"CREATE VIEW pgkeel.node_public AS SELECT id, formation, name, host,"
 	" port, candidate_priority, replication_quorum, goal_state,"
 	" upstream_id, sync_names, reported_state, pg_running, pg_failed,"
@@ -133,6 +163,7 @@ const char *const pgstore_schema_sql[] = {
 	" TO pgkeel_node",
 	"GRANT EXECUTE ON FUNCTION pgkeel.register_node(text, text, text, int,"
 	" int, bool), pgkeel.report(int, text, text, bool, bool, bool, pg_lsn,"
-	" int, bool, text, int, bool, bool) TO pgkeel_node",
+	" int, bool, text, int, bool, bool), pgkeel.request(text, text, text)"
+	" TO pgkeel_node",
 	NULL,
 };

@@ -46,9 +46,16 @@ bool store_acquire(Store *s, const char *holder, int64_t *term)
 
 bool store_apply(Store *s, int64_t term, const char *formation,
 		 const StoreDecision *d, size_t nd, const StoreNodeView *views,
-		 size_t nviews, const char *health)
+		 size_t nviews, const char *health, bool clear_requests)
 {
-	return s->ops->apply(s, term, formation, d, nd, views, nviews, health);
+	return s->ops->apply(s, term, formation, d, nd, views, nviews, health,
+			     clear_requests);
+}
+
+bool store_request(Store *s, const char *formation, const char *what,
+		   const char *node_name)
+{
+	return s->ops->request(s, formation, what, node_name);
 }
 
 void store_close(Store *s)

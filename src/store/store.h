@@ -74,6 +74,8 @@ typedef struct {
 	int number_sync_standbys;
 	bool strict_sync;
 	bool paused;
+	int switchover_to;       /* requested: -1 none, 0 best, else node id */
+	bool failover_requested; /* requested forced failover */
 	char health[32];
 	char repl_password[128];
 	StoreNode nodes[STORE_MAX_NODES];
@@ -122,7 +124,9 @@ typedef struct {
 	bool (*apply)(Store *s, int64_t term, const char *formation,
 		      const StoreDecision *d, size_t nd,
 		      const StoreNodeView *views, size_t nviews,
-		      const char *health);
+		      const char *health, bool clear_requests);
+	bool (*request)(Store *s, const char *formation, const char *what,
+			const char *node_name);
 	void (*close)(Store *s);
 } StoreOps;
 
@@ -151,9 +155,15 @@ bool store_events(Store *s, const char *formation, int count,
 /* Waits up to timeout_ms for a change notification; false on error. */
 bool store_wait(Store *s, int timeout_ms);
 bool store_acquire(Store *s, const char *holder, int64_t *term);
+/* Writes decisions, fenced by term; clear_requests consumes the pending
+ * switchover/failover request the decisions carried out. */
 bool store_apply(Store *s, int64_t term, const char *formation,
 		 const StoreDecision *d, size_t nd, const StoreNodeView *views,
-		 size_t nviews, const char *health);
+		 size_t nviews, const char *health, bool clear_requests);
+/* Asks the monitor for "switchover" (to node_name, or "" for the best
+ * standby) or a forced "failover". */
+bool store_request(Store *s, const char *formation, const char *what,
+		   const char *node_name);
 void store_close(Store *s);
 
 /* The node of a formation snapshot with that id, or NULL. */

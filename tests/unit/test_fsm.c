@@ -296,6 +296,59 @@ static void primary_without_standbys_returns_to_single(void **state)
 	assert_int_equal(fsm_health(&t.f), FH_NO_STANDBY);
 }
 
+static void switchover_drains_then_promotes_then_demotes(void **state)
+{
+	TestFormation t;
+	(void)state;
+
+	tf_init(&t, 3);
+	tf_replicating(&t, NS_PRIMARY);
+	t.f.settings.switchover_to = 3;
+	tf_step(&t);
+	assert_int_equal(GOAL(&t, 1), NS_DRAINING);
+	assert_int_equal(GOAL(&t, 3), NS_PREPARE_PROMOTION);
+	assert_int_equal(GOAL(&t, 2), NS_SECONDARY);
+	t.f.settings.switchover_to = -1; /* the monitor cleared the request */
+	tf_reach(&t, 3);
+	FsmNode *old = fsm_node(&t.f, 1);
+	old->lsn = fsm_node(&t.f, 3)->lsn + 100; /* still handing over WAL */
+	tf_reach(&t, 1);
+	assert_int_equal(tf_step(&t), 0);
+	fsm_node(&t.f, 3)->lsn = old->lsn + 40; /* received it all */
+	tf_step(&t);
+	assert_int_equal(GOAL(&t, 3), NS_WAIT_PRIMARY);
+	assert_int_equal(old->goal, NS_DEMOTED);
+}
+
+static void switchover_refuses_a_standby_out_of_sync(void **state)
+{
+	TestFormation t;
+	(void)state;
+
+	tf_init(&t, 2);
+	tf_replicating(&t, NS_PRIMARY);
+	FsmNode *s = fsm_node(&t.f, 2);
+	s->goal = s->reported = NS_CATCHINGUP;
+	t.f.settings.switchover_to = 2;
+	tf_step(&t);
+	assert_int_not_equal(GOAL(&t, 1), NS_DRAINING);
+	assert_int_equal(GOAL(&t, 2), NS_CATCHINGUP);
+}
+
+static void forced_failover_demotes_a_healthy_primary(void **state)
+{
+	TestFormation t;
+	(void)state;
+
+	tf_init(&t, 3);
+	tf_replicating(&t, NS_PRIMARY);
+	fsm_node(&t.f, 3)->priority = 80;
+	t.f.settings.failover_requested = true;
+	tf_step(&t);
+	assert_int_equal(GOAL(&t, 3), NS_PREPARE_PROMOTION);
+	assert_int_equal(GOAL(&t, 1), NS_DEMOTED);
+}
+
 static void paused_formation_decides_nothing(void **state)
 {
 	TestFormation t;
@@ -340,6 +393,9 @@ int main(void)
 		cmocka_unit_test(promotion_cancelled_when_primary_returns),
 		cmocka_unit_test(candidate_retargets_a_standby_that_comes_back_ahead),
 		cmocka_unit_test(primary_without_standbys_returns_to_single),
+		cmocka_unit_test(switchover_drains_then_promotes_then_demotes),
+		cmocka_unit_test(switchover_refuses_a_standby_out_of_sync),
+		cmocka_unit_test(forced_failover_demotes_a_healthy_primary),
 		cmocka_unit_test(paused_formation_decides_nothing),
 		cmocka_unit_test(every_rule_is_documented),
 	};
