@@ -62,9 +62,9 @@ class Cluster:
         self.h.stop(self.monitor)
 
     # -- data nodes -----------------------------------------------------
-    def add_node(self, name, *flags, wait_state=None):
+    def add_node(self, name, *flags, wait_state=None, pgdata=None):
         port = free_port()
-        pgdata = self.h.path(name)
+        pgdata = pgdata or self.h.path(name)
         self.nodes[name] = {"port": port, "pgdata": pgdata, "flags": flags}
         self.nodes[name]["proc"] = self.h.start(name, [
             "pgkeel", "create", "postgres", "--pgdata", pgdata, "--pgport",
