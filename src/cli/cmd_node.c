@@ -102,19 +102,27 @@ static int run_node(const Command *cmd, Flags *flags)
 	return cli_run_service(&cfg, false);
 }
 
+/* The configuration and files of an existing node; false after a
+ * message. */
+static bool load_node(const Flags *flags, Config *cfg, NodePaths *paths)
+{
+	char err[1024];
+
+	if (nodeconf_load(flags, cfg, true, err, sizeof(err)) &&
+	    nodepaths_init(paths, config_get(cfg, S_PGDATA), err, sizeof(err)))
+		return true;
+	fprintf(stderr, "%s: %s\n", cli_command_path(), err);
+	return false;
+}
+
 static int stop_node(const Command *cmd, Flags *flags)
 {
 	Config cfg;
 	NodePaths paths;
-	char err[1024];
 	(void)cmd;
 
-	if (!nodeconf_load(flags, &cfg, true, err, sizeof(err)) ||
-	    !nodepaths_init(&paths, config_get(&cfg, S_PGDATA), err,
-			    sizeof(err))) {
-		fprintf(stderr, "stop: %s\n", err);
+	if (!load_node(flags, &cfg, &paths))
 		return EXIT_BAD_CONFIG;
-	}
 	pid_t pid = pidfile_read(paths.pid);
 	if (pid <= 0) {
 		printf("pgkeel is not running for %s\n",
@@ -143,12 +151,8 @@ static int status_node(const Command *cmd, Flags *flags)
 	char err[1024];
 	(void)cmd;
 
-	if (!nodeconf_load(flags, &cfg, true, err, sizeof(err)) ||
-	    !nodepaths_init(&paths, config_get(&cfg, S_PGDATA), err,
-			    sizeof(err))) {
-		fprintf(stderr, "status: %s\n", err);
+	if (!load_node(flags, &cfg, &paths))
 		return EXIT_BAD_CONFIG;
-	}
 	pid_t pid = pidfile_read(paths.pid);
 	bool keeper = strcmp(config_get(&cfg, S_ROLE), "keeper") == 0;
 	if (keeper)
