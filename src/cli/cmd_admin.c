@@ -64,29 +64,6 @@ const Command cmd_drop = {
 	.subs = drop_subs,
 };
 
-static const FlagDef config_flags[] = {
-	FLAG_OF(S_PGDATA), FLAG_OF(S_MONITOR), FLAG_OF(S_FORMATION)};
-
-static const Command cfgcmd_get = {
-	.name = "get", .summary = "print a setting", .flags = FLAGS(config_flags),
-	.run = cli_not_implemented, .max_args = 1, .args_usage = "NAME"};
-static const Command cfgcmd_set = {
-	.name = "set", .summary = "change a setting", .flags = FLAGS(config_flags),
-	.run = cli_not_implemented, .max_args = 2, .args_usage = "NAME VALUE"};
-static const Command cfgcmd_unset = {
-	.name = "unset", .summary = "remove a setting",
-	.flags = FLAGS(config_flags), .run = cli_not_implemented,
-	.max_args = 1, .args_usage = "NAME"};
-
-static const Command *const config_subs[] = {&cfgcmd_get, &cfgcmd_set,
-					     &cfgcmd_unset, NULL};
-
-const Command cmd_config = {
-	.name = "config",
-	.summary = "get and set node settings and formation-wide parameters",
-	.subs = config_subs,
-};
-
 static const FlagDef watch_flags[] = {
 	FLAG_OF(S_PGDATA), FLAG_OF(S_MONITOR), FLAG_OF(S_FORMATION)};
 

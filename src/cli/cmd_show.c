@@ -85,8 +85,12 @@ static void print_state_table(const StoreFormation *f)
 		       n->reachable ? "yes" : "no", state_name(n->reported),
 		       state_name(n->goal));
 	}
-	printf("\nFormation %s: %s%s\n", f->name, f->health,
-	       f->paused ? " (paused)" : "");
+	if (f->paused)
+		printf("\nFormation %s: paused: the monitor makes no decisions "
+		       "and keepers leave Postgres alone\n",
+		       f->name);
+	else
+		printf("\nFormation %s: %s\n", f->name, f->health);
 }
 
 static int show_state_run(const Command *cmd, Flags *flags)
@@ -155,6 +159,51 @@ static int show_events_run(const Command *cmd, Flags *flags)
 		json_decref(arr);
 	store_close(s);
 	free(ev);
+	return EXIT_OK;
+}
+
+static int show_settings_run(const Command *cmd, Flags *flags)
+{
+	Config cfg;
+	(void)cmd;
+	Store *s = open_for_show(flags, &cfg);
+	StoreFormation *f = s ? read_formation(s, &cfg) : NULL;
+
+	if (!f) {
+		store_close(s);
+		return s ? EXIT_FAILED : EXIT_STORE;
+	}
+	if (flags_has(flags, "json")) {
+		json_t *nodes = json_array();
+		for (size_t i = 0; i < f->nnodes; i++)
+			json_array_append_new(
+				nodes, json_pack("{s:s, s:i, s:i, s:b}", "name",
+						 f->nodes[i].name, "node_id",
+						 f->nodes[i].id,
+						 "candidate_priority",
+						 f->nodes[i].priority,
+						 "replication_quorum",
+						 f->nodes[i].quorum));
+		print_json(json_pack("{s:s, s:i, s:b, s:b, s:o}", "formation",
+				     f->name, "number_sync_standbys",
+				     f->number_sync_standbys, "strict_sync",
+				     f->strict_sync, "paused", f->paused,
+				     "nodes", nodes));
+	} else {
+		printf("Formation %s\n  number_sync_standbys  %d\n"
+		       "  strict_sync           %s\n  paused                %s\n\n",
+		       f->name, f->number_sync_standbys,
+		       f->strict_sync ? "true" : "false",
+		       f->paused ? "true" : "false");
+		printf("%-12s %4s  %-18s %s\n", "Name", "Node",
+		       "Candidate Priority", "Replication Quorum");
+		for (size_t i = 0; i < f->nnodes; i++)
+			printf("%-12s %4d  %-18d %s\n", f->nodes[i].name,
+			       f->nodes[i].id, f->nodes[i].priority,
+			       f->nodes[i].quorum ? "true" : "false");
+	}
+	free(f);
+	store_close(s);
 	return EXIT_OK;
 }
 
@@ -254,7 +303,7 @@ static const Command show_settings = {
 	.name = "settings",
 	.summary = "run-time settings of the formation and its nodes",
 	.flags = FLAGS(settings_flags),
-	.run = cli_not_implemented,
+	.run = show_settings_run,
 };
 
 static const FlagDef haproxy_flags[] = {WHERE_FLAGS};

@@ -151,6 +151,11 @@ static bool too_few_sync_standbys(const FsmFormation *f, const FsmNode *n,
 	int eligible = fsm_sync_eligible(f, n);
 	int wanted = f->settings.number_sync_standbys;
 	(void)up;
+	if (wanted <= 0) {
+		snprintf(why, len, "number_sync_standbys is 0: commits no longer "
+				   "wait");
+		return true;
+	}
 	if (f->settings.strict_sync || eligible >= wanted)
 		return false;
 	snprintf(why, len, "only %d of %d synchronous standby(s): commits no "

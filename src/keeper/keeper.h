@@ -37,6 +37,7 @@ typedef struct {
 	int64_t started_ms;
 	bool fenced;                /* we stopped our primary ourselves */
 	Lsn drained_lsn;            /* last checkpoint of a drained primary */
+	bool paused;                /* the formation is paused */
 	int transition_failures;
 	int64_t next_transition_ms;
 	int64_t interval_ms;

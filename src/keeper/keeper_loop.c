@@ -174,12 +174,27 @@ static void fence_if_cut_off(Keeper *k, int64_t now_ms)
 		log_error("%s", err);
 }
 
+/* While the formation is paused, the keeper only observes and reports:
+ * no restarts, transitions, duties or fencing, so operators can work. */
+static bool paused(Keeper *k)
+{
+	bool now = k->formation->nnodes > 0 && k->formation->paused;
+	if (now != k->paused)
+		log_info(now ? "formation paused: leaving Postgres alone"
+			     : "formation resumed");
+	k->paused = now;
+	return now;
+}
+
 void keeper_cycle(Keeper *k, int64_t now_ms)
 {
 	reaper_reap();
 	observe(k);
-	supervise(k, now_ms);
+	if (!paused(k))
+		supervise(k, now_ms);
 	bool reached = talk_to_store(k, now_ms);
+	if (paused(k))
+		return;
 	fence_if_cut_off(k, now_ms);
 	if (!reached)
 		return;

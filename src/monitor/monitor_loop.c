@@ -193,6 +193,8 @@ static void decide(Monitor *m, StoreFormation *sf, int64_t now_ms)
 	for (size_t i = 0; i < sf->nnodes; i++) {
 		nodememory_observe(mem[i], &sf->nodes[i], mem[i]->health_ok,
 				   now_ms);
+		if (sf->paused) /* a pause freezes the failure detector */
+			nodememory_forgive(mem[i], now_ms);
 		to_fsm_node(sf, &sf->nodes[i], mem[i], &nodes[i]);
 	}
 	f.nnodes = sf->nnodes;

@@ -48,3 +48,10 @@ void nodememory_observe(NodeMemory *nm, const StoreNode *n, bool healthy,
 	else if (nm->not_streaming_since_ms < 0)
 		nm->not_streaming_since_ms = now_ms;
 }
+
+void nodememory_forgive(NodeMemory *nm, int64_t now_ms)
+{
+	nm->last_report_ms = now_ms;
+	nm->health_fail_since_ms = -1;
+	nm->not_streaming_since_ms = -1;
+}

@@ -12,4 +12,8 @@ NodeMemory *nodememory_get(Monitor *m, int node_id, int64_t now_ms);
 void nodememory_observe(NodeMemory *nm, const StoreNode *n, bool healthy,
 			int64_t now_ms);
 
+/* Counts the node as just seen (after a pause, nothing is held against
+ * it: keepers get the time to restart what operators stopped). */
+void nodememory_forgive(NodeMemory *nm, int64_t now_ms);
+
 #endif

@@ -129,6 +129,7 @@ static const StoreOps pg_ops = {
 	.acquire = pgstore_acquire,
 	.apply = pgstore_apply,
 	.request = pgstore_request,
+	.set_setting = pgstore_set_setting,
 	.close = pg_close,
 };
 

@@ -212,3 +212,13 @@ bool pgstore_request(Store *s, const char *formation, const char *what,
 	return pgstore_exec(s, "SELECT pgkeel.request($1, $2, $3)", 3,
 			    params);
 }
+
+bool pgstore_set_setting(Store *s, const char *formation,
+			 const char *node_name, const char *name,
+			 const char *value)
+{
+	const char *params[] = {formation, node_name ? node_name : "", name,
+				value};
+	return pgstore_exec(s, "SELECT pgkeel.set_setting($1, $2, $3, $4)", 4,
+			    params);
+}

@@ -72,3 +72,9 @@ const StoreNode *store_formation_node(const StoreFormation *f, int id)
 	}
 	return NULL;
 }
+
+bool store_set_setting(Store *s, const char *formation, const char *node_name,
+		       const char *name, const char *value)
+{
+	return s->ops->set_setting(s, formation, node_name, name, value);
+}

@@ -127,6 +127,9 @@ typedef struct {
 		      const char *health, bool clear_requests);
 	bool (*request)(Store *s, const char *formation, const char *what,
 			const char *node_name);
+	bool (*set_setting)(Store *s, const char *formation,
+			    const char *node_name, const char *name,
+			    const char *value);
 	void (*close)(Store *s);
 } StoreOps;
 
@@ -164,6 +167,14 @@ bool store_apply(Store *s, int64_t term, const char *formation,
  * standby) or a forced "failover". */
 bool store_request(Store *s, const char *formation, const char *what,
 		   const char *node_name);
+/*
+ * Changes a run-time setting: formation.number_sync_standbys,
+ * formation.strict_sync, formation.paused, node.candidate_priority or
+ * node.replication_quorum (of node_name). Refused with a reason in
+ * s->error when the name or value is wrong.
+ */
+bool store_set_setting(Store *s, const char *formation, const char *node_name,
+		       const char *name, const char *value);
 void store_close(Store *s);
 
 /* The node of a formation snapshot with that id, or NULL. */

@@ -2,6 +2,7 @@
 switchover, promotion of a named node, forced failover, and refusals."""
 
 from cluster import Cluster, Writer, two_node_formation
+from harness import wait_until
 
 
 def test_switchover_and_back_lose_nothing(h):
@@ -52,3 +53,69 @@ def test_refusals_change_nothing(h):
     assert cp.returncode == 8 and "already the primary" in cp.stderr
     assert c.state()["a"]["assigned_state"] == "primary"
     assert not [e for e in c.events() if "requested" in e["description"]]
+
+
+def test_runtime_settings(h):
+    c = two_node_formation(h)
+    show = h.pgkeel_json("show", "settings", "--pgdata", c.monitor_dir)
+    assert show["number_sync_standbys"] == 1 and not show["strict_sync"]
+    assert [n["candidate_priority"] for n in show["nodes"]] == [50, 50]
+    # refusals, with the reason, and nothing changed
+    for args, code, msg in (
+            (["formation.number_sync_standbys", "17"], 8, "between 0 and 16"),
+            (["node.candidate_priority", "101", "--name", "b"], 8,
+             "between 0 and 100"),
+            (["node.candidate_priority", "5", "--name", "zz"], 8,
+             "no node zz"),
+            (["node.candidate_priority", "5"], 2, "--name NAME"),
+            (["formation.strict_sync", "maybe"], 8, "invalid value"),
+            (["formation.nope", "1"], 2, 'unknown setting "formation.nope"'),
+            (["postgresql.work_mem", "8MB"], 6, "not implemented")):
+        cp = h.pgkeel("config", "set", *args, "--pgdata", c.monitor_dir,
+                      check=False)
+        assert cp.returncode == code, (args, cp.stderr)
+        assert msg in cp.stderr
+    assert h.pgkeel_json("show", "settings", "--pgdata",
+                         c.monitor_dir) == show
+    # priority 0: b can no longer be chosen for a switchover
+    h.pgkeel("config", "set", "node.candidate_priority", "0", "--name", "b",
+             "--pgdata", c.monitor_dir)
+    assert h.pgkeel("config", "get", "node.candidate_priority", "--pgdata",
+                    c.nodes["b"]["pgdata"]).stdout.strip() == "0"
+    cp = h.pgkeel("perform", "switchover", "--pgdata", c.monitor_dir,
+                  check=False)
+    assert cp.returncode == 8
+    h.pgkeel("config", "unset", "node.candidate_priority", "--name", "b",
+             "--pgdata", c.monitor_dir)
+    # no synchronous standby wanted: commits stop waiting, at once
+    h.pgkeel("config", "set", "formation.number_sync_standbys", "0",
+             "--pgdata", c.monitor_dir)
+    c.wait_states({"a": "wait_primary"})
+    h.pgkeel("config", "unset", "formation.number_sync_standbys",
+             "--pgdata", c.monitor_dir)
+    c.wait_states({"a": "primary", "b": "secondary"})
+    assert "number_sync_standbys changed from 1 to 0" in " ".join(
+        e["description"] for e in c.events())
+
+
+def test_paused_formation_leaves_postgres_alone(h):
+    import os
+    import signal
+    import time
+    c = two_node_formation(h)
+    h.pgkeel("config", "set", "formation.paused", "true", "--pgdata",
+             c.monitor_dir)
+    text = h.pgkeel("show", "state", "--pgdata", c.monitor_dir).stdout
+    assert "paused" in text
+    keeper = c.nodes["a"]["proc"]
+    wait_until(lambda: "formation paused" in keeper.log(),
+               what="a's keeper to see the pause")
+    pid = c.postmaster_pid("a")
+    os.kill(pid, signal.SIGKILL)
+    time.sleep(5)  # longer than node_down_timeout
+    state = c.state()
+    assert state["a"]["assigned_state"] == "primary"
+    assert not state["a"]["pg_running"]  # not restarted
+    h.pgkeel("config", "set", "formation.paused", "false", "--pgdata",
+             c.monitor_dir)
+    c.wait_states({"a": "primary", "b": "secondary"})

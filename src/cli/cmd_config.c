@@ -1,0 +1,181 @@
+/*
+ * cmd_config.c - `pgkeel config get|set|unset NAME [VALUE]`: run-time
+ * settings kept in the store and applied without restarting anything:
+ * formation.number_sync_standbys, formation.strict_sync,
+ * formation.paused, node.candidate_priority, node.replication_quorum.
+ */
+#include "cli/command.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/nodeconf.h"
+#include "common/exitcode.h"
+
+typedef struct {
+	const char *name;
+	const char *defval;
+} RuntimeSetting;
+
+static const RuntimeSetting runtime_settings[] = {
+	{"formation.number_sync_standbys", "1"},
+	{"formation.strict_sync", "false"},
+	{"formation.paused", "false"},
+	{"node.candidate_priority", "50"},
+	{"node.replication_quorum", "true"},
+};
+
+static const RuntimeSetting *find_setting(const char *name)
+{
+	for (size_t i = 0; i < sizeof(runtime_settings) /
+				       sizeof(runtime_settings[0]);
+	     i++) {
+		if (strcmp(runtime_settings[i].name, name) == 0)
+			return &runtime_settings[i];
+	}
+	return NULL;
+}
+
+static int refuse_name(const char *name)
+{
+	if (strncmp(name, "postgresql.", 11) == 0) {
+		fprintf(stderr, "%s: formation-wide Postgres parameters are not "
+				"implemented in this version\n",
+			cli_command_path());
+		return EXIT_UNSUPPORTED;
+	}
+	fprintf(stderr,
+		"%s: unknown setting \"%s\"; run-time settings are "
+		"formation.number_sync_standbys, formation.strict_sync, "
+		"formation.paused, node.candidate_priority, "
+		"node.replication_quorum\n",
+		cli_command_path(), name);
+	return EXIT_USAGE;
+}
+
+/* The node a node.* setting is about: --name, or the --pgdata node. */
+static const char *node_of(const Config *cfg, const char *name)
+{
+	if (strncmp(name, "node.", 5) != 0)
+		return "";
+	return config_is_set(cfg, S_NAME) ? config_get(cfg, S_NAME) : NULL;
+}
+
+static const StoreNode *named(const StoreFormation *f, const char *name)
+{
+	for (size_t i = 0; name && i < f->nnodes; i++) {
+		if (strcmp(f->nodes[i].name, name) == 0)
+			return &f->nodes[i];
+	}
+	return NULL;
+}
+
+static bool current_value(const StoreFormation *f, const char *node,
+			  const char *name, char *buf, size_t len)
+{
+	const StoreNode *n = named(f, node);
+
+	if (strcmp(name, "formation.number_sync_standbys") == 0)
+		snprintf(buf, len, "%d", f->number_sync_standbys);
+	else if (strcmp(name, "formation.strict_sync") == 0)
+		snprintf(buf, len, "%s", f->strict_sync ? "true" : "false");
+	else if (strcmp(name, "formation.paused") == 0)
+		snprintf(buf, len, "%s", f->paused ? "true" : "false");
+	else if (n && strcmp(name, "node.candidate_priority") == 0)
+		snprintf(buf, len, "%d", n->priority);
+	else if (n && strcmp(name, "node.replication_quorum") == 0)
+		snprintf(buf, len, "%s", n->quorum ? "true" : "false");
+	else
+		return false;
+	return true;
+}
+
+static int run_config(const Command *cmd, Flags *flags)
+{
+	Config cfg;
+	char err[1024], value[64];
+	bool get = strcmp(cmd->name, "get") == 0;
+	bool set = strcmp(cmd->name, "set") == 0;
+
+	if (flags->nargs != (set ? 2 : 1)) {
+		fprintf(stderr, "%s: usage: pgkeel config %s %s\n",
+			cli_command_path(), cmd->name, cmd->args_usage);
+		return EXIT_USAGE;
+	}
+	const char *name = flags->args[0];
+	const RuntimeSetting *rs = find_setting(name);
+	if (!rs)
+		return refuse_name(name);
+	if (!nodeconf_load(flags, &cfg, false, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", cli_command_path(), err);
+		return EXIT_BAD_CONFIG;
+	}
+	const char *node = node_of(&cfg, name);
+	if (!node) {
+		fprintf(stderr, "%s: %s needs the node: --name NAME\n",
+			cli_command_path(), name);
+		return EXIT_USAGE;
+	}
+	Store *s = nodeconf_open_store(&cfg, err, sizeof(err));
+	StoreFormation *f = calloc(1, sizeof(StoreFormation));
+	int rc = EXIT_OK;
+	if (!s || !f) {
+		fprintf(stderr, "%s: %s\n", cli_command_path(), err);
+		rc = EXIT_STORE;
+	} else if (get) {
+		if (store_get_formation(s, nodeconf_formation(&cfg), f) &&
+		    current_value(f, node, name, value, sizeof(value))) {
+			printf("%s\n", value);
+		} else {
+			fprintf(stderr, "%s: %s\n", cli_command_path(),
+				f->name[0] ? "no such node" : s->error);
+			rc = EXIT_FAILED;
+		}
+	} else if (!store_set_setting(s, nodeconf_formation(&cfg), node, name,
+				      set ? flags->args[1] : rs->defval)) {
+		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
+		rc = EXIT_REFUSED;
+	} else {
+		printf("%s = %s\n", name, set ? flags->args[1] : rs->defval);
+	}
+	free(f);
+	store_close(s);
+	return rc;
+}
+
+static const FlagDef config_flags[] = {
+	FLAG_OF(S_PGDATA), FLAG_OF(S_MONITOR), FLAG_OF(S_FORMATION),
+	FLAG_OF(S_NAME)};
+
+static const Command cfg_get = {
+	.name = "get", .summary = "print a run-time setting",
+	.flags = FLAGS(config_flags), .run = run_config, .max_args = 1,
+	.args_usage = "NAME"};
+static const Command cfg_set = {
+	.name = "set", .summary = "change a run-time setting",
+	.flags = FLAGS(config_flags), .run = run_config, .max_args = 2,
+	.args_usage = "NAME VALUE"};
+static const Command cfg_unset = {
+	.name = "unset", .summary = "reset a run-time setting to its default",
+	.flags = FLAGS(config_flags), .run = run_config, .max_args = 1,
+	.args_usage = "NAME"};
+
+static const Command *const config_subs[] = {&cfg_get, &cfg_set,
+					     &cfg_unset, NULL};
+
+const Command cmd_config = {
+	.name = "config",
+	.summary = "get and set run-time settings of a formation and its nodes",
+	.description =
+		"Run-time settings live in the store and apply without "
+		"restarting anything:\n"
+		"  formation.number_sync_standbys  0..16 (default 1)\n"
+		"  formation.strict_sync           true|false (default false)\n"
+		"  formation.paused                true|false (default false)\n"
+		"  node.candidate_priority         0..100 (default 50), with "
+		"--name\n"
+		"  node.replication_quorum         true|false (default true), "
+		"with --name",
+	.subs = config_subs,
+};
