@@ -5,9 +5,128 @@
 #include "cli/command.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "cli/nodeconf.h"
 #include "common/exitcode.h"
+#include "common/timeutil.h"
 #include "common/version.h"
+
+static const StoreNode *node_named(const StoreFormation *f, const char *name)
+{
+	for (size_t i = 0; name && i < f->nnodes; i++) {
+		if (strcmp(f->nodes[i].name, name) == 0)
+			return &f->nodes[i];
+	}
+	return NULL;
+}
+
+/* Waits until the node's current and goal state are `want` (or, with
+ * want == NS_COUNT, a standby state). */
+static int wait_node(Store *s, const char *formation, const char *name,
+		     NodeState want)
+{
+	StoreFormation *f = calloc(1, sizeof(StoreFormation));
+	int64_t deadline = time_monotonic_ms() + 120000;
+
+	while (f && time_monotonic_ms() < deadline) {
+		const StoreNode *n = store_get_formation(s, formation, f)
+					     ? node_named(f, name)
+					     : NULL;
+		if (n && n->goal == n->reported &&
+		    (want == NS_COUNT ? state_is_standby(n->goal)
+				      : n->goal == want)) {
+			printf("%s is %s\n", name, state_name(n->goal));
+			free(f);
+			return EXIT_OK;
+		}
+		time_sleep_ms(100);
+	}
+	free(f);
+	fprintf(stderr, "%s: %s did not get there in 120 s; see `pgkeel show "
+			"events`\n",
+		cli_command_path(), name);
+	return EXIT_TIMEOUT;
+}
+
+/* A primary hands over first; without an in-sync standby it cannot. */
+static int start_maintenance(Store *s, const StoreFormation *f,
+			     const StoreNode *n)
+{
+	if (state_is_primary(n->goal)) {
+		if (!store_request(s, f->name, "switchover", "")) {
+			fprintf(stderr, "%s: %s is the primary and cannot hand "
+					"over: %s\n",
+				cli_command_path(), n->name, s->error);
+			return EXIT_REFUSED;
+		}
+		printf("%s is the primary: switching over first\n", n->name);
+	} else if (!state_is_standby(n->goal) && n->goal != NS_MAINTENANCE) {
+		fprintf(stderr, "%s: %s is %s; only a standby or the primary "
+				"can enter maintenance\n",
+			cli_command_path(), n->name, state_name(n->goal));
+		return EXIT_REFUSED;
+	}
+	return EXIT_OK;
+}
+
+static int run_maintenance(Flags *flags, bool on)
+{
+	Config cfg;
+	char err[1024];
+
+	if (!nodeconf_load(flags, &cfg, false, err, sizeof(err)) ||
+	    !config_is_set(&cfg, S_NAME)) {
+		fprintf(stderr, "%s: %s\n", cli_command_path(),
+			config_is_set(&cfg, S_NAME)
+				? err
+				: "name the node: --name NAME, or --pgdata of "
+				  "a data node");
+		return EXIT_USAGE;
+	}
+	const char *name = config_get(&cfg, S_NAME);
+	Store *s = nodeconf_open_store(&cfg, err, sizeof(err));
+	StoreFormation *f = calloc(1, sizeof(StoreFormation));
+	int rc = EXIT_STORE;
+	if (!s || !f || !store_get_formation(s, nodeconf_formation(&cfg), f)) {
+		fprintf(stderr, "%s: %s\n", cli_command_path(),
+			s ? s->error : err);
+		goto out;
+	}
+	const StoreNode *n = node_named(f, name);
+	rc = EXIT_USAGE;
+	if (!n) {
+		fprintf(stderr, "%s: no node named \"%s\" in formation %s\n",
+			cli_command_path(), name, f->name);
+		goto out;
+	}
+	rc = on ? start_maintenance(s, f, n) : EXIT_OK;
+	if (rc != EXIT_OK)
+		goto out;
+	if (!store_set_maintenance(s, f->name, name, on)) {
+		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
+		rc = EXIT_REFUSED;
+		goto out;
+	}
+	rc = wait_node(s, f->name, name, on ? NS_MAINTENANCE : NS_COUNT);
+out:
+	free(f);
+	store_close(s);
+	return rc;
+}
+
+static int run_enable_maintenance(const Command *cmd, Flags *flags)
+{
+	(void)cmd;
+	return run_maintenance(flags, true);
+}
+
+static int run_disable_maintenance(const Command *cmd, Flags *flags)
+{
+	(void)cmd;
+	return run_maintenance(flags, false);
+}
 
 #define NODE_FLAGS                                                        \
 	FLAG_OF(S_PGDATA), FLAG_OF(S_MONITOR), FLAG_OF(S_FORMATION),      \
@@ -18,15 +137,22 @@ static const FlagDef maintenance_flags[] = {NODE_FLAGS};
 static const Command enable_maintenance = {
 	.name = "maintenance",
 	.summary = "take a node out of service for operator work",
+	.description =
+		"Takes the node out of the synchronous set and out of the "
+		"failover candidates;\npgkeel then leaves its Postgres alone. "
+		"A primary first hands over with a\nswitchover. Waits until "
+		"the node is in maintenance.",
 	.flags = FLAGS(maintenance_flags),
-	.run = cli_not_implemented,
+	.run = run_enable_maintenance,
 };
 
 static const Command disable_maintenance = {
 	.name = "maintenance",
 	.summary = "bring a node back from maintenance",
+	.description = "The node follows the primary again and catches up. "
+		       "Waits until it is a standby.",
 	.flags = FLAGS(maintenance_flags),
-	.run = cli_not_implemented,
+	.run = run_disable_maintenance,
 };
 
 static const Command *const enable_subs[] = {&enable_maintenance, NULL};

@@ -34,7 +34,8 @@ FsmNode *fsm_most_advanced(const FsmFormation *f)
 static bool eligible(const FsmFormation *f, const FsmNode *n)
 {
 	return reporting_standby(f, n) && n->goal == NS_SECONDARY &&
-	       n->reported == NS_SECONDARY && n->priority > 0;
+	       n->reported == NS_SECONDARY && n->priority > 0 &&
+	       !n->maintenance;
 }
 
 static bool better(const FsmNode *a, const FsmNode *b)
@@ -88,7 +89,7 @@ FsmNode *fsm_switchover_candidate(const FsmFormation *f)
 	FsmNode *n = fsm_node(f, target);
 	/* an operator may name a node of priority 0; it must be in sync */
 	if (!n || !reporting_standby(f, n) || n->goal != NS_SECONDARY ||
-	    n->reported != NS_SECONDARY)
+	    n->reported != NS_SECONDARY || n->maintenance)
 		return NULL;
 	return n;
 }

@@ -26,6 +26,7 @@ typedef struct {
 	NodeState goal;     /* assigned by the monitor */
 	NodeState reported; /* the keeper's current state */
 	int upstream_id;    /* standbys: the node they follow, or 0 */
+	bool maintenance;   /* an operator asked for maintenance */
 
 	/* from the keeper's last report */
 	bool pg_running;

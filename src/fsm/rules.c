@@ -312,6 +312,29 @@ static bool new_primary_exists(const FsmFormation *f, const FsmNode *n,
 	return true;
 }
 
+static bool maintenance_asked(const FsmFormation *f, const FsmNode *n,
+			      int *up, char *why, size_t len)
+{
+	(void)f;
+	(void)up;
+	if (!n->maintenance)
+		return false;
+	snprintf(why, len, "maintenance: out of the synchronous set, pgkeel "
+			   "leaves its Postgres alone");
+	return true;
+}
+
+static bool maintenance_over(const FsmFormation *f, const FsmNode *n,
+			     int *up, char *why, size_t len)
+{
+	const FsmNode *p = settled_primary(f);
+	if (n->maintenance || !p || p == n)
+		return false;
+	*up = p->id;
+	snprintf(why, len, "maintenance over: follows %s again", p->name);
+	return true;
+}
+
 static bool alone(const FsmFormation *f, const FsmNode *n, int *up,
 		  char *why, size_t len)
 {
@@ -364,6 +387,12 @@ const FsmRule fsm_rules[] = {
 	 "standbys of the old primary follow the new one"},
 	{FROM(NS_DEMOTED), true, NS_CATCHINGUP, can_rejoin,
 	 "a demoted old primary rejoins as a standby"},
+
+	/* maintenance (a primary first hands over with a switchover) */
+	{FROM(NS_CATCHINGUP) | FROM(NS_SECONDARY), true, NS_MAINTENANCE,
+	 maintenance_asked, "a standby is taken out for maintenance"},
+	{FROM(NS_MAINTENANCE), true, NS_CATCHINGUP, maintenance_over,
+	 "a node back from maintenance follows the primary"},
 
 	/* synchronous replication */
 	{FROM(NS_SECONDARY), true, NS_CATCHINGUP, standby_lost,

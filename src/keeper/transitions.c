@@ -139,6 +139,12 @@ static const KeeperTransition table[] = {
 	{NS_WAIT_PRIMARY, NS_DRAINING, drain,
 	 "fast shutdown, handing over all WAL"},
 	{ANY, NS_DEMOTED, stop_postgres, "stop Postgres (fenced)"},
+	{NS_SECONDARY, NS_MAINTENANCE, nothing,
+	 "maintenance: Postgres is left alone"},
+	{NS_CATCHINGUP, NS_MAINTENANCE, nothing,
+	 "maintenance: Postgres is left alone"},
+	{NS_MAINTENANCE, NS_CATCHINGUP, follow,
+	 "back from maintenance: follow the primary"},
 };
 
 bool keeper_transition(Keeper *k, NodeState from, NodeState to, char *err,

@@ -87,6 +87,7 @@ static void to_fsm_node(const StoreFormation *sf, const StoreNode *n,
 	f->goal = n->goal;
 	f->reported = n->reported;
 	f->upstream_id = n->upstream_id;
+	f->maintenance = n->maintenance;
 	f->pg_running = n->report.pg_running;
 	f->pg_failed = n->report.pg_failed;
 	f->in_recovery = n->report.in_recovery;

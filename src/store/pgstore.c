@@ -130,6 +130,7 @@ static const StoreOps pg_ops = {
 	.apply = pgstore_apply,
 	.request = pgstore_request,
 	.set_setting = pgstore_set_setting,
+	.set_maintenance = pgstore_set_maintenance,
 	.close = pg_close,
 };
 

@@ -95,6 +95,7 @@ static void read_node(PGresult *res, int row, StoreNode *n)
 	n->report_seq = atoll(PQgetvalue(res, row, 20));
 	n->report_age_ms = atoll(PQgetvalue(res, row, 21));
 	n->reachable = is_true(res, row, 22);
+	n->maintenance = is_true(res, row, 23);
 }
 
 static bool read_formation_row(Store *s, const char *name,
@@ -145,7 +146,7 @@ bool pgstore_get_formation(Store *s, const char *formation,
 		" sync_names, reported_state, pg_running, pg_failed,"
 		" in_recovery, lsn, timeline, receiver_streaming,"
 		" upstream_host, upstream_port, pending_restart, fenced,"
-		" report_seq, report_age_ms, reachable"
+		" report_seq, report_age_ms, reachable, maintenance"
 		" FROM pgkeel.node_public WHERE formation = $1 ORDER BY id",
 		1, params);
 	if (!res)
@@ -220,5 +221,13 @@ bool pgstore_set_setting(Store *s, const char *formation,
 	const char *params[] = {formation, node_name ? node_name : "", name,
 				value};
 	return pgstore_exec(s, "SELECT pgkeel.set_setting($1, $2, $3, $4)", 4,
+			    params);
+}
+
+bool pgstore_set_maintenance(Store *s, const char *formation,
+			     const char *node_name, bool on)
+{
+	const char *params[] = {formation, node_name, on ? "t" : "f"};
+	return pgstore_exec(s, "SELECT pgkeel.set_maintenance($1, $2, $3)", 3,
 			    params);
 }

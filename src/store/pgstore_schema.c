@@ -51,6 +51,7 @@ const char *const pgstore_schema_sql[] = {
 	" report_seq bigint NOT NULL DEFAULT 0,"
 	" report_time timestamptz,"
 	" reachable bool NOT NULL DEFAULT false,"
+	" maintenance bool NOT NULL DEFAULT false,"
 	" UNIQUE (formation, name), UNIQUE (host, port))",
 	"CREATE TABLE pgkeel.event ("
 	" id bigserial PRIMARY KEY,"
@@ -218,13 +219,28 @@ const char *const pgstore_schema_sql[] = {
 	"  RETURN v_old;"
 	" END $$",
 
+	"CREATE FUNCTION pgkeel.set_maintenance(p_formation text, p_node text,"
+	" p_on bool) RETURNS void"
+	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$"
+	" BEGIN"
+	"  UPDATE pgkeel.node SET maintenance = p_on WHERE formation = p_formation"
+	"   AND name = p_node;"
+	"  IF NOT FOUND THEN RAISE EXCEPTION 'no node % in formation %',"
+	"   p_node, p_formation USING ERRCODE = 'undefined_object'; END IF;"
+	"  INSERT INTO pgkeel.event (formation, node_name, description) VALUES"
+	"   (p_formation, p_node, format('maintenance %s requested',"
+	"    CASE WHEN p_on THEN 'start' ELSE 'end' END));"
+	"  PERFORM pg_notify('pgkeel_report', p_formation);"
+	" END $$",
+
 	"CREATE VIEW pgkeel.node_public AS SELECT id, formation, name, host,"
 	" port, candidate_priority, replication_quorum, goal_state,"
 	" upstream_id, sync_names, reported_state, pg_running, pg_failed,"
 	" in_recovery, lsn, timeline, receiver_streaming, upstream_host,"
 	" upstream_port, pending_restart, fenced, report_seq,"
 	" coalesce((extract(epoch FROM clock_timestamp() - report_time)"
-	"  * 1000)::bigint, 1000000000) AS report_age_ms, reachable"
+	"  * 1000)::bigint, 1000000000) AS report_age_ms, reachable,"
+	" maintenance"
 	" FROM pgkeel.node",
 
 	"REVOKE ALL ON ALL TABLES IN SCHEMA pgkeel FROM PUBLIC",
@@ -235,6 +251,7 @@ const char *const pgstore_schema_sql[] = {
 	"GRANT EXECUTE ON FUNCTION pgkeel.register_node(text, text, text, int,"
 	" int, bool), pgkeel.report(int, text, text, bool, bool, bool, pg_lsn,"
 	" int, bool, text, int, bool, bool), pgkeel.request(text, text, text),"
-	" pgkeel.set_setting(text, text, text, text) TO pgkeel_node",
+	" pgkeel.set_setting(text, text, text, text),"
+	" pgkeel.set_maintenance(text, text, bool) TO pgkeel_node",
 	NULL,
 };

@@ -78,3 +78,9 @@ bool store_set_setting(Store *s, const char *formation, const char *node_name,
 {
 	return s->ops->set_setting(s, formation, node_name, name, value);
 }
+
+bool store_set_maintenance(Store *s, const char *formation,
+			   const char *node_name, bool on)
+{
+	return s->ops->set_maintenance(s, formation, node_name, on);
+}

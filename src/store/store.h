@@ -67,6 +67,7 @@ typedef struct {
 	int64_t report_seq;     /* increases with every report */
 	int64_t report_age_ms;  /* by the store's clock */
 	bool reachable;         /* the monitor's last health check */
+	bool maintenance;       /* an operator asked for maintenance */
 } StoreNode;
 
 typedef struct {
@@ -127,6 +128,8 @@ typedef struct {
 		      const char *health, bool clear_requests);
 	bool (*request)(Store *s, const char *formation, const char *what,
 			const char *node_name);
+	bool (*set_maintenance)(Store *s, const char *formation,
+				const char *node_name, bool on);
 	bool (*set_setting)(Store *s, const char *formation,
 			    const char *node_name, const char *name,
 			    const char *value);
@@ -175,6 +178,9 @@ bool store_request(Store *s, const char *formation, const char *what,
  */
 bool store_set_setting(Store *s, const char *formation, const char *node_name,
 		       const char *name, const char *value);
+/* Asks for (on) or ends (off) maintenance of a node. */
+bool store_set_maintenance(Store *s, const char *formation,
+			   const char *node_name, bool on);
 void store_close(Store *s);
 
 /* The node of a formation snapshot with that id, or NULL. */

@@ -119,3 +119,30 @@ def test_paused_formation_leaves_postgres_alone(h):
     h.pgkeel("config", "set", "formation.paused", "false", "--pgdata",
              c.monitor_dir)
     c.wait_states({"a": "primary", "b": "secondary"})
+
+
+def test_maintenance_of_a_standby_and_of_the_primary(h):
+    c = two_node_formation(h)
+    w = Writer(c).start()
+    h.pgkeel("enable", "maintenance", "--pgdata", c.nodes["b"]["pgdata"])
+    c.wait_states({"a": "wait_primary", "b": "maintenance"})
+    w.wait_more(10)  # commits no longer wait for b
+    # pgkeel leaves b's Postgres alone: the operator may stop it
+    h.start("stop-b", ["/usr/lib/postgresql/15/bin/pg_ctl", "stop", "-D",
+                       c.nodes["b"]["pgdata"]]).popen.wait(30)
+    h.pgkeel("disable", "maintenance", "--name", "b", "--pgdata",
+             c.monitor_dir)
+    c.wait_states({"a": "primary", "b": "secondary"})
+    # the primary hands over first, then goes into maintenance
+    h.pgkeel("enable", "maintenance", "--name", "a", "--pgdata",
+             c.monitor_dir)
+    c.wait_states({"a": "maintenance", "b": "wait_primary"})
+    h.pgkeel("disable", "maintenance", "--name", "a", "--pgdata",
+             c.monitor_dir)
+    c.wait_states({"a": "secondary", "b": "primary"})
+    w.wait_more(10)
+    w.stop()
+    assert w.missing_on("b") == []
+    cp = h.pgkeel("enable", "maintenance", "--name", "zz", "--pgdata",
+                  c.monitor_dir, check=False)
+    assert cp.returncode == 2 and 'no node named "zz"' in cp.stderr

@@ -349,6 +349,30 @@ static void forced_failover_demotes_a_healthy_primary(void **state)
 	assert_int_equal(GOAL(&t, 1), NS_DEMOTED);
 }
 
+static void maintenance_in_and_out(void **state)
+{
+	TestFormation t;
+	char why[256];
+	(void)state;
+
+	tf_init(&t, 3);
+	tf_replicating(&t, NS_PRIMARY);
+	fsm_node(&t.f, 2)->maintenance = true;
+	tf_step(&t);
+	assert_int_equal(GOAL(&t, 2), NS_MAINTENANCE);
+	assert_int_equal(GOAL(&t, 1), NS_PRIMARY); /* node 3 still in sync */
+	tf_reach_all(&t);
+	/* never a failover candidate while in maintenance */
+	fsm_node(&t.f, 2)->goal = NS_SECONDARY;
+	fsm_node(&t.f, 3)->priority = 0;
+	assert_null(fsm_choose_candidate(&t.f, why, sizeof(why)));
+	fsm_node(&t.f, 2)->goal = NS_MAINTENANCE;
+	fsm_node(&t.f, 2)->maintenance = false;
+	tf_step(&t);
+	assert_int_equal(GOAL(&t, 2), NS_CATCHINGUP);
+	assert_int_equal(fsm_node(&t.f, 2)->upstream_id, 1);
+}
+
 static void paused_formation_decides_nothing(void **state)
 {
 	TestFormation t;
@@ -396,6 +420,7 @@ int main(void)
 		cmocka_unit_test(switchover_drains_then_promotes_then_demotes),
 		cmocka_unit_test(switchover_refuses_a_standby_out_of_sync),
 		cmocka_unit_test(forced_failover_demotes_a_healthy_primary),
+		cmocka_unit_test(maintenance_in_and_out),
 		cmocka_unit_test(paused_formation_decides_nothing),
 		cmocka_unit_test(every_rule_is_documented),
 	};
