@@ -175,11 +175,103 @@ static const FlagDef drop_flags[] = {
 	FLAG_SWITCH("destroy", "also delete the node's data directory"),
 };
 
+static bool has_other_nodes(const StoreFormation *f, const StoreNode *n)
+{
+	for (size_t i = 0; i < f->nnodes; i++) {
+		if (&f->nodes[i] != n && f->nodes[i].goal != NS_DROPPED)
+			return true;
+	}
+	return false;
+}
+
+/* Waits until the node's row left the store. */
+static int wait_gone(Store *s, const char *formation, const char *name)
+{
+	StoreFormation *f = calloc(1, sizeof(StoreFormation));
+	int64_t deadline = time_monotonic_ms() + 120000;
+
+	while (f && time_monotonic_ms() < deadline) {
+		if (store_get_formation(s, formation, f) &&
+		    !node_named(f, name)) {
+			printf("%s dropped; its data directory is kept\n", name);
+			free(f);
+			return EXIT_OK;
+		}
+		time_sleep_ms(100);
+	}
+	free(f);
+	fprintf(stderr, "%s: %s is not gone after 120 s\n", cli_command_path(),
+		name);
+	return EXIT_TIMEOUT;
+}
+
+static int run_drop(const Command *cmd, Flags *flags)
+{
+	Config cfg;
+	char err[1024];
+	(void)cmd;
+
+	if (flags_has(flags, "destroy")) {
+		fprintf(stderr, "%s: --destroy is not implemented in this "
+				"version; remove the data directory by hand\n",
+			cli_command_path());
+		return EXIT_UNSUPPORTED;
+	}
+	if (!nodeconf_load(flags, &cfg, false, err, sizeof(err)) ||
+	    !config_is_set(&cfg, S_NAME)) {
+		fprintf(stderr, "%s: %s\n", cli_command_path(),
+			config_is_set(&cfg, S_NAME)
+				? err
+				: "name the node: --name NAME, or --pgdata of "
+				  "a data node");
+		return EXIT_USAGE;
+	}
+	const char *name = config_get(&cfg, S_NAME);
+	Store *s = nodeconf_open_store(&cfg, err, sizeof(err));
+	StoreFormation *f = calloc(1, sizeof(StoreFormation));
+	int rc = EXIT_STORE;
+	if (!s || !f || !store_get_formation(s, nodeconf_formation(&cfg), f)) {
+		fprintf(stderr, "%s: %s\n", cli_command_path(),
+			s ? s->error : err);
+		goto out;
+	}
+	const StoreNode *n = node_named(f, name);
+	rc = EXIT_USAGE;
+	if (!n) {
+		fprintf(stderr, "%s: no node named \"%s\" in formation %s\n",
+			cli_command_path(), name, f->name);
+		goto out;
+	}
+	if (state_is_primary(n->goal) && has_other_nodes(f, n)) {
+		rc = start_maintenance(s, f, n); /* switches over first */
+		if (rc == EXIT_OK)
+			rc = wait_node(s, f->name, name, NS_COUNT);
+		if (rc != EXIT_OK)
+			goto out;
+	}
+	if (!store_drop_node(s, f->name, name)) {
+		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
+		rc = EXIT_REFUSED;
+		goto out;
+	}
+	rc = wait_gone(s, f->name, name);
+out:
+	free(f);
+	store_close(s);
+	return rc;
+}
+
 static const Command drop_node = {
 	.name = "node",
 	.summary = "remove a node from its formation",
+	.description =
+		"Removes the node: its keeper stops Postgres and exits, the "
+		"primary drops its\nslot and pg_hba entry, and it leaves the "
+		"synchronous set. A primary first\nhands over with a "
+		"switchover (refused when no standby is in sync). The data\n"
+		"directory is kept.",
 	.flags = FLAGS(drop_flags),
-	.run = cli_not_implemented,
+	.run = run_drop,
 };
 
 static const Command *const drop_subs[] = {&drop_node, NULL};

@@ -27,6 +27,7 @@ typedef struct {
 	NodeState reported; /* the keeper's current state */
 	int upstream_id;    /* standbys: the node they follow, or 0 */
 	bool maintenance;   /* an operator asked for maintenance */
+	bool drop;          /* an operator asked to drop the node */
 
 	/* from the keeper's last report */
 	bool pg_running;

@@ -335,6 +335,21 @@ static bool maintenance_over(const FsmFormation *f, const FsmNode *n,
 	return true;
 }
 
+/* Any node but a primary that still has standbys (the command switches
+ * such a primary over first). */
+static bool drop_asked(const FsmFormation *f, const FsmNode *n, int *up,
+		       char *why, size_t len)
+{
+	(void)up;
+	if (!n->drop)
+		return false;
+	if (state_is_primary(n->goal) &&
+	    any_goal(f, n, ~(FROM(NS_DROPPED) | FROM(NS_INIT))))
+		return false;
+	snprintf(why, len, "dropped from the formation");
+	return true;
+}
+
 static bool alone(const FsmFormation *f, const FsmNode *n, int *up,
 		  char *why, size_t len)
 {
@@ -348,6 +363,11 @@ static bool alone(const FsmFormation *f, const FsmNode *n, int *up,
 /* --- the table ------------------------------------------------------- */
 
 const FsmRule fsm_rules[] = {
+	{~(FROM(NS_DROPPED) | FROM(NS_DEMOTED) | FROM(NS_DRAINING) |
+	   FROM(NS_PREPARE_PROMOTION)),
+	 false, NS_DROPPED, drop_asked,
+	 "an operator drops a node (a primary only once it is alone)"},
+
 	/* joining */
 	{FROM(NS_INIT), false, NS_SINGLE, first_node,
 	 "the first node of a formation becomes its primary"},

@@ -120,8 +120,13 @@ static bool talk_to_store(Keeper *k, int64_t now_ms)
 	if (!connect_store(k))
 		return false;
 	fill_report(k, &r);
-	if (!store_report(k->store, k->st.node_id, k->st.secret, &r) ||
-	    !store_get_formation(k->store, config_get(&k->cfg, S_FORMATION),
+	/* a dropped node's row may be gone already: reading still tells */
+	if (!store_report(k->store, k->st.node_id, k->st.secret, &r) &&
+	    k->st.current != NS_DROPPED) {
+		log_warn("%s", k->store->error);
+		return false;
+	}
+	if (!store_get_formation(k->store, config_get(&k->cfg, S_FORMATION),
 				 k->formation)) {
 		log_warn("%s", k->store->error);
 		return false;
@@ -233,6 +238,15 @@ static bool stable(NodeState s)
 	       s == NS_SECONDARY;
 }
 
+/* Once dropped, the node's row leaves the store: the keeper's work is
+ * done. */
+static bool dropped(const Keeper *k)
+{
+	return k->st.current == NS_DROPPED && k->formation &&
+	       store_formation_node(k->formation, k->st.node_id) == NULL &&
+	       k->last_store_ok_ms > k->started_ms;
+}
+
 int keeper_run(Keeper *k, bool stop_when_stable, int timeout_ms)
 {
 	int64_t start = time_monotonic_ms();
@@ -248,6 +262,12 @@ int keeper_run(Keeper *k, bool stop_when_stable, int timeout_ms)
 		keeper_cycle(k, now);
 		if (stop_when_stable && stable(k->st.current))
 			return EXIT_OK;
+		if (dropped(k)) {
+			log_info("node %s was dropped from its formation: "
+				 "stopping; its data directory is kept",
+				 k->st.name);
+			return EXIT_OK;
+		}
 		if (timeout_ms > 0 && now - start > timeout_ms)
 			return EXIT_TIMEOUT;
 		if (!k->store || !store_wait(k->store, (int)k->interval_ms))

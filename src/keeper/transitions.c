@@ -78,6 +78,11 @@ static bool drain(Keeper *k, char *err, size_t errlen)
 	return true;
 }
 
+static bool stop_fast(Keeper *k, char *err, size_t errlen)
+{
+	return pgnode_stop(&k->node, STOP_FAST, err, errlen);
+}
+
 static bool rejoin(Keeper *k, char *err, size_t errlen)
 {
 	return pgnode_rejoin(&k->node, err, errlen);
@@ -139,6 +144,7 @@ static const KeeperTransition table[] = {
 	{NS_WAIT_PRIMARY, NS_DRAINING, drain,
 	 "fast shutdown, handing over all WAL"},
 	{ANY, NS_DEMOTED, stop_postgres, "stop Postgres (fenced)"},
+	{ANY, NS_DROPPED, stop_fast, "dropped: stop Postgres"},
 	{NS_SECONDARY, NS_MAINTENANCE, nothing,
 	 "maintenance: Postgres is left alone"},
 	{NS_CATCHINGUP, NS_MAINTENANCE, nothing,

@@ -88,6 +88,7 @@ static void to_fsm_node(const StoreFormation *sf, const StoreNode *n,
 	f->reported = n->reported;
 	f->upstream_id = n->upstream_id;
 	f->maintenance = n->maintenance;
+	f->drop = n->drop_requested;
 	f->pg_running = n->report.pg_running;
 	f->pg_failed = n->report.pg_failed;
 	f->in_recovery = n->report.in_recovery;

@@ -131,6 +131,7 @@ static const StoreOps pg_ops = {
 	.request = pgstore_request,
 	.set_setting = pgstore_set_setting,
 	.set_maintenance = pgstore_set_maintenance,
+	.drop_node = pgstore_drop_node,
 	.close = pg_close,
 };
 

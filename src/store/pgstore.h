@@ -42,6 +42,8 @@ bool pgstore_apply(Store *s, int64_t term, const char *formation,
 		   const char *health, bool clear_requests);
 bool pgstore_request(Store *s, const char *formation, const char *what,
 		     const char *node_name);
+bool pgstore_drop_node(Store *s, const char *formation,
+		       const char *node_name);
 bool pgstore_set_maintenance(Store *s, const char *formation,
 			     const char *node_name, bool on);
 bool pgstore_set_setting(Store *s, const char *formation,

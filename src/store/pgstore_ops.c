@@ -96,6 +96,7 @@ static void read_node(PGresult *res, int row, StoreNode *n)
 	n->report_age_ms = atoll(PQgetvalue(res, row, 21));
 	n->reachable = is_true(res, row, 22);
 	n->maintenance = is_true(res, row, 23);
+	n->drop_requested = is_true(res, row, 24);
 }
 
 static bool read_formation_row(Store *s, const char *name,
@@ -146,7 +147,8 @@ bool pgstore_get_formation(Store *s, const char *formation,
 		" sync_names, reported_state, pg_running, pg_failed,"
 		" in_recovery, lsn, timeline, receiver_streaming,"
 		" upstream_host, upstream_port, pending_restart, fenced,"
-		" report_seq, report_age_ms, reachable, maintenance"
+		" report_seq, report_age_ms, reachable, maintenance,"
+		" drop_requested"
 		" FROM pgkeel.node_public WHERE formation = $1 ORDER BY id",
 		1, params);
 	if (!res)
@@ -230,4 +232,10 @@ bool pgstore_set_maintenance(Store *s, const char *formation,
 	const char *params[] = {formation, node_name, on ? "t" : "f"};
 	return pgstore_exec(s, "SELECT pgkeel.set_maintenance($1, $2, $3)", 3,
 			    params);
+}
+
+bool pgstore_drop_node(Store *s, const char *formation, const char *node_name)
+{
+	const char *params[] = {formation, node_name};
+	return pgstore_exec(s, "SELECT pgkeel.drop_node($1, $2)", 2, params);
 }

@@ -52,6 +52,7 @@ const char *const pgstore_schema_sql[] = {
 	" report_time timestamptz,"
 	" reachable bool NOT NULL DEFAULT false,"
 	" maintenance bool NOT NULL DEFAULT false,"
+	" drop_requested bool NOT NULL DEFAULT false,"
 	" UNIQUE (formation, name), UNIQUE (host, port))",
 	"CREATE TABLE pgkeel.event ("
 	" id bigserial PRIMARY KEY,"
@@ -233,6 +234,19 @@ const char *const pgstore_schema_sql[] = {
 	"  PERFORM pg_notify('pgkeel_report', p_formation);"
 	" END $$",
 
+	"CREATE FUNCTION pgkeel.drop_node(p_formation text, p_node text)"
+	" RETURNS void"
+	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$"
+	" BEGIN"
+	"  UPDATE pgkeel.node SET drop_requested = true"
+	"   WHERE formation = p_formation AND name = p_node;"
+	"  IF NOT FOUND THEN RAISE EXCEPTION 'no node % in formation %',"
+	"   p_node, p_formation USING ERRCODE = 'undefined_object'; END IF;"
+	"  INSERT INTO pgkeel.event (formation, node_name, description) VALUES"
+	"   (p_formation, p_node, 'drop requested');"
+	"  PERFORM pg_notify('pgkeel_report', p_formation);"
+	" END $$",
+
 	"CREATE VIEW pgkeel.node_public AS SELECT id, formation, name, host,"
 	" port, candidate_priority, replication_quorum, goal_state,"
 	" upstream_id, sync_names, reported_state, pg_running, pg_failed,"
@@ -240,7 +254,7 @@ const char *const pgstore_schema_sql[] = {
 	" upstream_port, pending_restart, fenced, report_seq,"
 	" coalesce((extract(epoch FROM clock_timestamp() - report_time)"
 	"  * 1000)::bigint, 1000000000) AS report_age_ms, reachable,"
-	" maintenance"
+	" maintenance, drop_requested"
 	" FROM pgkeel.node",
 
 	"REVOKE ALL ON ALL TABLES IN SCHEMA pgkeel FROM PUBLIC",
@@ -252,6 +266,7 @@ const char *const pgstore_schema_sql[] = {
 	" int, bool), pgkeel.report(int, text, text, bool, bool, bool, pg_lsn,"
 	" int, bool, text, int, bool, bool), pgkeel.request(text, text, text),"
 	" pgkeel.set_setting(text, text, text, text),"
-	" pgkeel.set_maintenance(text, text, bool) TO pgkeel_node",
+	" pgkeel.set_maintenance(text, text, bool),"
+	" pgkeel.drop_node(text, text) TO pgkeel_node",
 	NULL,
 };

@@ -84,3 +84,8 @@ bool store_set_maintenance(Store *s, const char *formation,
 {
 	return s->ops->set_maintenance(s, formation, node_name, on);
 }
+
+bool store_drop_node(Store *s, const char *formation, const char *node_name)
+{
+	return s->ops->drop_node(s, formation, node_name);
+}

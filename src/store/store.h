@@ -68,6 +68,7 @@ typedef struct {
 	int64_t report_age_ms;  /* by the store's clock */
 	bool reachable;         /* the monitor's last health check */
 	bool maintenance;       /* an operator asked for maintenance */
+	bool drop_requested;    /* an operator asked to drop the node */
 } StoreNode;
 
 typedef struct {
@@ -130,6 +131,8 @@ typedef struct {
 			const char *node_name);
 	bool (*set_maintenance)(Store *s, const char *formation,
 				const char *node_name, bool on);
+	bool (*drop_node)(Store *s, const char *formation,
+			  const char *node_name);
 	bool (*set_setting)(Store *s, const char *formation,
 			    const char *node_name, const char *name,
 			    const char *value);
@@ -178,6 +181,8 @@ bool store_request(Store *s, const char *formation, const char *what,
  */
 bool store_set_setting(Store *s, const char *formation, const char *node_name,
 		       const char *name, const char *value);
+/* Asks the monitor to remove a node from its formation. */
+bool store_drop_node(Store *s, const char *formation, const char *node_name);
 /* Asks for (on) or ends (off) maintenance of a node. */
 bool store_set_maintenance(Store *s, const char *formation,
 			   const char *node_name, bool on);

@@ -1,6 +1,8 @@
 """Operator commands on a running formation with a client writing:
 switchover, promotion of a named node, forced failover, and refusals."""
 
+import os
+
 from cluster import Cluster, Writer, two_node_formation
 from harness import wait_until
 
@@ -146,3 +148,33 @@ def test_maintenance_of_a_standby_and_of_the_primary(h):
     cp = h.pgkeel("enable", "maintenance", "--name", "zz", "--pgdata",
                   c.monitor_dir, check=False)
     assert cp.returncode == 2 and 'no node named "zz"' in cp.stderr
+
+
+def test_drop_nodes(h):
+    c = Cluster(h)
+    c.add_node("a", wait_state="single")
+    c.add_node("b")
+    c.add_node("c")
+    c.wait_states({"a": "primary", "b": "secondary", "c": "secondary"})
+    c.create_app_user()
+    w = Writer(c).start()
+    # a standby: its keeper stops Postgres and exits, its slot goes
+    out = h.pgkeel("drop", "node", "--name", "c", "--pgdata",
+                   c.monitor_dir).stdout
+    assert "c dropped" in out
+    assert "c" not in c.state()
+    wait_until(lambda: not c.nodes["c"]["proc"].alive(),
+               what="c's keeper to exit")
+    assert os.path.exists(os.path.join(c.nodes["c"]["pgdata"], "PG_VERSION"))
+    slots = "SELECT slot_name FROM pg_replication_slots ORDER BY 1"
+    wait_until(lambda: h.psql(c.sock, c.nodes["a"]["port"], slots)
+               == "pgkeel_b", what="a to drop c's slot")
+    # the primary: it switches over first
+    h.pgkeel("drop", "node", "--name", "a", "--pgdata", c.monitor_dir)
+    c.wait_states({"b": "single"})
+    w.wait_more(10)
+    w.stop()
+    assert w.missing_on("b") == []
+    cp = h.pgkeel("drop", "node", "--name", "b", "--destroy", "--pgdata",
+                  c.monitor_dir, check=False)
+    assert cp.returncode == 6

@@ -373,6 +373,22 @@ static void maintenance_in_and_out(void **state)
 	assert_int_equal(fsm_node(&t.f, 2)->upstream_id, 1);
 }
 
+static void drop_a_standby_but_not_a_primary_with_standbys(void **state)
+{
+	TestFormation t;
+	(void)state;
+
+	tf_init(&t, 2);
+	tf_replicating(&t, NS_PRIMARY);
+	fsm_node(&t.f, 1)->drop = true;
+	tf_step(&t);
+	assert_int_not_equal(GOAL(&t, 1), NS_DROPPED); /* b still there */
+	fsm_node(&t.f, 2)->drop = true;
+	tf_step(&t);
+	assert_int_equal(GOAL(&t, 2), NS_DROPPED);
+	assert_int_equal(GOAL(&t, 1), NS_DROPPED); /* alone now */
+}
+
 static void paused_formation_decides_nothing(void **state)
 {
 	TestFormation t;
@@ -421,6 +437,7 @@ int main(void)
 		cmocka_unit_test(switchover_refuses_a_standby_out_of_sync),
 		cmocka_unit_test(forced_failover_demotes_a_healthy_primary),
 		cmocka_unit_test(maintenance_in_and_out),
+		cmocka_unit_test(drop_a_standby_but_not_a_primary_with_standbys),
 		cmocka_unit_test(paused_formation_decides_nothing),
 		cmocka_unit_test(every_rule_is_documented),
 	};
