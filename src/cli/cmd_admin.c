@@ -282,16 +282,6 @@ const Command cmd_drop = {
 	.subs = drop_subs,
 };
 
-static const FlagDef watch_flags[] = {
-	FLAG_OF(S_PGDATA), FLAG_OF(S_MONITOR), FLAG_OF(S_FORMATION)};
-
-const Command cmd_watch = {
-	.name = "watch",
-	.summary = "live view of the formation",
-	.flags = FLAGS(watch_flags),
-	.run = cli_not_implemented,
-};
-
 static int run_version(const Command *cmd, Flags *flags)
 {
 	(void)cmd;

@@ -178,3 +178,40 @@ def test_drop_nodes(h):
     cp = h.pgkeel("drop", "node", "--name", "b", "--destroy", "--pgdata",
                   c.monitor_dir, check=False)
     assert cp.returncode == 6
+
+
+def test_watch_plain_and_on_a_terminal(h):
+    import shutil
+    import subprocess
+    c = two_node_formation(h)
+    w = h.start("watch", ["pgkeel", "watch", "--pgdata", c.monitor_dir])
+    wait_until(lambda: w.log().count("pgkeel watch  formation default") >= 2,
+               what="two refreshes of the plain view")
+    text = w.log()
+    assert "Latest events" in text and "secondary" in text
+    h.stop(w)
+    if not shutil.which("tmux"):
+        return
+    session = f"pgkeel-watch-{os.getpid()}"
+    sock = h.path("tmux.sock")
+    tmux = ["tmux", "-S", sock]
+    as_user = h._user_kwargs()  # the store admits the test user
+    subprocess.run(tmux + ["new-session", "-d", "-s", session, "-x", "120",
+                           "-y", "30", h.binary, "watch", "--pgdata",
+                           c.monitor_dir], check=True,
+                   env=h.env({"TERM": "xterm"}), **as_user)
+    try:
+        def screen():
+            return subprocess.run(tmux + ["capture-pane", "-p", "-t",
+                                          session], capture_output=True,
+                                  text=True, **as_user).stdout
+        wait_until(lambda: "q: quit" in screen() and "primary" in screen(),
+                   what="the curses view")
+        subprocess.run(tmux + ["send-keys", "-t", session, "q"], check=True,
+                       **as_user)
+        wait_until(lambda: subprocess.run(
+            tmux + ["has-session", "-t", session], capture_output=True,
+            **as_user).returncode != 0, what="watch to quit on q")
+    finally:
+        subprocess.run(tmux + ["kill-server"], capture_output=True,
+                       **as_user)

@@ -1,0 +1,164 @@
+/*
+ * cmd_watch.c - `pgkeel watch`: a live view of a formation (nodes,
+ * states, lag behind the primary, health, the latest events), refreshed
+ * every second. On a terminal it draws with ncurses and quits on q; when
+ * stdout is not a terminal it prints the same view periodically.
+ */
+#include "cli/command.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/nodeconf.h"
+#include "common/exitcode.h"
+#include "common/signals.h"
+#include "common/timeutil.h"
+
+#define EVENTS_SHOWN 8
+
+typedef struct {
+	Store *store;
+	const char *formation;
+	StoreFormation *f;
+	StoreEvent events[EVENTS_SHOWN];
+	size_t nevents;
+} View;
+
+static Lsn primary_lsn(const StoreFormation *f)
+{
+	for (size_t i = 0; i < f->nnodes; i++) {
+		if (state_is_primary(f->nodes[i].goal))
+			return f->nodes[i].report.lsn;
+	}
+	return LSN_INVALID;
+}
+
+/* Renders the view as lines of text into buf. */
+static void render(const View *v, char *buf, size_t len)
+{
+	char when[40], lsn[LSN_TEXT_LEN];
+	size_t off = 0;
+	Lsn top = primary_lsn(v->f);
+
+#define OUT(...)                                                          \
+	off += (size_t)snprintf(buf + off, off < len ? len - off : 0,      \
+				__VA_ARGS__)
+	time_format_wall(time_wall_ms(), when, sizeof(when));
+	OUT("pgkeel watch  formation %s  %s%s  %s\n\n", v->f->name,
+	    v->f->health, v->f->paused ? " (paused)" : "", when);
+	OUT("%-12s %4s  %-21s %-12s %10s  %-17s %-17s\n", "Name", "Node",
+	    "Host:Port", "LSN", "Lag bytes", "Current State",
+	    "Assigned State");
+	for (size_t i = 0; i < v->f->nnodes; i++) {
+		const StoreNode *n = &v->f->nodes[i];
+		char hp[300];
+		snprintf(hp, sizeof(hp), "%s:%d", n->host, n->port);
+		OUT("%-12s %4d  %-21s %-12s %10llu  %-17s %-17s%s\n", n->name,
+		    n->id, hp, lsn_format(n->report.lsn, lsn, sizeof(lsn)),
+		    (unsigned long long)lsn_ahead_by(top, n->report.lsn),
+		    state_name(n->reported), state_name(n->goal),
+		    n->reachable ? "" : "  unreachable");
+	}
+	OUT("\nLatest events:\n");
+	for (size_t i = 0; i < v->nevents; i++) {
+		time_format_wall(v->events[i].time_ms, when, sizeof(when));
+		OUT("%s  %-10s %s\n", when, v->events[i].node_name,
+		    v->events[i].description);
+	}
+#undef OUT
+}
+
+static bool refresh_view(View *v)
+{
+	return store_get_formation(v->store, v->formation, v->f) &&
+	       store_events(v->store, v->formation, EVENTS_SHOWN, v->events,
+			    &v->nevents);
+}
+
+static int watch_plain(View *v)
+{
+	char text[16384];
+
+	signals_install();
+	while (signals_stop_requested() == SIGNAL_STOP_NONE) {
+		if (!refresh_view(v)) {
+			fprintf(stderr, "watch: %s\n", v->store->error);
+			return EXIT_STORE;
+		}
+		render(v, text, sizeof(text));
+		printf("%s\n", text);
+		fflush(stdout);
+		time_sleep_ms(1000);
+	}
+	return EXIT_OK;
+}
+
+static int watch_curses(View *v)
+{
+	char text[16384];
+	int rc = EXIT_OK;
+
+	initscr();
+	cbreak();
+	noecho();
+	timeout(1000); /* getch waits at most a second: the refresh */
+	for (;;) {
+		if (!refresh_view(v)) {
+			snprintf(text, sizeof(text), "state store: %s\n",
+				 v->store->error);
+		} else {
+			render(v, text, sizeof(text));
+		}
+		erase();
+		mvaddstr(0, 0, text);
+		mvaddstr(LINES - 1, 0, "q: quit");
+		refresh();
+		int c = getch();
+		if (c == 'q' || c == 'Q')
+			break;
+	}
+	endwin();
+	return rc;
+}
+
+static int run_watch(const Command *cmd, Flags *flags)
+{
+	Config cfg;
+	char err[1024];
+	View v = {0};
+	(void)cmd;
+
+	if (!nodeconf_load(flags, &cfg, false, err, sizeof(err))) {
+		fprintf(stderr, "watch: %s\n", err);
+		return EXIT_BAD_CONFIG;
+	}
+	v.store = nodeconf_open_store(&cfg, err, sizeof(err));
+	v.f = calloc(1, sizeof(StoreFormation));
+	v.formation = nodeconf_formation(&cfg);
+	if (!v.store || !v.f) {
+		fprintf(stderr, "watch: %s\n", err);
+		free(v.f);
+		return EXIT_STORE;
+	}
+	int rc = isatty(STDOUT_FILENO) ? watch_curses(&v) : watch_plain(&v);
+	store_close(v.store);
+	free(v.f);
+	return rc;
+}
+
+static const FlagDef watch_flags[] = {
+	FLAG_OF(S_PGDATA), FLAG_OF(S_MONITOR), FLAG_OF(S_FORMATION)};
+
+const Command cmd_watch = {
+	.name = "watch",
+	.summary = "live view of the formation",
+	.description =
+		"Nodes, states, lag behind the primary, health and the latest "
+		"events,\nrefreshed every second; q quits. When stdout is not a "
+		"terminal, the view\nis printed every second instead.",
+	.flags = FLAGS(watch_flags),
+	.run = run_watch,
+};
