@@ -6,6 +6,7 @@
 #                   integration tests
 #   make unit       unit tests only (plain and sanitized)
 #   make demo       run a local monitor and two data nodes (scripts/demo)
+#   make install    copy build/pgkeel to $(PREFIX)/bin (default /usr/local)
 #   make clean
 #
 # Dependencies are Debian packages installed by scripts/install-deps.
@@ -41,7 +42,9 @@ LIB_OBJS := $(patsubst src/%.c,$(OBJ)/%.o,$(LIB_SRCS))
 SAN_OBJS := $(patsubst src/%.c,$(SAN)/%.o,$(LIB_SRCS))
 
 .PHONY: all unit unit-plain unit-san check integration faults demo bench \
-        deps layering clean
+        deps layering clean install
+
+PREFIX ?= /usr/local
 
 all: $(BUILD)/pgkeel
 
@@ -112,6 +115,9 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@$(PYTHON) bench/run.py
+
+install: all
+	install -D -m 0755 $(BUILD)/pgkeel $(DESTDIR)$(PREFIX)/bin/pgkeel
 
 clean:
 	rm -rf $(BUILD)
