@@ -71,11 +71,21 @@ static int start_maintenance(Store *s, const StoreFormation *f,
 	return EXIT_OK;
 }
 
-static int run_maintenance(Flags *flags, bool on)
+/* The node a command is about (--name, or --pgdata's node), its
+ * formation and the store; an exit code after a message on failure. */
+typedef struct {
+	Store *store;
+	StoreFormation *f;
+	const StoreNode *node;
+	char name[STORE_NAME_LEN];
+} NamedNode;
+
+static int open_named_node(const Flags *flags, NamedNode *nn)
 {
 	Config cfg;
 	char err[1024];
 
+	memset(nn, 0, sizeof(*nn));
 	if (!nodeconf_load(flags, &cfg, false, err, sizeof(err)) ||
 	    !config_is_set(&cfg, S_NAME)) {
 		fprintf(stderr, "%s: %s\n", cli_command_path(),
@@ -85,22 +95,41 @@ static int run_maintenance(Flags *flags, bool on)
 				  "a data node");
 		return EXIT_USAGE;
 	}
-	const char *name = config_get(&cfg, S_NAME);
-	Store *s = nodeconf_open_store(&cfg, err, sizeof(err));
-	StoreFormation *f = calloc(1, sizeof(StoreFormation));
-	int rc = EXIT_STORE;
-	if (!s || !f || !store_get_formation(s, nodeconf_formation(&cfg), f)) {
+	snprintf(nn->name, sizeof(nn->name), "%s", config_get(&cfg, S_NAME));
+	nn->store = nodeconf_open_store(&cfg, err, sizeof(err));
+	nn->f = calloc(1, sizeof(StoreFormation));
+	if (!nn->store || !nn->f ||
+	    !store_get_formation(nn->store, nodeconf_formation(&cfg), nn->f)) {
 		fprintf(stderr, "%s: %s\n", cli_command_path(),
-			s ? s->error : err);
-		goto out;
+			nn->store ? nn->store->error : err);
+		return EXIT_STORE;
 	}
-	const StoreNode *n = node_named(f, name);
-	rc = EXIT_USAGE;
-	if (!n) {
+	nn->node = node_named(nn->f, nn->name);
+	if (!nn->node) {
 		fprintf(stderr, "%s: no node named \"%s\" in formation %s\n",
-			cli_command_path(), name, f->name);
-		goto out;
+			cli_command_path(), nn->name, nn->f->name);
+		return EXIT_USAGE;
 	}
+	return EXIT_OK;
+}
+
+static void close_named_node(NamedNode *nn)
+{
+	free(nn->f);
+	store_close(nn->store);
+}
+
+static int run_maintenance(Flags *flags, bool on)
+{
+	NamedNode nn;
+	int rc = open_named_node(flags, &nn);
+	Store *s = nn.store;
+	const StoreFormation *f = nn.f;
+	const StoreNode *n = nn.node;
+	const char *name = nn.name;
+
+	if (rc != EXIT_OK)
+		goto out;
 	rc = on ? start_maintenance(s, f, n) : EXIT_OK;
 	if (rc != EXIT_OK)
 		goto out;
@@ -111,8 +140,7 @@ static int run_maintenance(Flags *flags, bool on)
 	}
 	rc = wait_node(s, f->name, name, on ? NS_MAINTENANCE : NS_COUNT);
 out:
-	free(f);
-	store_close(s);
+	close_named_node(&nn);
 	return rc;
 }
 
@@ -207,8 +235,6 @@ static int wait_gone(Store *s, const char *formation, const char *name)
 
 static int run_drop(const Command *cmd, Flags *flags)
 {
-	Config cfg;
-	char err[1024];
 	(void)cmd;
 
 	if (flags_has(flags, "destroy")) {
@@ -217,31 +243,15 @@ static int run_drop(const Command *cmd, Flags *flags)
 			cli_command_path());
 		return EXIT_UNSUPPORTED;
 	}
-	if (!nodeconf_load(flags, &cfg, false, err, sizeof(err)) ||
-	    !config_is_set(&cfg, S_NAME)) {
-		fprintf(stderr, "%s: %s\n", cli_command_path(),
-			config_is_set(&cfg, S_NAME)
-				? err
-				: "name the node: --name NAME, or --pgdata of "
-				  "a data node");
-		return EXIT_USAGE;
-	}
-	const char *name = config_get(&cfg, S_NAME);
-	Store *s = nodeconf_open_store(&cfg, err, sizeof(err));
-	StoreFormation *f = calloc(1, sizeof(StoreFormation));
-	int rc = EXIT_STORE;
-	if (!s || !f || !store_get_formation(s, nodeconf_formation(&cfg), f)) {
-		fprintf(stderr, "%s: %s\n", cli_command_path(),
-			s ? s->error : err);
+	NamedNode nn;
+	int rc = open_named_node(flags, &nn);
+	Store *s = nn.store;
+	const StoreFormation *f = nn.f;
+	const StoreNode *n = nn.node;
+	const char *name = nn.name;
+
+	if (rc != EXIT_OK)
 		goto out;
-	}
-	const StoreNode *n = node_named(f, name);
-	rc = EXIT_USAGE;
-	if (!n) {
-		fprintf(stderr, "%s: no node named \"%s\" in formation %s\n",
-			cli_command_path(), name, f->name);
-		goto out;
-	}
 	if (state_is_primary(n->goal) && has_other_nodes(f, n)) {
 		rc = start_maintenance(s, f, n); /* switches over first */
 		if (rc == EXIT_OK)
@@ -256,8 +266,7 @@ static int run_drop(const Command *cmd, Flags *flags)
 	}
 	rc = wait_gone(s, f->name, name);
 out:
-	free(f);
-	store_close(s);
+	close_named_node(&nn);
 	return rc;
 }
 
