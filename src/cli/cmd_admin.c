@@ -13,15 +13,6 @@
 #include "common/timeutil.h"
 #include "common/version.h"
 
-static const StoreNode *node_named(const StoreFormation *f, const char *name)
-{
-	for (size_t i = 0; name && i < f->nnodes; i++) {
-		if (strcmp(f->nodes[i].name, name) == 0)
-			return &f->nodes[i];
-	}
-	return NULL;
-}
-
 /* Waits until the node's current and goal state are `want` (or, with
  * want == NS_COUNT, a standby state). */
 static int wait_node(Store *s, const char *formation, const char *name,
@@ -31,9 +22,10 @@ static int wait_node(Store *s, const char *formation, const char *name,
 	int64_t deadline = time_monotonic_ms() + 120000;
 
 	while (f && time_monotonic_ms() < deadline) {
-		const StoreNode *n = store_get_formation(s, formation, f)
-					     ? node_named(f, name)
-					     : NULL;
+		const StoreNode *n =
+			store_get_formation(s, formation, f)
+				? store_formation_node_named(f, name)
+				: NULL;
 		if (n && n->goal == n->reported &&
 		    (want == NS_COUNT ? state_is_standby(n->goal)
 				      : n->goal == want)) {
@@ -104,7 +96,7 @@ static int open_named_node(const Flags *flags, NamedNode *nn)
 			nn->store ? nn->store->error : err);
 		return EXIT_STORE;
 	}
-	nn->node = node_named(nn->f, nn->name);
+	nn->node = store_formation_node_named(nn->f, nn->name);
 	if (!nn->node) {
 		fprintf(stderr, "%s: no node named \"%s\" in formation %s\n",
 			cli_command_path(), nn->name, nn->f->name);
@@ -220,7 +212,7 @@ static int wait_gone(Store *s, const char *formation, const char *name)
 
 	while (f && time_monotonic_ms() < deadline) {
 		if (store_get_formation(s, formation, f) &&
-		    !node_named(f, name)) {
+		    !store_formation_node_named(f, name)) {
 			printf("%s dropped; its data directory is kept\n", name);
 			free(f);
 			return EXIT_OK;

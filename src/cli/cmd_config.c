@@ -62,19 +62,10 @@ static const char *node_of(const Config *cfg, const char *name)
 	return config_is_set(cfg, S_NAME) ? config_get(cfg, S_NAME) : NULL;
 }
 
-static const StoreNode *named(const StoreFormation *f, const char *name)
-{
-	for (size_t i = 0; name && i < f->nnodes; i++) {
-		if (strcmp(f->nodes[i].name, name) == 0)
-			return &f->nodes[i];
-	}
-	return NULL;
-}
-
 static bool current_value(const StoreFormation *f, const char *node,
 			  const char *name, char *buf, size_t len)
 {
-	const StoreNode *n = named(f, node);
+	const StoreNode *n = store_formation_node_named(f, node);
 
 	if (strcmp(name, "formation.number_sync_standbys") == 0)
 		snprintf(buf, len, "%d", f->number_sync_standbys);

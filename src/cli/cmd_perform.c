@@ -22,15 +22,6 @@ static const StoreNode *find_primary(const StoreFormation *f)
 	return NULL;
 }
 
-static const StoreNode *find_named(const StoreFormation *f, const char *name)
-{
-	for (size_t i = 0; i < f->nnodes; i++) {
-		if (strcmp(f->nodes[i].name, name) == 0)
-			return &f->nodes[i];
-	}
-	return NULL;
-}
-
 static bool in_sync(const StoreNode *n)
 {
 	return n->goal == NS_SECONDARY && n->reported == NS_SECONDARY;
@@ -65,7 +56,8 @@ static int check_candidate(const StoreFormation *f, const char *name,
 			cli_command_path(), f->name);
 		return EXIT_REFUSED;
 	}
-	const StoreNode *c = name ? find_named(f, name) : best_standby(f);
+	const StoreNode *c = name ? store_formation_node_named(f, name)
+				  : best_standby(f);
 	if (name && !c) {
 		fprintf(stderr, "%s: no node named \"%s\" in formation %s\n",
 			cli_command_path(), name, f->name);

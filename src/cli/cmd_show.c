@@ -93,28 +93,38 @@ static void print_state_table(const StoreFormation *f)
 		printf("\nFormation %s: %s\n", f->name, f->health);
 }
 
-static int show_state_run(const Command *cmd, Flags *flags)
+typedef void (*FormationPrinter)(const StoreFormation *f, bool json);
+
+/* Reads the formation the flags name and prints it with print. */
+static int show_formation(const Flags *flags, FormationPrinter print)
 {
 	Config cfg;
-	(void)cmd;
 	Store *s = open_for_show(flags, &cfg);
 	StoreFormation *f = s ? read_formation(s, &cfg) : NULL;
 
-	if (!f) {
-		store_close(s);
-		return s ? EXIT_FAILED : EXIT_STORE;
-	}
-	if (flags_has(flags, "json")) {
-		json_t *arr = json_array();
-		for (size_t i = 0; i < f->nnodes; i++)
-			json_array_append_new(arr, node_json(f, &f->nodes[i]));
-		print_json(arr);
-	} else {
-		print_state_table(f);
-	}
+	if (f)
+		print(f, flags_has(flags, "json"));
 	free(f);
 	store_close(s);
-	return EXIT_OK;
+	return f ? EXIT_OK : s ? EXIT_FAILED : EXIT_STORE;
+}
+
+static void print_state(const StoreFormation *f, bool json)
+{
+	if (!json) {
+		print_state_table(f);
+		return;
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; i < f->nnodes; i++)
+		json_array_append_new(arr, node_json(f, &f->nodes[i]));
+	print_json(arr);
+}
+
+static int show_state_run(const Command *cmd, Flags *flags)
+{
+	(void)cmd;
+	return show_formation(flags, print_state);
 }
 
 static int show_events_run(const Command *cmd, Flags *flags)
@@ -162,18 +172,9 @@ static int show_events_run(const Command *cmd, Flags *flags)
 	return EXIT_OK;
 }
 
-static int show_settings_run(const Command *cmd, Flags *flags)
+static void print_settings(const StoreFormation *f, bool json)
 {
-	Config cfg;
-	(void)cmd;
-	Store *s = open_for_show(flags, &cfg);
-	StoreFormation *f = s ? read_formation(s, &cfg) : NULL;
-
-	if (!f) {
-		store_close(s);
-		return s ? EXIT_FAILED : EXIT_STORE;
-	}
-	if (flags_has(flags, "json")) {
+	if (json) {
 		json_t *nodes = json_array();
 		for (size_t i = 0; i < f->nnodes; i++)
 			json_array_append_new(
@@ -189,22 +190,24 @@ static int show_settings_run(const Command *cmd, Flags *flags)
 				     f->number_sync_standbys, "strict_sync",
 				     f->strict_sync, "paused", f->paused,
 				     "nodes", nodes));
-	} else {
-		printf("Formation %s\n  number_sync_standbys  %d\n"
-		       "  strict_sync           %s\n  paused                %s\n\n",
-		       f->name, f->number_sync_standbys,
-		       f->strict_sync ? "true" : "false",
-		       f->paused ? "true" : "false");
-		printf("%-12s %4s  %-18s %s\n", "Name", "Node",
-		       "Candidate Priority", "Replication Quorum");
-		for (size_t i = 0; i < f->nnodes; i++)
-			printf("%-12s %4d  %-18d %s\n", f->nodes[i].name,
-			       f->nodes[i].id, f->nodes[i].priority,
-			       f->nodes[i].quorum ? "true" : "false");
+		return;
 	}
-	free(f);
-	store_close(s);
-	return EXIT_OK;
+	printf("Formation %s\n  number_sync_standbys  %d\n"
+	       "  strict_sync           %s\n  paused                %s\n\n",
+	       f->name, f->number_sync_standbys,
+	       f->strict_sync ? "true" : "false", f->paused ? "true" : "false");
+	printf("%-12s %4s  %-18s %s\n", "Name", "Node", "Candidate Priority",
+	       "Replication Quorum");
+	for (size_t i = 0; i < f->nnodes; i++)
+		printf("%-12s %4d  %-18d %s\n", f->nodes[i].name,
+		       f->nodes[i].id, f->nodes[i].priority,
+		       f->nodes[i].quorum ? "true" : "false");
+}
+
+static int show_settings_run(const Command *cmd, Flags *flags)
+{
+	(void)cmd;
+	return show_formation(flags, print_settings);
 }
 
 static char *formation_uri(const StoreFormation *f, const Config *cfg)

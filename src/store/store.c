@@ -4,6 +4,7 @@
 #include "store/store.h"
 
 #include <stddef.h>
+#include <string.h>
 
 bool store_register_node(Store *s, const NodeRegistration *reg,
 			 RegisteredNode *out)
@@ -88,4 +89,14 @@ bool store_set_maintenance(Store *s, const char *formation,
 bool store_drop_node(Store *s, const char *formation, const char *node_name)
 {
 	return s->ops->drop_node(s, formation, node_name);
+}
+
+const StoreNode *store_formation_node_named(const StoreFormation *f,
+					    const char *name)
+{
+	for (size_t i = 0; name && i < f->nnodes; i++) {
+		if (strcmp(f->nodes[i].name, name) == 0)
+			return &f->nodes[i];
+	}
+	return NULL;
 }
