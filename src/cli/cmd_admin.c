@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/nodeconf.h"
+#include "cli/nodedestroy.h"
 #include "common/exitcode.h"
 #include "common/timeutil.h"
 #include "common/version.h"
@@ -213,7 +214,7 @@ static int wait_gone(Store *s, const char *formation, const char *name)
 	while (f && time_monotonic_ms() < deadline) {
 		if (store_get_formation(s, formation, f) &&
 		    !store_formation_node_named(f, name)) {
-			printf("%s dropped; its data directory is kept\n", name);
+			printf("%s dropped\n", name);
 			free(f);
 			return EXIT_OK;
 		}
@@ -229,11 +230,12 @@ static int run_drop(const Command *cmd, Flags *flags)
 {
 	(void)cmd;
 
-	if (flags_has(flags, "destroy")) {
-		fprintf(stderr, "%s: --destroy is not implemented in this "
-				"version; remove the data directory by hand\n",
-			cli_command_path());
-		return EXIT_UNSUPPORTED;
+	bool destroy = flags_has(flags, "destroy");
+	const char *pgdata = flags_get(flags, "pgdata");
+	if (destroy) {
+		int rc = node_destroy_check(pgdata);
+		if (rc != EXIT_OK)
+			return rc;
 	}
 	NamedNode nn;
 	int rc = open_named_node(flags, &nn);
@@ -257,6 +259,8 @@ static int run_drop(const Command *cmd, Flags *flags)
 		goto out;
 	}
 	rc = wait_gone(s, f->name, name);
+	if (rc == EXIT_OK && destroy)
+		rc = node_destroy(pgdata);
 out:
 	close_named_node(&nn);
 	return rc;

@@ -2,7 +2,8 @@
  * cmd_config.c - `pgkeel config get|set|unset NAME [VALUE]`: run-time
  * settings kept in the store and applied without restarting anything:
  * formation.number_sync_standbys, formation.strict_sync,
- * formation.paused, node.candidate_priority, node.replication_quorum.
+ * formation.paused, node.candidate_priority, node.replication_quorum,
+ * and formation-wide Postgres parameters, postgresql.NAME.
  */
 #include "cli/command.h"
 
@@ -39,19 +40,77 @@ static const RuntimeSetting *find_setting(const char *name)
 
 static int refuse_name(const char *name)
 {
-	if (strncmp(name, "postgresql.", 11) == 0) {
-		fprintf(stderr, "%s: formation-wide Postgres parameters are not "
-				"implemented in this version\n",
-			cli_command_path());
-		return EXIT_UNSUPPORTED;
-	}
 	fprintf(stderr,
 		"%s: unknown setting \"%s\"; run-time settings are "
 		"formation.number_sync_standbys, formation.strict_sync, "
 		"formation.paused, node.candidate_priority, "
-		"node.replication_quorum\n",
+		"node.replication_quorum and postgresql.NAME\n",
 		cli_command_path(), name);
 	return EXIT_USAGE;
+}
+
+static bool is_pg_param(const char *name)
+{
+	return strncmp(name, "postgresql.", 11) == 0 && name[11] != '\0';
+}
+
+/* config get postgresql.NAME: the formation's value, exit 1 if unset. */
+static int get_pg_param(Store *s, const char *formation, const char *name)
+{
+	StoreFormation *f = calloc(1, sizeof(StoreFormation));
+	int rc = EXIT_FAILED;
+
+	if (!f || !store_get_formation(s, formation, f)) {
+		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
+		free(f);
+		return EXIT_STORE;
+	}
+	for (size_t i = 0; i < f->nparams; i++) {
+		if (strcmp(f->params[i].name, name + 11) == 0) {
+			printf("%s\n", f->params[i].value);
+			rc = EXIT_OK;
+		}
+	}
+	if (rc != EXIT_OK)
+		fprintf(stderr, "%s: %s is not set for formation %s (each "
+				"node uses its own postgresql.conf)\n",
+			cli_command_path(), name, formation);
+	free(f);
+	return rc;
+}
+
+/* config set|unset postgresql.NAME [VALUE] */
+static int set_pg_param(Store *s, const char *formation, const char *name,
+			const char *value)
+{
+	char context[64];
+
+	if (!store_set_pg_param(s, formation, name + 11, value, context,
+				sizeof(context))) {
+		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
+		return s->not_found ? EXIT_FAILED : EXIT_REFUSED;
+	}
+	if (value)
+		printf("%s = %s\n", name, value);
+	else
+		printf("%s unset\n", name);
+	if (strcmp(context, "postmaster") == 0)
+		printf("Every node applies it at its next restart; pgkeel show "
+		       "state lists nodes with a restart pending; apply it "
+		       "with: pgkeel perform restart --rolling\n");
+	else
+		printf("Every node applies it with a reload.\n");
+	return EXIT_OK;
+}
+
+static int run_pg_param(Store *s, const char *formation, const char *verb,
+			Flags *flags)
+{
+	const char *name = flags->args[0];
+	if (strcmp(verb, "get") == 0)
+		return get_pg_param(s, formation, name);
+	return set_pg_param(s, formation, name,
+			    strcmp(verb, "set") == 0 ? flags->args[1] : NULL);
 }
 
 /* The node a node.* setting is about: --name, or the --pgdata node. */
@@ -82,6 +141,19 @@ static bool current_value(const StoreFormation *f, const char *node,
 	return true;
 }
 
+static int with_store(const Config *cfg, const char *verb, Flags *flags)
+{
+	char err[1024];
+	Store *s = nodeconf_open_store(cfg, err, sizeof(err));
+	if (!s) {
+		fprintf(stderr, "%s: %s\n", cli_command_path(), err);
+		return EXIT_STORE;
+	}
+	int rc = run_pg_param(s, nodeconf_formation(cfg), verb, flags);
+	store_close(s);
+	return rc;
+}
+
 static int run_config(const Command *cmd, Flags *flags)
 {
 	Config cfg;
@@ -96,12 +168,14 @@ static int run_config(const Command *cmd, Flags *flags)
 	}
 	const char *name = flags->args[0];
 	const RuntimeSetting *rs = find_setting(name);
-	if (!rs)
+	if (!rs && !is_pg_param(name))
 		return refuse_name(name);
 	if (!nodeconf_load(flags, &cfg, false, err, sizeof(err))) {
 		fprintf(stderr, "%s: %s\n", cli_command_path(), err);
 		return EXIT_BAD_CONFIG;
 	}
+	if (!rs)
+		return with_store(&cfg, cmd->name, flags);
 	const char *node = node_of(&cfg, name);
 	if (!node) {
 		fprintf(stderr, "%s: %s needs the node: --name NAME\n",
@@ -167,6 +241,12 @@ const Command cmd_config = {
 		"  node.candidate_priority         0..100 (default 50), with "
 		"--name\n"
 		"  node.replication_quorum         true|false (default true), "
-		"with --name",
+		"with --name\n"
+		"  postgresql.NAME                 a Postgres parameter for "
+		"every node of the\n"
+		"                                  formation: a reload applies "
+		"it, or a restart\n"
+		"                                  (pgkeel perform restart "
+		"--rolling)",
 	.subs = config_subs,
 };

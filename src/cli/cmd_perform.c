@@ -8,12 +8,13 @@
 #include <string.h>
 
 #include "cli/nodeconf.h"
+#include "cli/perform.h"
 #include "common/exitcode.h"
 #include "common/timeutil.h"
 
 #define WAIT_MS 120000
 
-static const StoreNode *find_primary(const StoreFormation *f)
+const StoreNode *perform_primary(const StoreFormation *f)
 {
 	for (size_t i = 0; i < f->nnodes; i++) {
 		if (state_is_primary(f->nodes[i].goal))
@@ -22,7 +23,7 @@ static const StoreNode *find_primary(const StoreFormation *f)
 	return NULL;
 }
 
-static bool in_sync(const StoreNode *n)
+bool perform_in_sync(const StoreNode *n)
 {
 	return n->goal == NS_SECONDARY && n->reported == NS_SECONDARY;
 }
@@ -34,7 +35,7 @@ static const StoreNode *best_standby(const StoreFormation *f)
 	const StoreNode *best = NULL;
 	for (size_t i = 0; i < f->nnodes; i++) {
 		const StoreNode *n = &f->nodes[i];
-		if (!in_sync(n) || n->priority <= 0)
+		if (!perform_in_sync(n) || n->priority <= 0)
 			continue;
 		if (!best || n->priority > best->priority ||
 		    (n->priority == best->priority &&
@@ -48,7 +49,7 @@ static const StoreNode *best_standby(const StoreFormation *f)
 static int check_candidate(const StoreFormation *f, const char *name,
 			   const StoreNode **out)
 {
-	const StoreNode *p = find_primary(f);
+	const StoreNode *p = perform_primary(f);
 
 	if (!p || p->reported != p->goal) {
 		fprintf(stderr, "%s: formation %s has no settled primary now "
@@ -68,7 +69,7 @@ static int check_candidate(const StoreFormation *f, const char *name,
 			cli_command_path(), c->name);
 		return EXIT_REFUSED;
 	}
-	if (!c || !in_sync(c)) {
+	if (!c || !perform_in_sync(c)) {
 		fprintf(stderr,
 			"%s: %s: promote only a standby in sync (secondary); "
 			"wait until one is\n",
@@ -91,11 +92,12 @@ static void print_change(const StoreNode *n, NodeState *seen, int64_t t0)
 
 /* Waits until `target` is the primary and `old` (if any) is a standby
  * in sync again, printing every state change with its time. */
-static int wait_done(Store *s, const char *formation, int target, int old)
+int perform_wait_done(Store *s, const char *formation, int target, int old)
 {
 	StoreFormation *f = calloc(1, sizeof(StoreFormation));
 	NodeState seen[STORE_MAX_NODES];
 	int64_t t0 = time_monotonic_ms();
+	bool began = false; /* a node was seen in a transition */
 
 	for (size_t i = 0; i < STORE_MAX_NODES; i++)
 		seen[i] = NS_COUNT;
@@ -105,19 +107,31 @@ static int wait_done(Store *s, const char *formation, int target, int old)
 			continue;
 		}
 		bool promoted = false, back = old == 0;
+		bool pending = f->switchover_to >= 0 || f->failover_requested;
 		for (size_t i = 0; i < f->nnodes; i++) {
 			const StoreNode *n = &f->nodes[i];
 			print_change(n, &seen[i], t0);
+			began = began || n->goal != n->reported;
 			promoted = promoted || (n->id == target &&
 						state_is_primary(n->reported) &&
 						n->reported == n->goal);
-			back = back || (n->id == old && in_sync(n));
+			back = back || (n->id == old && perform_in_sync(n));
 		}
 		if (promoted && back) {
 			printf("done in %.2fs\n",
 			       (double)(time_monotonic_ms() - t0) / 1000);
 			free(f);
 			return EXIT_OK;
+		}
+		/* cleared without a single transition: the monitor dropped
+		 * the request it could not carry out */
+		if (!pending && !began && !promoted) {
+			fprintf(stderr, "%s: the monitor dropped the request "
+					"without carrying it out; see `pgkeel "
+					"show events`\n",
+				cli_command_path());
+			free(f);
+			return EXIT_FAILED;
 		}
 		time_sleep_ms(50);
 	}
@@ -127,11 +141,44 @@ static int wait_done(Store *s, const char *formation, int target, int old)
 	return EXIT_TIMEOUT;
 }
 
+int perform_request(Store *s, const StoreFormation *f, const char *what,
+		    const char *name, bool force, bool wait)
+{
+	const StoreNode *cand = NULL;
+	int rc = check_candidate(f, name, &cand);
+	if (rc != EXIT_OK)
+		return rc;
+	const StoreNode *p = perform_primary(f);
+	if (strcmp(what, "failover") == 0 && cand->report.lsn < p->report.lsn &&
+	    !force) {
+		fprintf(stderr,
+			"%s: %s is %llu bytes behind the primary %s: writes "
+			"not yet on it would be lost; add --force to fail over "
+			"anyway\n",
+			cli_command_path(), cand->name,
+			(unsigned long long)(p->report.lsn - cand->report.lsn),
+			p->name);
+		return EXIT_REFUSED;
+	}
+	if (!store_request(s, f->name, what, name ? name : "")) {
+		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
+		return EXIT_REFUSED;
+	}
+	printf("%s requested: %s -> %s\n", what, p->name, cand->name);
+	if (f->paused)
+		printf("formation %s is paused: the monitor carries the "
+		       "request out once it resumes, or drops it after %s\n",
+		       f->name, STORE_REQUEST_EXPIRY_TEXT);
+	return !wait ? EXIT_OK
+		     : perform_wait_done(s, f->name, cand->id,
+					 strcmp(what, "switchover") == 0 ? p->id
+									 : 0);
+}
+
 static int perform(Flags *flags, const char *what, const char *name)
 {
 	Config cfg;
 	char err[1024];
-	const StoreNode *cand = NULL;
 
 	if (!nodeconf_load(flags, &cfg, false, err, sizeof(err))) {
 		fprintf(stderr, "%s: %s\n", cli_command_path(), err);
@@ -145,32 +192,8 @@ static int perform(Flags *flags, const char *what, const char *name)
 			s ? s->error : err);
 		goto out;
 	}
-	rc = check_candidate(f, name, &cand);
-	if (rc != EXIT_OK)
-		goto out;
-	const StoreNode *p = find_primary(f);
-	if (strcmp(what, "failover") == 0 && cand->report.lsn < p->report.lsn &&
-	    !flags_has(flags, "force")) {
-		fprintf(stderr,
-			"%s: %s is %llu bytes behind the primary %s: writes "
-			"not yet on it would be lost; add --force to fail over "
-			"anyway\n",
-			cli_command_path(), cand->name,
-			(unsigned long long)(p->report.lsn - cand->report.lsn),
-			p->name);
-		rc = EXIT_REFUSED;
-		goto out;
-	}
-	if (!store_request(s, f->name, what, name ? name : "")) {
-		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
-		rc = EXIT_REFUSED;
-		goto out;
-	}
-	printf("%s requested: %s -> %s\n", what, p->name, cand->name);
-	rc = flags_has(flags, "no-wait")
-		     ? EXIT_OK
-		     : wait_done(s, f->name, cand->id,
-				 strcmp(what, "switchover") == 0 ? p->id : 0);
+	rc = perform_request(s, f, what, name, flags_has(flags, "force"),
+			     !flags_has(flags, "no-wait"));
 out:
 	free(f);
 	store_close(s);
@@ -242,21 +265,9 @@ static const Command perform_promotion = {
 	.run = run_promotion,
 };
 
-static const FlagDef restart_flags[] = {
-	TARGET_FLAGS,
-	FLAG_SWITCH("rolling", "standbys first, then a switchover"),
-};
-
-static const Command perform_restart = {
-	.name = "restart",
-	.summary = "restart nodes to apply pending parameters",
-	.flags = FLAGS(restart_flags),
-	.run = cli_not_implemented,
-};
-
 static const Command *const perform_subs[] = {
 	&perform_switchover, &perform_failover, &perform_promotion,
-	&perform_restart, NULL};
+	&cmd_perform_restart, NULL};
 
 const Command cmd_perform = {
 	.name = "perform",

@@ -52,7 +52,7 @@ static json_t *node_json(const StoreFormation *f, const StoreNode *n)
 	char lsn[LSN_TEXT_LEN];
 	return json_pack(
 		"{s:s, s:i, s:s, s:i, s:s, s:s, s:s, s:b, s:i, s:b, s:i,"
-		" s:s, s:s, s:b}",
+		" s:s, s:s, s:b, s:b}",
 		"name", n->name, "node_id", n->id, "host", n->host, "port",
 		n->port, "current_state", state_name(n->reported),
 		"assigned_state", state_name(n->goal), "lsn",
@@ -60,7 +60,8 @@ static json_t *node_json(const StoreFormation *f, const StoreNode *n)
 		n->reachable, "timeline", n->report.timeline, "pg_running",
 		n->report.pg_running, "candidate_priority", n->priority,
 		"formation", f->name, "formation_health", f->health,
-		"replication_quorum", n->quorum);
+		"replication_quorum", n->quorum, "pending_restart",
+		n->report.pending_restart);
 }
 
 static void print_json(json_t *j)
@@ -68,6 +69,20 @@ static void print_json(json_t *j)
 	json_dumpf(j, stdout, JSON_INDENT(2));
 	putchar('\n');
 	json_decref(j);
+}
+
+static void print_pending_restarts(const StoreFormation *f)
+{
+	bool any = false;
+	for (size_t i = 0; i < f->nnodes; i++) {
+		if (!f->nodes[i].report.pending_restart)
+			continue;
+		printf("%s%s", any ? ", " : "\nRestart pending: ",
+		       f->nodes[i].name);
+		any = true;
+	}
+	if (any)
+		printf(" (apply with pgkeel perform restart --rolling)\n");
 }
 
 static void print_state_table(const StoreFormation *f)
@@ -85,6 +100,7 @@ static void print_state_table(const StoreFormation *f)
 		       n->reachable ? "yes" : "no", state_name(n->reported),
 		       state_name(n->goal));
 	}
+	print_pending_restarts(f);
 	if (f->paused)
 		printf("\nFormation %s: paused: the monitor makes no decisions "
 		       "and keepers leave Postgres alone\n",
@@ -185,11 +201,16 @@ static void print_settings(const StoreFormation *f, bool json)
 						 f->nodes[i].priority,
 						 "replication_quorum",
 						 f->nodes[i].quorum));
-		print_json(json_pack("{s:s, s:i, s:b, s:b, s:o}", "formation",
-				     f->name, "number_sync_standbys",
+		json_t *params = json_object();
+		for (size_t i = 0; i < f->nparams; i++)
+			json_object_set_new(params, f->params[i].name,
+					    json_string(f->params[i].value));
+		print_json(json_pack("{s:s, s:i, s:b, s:b, s:o, s:o}",
+				     "formation", f->name,
+				     "number_sync_standbys",
 				     f->number_sync_standbys, "strict_sync",
 				     f->strict_sync, "paused", f->paused,
-				     "nodes", nodes));
+				     "nodes", nodes, "postgresql", params));
 		return;
 	}
 	printf("Formation %s\n  number_sync_standbys  %d\n"
@@ -202,6 +223,11 @@ static void print_settings(const StoreFormation *f, bool json)
 		printf("%-12s %4d  %-18d %s\n", f->nodes[i].name,
 		       f->nodes[i].id, f->nodes[i].priority,
 		       f->nodes[i].quorum ? "true" : "false");
+	if (f->nparams > 0)
+		printf("\nPostgres parameters of the formation\n");
+	for (size_t i = 0; i < f->nparams; i++)
+		printf("  postgresql.%-28s %s\n", f->params[i].name,
+		       f->params[i].value);
 }
 
 static int show_settings_run(const Command *cmd, Flags *flags)

@@ -43,6 +43,9 @@ typedef struct {
 	int64_t interval_ms;
 	int64_t fence_ms;
 	int64_t store_timeout_ms;
+	/* the formation's Postgres parameters, quoted for postgresql.conf */
+	PgParam params[STORE_MAX_PARAMS];
+	char param_values[STORE_MAX_PARAMS][520];
 } Keeper;
 
 /*
@@ -69,6 +72,9 @@ const StoreNode *keeper_me(const Keeper *k);
 const StoreNode *keeper_upstream(const Keeper *k);
 void keeper_apply_role(Keeper *k, NodeState goal);
 void keeper_duties(Keeper *k);
+
+/* keeper_restart.c: carries out an operator's restart request. */
+void keeper_restart_if_requested(Keeper *k);
 
 /* transitions.c */
 bool keeper_transition(Keeper *k, NodeState from, NodeState to, char *err,

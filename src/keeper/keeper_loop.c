@@ -98,6 +98,7 @@ static void fill_report(const Keeper *k, NodeReport *r)
 	r->pg_running = k->obs_ok;
 	r->pg_failed = k->pg_failed;
 	r->fenced = k->fenced;
+	r->restarted = k->st.restarted;
 	if (!k->obs_ok) {
 		r->lsn = k->drained_lsn; /* what a stopped primary handed over */
 		return;

@@ -6,10 +6,12 @@
  * keeps slots for the others advanced, ready for its own promotion.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/log.h"
 #include "keeper/keeper.h"
+#include "pg/pgconf.h"
 #include "pg/pgslots.h"
 
 const StoreNode *keeper_me(const Keeper *k)
@@ -51,6 +53,26 @@ static void collect_hosts(Keeper *k)
 	}
 }
 
+/* The formation-wide parameters, rendered after pgkeel's own. */
+static void collect_params(Keeper *k)
+{
+	const StoreFormation *f = k->formation;
+
+	k->node.nparams = 0;
+	for (size_t i = 0; i < f->nparams && i < STORE_MAX_PARAMS; i++) {
+		char *q = pgconf_quote(f->params[i].value);
+		if (!q)
+			continue;
+		snprintf(k->param_values[i], sizeof(k->param_values[i]), "%s",
+			 q);
+		free(q);
+		k->params[k->node.nparams].name = f->params[i].name;
+		k->params[k->node.nparams].value = k->param_values[i];
+		k->node.nparams++;
+	}
+	k->node.params = k->params;
+}
+
 void keeper_apply_role(Keeper *k, NodeState goal)
 {
 	PgNode *node = &k->node;
@@ -62,6 +84,7 @@ void keeper_apply_role(Keeper *k, NodeState goal)
 	snprintf(node->repl_password, sizeof(node->repl_password), "%s",
 		 k->formation->repl_password);
 	collect_hosts(k);
+	collect_params(k);
 	node->has_upstream = (state_is_standby(goal) || goal == NS_DEMOTED ||
 			      goal == NS_WAIT_STANDBY) &&
 			     up != NULL;
@@ -123,9 +146,10 @@ void keeper_duties(Keeper *k)
 		return;
 	}
 	if (changed) {
-		log_info("configuration changed (sync names \"%s\", upstream "
-			 "%s:%d): reloading",
-			 k->node.sync_names,
+		log_info("configuration changed (sync names \"%s\", "
+			 "%zu formation parameters, upstream %s:%d): "
+			 "reloading",
+			 k->node.sync_names, k->node.nparams,
 			 k->node.has_upstream ? k->node.up_host : "-",
 			 k->node.has_upstream ? k->node.up_port : 0);
 		if (k->node.has_upstream &&
@@ -135,4 +159,5 @@ void keeper_duties(Keeper *k)
 			log_error("%s", err);
 	}
 	sync_slots(k, state_is_primary(cur));
+	keeper_restart_if_requested(k);
 }

@@ -22,9 +22,15 @@ bool statefile_load(const char *path, KeeperState *st, char *err,
 		snprintf(err, errlen, "cannot read %s: %s", path, jerr.text);
 		return false;
 	}
-	int rc = json_unpack(root, "{s:i, s:s, s:s, s:s}", "node_id",
-			     &st->node_id, "name", &name, "secret", &secret,
-			     "current_state", &current);
+	int created = 0;
+	json_int_t restarted = 0;
+	int rc = json_unpack(root, "{s:i, s:s, s:s, s:s, s?b, s?I}",
+			     "node_id", &st->node_id, "name", &name, "secret",
+			     &secret, "current_state", &current,
+			     "created_pgdata", &created, "restarted",
+			     &restarted);
+	st->created_pgdata = created;
+	st->restarted = (long long)restarted;
 	bool ok = rc == 0 && state_parse(current, &st->current);
 	if (ok) {
 		snprintf(st->name, sizeof(st->name), "%s", name);
@@ -38,10 +44,11 @@ bool statefile_load(const char *path, KeeperState *st, char *err,
 
 bool statefile_save(const char *path, const KeeperState *st)
 {
-	json_t *root = json_pack("{s:i, s:s, s:s, s:s}", "node_id",
-				 st->node_id, "name", st->name, "secret",
-				 st->secret, "current_state",
-				 state_name(st->current));
+	json_t *root = json_pack(
+		"{s:i, s:s, s:s, s:s, s:b, s:I}", "node_id", st->node_id,
+		"name", st->name, "secret", st->secret, "current_state",
+		state_name(st->current), "created_pgdata", st->created_pgdata,
+		"restarted", (json_int_t)st->restarted);
 	char *text = root ? json_dumps(root, JSON_INDENT(2)) : NULL;
 	bool ok = text && fs_write_file_atomic(path, text, strlen(text), 0600);
 

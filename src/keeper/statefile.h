@@ -1,6 +1,7 @@
 /*
  * statefile.h - what a keeper must remember across restarts: its node id
- * and secret from registration, and the state it last reached. Kept as
+ * and secret from registration, the state it last reached, whether it
+ * created the data directory, and the last restart it carried out. Kept as
  * JSON in the node directory (never in PGDATA), written atomically.
  */
 #ifndef PGK_STATEFILE_H
@@ -16,6 +17,8 @@ typedef struct {
 	char name[64];
 	char secret[80];
 	NodeState current;
+	bool created_pgdata;    /* pgkeel made PGDATA (initdb or clone) */
+	long long restarted;    /* the last restart request carried out */
 } KeeperState;
 
 bool statefile_load(const char *path, KeeperState *st, char *err,

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/fsutil.h"
 #include "common/log.h"
 #include "common/timeutil.h"
 #include "keeper/keeper.h"
@@ -40,13 +41,29 @@ static bool reconfigure(Keeper *k, char *err, size_t errlen)
 	return !changed || pgnode_reload(&k->node, err, errlen);
 }
 
+/*
+ * Remembers, before creating it, that pgkeel makes this node's PGDATA:
+ * only such a directory may `drop node --destroy` delete later.
+ */
+static void note_creation(Keeper *k)
+{
+	const char *dir = k->node.pgdata;
+	if (k->st.created_pgdata ||
+	    (fs_exists(dir) && !fs_dir_is_empty(dir)))
+		return;
+	k->st.created_pgdata = true;
+	statefile_save(k->paths.state, &k->st);
+}
+
 static bool init_primary(Keeper *k, char *err, size_t errlen)
 {
+	note_creation(k);
 	return pgnode_init_primary(&k->node, err, errlen);
 }
 
 static bool clone_standby(Keeper *k, char *err, size_t errlen)
 {
+	note_creation(k);
 	return pgnode_clone_standby(&k->node, err, errlen);
 }
 

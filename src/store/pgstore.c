@@ -132,6 +132,8 @@ static const StoreOps pg_ops = {
 	.set_setting = pgstore_set_setting,
 	.set_maintenance = pgstore_set_maintenance,
 	.drop_node = pgstore_drop_node,
+	.set_pg_param = pgstore_set_pg_param,
+	.request_restart = pgstore_request_restart,
 	.close = pg_close,
 };
 

@@ -42,6 +42,12 @@ bool pgstore_apply(Store *s, int64_t term, const char *formation,
 		   const char *health, bool clear_requests);
 bool pgstore_request(Store *s, const char *formation, const char *what,
 		     const char *node_name);
+/* pgstore_params.c */
+bool pgstore_read_params(Store *s, StoreFormation *out);
+bool pgstore_set_pg_param(Store *s, const char *formation, const char *name,
+			  const char *value, char *context, size_t len);
+bool pgstore_request_restart(Store *s, const char *formation,
+			     const char *node_name, long long *seq);
 bool pgstore_drop_node(Store *s, const char *formation,
 		       const char *node_name);
 bool pgstore_set_maintenance(Store *s, const char *formation,

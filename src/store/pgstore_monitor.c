@@ -98,6 +98,25 @@ static bool write_view(Store *s, const StoreNodeView *v)
 			    3, params);
 }
 
+/* A request the monitor could not carry out in time is dropped, with an
+ * event saying so, instead of blocking every later request. */
+static bool expire_request(Store *s, const char *formation)
+{
+	const char *params[] = {formation};
+	return pgstore_exec(
+		s,
+		"WITH x AS (UPDATE pgkeel.formation SET switchover_to = NULL,"
+		"  failover_requested = false WHERE name = $1"
+		"  AND (switchover_to IS NOT NULL OR failover_requested)"
+		"  AND requested_at < clock_timestamp() - interval '"
+		STORE_REQUEST_EXPIRY_TEXT "' RETURNING name)"
+		" INSERT INTO pgkeel.event (formation, description)"
+		" SELECT name, 'request expired: not carried out within "
+		STORE_REQUEST_EXPIRY_TEXT " (no standby was eligible and caught"
+		" up); ask again once pgkeel show state shows one' FROM x",
+		1, params);
+}
+
 static bool write_all(Store *s, int64_t term, const char *formation,
 		      const StoreDecision *d, size_t nd,
 		      const StoreNodeView *views, size_t nviews,
@@ -112,6 +131,8 @@ static bool write_all(Store *s, int64_t term, const char *formation,
 			  "UPDATE pgkeel.formation SET switchover_to = NULL,"
 			  " failover_requested = false WHERE name = $1",
 			  1, params))
+		return false;
+	if (!clear_requests && !expire_request(s, formation))
 		return false;
 	for (size_t i = 0; i < nd; i++) {
 		if (!write_decision(s, formation, &d[i]))

@@ -45,7 +45,7 @@ bool pgstore_register_node(Store *s, const NodeRegistration *reg,
 bool pgstore_report(Store *s, int node_id, const char *secret,
 		    const NodeReport *r)
 {
-	char id[16], lsn[LSN_TEXT_LEN], tli[16], up_port[16];
+	char id[16], lsn[LSN_TEXT_LEN], tli[16], up_port[16], restarted[24];
 	const char *params[] = {id,
 				secret,
 				state_name(r->current),
@@ -58,15 +58,17 @@ bool pgstore_report(Store *s, int node_id, const char *secret,
 				r->upstream_host,
 				up_port,
 				r->pending_restart ? "t" : "f",
-				r->fenced ? "t" : "f"};
+				r->fenced ? "t" : "f",
+				restarted};
 
 	snprintf(id, sizeof(id), "%d", node_id);
 	snprintf(tli, sizeof(tli), "%d", r->timeline);
 	snprintf(up_port, sizeof(up_port), "%d", r->upstream_port);
+	snprintf(restarted, sizeof(restarted), "%lld", r->restarted);
 	return pgstore_exec(s,
 			    "SELECT pgkeel.report($1, $2, $3, $4, $5, $6, $7,"
-			    " $8, $9, $10, $11, $12, $13)",
-			    13, params);
+			    " $8, $9, $10, $11, $12, $13, $14)",
+			    14, params);
 }
 
 static void read_node(PGresult *res, int row, StoreNode *n)
@@ -97,6 +99,8 @@ static void read_node(PGresult *res, int row, StoreNode *n)
 	n->reachable = is_true(res, row, 22);
 	n->maintenance = is_true(res, row, 23);
 	n->drop_requested = is_true(res, row, 24);
+	n->restart_requested = atoll(PQgetvalue(res, row, 25));
+	n->report.restarted = atoll(PQgetvalue(res, row, 26));
 }
 
 static bool read_formation_row(Store *s, const char *name,
@@ -148,7 +152,7 @@ bool pgstore_get_formation(Store *s, const char *formation,
 		" in_recovery, lsn, timeline, receiver_streaming,"
 		" upstream_host, upstream_port, pending_restart, fenced,"
 		" report_seq, report_age_ms, reachable, maintenance,"
-		" drop_requested"
+		" drop_requested, restart_requested, restarted"
 		" FROM pgkeel.node_public WHERE formation = $1 ORDER BY id",
 		1, params);
 	if (!res)
@@ -157,7 +161,7 @@ bool pgstore_get_formation(Store *s, const char *formation,
 	     i++)
 		read_node(res, i, &out->nodes[out->nnodes++]);
 	PQclear(res);
-	return true;
+	return pgstore_read_params(s, out);
 }
 
 bool pgstore_list_formations(Store *s, char (*names)[STORE_NAME_LEN],

@@ -59,6 +59,18 @@ bool store_request(Store *s, const char *formation, const char *what,
 	return s->ops->request(s, formation, what, node_name);
 }
 
+bool store_set_pg_param(Store *s, const char *formation, const char *name,
+			const char *value, char *context, size_t len)
+{
+	return s->ops->set_pg_param(s, formation, name, value, context, len);
+}
+
+bool store_request_restart(Store *s, const char *formation,
+			   const char *node_name, long long *seq)
+{
+	return s->ops->request_restart(s, formation, node_name, seq);
+}
+
 void store_close(Store *s)
 {
 	if (s)

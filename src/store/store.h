@@ -22,6 +22,9 @@
 #define STORE_MAX_NODES 64
 #define STORE_NAME_LEN 64
 #define STORE_HOST_LEN 256
+#define STORE_MAX_PARAMS 64
+/* A switchover or failover request not carried out by then is dropped. */
+#define STORE_REQUEST_EXPIRY_TEXT "60 seconds"
 
 typedef struct {
 	char formation[STORE_NAME_LEN];
@@ -50,6 +53,7 @@ typedef struct {
 	int upstream_port;
 	bool pending_restart;
 	bool fenced;      /* the keeper fenced its primary itself */
+	long long restarted; /* the last restart request carried out */
 } NodeReport;
 
 typedef struct {
@@ -69,7 +73,14 @@ typedef struct {
 	bool reachable;         /* the monitor's last health check */
 	bool maintenance;       /* an operator asked for maintenance */
 	bool drop_requested;    /* an operator asked to drop the node */
+	long long restart_requested; /* see store_request_restart */
 } StoreNode;
+
+/* A formation-wide Postgres parameter, as the operator wrote it. */
+typedef struct {
+	char name[STORE_NAME_LEN];
+	char value[256];
+} StoreParam;
 
 typedef struct {
 	char name[STORE_NAME_LEN];
@@ -80,6 +91,8 @@ typedef struct {
 	bool failover_requested; /* requested forced failover */
 	char health[32];
 	char repl_password[128];
+	StoreParam params[STORE_MAX_PARAMS];
+	size_t nparams;
 	StoreNode nodes[STORE_MAX_NODES];
 	size_t nnodes;
 } StoreFormation;
@@ -136,6 +149,10 @@ typedef struct {
 	bool (*set_setting)(Store *s, const char *formation,
 			    const char *node_name, const char *name,
 			    const char *value);
+	bool (*set_pg_param)(Store *s, const char *formation, const char *name,
+			     const char *value, char *context, size_t len);
+	bool (*request_restart)(Store *s, const char *formation,
+				const char *node_name, long long *seq);
 	void (*close)(Store *s);
 } StoreOps;
 
@@ -186,6 +203,19 @@ bool store_drop_node(Store *s, const char *formation, const char *node_name);
 /* Asks for (on) or ends (off) maintenance of a node. */
 bool store_set_maintenance(Store *s, const char *formation,
 			   const char *node_name, bool on);
+/*
+ * Sets (value) or removes (NULL) the formation-wide Postgres parameter
+ * name, validated against the store's Postgres; context receives the
+ * parameter's context ("postmaster": applied only by a restart).
+ */
+bool store_set_pg_param(Store *s, const char *formation, const char *name,
+			const char *value, char *context, size_t len);
+/*
+ * Asks the node's keeper to restart its Postgres; *seq is the request's
+ * number: it is carried out once the node reports restarted >= seq.
+ */
+bool store_request_restart(Store *s, const char *formation,
+			   const char *node_name, long long *seq);
 void store_close(Store *s);
 
 /* The node of a formation snapshot with that id, or NULL. */

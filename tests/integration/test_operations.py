@@ -72,7 +72,7 @@ def test_runtime_settings(h):
             (["node.candidate_priority", "5"], 2, "--name NAME"),
             (["formation.strict_sync", "maybe"], 8, "invalid value"),
             (["formation.nope", "1"], 2, 'unknown setting "formation.nope"'),
-            (["postgresql.work_mem", "8MB"], 6, "not implemented")):
+            (["postgresql.", "8MB"], 2, 'unknown setting "postgresql."')):
         cp = h.pgkeel("config", "set", *args, "--pgdata", c.monitor_dir,
                       check=False)
         assert cp.returncode == code, (args, cp.stderr)
@@ -121,6 +121,25 @@ def test_paused_formation_leaves_postgres_alone(h):
     h.pgkeel("config", "set", "formation.paused", "false", "--pgdata",
              c.monitor_dir)
     c.wait_states({"a": "primary", "b": "secondary"})
+
+
+def test_a_request_that_cannot_be_carried_out_expires(h):
+    c = two_node_formation(h)
+    h.pgkeel("config", "set", "formation.paused", "true", "--pgdata",
+             c.monitor_dir)
+    cp = h.pgkeel("perform", "switchover", "--pgdata", c.monitor_dir,
+                  check=False)
+    assert cp.returncode == 1, cp.stderr
+    assert "dropped the request" in cp.stderr
+    assert any(e["description"].startswith("request expired")
+               for e in c.events())
+    assert c.state()["a"]["assigned_state"] == "primary"
+    # the next request is not blocked
+    h.pgkeel("config", "set", "formation.paused", "false", "--pgdata",
+             c.monitor_dir)
+    out = h.pgkeel("perform", "switchover", "--pgdata", c.monitor_dir).stdout
+    assert "done in" in out
+    c.wait_states({"a": "secondary", "b": "primary"})
 
 
 def test_maintenance_of_a_standby_and_of_the_primary(h):
@@ -175,9 +194,27 @@ def test_drop_nodes(h):
     w.wait_more(10)
     w.stop()
     assert w.missing_on("b") == []
-    cp = h.pgkeel("drop", "node", "--name", "b", "--destroy", "--pgdata",
-                  c.monitor_dir, check=False)
-    assert cp.returncode == 6
+    # --destroy deletes a data directory pgkeel created, once stopped
+    b = c.nodes["b"]["pgdata"]
+    out = h.pgkeel("drop", "node", "--destroy", "--pgdata", b).stdout
+    assert "b dropped" in out and f"deleted {b}" in out
+    assert not os.path.exists(b)
+    assert not c.nodes["b"]["proc"].alive()
+    assert c.state() == {}
+
+
+def test_destroy_refuses_an_adopted_data_directory(h):
+    c = Cluster(h)
+    pgdata = h.path("mine")
+    initdb = "/usr/lib/postgresql/15/bin/initdb"
+    assert h.start("initdb", [initdb, "-D", pgdata, "-A", "trust"]
+                   ).popen.wait() == 0
+    c.add_node("mine", pgdata=pgdata, wait_state="single")
+    cp = h.pgkeel("drop", "node", "--destroy", "--pgdata", pgdata,
+                  check=False)
+    assert cp.returncode == 8 and "did not create" in cp.stderr
+    assert c.state()["mine"]["current_state"] == "single"
+    assert os.path.exists(os.path.join(pgdata, "PG_VERSION"))
 
 
 def test_watch_plain_and_on_a_terminal(h):
