@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/haproxy.h"
 #include "cli/nodeconf.h"
+#include "store/storejson.h"
 #include "common/conninfo.h"
 #include "common/exitcode.h"
 #include "common/timeutil.h"
@@ -45,23 +47,6 @@ static StoreFormation *read_formation(Store *s, const Config *cfg)
 		f ? s->error : "out of memory");
 	free(f);
 	return NULL;
-}
-
-static json_t *node_json(const StoreFormation *f, const StoreNode *n)
-{
-	char lsn[LSN_TEXT_LEN];
-	return json_pack(
-		"{s:s, s:i, s:s, s:i, s:s, s:s, s:s, s:b, s:i, s:b, s:i,"
-		" s:s, s:s, s:b, s:b}",
-		"name", n->name, "node_id", n->id, "host", n->host, "port",
-		n->port, "current_state", state_name(n->reported),
-		"assigned_state", state_name(n->goal), "lsn",
-		lsn_format(n->report.lsn, lsn, sizeof(lsn)), "reachable",
-		n->reachable, "timeline", n->report.timeline, "pg_running",
-		n->report.pg_running, "candidate_priority", n->priority,
-		"formation", f->name, "formation_health", f->health,
-		"replication_quorum", n->quorum, "pending_restart",
-		n->report.pending_restart);
 }
 
 static void print_json(json_t *j)
@@ -133,7 +118,7 @@ static void print_state(const StoreFormation *f, bool json)
 	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < f->nnodes; i++)
-		json_array_append_new(arr, node_json(f, &f->nodes[i]));
+		json_array_append_new(arr, store_node_json(f, &f->nodes[i]));
 	print_json(arr);
 }
 
@@ -169,15 +154,7 @@ static int show_events_run(const Command *cmd, Flags *flags)
 			       ev[i].new_state, ev[i].description);
 			continue;
 		}
-		json_array_append_new(
-			arr, json_pack("{s:s, s:I, s:i, s:s, s:s, s:s, s:s}",
-				       "time", when, "time_ms",
-				       (json_int_t)ev[i].time_ms, "node_id",
-				       ev[i].node_id, "node_name",
-				       ev[i].node_name, "old_state",
-				       ev[i].old_state, "new_state",
-				       ev[i].new_state, "description",
-				       ev[i].description));
+		json_array_append_new(arr, store_event_json(&ev[i]));
 	}
 	if (flags_has(flags, "json"))
 		print_json(arr);
@@ -335,13 +312,58 @@ static const Command show_settings = {
 	.run = show_settings_run,
 };
 
-static const FlagDef haproxy_flags[] = {WHERE_FLAGS};
+static int show_haproxy_run(const Command *cmd, Flags *flags)
+{
+	Config cfg;
+	HaproxyOptions o = {
+		.bind = flags_get(flags, "bind") ? flags_get(flags, "bind")
+						 : "*",
+		.rw_port = flags_get_int(flags, "rw-port", 5000),
+		.ro_port = flags_get_int(flags, "ro-port", 5001),
+		.stats_port = flags_get_int(flags, "stats-port", 0)};
+	Store *s = open_for_show(flags, &cfg);
+	StoreFormation *f = s ? read_formation(s, &cfg) : NULL;
+
+	(void)cmd;
+	if (f && o.rw_port == o.ro_port) {
+		fprintf(stderr, "%s: --rw-port and --ro-port must differ\n",
+			cli_command_path());
+		free(f);
+		store_close(s);
+		return EXIT_USAGE;
+	}
+	if (f)
+		haproxy_write(stdout, f, &o);
+	free(f);
+	store_close(s);
+	return f ? EXIT_OK : s ? EXIT_FAILED : EXIT_STORE;
+}
+
+static const FlagDef haproxy_flags[] = {
+	FLAG_OF(S_PGDATA),
+	FLAG_OF(S_MONITOR),
+	FLAG_OF(S_FORMATION),
+	FLAG_VALUE("bind", "ADDR", "address HAProxy listens on (default *)",
+		   VAL_HOST, 0, 0, NULL),
+	FLAG_VALUE("rw-port", "PORT", "read-write port (default 5000)",
+		   VAL_INT, 1, 65535, NULL),
+	FLAG_VALUE("ro-port", "PORT", "read-only port (default 5001)",
+		   VAL_INT, 1, 65535, NULL),
+	FLAG_VALUE("stats-port", "PORT", "HAProxy's stats page (default none)",
+		   VAL_INT, 1, 65535, NULL),
+};
 
 static const Command show_haproxy = {
 	.name = "haproxy-config",
 	.summary = "an HAProxy configuration routing to the primary/replicas",
+	.description =
+		"Prints an HAProxy configuration for the formation: the "
+		"read-write port goes to the node whose keeper answers 200 on "
+		"/primary, the read-only port to those answering 200 on "
+		"/replica, each checked every second through the keeper's "
+		"HTTP API (http.port on every node).",
 	.flags = FLAGS(haproxy_flags),
-	.run = cli_not_implemented,
+	.run = show_haproxy_run,
 };
 
 static const Command *const show_subs[] = {

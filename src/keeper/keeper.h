@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "common/config.h"
+#include "common/hookrun.h"
 #include "common/nodepaths.h"
 #include "pg/pgnode.h"
 #include "keeper/statefile.h"
@@ -43,6 +44,14 @@ typedef struct {
 	int64_t interval_ms;
 	int64_t fence_ms;
 	int64_t store_timeout_ms;
+	bool store_ok;              /* the last report reached the store */
+	/* the HTTP API (NULL when off) and the state-change hook */
+	struct KeeperApi *api;
+	int64_t api_retry_ms;
+	HookRunner hooks;
+	long long promotions;
+	double last_promotion_s;
+	int64_t promotion_start_ms; /* goal prepare_promotion first seen */
 	/* the formation's Postgres parameters, quoted for postgresql.conf */
 	PgParam params[STORE_MAX_PARAMS];
 	char param_values[STORE_MAX_PARAMS][520];
@@ -79,6 +88,14 @@ void keeper_restart_if_requested(Keeper *k);
 /* transitions.c */
 bool keeper_transition(Keeper *k, NodeState from, NodeState to, char *err,
 		       size_t errlen);
+
+/* keeper_publish.c: the HTTP API's snapshot and the hook's events. */
+void keeper_publish(Keeper *k, int64_t now_ms, bool busy);
+void keeper_api_open(Keeper *k, int64_t now_ms);
+void keeper_fire_hook(Keeper *k, const char *event, NodeState old,
+		      NodeState now);
+void keeper_track_promotion(Keeper *k, NodeState goal, bool reached,
+			    int64_t now_ms);
 
 /* fence.c */
 bool keeper_should_fence(const Keeper *k, int64_t now_ms);

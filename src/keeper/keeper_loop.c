@@ -12,6 +12,7 @@
 #include "common/signals.h"
 #include "common/timeutil.h"
 #include "keeper/keeper.h"
+#include "keeper/keeper_api.h"
 #include "pg/pgsupervise.h"
 
 bool keeper_init(Keeper *k, const Config *cfg, char *err, size_t errlen)
@@ -29,6 +30,8 @@ bool keeper_init(Keeper *k, const Config *cfg, char *err, size_t errlen)
 	if (!config_timeouts_ordered(cfg, err, errlen))
 		return false;
 	supervisor_init(&k->sup, (int)config_get_int(cfg, S_RESTART_RETRIES));
+	hookrun_init(&k->hooks, config_get(cfg, S_HOOK_STATE_CHANGE),
+		     config_get_ms(cfg, S_HOOK_TIMEOUT));
 	k->formation = calloc(1, sizeof(StoreFormation));
 	k->started_ms = time_monotonic_ms();
 	k->last_store_ok_ms = -k->fence_ms; /* no contact yet */
@@ -37,6 +40,9 @@ bool keeper_init(Keeper *k, const Config *cfg, char *err, size_t errlen)
 
 void keeper_free(Keeper *k)
 {
+	keeper_api_stop(k->api);
+	k->api = NULL;
+	hookrun_stop(&k->hooks);
 	config_free(&k->cfg);
 	store_close(k->store);
 	free(k->formation);
@@ -99,6 +105,7 @@ static void fill_report(const Keeper *k, NodeReport *r)
 	r->pg_failed = k->pg_failed;
 	r->fenced = k->fenced;
 	r->restarted = k->st.restarted;
+	r->http_port = k->api ? (int)config_get_int(&k->cfg, S_HTTP_PORT) : 0;
 	if (!k->obs_ok) {
 		r->lsn = k->drained_lsn; /* what a stopped primary handed over */
 		return;
@@ -118,6 +125,7 @@ static bool talk_to_store(Keeper *k, int64_t now_ms)
 {
 	NodeReport r;
 
+	k->store_ok = false;
 	if (!connect_store(k))
 		return false;
 	fill_report(k, &r);
@@ -135,6 +143,7 @@ static bool talk_to_store(Keeper *k, int64_t now_ms)
 	if (now_ms - k->last_store_ok_ms >= k->fence_ms && k->started_ms != now_ms)
 		log_info("state store reached");
 	k->last_store_ok_ms = now_ms;
+	k->store_ok = true;
 	return keeper_me(k) != NULL;
 }
 
@@ -145,8 +154,13 @@ static void transition(Keeper *k, NodeState goal, int64_t now_ms)
 	if (now_ms < k->next_transition_ms)
 		return;
 	keeper_apply_role(k, goal);
-	if (keeper_transition(k, k->st.current, goal, err, sizeof(err))) {
+	keeper_track_promotion(k, goal, false, now_ms);
+	keeper_publish(k, now_ms, true);
+	NodeState old = k->st.current;
+	if (keeper_transition(k, old, goal, err, sizeof(err))) {
 		log_info("reached state %s", state_name(goal));
+		keeper_track_promotion(k, goal, true, time_monotonic_ms());
+		keeper_fire_hook(k, "state_change", old, goal);
 		k->st.current = goal;
 		k->fenced = false;
 		k->transition_failures = 0;
@@ -174,9 +188,10 @@ static void fence_if_cut_off(Keeper *k, int64_t now_ms)
 	log_error("cannot reach the state store for %lld ms and no standby "
 		  "streams from this primary: fencing it",
 		  (long long)(now_ms - k->last_store_ok_ms));
-	if (pgnode_fence(&k->node, true, err, sizeof(err)))
+	if (pgnode_fence(&k->node, true, err, sizeof(err))) {
 		k->fenced = true;
-	else
+		keeper_fire_hook(k, "fenced", k->st.current, k->st.current);
+	} else
 		log_error("%s", err);
 }
 
@@ -192,9 +207,8 @@ static bool paused(Keeper *k)
 	return now;
 }
 
-void keeper_cycle(Keeper *k, int64_t now_ms)
+static void cycle(Keeper *k, int64_t now_ms)
 {
-	reaper_reap();
 	observe(k);
 	if (!paused(k))
 		supervise(k, now_ms);
@@ -212,6 +226,7 @@ void keeper_cycle(Keeper *k, int64_t now_ms)
 			 state_name(me->goal));
 		k->fenced = false;
 		supervisor_reset(&k->sup);
+		keeper_fire_hook(k, "unfenced", k->st.current, k->st.current);
 	}
 	if (me->goal != k->st.current) {
 		transition(k, me->goal, now_ms);
@@ -222,8 +237,17 @@ void keeper_cycle(Keeper *k, int64_t now_ms)
 	}
 }
 
-/* SIGHUP: the configuration file is read again; timeouts and the log
- * level take effect at once. */
+void keeper_cycle(Keeper *k, int64_t now_ms)
+{
+	hookrun_poll(&k->hooks, now_ms); /* before the reaper takes it */
+	reaper_reap();
+	keeper_api_open(k, now_ms);
+	cycle(k, now_ms);
+	keeper_publish(k, time_monotonic_ms(), false);
+}
+
+/* SIGHUP: the configuration file is read again; timeouts, the hook and
+ * the log level take effect at once. */
 static void reload(Keeper *k)
 {
 	if (!config_reload(&k->cfg))
@@ -231,6 +255,9 @@ static void reload(Keeper *k)
 	k->interval_ms = config_get_ms(&k->cfg, S_KEEPER_INTERVAL);
 	k->fence_ms = config_get_ms(&k->cfg, S_FENCE_TIMEOUT);
 	k->store_timeout_ms = config_get_ms(&k->cfg, S_STORE_TIMEOUT);
+	snprintf(k->hooks.command, sizeof(k->hooks.command), "%s",
+		 config_get(&k->cfg, S_HOOK_STATE_CHANGE));
+	k->hooks.timeout_ms = config_get_ms(&k->cfg, S_HOOK_TIMEOUT);
 }
 
 static bool stable(NodeState s)

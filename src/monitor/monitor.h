@@ -13,11 +13,28 @@
 
 #include "common/config.h"
 #include "common/nodepaths.h"
+#include "fsm/fsm.h"
 #include "pg/pgnode.h"
 #include "pg/supervisor.h"
 #include "store/store.h"
 
 #define MONITOR_MAX_TRACKED 4096
+#define MONITOR_MAX_FORMATIONS 256
+
+/* Promotions the monitor ordered in a formation, for its metrics. */
+typedef struct {
+	char name[STORE_NAME_LEN];
+	long long failovers;
+	long long switchovers;
+	int promoting;           /* node being promoted, or 0 */
+	bool promo_switchover;   /* ... by a switchover */
+	int64_t promo_start_ms;
+	double last_failover_s;  /* order to accepting writes, last failover */
+	double last_switchover_s;
+} FormationStats;
+
+struct MonitorApi;
+struct MonitorView;
 
 /* What the monitor remembers of a node between cycles (its own clock). */
 typedef struct {
@@ -49,6 +66,11 @@ typedef struct {
 	int64_t node_down_ms;
 	int64_t sync_timeout_ms;
 	int64_t last_cycle_us; /* duration of the last decision cycle */
+	FormationStats stats[MONITOR_MAX_FORMATIONS];
+	size_t nstats;
+	struct MonitorApi *api;      /* NULL when http.port is 0 */
+	struct MonitorView *view;    /* being built during a cycle, or NULL */
+	int64_t view_built_ms;
 } Monitor;
 
 /* create monitor: initdb, configuration, the store's database and role. */
@@ -61,5 +83,15 @@ int monitor_run(Monitor *m);
 void monitor_free(Monitor *m);
 /* One decision round over every formation; now_ms monotonic. */
 void monitor_cycle(Monitor *m, int64_t now_ms);
+
+/* monitor_stats.c: counting the promotions the decisions order. */
+FormationStats *monitor_stats(Monitor *m, const char *formation);
+void monitor_count_promotions(Monitor *m, const StoreFormation *sf,
+			      const FsmDecision *d, size_t nd, int64_t now_ms);
+
+/* monitor_view.c: the HTTP API's view, rebuilt at most every interval. */
+void monitor_view_begin(Monitor *m, int64_t now_ms);
+void monitor_view_add(Monitor *m, const StoreFormation *sf);
+void monitor_view_end(Monitor *m, int64_t now_ms);
 
 #endif

@@ -16,6 +16,7 @@
 #include "pg/pgsupervise.h"
 #include "monitor/healthcheck.h"
 #include "monitor/monitor.h"
+#include "monitor/monitor_api.h"
 #include "monitor/nodememory.h"
 
 #define MAX_FORMATIONS 256
@@ -44,6 +45,8 @@ bool monitor_init(Monitor *m, const Config *cfg, char *err, size_t errlen)
 
 void monitor_free(Monitor *m)
 {
+	monitor_api_stop(m->api);
+	m->api = NULL;
 	config_free(&m->cfg);
 	store_close(m->store);
 	free(m->formation);
@@ -218,6 +221,8 @@ static void decide(Monitor *m, StoreFormation *sf, int64_t now_ms)
 		return;
 	}
 	log_decisions(sf->name, d, nd, &f);
+	monitor_count_promotions(m, sf, d, nd, now_ms);
+	monitor_view_add(m, sf);
 }
 
 void monitor_cycle(Monitor *m, int64_t now_ms)
@@ -290,14 +295,19 @@ int monitor_run(Monitor *m)
 	signals_install();
 	reaper_adopt_orphans();
 	log_info("monitor in %s on port %d", m->node.pgdata, m->node.port);
+	m->api = monitor_api_start(&m->cfg, err, sizeof(err));
+	if (!m->api && err[0])
+		log_error("HTTP API: %s", err);
 	while (signals_stop_requested() == SIGNAL_STOP_NONE) {
 		int64_t now = time_monotonic_ms();
 		if (signals_take_reload())
 			reload(m);
 		reaper_reap();
 		pgnode_supervise(&m->node, &m->sup, true, now, err, sizeof(err));
+		monitor_view_begin(m, now);
 		if (open_store(m) && hold_lease(m))
 			monitor_cycle(m, now);
+		monitor_view_end(m, now);
 		if (!m->store || !store_wait(m->store, (int)m->interval_ms))
 			time_sleep_ms(m->interval_ms);
 	}

@@ -23,7 +23,11 @@ static const char *const node_sql =
 	" (SELECT sender_host FROM pg_stat_wal_receiver),"
 	" (SELECT sender_port FROM pg_stat_wal_receiver),"
 	" EXISTS (SELECT 1 FROM pg_settings WHERE pending_restart),"
-	" current_setting('synchronous_standby_names')";
+	" current_setting('synchronous_standby_names'),"
+	" CASE WHEN NOT pg_is_in_recovery()"
+	"        OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()"
+	"      THEN 0 ELSE coalesce(extract(epoch FROM now() -"
+	"        pg_last_xact_replay_timestamp()), 0) END";
 
 static const char *const standbys_sql =
 	"SELECT application_name, coalesce(host(client_addr), 'local'),"
@@ -64,6 +68,7 @@ static void read_node_row(PGresult *res, Observation *obs)
 	obs->upstream_port = atoi(PQgetvalue(res, 0, 7));
 	obs->pending_restart = strcmp(PQgetvalue(res, 0, 8), "t") == 0;
 	copy_field(obs->sync_names, sizeof(obs->sync_names), res, 0, 9);
+	obs->replay_lag_s = atof(PQgetvalue(res, 0, 10));
 }
 
 static void read_standby_rows(PGresult *res, Observation *obs)

@@ -36,6 +36,8 @@ typedef struct {
 	int upstream_port;
 	bool pending_restart;
 	char sync_names[512];
+	double replay_lag_s;  /* standby: age of the last replayed commit
+			       * while WAL waits to be replayed, else 0 */
 	size_t nstandbys;
 	ObservedStandby standbys[OBSERVE_MAX_STANDBYS];
 } Observation;

@@ -56,6 +56,7 @@ const char *const pgstore_schema_sql[] = {
 	" drop_requested bool NOT NULL DEFAULT false,"
 	" restart_requested bigint NOT NULL DEFAULT 0,"
 	" restarted bigint NOT NULL DEFAULT 0,"
+	" http_port int NOT NULL DEFAULT 0,"
 	" UNIQUE (formation, name), UNIQUE (host, port))",
 	"CREATE TABLE pgkeel.pg_param ("
 	" formation text NOT NULL REFERENCES pgkeel.formation,"
@@ -109,7 +110,8 @@ const char *const pgstore_schema_sql[] = {
 	"CREATE FUNCTION pgkeel.report(p_id int, p_secret text, p_state text,"
 	" p_running bool, p_failed bool, p_recovery bool, p_lsn pg_lsn,"
 	" p_timeline int, p_streaming bool, p_up_host text, p_up_port int,"
-	" p_pending bool, p_fenced bool, p_restarted bigint) RETURNS void"
+	" p_pending bool, p_fenced bool, p_restarted bigint, p_http_port int)"
+	" RETURNS void"
 	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$"
 	" DECLARE v_formation text;"
 	" BEGIN"
@@ -118,7 +120,7 @@ const char *const pgstore_schema_sql[] = {
 	"   in_recovery = p_recovery, lsn = p_lsn, timeline = p_timeline,"
 	"   receiver_streaming = p_streaming, upstream_host = p_up_host,"
 	"   upstream_port = p_up_port, pending_restart = p_pending,"
-	"   fenced = p_fenced, restarted = p_restarted,"
+	"   fenced = p_fenced, restarted = p_restarted, http_port = p_http_port,"
 	"   report_seq = report_seq + 1,"
 	"   report_time = clock_timestamp()"
 	"   WHERE id = p_id AND secret = p_secret"
@@ -353,7 +355,7 @@ const char *const pgstore_schema_sql[] = {
 	" upstream_port, pending_restart, fenced, report_seq,"
 	" coalesce((extract(epoch FROM clock_timestamp() - report_time)"
 	"  * 1000)::bigint, 1000000000) AS report_age_ms, reachable,"
-	" maintenance, drop_requested, restart_requested, restarted"
+	" maintenance, drop_requested, restart_requested, restarted, http_port"
 	" FROM pgkeel.node",
 
 	"REVOKE ALL ON ALL TABLES IN SCHEMA pgkeel FROM PUBLIC",
@@ -363,7 +365,7 @@ const char *const pgstore_schema_sql[] = {
 	" pgkeel.pg_param TO pgkeel_node",
 	"GRANT EXECUTE ON FUNCTION pgkeel.register_node(text, text, text, int,"
 	" int, bool), pgkeel.report(int, text, text, bool, bool, bool, pg_lsn,"
-	" int, bool, text, int, bool, bool, bigint),"
+	" int, bool, text, int, bool, bool, bigint, int),"
 	" pgkeel.request(text, text, text),"
 	" pgkeel.set_pg_param(text, text, text),"
 	" pgkeel.request_restart(text, text),"

@@ -54,6 +54,7 @@ typedef struct {
 	bool pending_restart;
 	bool fenced;      /* the keeper fenced its primary itself */
 	long long restarted; /* the last restart request carried out */
+	int http_port;       /* the keeper's HTTP API, 0 when off */
 } NodeReport;
 
 typedef struct {

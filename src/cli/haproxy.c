@@ -1,0 +1,76 @@
+/*
+ * haproxy.c - writing the HAProxy configuration. Checks run every second
+ * (inter 1s), a node is taken out after 2 failed checks and back in after
+ * 1 good one; sessions to a node marked down are shut so that clients
+ * reconnect to the new primary instead of hanging on the old one.
+ */
+#include "cli/haproxy.h"
+
+static void header(FILE *out, const StoreFormation *f, const HaproxyOptions *o)
+{
+	fprintf(out,
+		"# HAProxy configuration for pgkeel formation %s, from\n"
+		"# `pgkeel show haproxy-config`. Port %d: the primary "
+		"(read-write);\n"
+		"# port %d: the standbys (read-only). Each node is checked "
+		"through its\n"
+		"# keeper's HTTP API (http.port) every second.\n"
+		"global\n"
+		"    maxconn 1000\n\n"
+		"defaults\n"
+		"    mode tcp\n"
+		"    timeout connect 4s\n"
+		"    timeout client 30m\n"
+		"    timeout server 30m\n"
+		"    timeout check 2s\n"
+		"    default-server inter 1s fastinter 500ms fall 2 rise 1 "
+		"on-marked-down shutdown-sessions\n\n",
+		f->name, o->rw_port, o->ro_port);
+	if (o->stats_port > 0)
+		fprintf(out,
+			"listen stats\n"
+			"    mode http\n"
+			"    bind %s:%d\n"
+			"    stats enable\n"
+			"    stats uri /\n\n",
+			o->bind, o->stats_port);
+}
+
+static void servers(FILE *out, const StoreFormation *f)
+{
+	for (size_t i = 0; i < f->nnodes; i++) {
+		const StoreNode *n = &f->nodes[i];
+		if (n->report.http_port <= 0) {
+			fprintf(out,
+				"    # %s (%s:%d) is left out: its keeper has "
+				"no HTTP API (set http.port)\n",
+				n->name, n->host, n->port);
+			continue;
+		}
+		fprintf(out, "    server %s %s:%d check port %d\n", n->name,
+			n->host, n->port, n->report.http_port);
+	}
+}
+
+static void section(FILE *out, const StoreFormation *f,
+		    const HaproxyOptions *o, const char *kind, int port,
+		    const char *check)
+{
+	fprintf(out,
+		"listen pgkeel_%s_%s\n"
+		"    bind %s:%d\n"
+		"    balance %s\n"
+		"    option httpchk GET %s\n"
+		"    http-check expect status 200\n",
+		f->name, kind, o->bind, port,
+		port == o->rw_port ? "first" : "roundrobin", check);
+	servers(out, f);
+	fputc('\n', out);
+}
+
+void haproxy_write(FILE *out, const StoreFormation *f, const HaproxyOptions *o)
+{
+	header(out, f, o);
+	section(out, f, o, "rw", o->rw_port, "/primary");
+	section(out, f, o, "ro", o->ro_port, "/replica");
+}

@@ -1,0 +1,26 @@
+/*
+ * haproxy.h - `pgkeel show haproxy-config`: an HAProxy configuration for
+ * a formation, routing a read-write port to the node whose keeper
+ * answers 200 on /primary and a read-only port to those answering 200 on
+ * /replica, checked every second through each keeper's HTTP API.
+ */
+#ifndef PGK_HAPROXY_H
+#define PGK_HAPROXY_H
+
+#include <stdio.h>
+
+#include "store/store.h"
+
+typedef struct {
+	const char *bind;  /* address HAProxy listens on */
+	int rw_port;
+	int ro_port;
+	int stats_port;    /* 0: no stats page */
+} HaproxyOptions;
+
+/* Writes the configuration; nodes without an HTTP API are left out
+ * with a comment. */
+void haproxy_write(FILE *out, const StoreFormation *f,
+		   const HaproxyOptions *o);
+
+#endif

@@ -1,0 +1,124 @@
+/*
+ * hookrun.c - the hook queue: fork, a new process group, the event's
+ * variables added to the environment, exec /bin/sh -c COMMAND.
+ */
+#include "common/hookrun.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/log.h"
+
+void hookrun_init(HookRunner *h, const char *command, int64_t timeout_ms)
+{
+	memset(h, 0, sizeof(*h));
+	snprintf(h->command, sizeof(h->command), "%s", command ? command : "");
+	h->timeout_ms = timeout_ms;
+}
+
+void hookrun_var(HookEvent *e, const char *name, const char *value)
+{
+	if (e->nvars >= HOOK_MAX_VARS)
+		return;
+	snprintf(e->vars[e->nvars++], sizeof(e->vars[0]), "%s=%s", name,
+		 value);
+}
+
+bool hookrun_fire(HookRunner *h, const HookEvent *e)
+{
+	if (h->command[0] == '\0')
+		return true;
+	if (h->count == HOOK_MAX_QUEUE) {
+		h->dropped++;
+		log_warn("hook queue full: an event was not passed to the hook "
+			 "(%lld so far); is the hook stuck?", h->dropped);
+		return false;
+	}
+	h->queue[(h->head + h->count++) % HOOK_MAX_QUEUE] = *e;
+	return true;
+}
+
+extern char **environ;
+
+/* Our environment plus the event's variables, built before fork so the
+ * child only calls async-signal-safe functions. */
+static char **event_env(HookEvent *e)
+{
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	char **envp = calloc(n + (size_t)e->nvars + 1, sizeof(char *));
+	if (!envp)
+		return NULL;
+	memcpy(envp, environ, n * sizeof(char *));
+	for (int i = 0; i < e->nvars; i++)
+		envp[n + (size_t)i] = e->vars[i];
+	return envp;
+}
+
+static void start_next(HookRunner *h, int64_t now_ms)
+{
+	HookEvent *e = &h->queue[h->head];
+	char *argv[] = {"sh", "-c", h->command, NULL};
+	char **envp = event_env(e);
+	pid_t pid = envp ? fork() : -1;
+
+	if (pid == 0) {
+		setpgid(0, 0);
+		execve("/bin/sh", argv, envp);
+		_exit(127);
+	}
+	free(envp);
+	h->head = (h->head + 1) % HOOK_MAX_QUEUE;
+	h->count--;
+	if (pid < 0) {
+		log_error("cannot start the hook: %s", strerror(errno));
+		return;
+	}
+	setpgid(pid, pid); /* also in the parent: no race with kill */
+	h->pid = pid;
+	h->started_ms = now_ms;
+}
+
+static void collect(HookRunner *h, int64_t now_ms)
+{
+	int status = 0;
+	pid_t r = waitpid(h->pid, &status, WNOHANG);
+
+	if (r == 0 && now_ms - h->started_ms <= h->timeout_ms)
+		return; /* still running, in time */
+	if (r == 0) {
+		log_warn("hook still running after %lld ms: killing it",
+			 (long long)h->timeout_ms);
+		kill(-h->pid, SIGKILL);
+		waitpid(h->pid, &status, 0);
+	} else if (r > 0 && WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+		log_warn("hook exited with status %d", WEXITSTATUS(status));
+	} else if (r > 0 && WIFSIGNALED(status)) {
+		log_warn("hook killed by signal %d", WTERMSIG(status));
+	}
+	h->pid = 0;
+}
+
+void hookrun_poll(HookRunner *h, int64_t now_ms)
+{
+	if (h->pid > 0)
+		collect(h, now_ms);
+	if (h->pid == 0 && h->count > 0)
+		start_next(h, now_ms);
+}
+
+void hookrun_stop(HookRunner *h)
+{
+	if (h->pid > 0) {
+		kill(-h->pid, SIGKILL);
+		waitpid(h->pid, NULL, 0);
+	}
+	h->pid = 0;
+	h->count = 0;
+}

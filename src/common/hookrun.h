@@ -1,0 +1,43 @@
+/*
+ * hookrun.h - running an operator's hook command without ever blocking
+ * the caller's loop: events are queued and run one at a time, in order,
+ * through /bin/sh -c, with extra environment variables; a hook running
+ * past its timeout is killed (its whole process group). The owner calls
+ * hookrun_poll() every cycle.
+ */
+#ifndef PGK_HOOKRUN_H
+#define PGK_HOOKRUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define HOOK_MAX_QUEUE 16
+#define HOOK_MAX_VARS 12
+
+typedef struct {
+	char vars[HOOK_MAX_VARS][320]; /* NAME=VALUE */
+	int nvars;
+} HookEvent;
+
+typedef struct {
+	char command[1024]; /* "" disables the hooks */
+	int64_t timeout_ms;
+	pid_t pid;          /* the running hook, or 0 */
+	int64_t started_ms;
+	HookEvent queue[HOOK_MAX_QUEUE];
+	int head, count;
+	long long dropped;  /* events lost to a full queue */
+} HookRunner;
+
+void hookrun_init(HookRunner *h, const char *command, int64_t timeout_ms);
+/* Adds NAME=VALUE to an event. */
+void hookrun_var(HookEvent *e, const char *name, const char *value);
+/* Queues an event; false (and counted) when the queue is full. */
+bool hookrun_fire(HookRunner *h, const HookEvent *e);
+/* Collects a finished hook, kills an overdue one, starts the next. */
+void hookrun_poll(HookRunner *h, int64_t now_ms);
+/* Kills a running hook and forgets the queue (at exit). */
+void hookrun_stop(HookRunner *h);
+
+#endif

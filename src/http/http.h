@@ -1,0 +1,48 @@
+/*
+ * http.h - a small read-only HTTP server on libmicrohttpd for the keeper's
+ * and the monitor's API. It answers on its own thread; the handler gets
+ * the method, path and a way to read query parameters, and fills in a
+ * response. Handlers must only read state the owner publishes under its
+ * own lock.
+ */
+#ifndef PGK_HTTP_H
+#define PGK_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct HttpServer HttpServer;
+
+typedef struct {
+	const char *method; /* GET, HEAD or OPTIONS: others get 405 */
+	const char *path;
+	void *conn;         /* for http_query() */
+} HttpRequest;
+
+typedef struct {
+	int status;
+	const char *content_type;
+	char *body; /* malloc'd, freed by the server; NULL for none */
+} HttpResponse;
+
+typedef void (*HttpHandler)(void *ctx, const HttpRequest *req,
+			    HttpResponse *resp);
+
+/*
+ * Listens on addr:port (an IPv4 or IPv6 literal or name) and serves
+ * handler on a thread of its own. NULL with err on failure.
+ */
+HttpServer *http_start(const char *addr, int port, HttpHandler handler,
+		       void *ctx, char *err, size_t errlen);
+void http_stop(HttpServer *s);
+/* The port actually bound (useful with port 0 in tests). */
+int http_port(const HttpServer *s);
+
+/* A query parameter of the request, or NULL. */
+const char *http_query(const HttpRequest *req, const char *name);
+
+/* Sets resp to status with a malloc'd copy of body. */
+void http_reply(HttpResponse *resp, int status, const char *content_type,
+		const char *body);
+
+#endif

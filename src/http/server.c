@@ -1,0 +1,169 @@
+/*
+ * server.c - the HTTP server behind http.h, on libmicrohttpd with its
+ * internal polling thread. Only GET, HEAD and OPTIONS are served (HAProxy
+ * health checks use OPTIONS or GET); bodies are built by the handler.
+ */
+#include "http/http.h"
+
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+struct HttpServer {
+	struct MHD_Daemon *daemon;
+	HttpHandler handler;
+	void *ctx;
+	int port;
+};
+
+const char *http_query(const HttpRequest *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
+					   name);
+}
+
+void http_reply(HttpResponse *resp, int status, const char *content_type,
+		const char *body)
+{
+	free(resp->body);
+	resp->status = status;
+	resp->content_type = content_type;
+	resp->body = body ? strdup(body) : NULL;
+}
+
+static bool allowed(const char *method)
+{
+	return strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
+	       strcmp(method, MHD_HTTP_METHOD_HEAD) == 0 ||
+	       strcmp(method, MHD_HTTP_METHOD_OPTIONS) == 0;
+}
+
+static enum MHD_Result respond(struct MHD_Connection *conn, HttpResponse *r)
+{
+	const char *body = r->body ? r->body : "";
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+		strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
+	free(r->body);
+	if (!resp)
+		return MHD_NO;
+	if (r->content_type)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+					r->content_type);
+	if (r->status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
+					"GET, HEAD, OPTIONS");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+				"no-store");
+	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status,
+						 resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+				  const char *url, const char *method,
+				  const char *version, const char *upload,
+				  size_t *upload_size, void **state)
+{
+	HttpServer *s = cls;
+	HttpResponse resp = {0};
+	static int first_call;
+
+	(void)version;
+	(void)upload;
+	if (*state == NULL) { /* headers only so far: wait for the body */
+		*state = &first_call;
+		return MHD_YES;
+	}
+	if (*upload_size > 0) { /* a body we do not read */
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (!allowed(method)) {
+		http_reply(&resp, MHD_HTTP_METHOD_NOT_ALLOWED,
+			   "application/json",
+			   "{\"error\": \"the API is read-only\"}\n");
+		return respond(conn, &resp);
+	}
+	HttpRequest req = {.method = method, .path = url, .conn = conn};
+	s->handler(s->ctx, &req, &resp);
+	return respond(conn, &resp);
+}
+
+static bool resolve(const char *addr, int port, struct sockaddr_storage *ss,
+		    socklen_t *len, char *err, size_t errlen)
+{
+	struct addrinfo hints = {.ai_family = AF_UNSPEC,
+				 .ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+	struct addrinfo *ai = NULL;
+	char service[16];
+
+	snprintf(service, sizeof(service), "%d", port);
+	int rc = getaddrinfo(addr, service, &hints, &ai);
+	if (rc != 0 || !ai) {
+		snprintf(err, errlen, "http.listen \"%s\": %s", addr,
+			 gai_strerror(rc));
+		return false;
+	}
+	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+	*len = ai->ai_addrlen;
+	freeaddrinfo(ai);
+	return true;
+}
+
+static int bound_port(struct MHD_Daemon *d)
+{
+	const union MHD_DaemonInfo *info =
+		MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	return info ? info->port : 0;
+}
+
+HttpServer *http_start(const char *addr, int port, HttpHandler handler,
+		       void *ctx, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	HttpServer *s = calloc(1, sizeof(*s));
+
+	if (!s || !resolve(addr, port, &ss, &len, err, errlen)) {
+		free(s);
+		return NULL;
+	}
+	s->handler = handler;
+	s->ctx = ctx;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	s->daemon = MHD_start_daemon(
+		flags, (uint16_t)port, NULL, NULL, on_request, s,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)64, MHD_OPTION_END);
+	if (!s->daemon) {
+		snprintf(err, errlen, "cannot listen on %s port %d (in use, or "
+				      "not an address of this machine)",
+			 addr, port);
+		free(s);
+		return NULL;
+	}
+	s->port = bound_port(s->daemon);
+	return s;
+}
+
+void http_stop(HttpServer *s)
+{
+	if (!s)
+		return;
+	MHD_stop_daemon(s->daemon);
+	free(s);
+}
+
+int http_port(const HttpServer *s)
+{
+	return s->port;
+}

@@ -1,0 +1,128 @@
+/*
+ * keeper_api.c - serving the keeper's HTTP API from the last published
+ * status: routing checks answer 200 or 503 with a small JSON body.
+ */
+#include "keeper/keeper_api.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "common/timeutil.h"
+#include "http/http.h"
+#include "http/promtext.h"
+
+struct KeeperApi {
+	HttpServer *server;
+	pthread_mutex_t lock;
+	KeeperStatus st;
+	char *node_json;
+	char *metrics;
+};
+
+static void reply_check(KeeperApi *api, KeeperCheck c, const HttpRequest *req,
+			HttpResponse *resp)
+{
+	const char *lag_text = http_query(req, "lag");
+	long long max_lag = -1;
+	char why[128];
+
+	if (lag_text && !keeper_parse_lag(lag_text, &max_lag)) {
+		http_reply(resp, 400, "application/json",
+			   "{\"error\": \"lag: bytes, or a number with kB, MB "
+			   "or GB\"}\n");
+		return;
+	}
+	pthread_mutex_lock(&api->lock);
+	KeeperStatus st = api->st;
+	pthread_mutex_unlock(&api->lock);
+	bool ok = keeper_check(&st, c, max_lag, time_monotonic_ms(), why,
+			       sizeof(why));
+	json_t *j = json_pack(
+		"{s:s, s:b, s:s, s:s, s:s, s:b, s:I, s:s}", "check",
+		keeper_check_name(c), "ok", ok, "node", st.name, "state",
+		state_name(st.current), "assigned_state", state_name(st.goal),
+		"pg_running", st.pg_running, "lag_bytes",
+		(json_int_t)keeper_status_lag(&st), "reason", why);
+	char *body = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	http_reply(resp, ok ? 200 : 503, "application/json", body);
+	free(body);
+}
+
+static void reply_copy(KeeperApi *api, char **text, const char *type,
+		       HttpResponse *resp)
+{
+	pthread_mutex_lock(&api->lock);
+	http_reply(resp, *text ? 200 : 503, type,
+		   *text ? *text : "{\"error\": \"starting\"}\n");
+	pthread_mutex_unlock(&api->lock);
+}
+
+static void handle(void *ctx, const HttpRequest *req, HttpResponse *resp)
+{
+	KeeperApi *api = ctx;
+	KeeperCheck c = keeper_check_for_path(req->path);
+
+	if (c != CHECK_NONE)
+		reply_check(api, c, req, resp);
+	else if (strcmp(req->path, "/node") == 0)
+		reply_copy(api, &api->node_json, "application/json", resp);
+	else if (strcmp(req->path, "/metrics") == 0)
+		reply_copy(api, &api->metrics, PROM_CONTENT_TYPE, resp);
+	else
+		http_reply(resp, 404, "application/json",
+			   "{\"error\": \"no such endpoint\"}\n");
+}
+
+KeeperApi *keeper_api_start(const Config *cfg, char *err, size_t errlen)
+{
+	int port = (int)config_get_int(cfg, S_HTTP_PORT);
+	const char *addr = config_get(cfg, S_HTTP_LISTEN);
+
+	err[0] = '\0';
+	if (port == 0)
+		return NULL;
+	KeeperApi *api = calloc(1, sizeof(*api));
+	if (!api)
+		return NULL;
+	pthread_mutex_init(&api->lock, NULL);
+	api->server = http_start(addr, port, handle, api, err, errlen);
+	if (!api->server) {
+		pthread_mutex_destroy(&api->lock);
+		free(api);
+		return NULL;
+	}
+	log_info("HTTP API on %s port %d", addr, port);
+	return api;
+}
+
+void keeper_api_publish(KeeperApi *api, const KeeperStatus *st)
+{
+	if (!api)
+		return;
+	char *json = keeper_status_json(st);
+	char *metrics = keeper_status_metrics(st);
+	pthread_mutex_lock(&api->lock);
+	api->st = *st;
+	char *old_json = api->node_json, *old_metrics = api->metrics;
+	api->node_json = json;
+	api->metrics = metrics;
+	pthread_mutex_unlock(&api->lock);
+	free(old_json);
+	free(old_metrics);
+}
+
+void keeper_api_stop(KeeperApi *api)
+{
+	if (!api)
+		return;
+	http_stop(api->server);
+	pthread_mutex_destroy(&api->lock);
+	free(api->node_json);
+	free(api->metrics);
+	free(api);
+}

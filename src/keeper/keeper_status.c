@@ -1,0 +1,161 @@
+/*
+ * keeper_status.c - the routing checks of the keeper's HTTP API, decided
+ * from a published KeeperStatus.
+ */
+#include "keeper/keeper_status.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const struct {
+	const char *path;
+	KeeperCheck check;
+} check_paths[] = {
+	{"/primary", CHECK_PRIMARY},     {"/read-write", CHECK_PRIMARY},
+	{"/master", CHECK_PRIMARY},      {"/leader", CHECK_PRIMARY},
+	{"/replica", CHECK_REPLICA},     {"/standby", CHECK_REPLICA},
+	{"/read-only", CHECK_READ_ONLY}, {"/health", CHECK_HEALTH},
+	{"/liveness", CHECK_LIVENESS},   {"/readiness", CHECK_READINESS},
+	{"/sync", CHECK_SYNC},           {"/synchronous", CHECK_SYNC},
+	{"/async", CHECK_ASYNC},         {"/asynchronous", CHECK_ASYNC},
+};
+
+static const char *const check_names[] = {
+	"primary", "replica", "read-only", "health", "liveness",
+	"readiness", "sync", "async", "none"};
+
+KeeperCheck keeper_check_for_path(const char *path)
+{
+	for (size_t i = 0; i < sizeof(check_paths) / sizeof(check_paths[0]);
+	     i++) {
+		if (strcmp(path, check_paths[i].path) == 0)
+			return check_paths[i].check;
+	}
+	return CHECK_NONE;
+}
+
+const char *keeper_check_name(KeeperCheck c)
+{
+	return check_names[c];
+}
+
+long long keeper_status_lag(const KeeperStatus *st)
+{
+	if (!st->in_recovery || st->primary_lsn == 0 ||
+	    st->primary_lsn <= st->lsn)
+		return 0;
+	return (long long)(st->primary_lsn - st->lsn);
+}
+
+bool keeper_parse_lag(const char *text, long long *out)
+{
+	char *end;
+	long long v = strtoll(text, &end, 10);
+	long long mult = 1;
+
+	if (end == text || v < 0)
+		return false;
+	while (isspace((unsigned char)*end))
+		end++;
+	if (strcasecmp(end, "kB") == 0)
+		mult = 1024LL;
+	else if (strcasecmp(end, "MB") == 0)
+		mult = 1024LL * 1024;
+	else if (strcasecmp(end, "GB") == 0)
+		mult = 1024LL * 1024 * 1024;
+	else if (*end != '\0' && strcasecmp(end, "B") != 0)
+		return false;
+	*out = v * mult;
+	return true;
+}
+
+static bool fail(char *why, size_t len, const char *reason)
+{
+	snprintf(why, len, "%s", reason);
+	return false;
+}
+
+static bool writable(const KeeperStatus *st, char *why, size_t len)
+{
+	if (!state_is_primary(st->goal))
+		return fail(why, len, "not assigned a primary role");
+	if (st->current != st->goal)
+		return fail(why, len, "not yet in its assigned state");
+	if (st->fenced)
+		return fail(why, len, "fenced");
+	if (!st->pg_running || st->in_recovery)
+		return fail(why, len, "Postgres does not accept writes");
+	return true;
+}
+
+static bool replica(const KeeperStatus *st, long long max_lag, char *why,
+		    size_t len)
+{
+	if (st->current != NS_SECONDARY && st->current != NS_CATCHINGUP)
+		return fail(why, len, "not a standby");
+	if (st->goal == NS_DROPPED || st->goal == NS_MAINTENANCE ||
+	    st->fenced)
+		return fail(why, len, "leaving its standby role");
+	if (!st->pg_running || !st->in_recovery)
+		return fail(why, len, "Postgres is not running as a standby");
+	if (max_lag >= 0 &&
+	    (st->primary_lsn == 0 || keeper_status_lag(st) > max_lag))
+		return fail(why, len, "lagging behind the primary");
+	return true;
+}
+
+static bool alive(const KeeperStatus *st, int64_t now_ms, char *why,
+		  size_t len)
+{
+	int64_t limit = st->interval_ms * 10 > 10000 ? st->interval_ms * 10
+						     : 10000;
+	if (st->busy || now_ms - st->published_ms <= limit)
+		return true;
+	return fail(why, len, "the keeper's loop is stuck");
+}
+
+static bool check(const KeeperStatus *st, KeeperCheck c, long long max_lag,
+		  int64_t now_ms, char *why, size_t len)
+{
+	switch (c) {
+	case CHECK_PRIMARY:
+		return writable(st, why, len);
+	case CHECK_REPLICA:
+		return replica(st, max_lag, why, len);
+	case CHECK_READ_ONLY:
+		return writable(st, why, len) ||
+		       replica(st, max_lag, why, len);
+	case CHECK_HEALTH:
+		return st->pg_running || fail(why, len, "Postgres is down");
+	case CHECK_LIVENESS:
+		return alive(st, now_ms, why, len);
+	case CHECK_READINESS:
+		if (state_is_primary(st->goal))
+			return writable(st, why, len);
+		return replica(st, -1, why, len) &&
+		       (st->streaming || fail(why, len, "not streaming"));
+	case CHECK_SYNC:
+		return replica(st, -1, why, len) &&
+		       (st->in_sync_set ||
+			fail(why, len, "not in the synchronous set"));
+	case CHECK_ASYNC:
+		return replica(st, -1, why, len) &&
+		       (!st->in_sync_set ||
+			fail(why, len, "in the synchronous set"));
+	case CHECK_NONE:
+		break;
+	}
+	return fail(why, len, "no such check");
+}
+
+bool keeper_check(const KeeperStatus *st, KeeperCheck c, long long max_lag,
+		  int64_t now_ms, char *why, size_t len)
+{
+	snprintf(why, len, "ok");
+	if (!st->known && c != CHECK_HEALTH && c != CHECK_LIVENESS)
+		return fail(why, len, "the formation has not been read yet");
+	return check(st, c, max_lag, now_ms, why, len);
+}

@@ -1,0 +1,15 @@
+/*
+ * storejson.h - a node and an event of the store as JSON objects, the
+ * same for `pgkeel show --json` and the monitor's HTTP API.
+ */
+#ifndef PGK_STOREJSON_H
+#define PGK_STOREJSON_H
+
+#include <jansson.h>
+
+#include "store/store.h"
+
+json_t *store_node_json(const StoreFormation *f, const StoreNode *n);
+json_t *store_event_json(const StoreEvent *e);
+
+#endif
