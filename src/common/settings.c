@@ -206,12 +206,33 @@ static bool check_range(const ValueSpec *spec, int64_t v, const char *what,
 	return false;
 }
 
+/* pgkeel.ini is read with inih: lines of at most 200 bytes, and " ;"
+ * starts a comment. Values that would not read back are refused. */
+static bool fits_one_line(const char *text, char *err, size_t errlen)
+{
+	if (strlen(text) > SETTING_MAX_VALUE) {
+		snprintf(err, errlen, "too long (at most %d characters); for a "
+				      "long command, write a script and give "
+				      "its path",
+			 SETTING_MAX_VALUE);
+		return false;
+	}
+	if (strchr(text, '\n') || strstr(text, " ;") || strstr(text, "\t;")) {
+		snprintf(err, errlen, "a value cannot contain a line break or "
+				      "\" ;\" (a comment in pgkeel.ini)");
+		return false;
+	}
+	return true;
+}
+
 bool value_validate(const ValueSpec *spec, const char *text, char *err,
 		    size_t errlen)
 {
 	int64_t v;
 	bool b;
 
+	if (!fits_one_line(text, err, errlen))
+		return false;
 	switch (spec->type) {
 	case VAL_TEXT:
 		return true;

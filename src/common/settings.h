@@ -13,6 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The longest value a setting may have (one line of pgkeel.ini). */
+#define SETTING_MAX_VALUE 160
+
 typedef enum {
 	VAL_STRING,   /* free text, must not be empty */
 	VAL_ABSPATH,  /* an absolute path */

@@ -23,10 +23,16 @@ FormationStats *monitor_stats(Monitor *m, const char *formation)
 	return s;
 }
 
-static bool draining(const StoreFormation *sf)
+/* The old primary drains (now, or in these same decisions). */
+static bool draining(const StoreFormation *sf, const FsmDecision *d,
+		     size_t nd)
 {
 	for (size_t i = 0; i < sf->nnodes; i++) {
 		if (sf->nodes[i].goal == NS_DRAINING)
+			return true;
+	}
+	for (size_t i = 0; i < nd; i++) {
+		if (d[i].to == NS_DRAINING)
 			return true;
 	}
 	return false;
@@ -62,7 +68,7 @@ void monitor_count_promotions(Monitor *m, const StoreFormation *sf,
 	for (size_t i = 0; i < nd; i++) {
 		if (d[i].to != NS_PREPARE_PROMOTION)
 			continue;
-		bool switchover = draining(sf);
+		bool switchover = draining(sf, d, nd);
 		if (switchover)
 			s->switchovers++;
 		else

@@ -1,0 +1,102 @@
+/*
+ * test_hookrun.c - the hook queue runs real /bin/sh commands in order,
+ * with the event's variables, never blocks its caller, and kills a hook
+ * that outlives its timeout.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/hookrun.h"
+#include "common/timeutil.h"
+
+static void run_until_idle(HookRunner *h, int64_t limit_ms)
+{
+	int64_t start = time_monotonic_ms();
+	while ((h->pid > 0 || h->count > 0) &&
+	       time_monotonic_ms() - start < limit_ms) {
+		hookrun_poll(h, time_monotonic_ms());
+		time_sleep_ms(10);
+	}
+}
+
+static void events_run_in_order_with_their_variables(void **state)
+{
+	char path[] = "/tmp/pgkeel-hook-XXXXXX", cmd[256], buf[256] = "";
+	HookRunner h;
+	(void)state;
+
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "echo \"$PGKEEL_OLD_STATE>$PGKEEL_NEW_STATE\""
+				   " >> %s",
+		 path);
+	hookrun_init(&h, cmd, 5000);
+	const char *states[][2] = {{"init", "single"}, {"single", "primary"},
+				   {"primary", "draining"}};
+	for (int i = 0; i < 3; i++) {
+		HookEvent e = {.nvars = 0};
+		hookrun_var(&e, "PGKEEL_OLD_STATE", states[i][0]);
+		hookrun_var(&e, "PGKEEL_NEW_STATE", states[i][1]);
+		assert_true(hookrun_fire(&h, &e));
+	}
+	run_until_idle(&h, 5000);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	unlink(path);
+	assert_string_equal(buf, "init>single\nsingle>primary\nprimary>draining\n");
+}
+
+static void a_slow_hook_is_killed_and_never_blocks(void **state)
+{
+	HookRunner h;
+	HookEvent e = {.nvars = 0};
+	(void)state;
+
+	hookrun_init(&h, "sleep 30", 200);
+	int64_t t0 = time_monotonic_ms();
+	assert_true(hookrun_fire(&h, &e));
+	hookrun_poll(&h, time_monotonic_ms());
+	assert_true(h.pid > 0);
+	assert_true(time_monotonic_ms() - t0 < 1000); /* did not wait */
+	run_until_idle(&h, 5000);
+	assert_int_equal(h.pid, 0);
+	assert_true(time_monotonic_ms() - t0 < 3000);
+}
+
+static void a_full_queue_drops_and_counts(void **state)
+{
+	HookRunner h;
+	HookEvent e = {.nvars = 0};
+	(void)state;
+
+	hookrun_init(&h, "true", 1000);
+	for (int i = 0; i < HOOK_MAX_QUEUE; i++)
+		assert_true(hookrun_fire(&h, &e));
+	assert_false(hookrun_fire(&h, &e));
+	assert_int_equal(h.dropped, 1);
+	hookrun_stop(&h);
+	hookrun_init(&h, "", 1000); /* no command: nothing queued */
+	assert_true(hookrun_fire(&h, &e));
+	assert_int_equal(h.count, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(events_run_in_order_with_their_variables),
+		cmocka_unit_test(a_slow_hook_is_killed_and_never_blocks),
+		cmocka_unit_test(a_full_queue_drops_and_counts),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,155 @@
+/*
+ * test_keeper_status.c - the HTTP routing checks a keeper answers, from
+ * its published status: what a load balancer sees in each situation.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "keeper/keeper_status.h"
+
+static char why[128];
+
+static KeeperStatus primary(void)
+{
+	KeeperStatus st;
+	memset(&st, 0, sizeof(st));
+	st.known = true;
+	st.current = st.goal = NS_PRIMARY;
+	st.pg_running = true;
+	st.interval_ms = 500;
+	st.published_ms = 1000;
+	st.lsn = 0x3000000;
+	return st;
+}
+
+static KeeperStatus standby(void)
+{
+	KeeperStatus st = primary();
+	st.current = st.goal = NS_SECONDARY;
+	st.in_recovery = true;
+	st.streaming = true;
+	st.in_sync_set = true;
+	st.primary_lsn = 0x3000000 + 4096;
+	return st;
+}
+
+static bool passes(const KeeperStatus *st, const char *path, long long lag)
+{
+	return keeper_check(st, keeper_check_for_path(path), lag, 1000, why,
+			    sizeof(why));
+}
+
+static void a_primary_is_read_write_not_replica(void **state)
+{
+	KeeperStatus st = primary();
+	(void)state;
+	assert_true(passes(&st, "/primary", -1));
+	assert_true(passes(&st, "/read-write", -1));
+	assert_true(passes(&st, "/read-only", -1));
+	assert_true(passes(&st, "/readiness", -1));
+	assert_false(passes(&st, "/replica", -1));
+	assert_false(passes(&st, "/sync", -1));
+	assert_false(passes(&st, "/async", -1));
+}
+
+static void a_fenced_or_demoted_primary_is_not_primary(void **state)
+{
+	KeeperStatus st = primary();
+	(void)state;
+	st.fenced = true; /* Postgres may still answer: not for writes */
+	assert_false(passes(&st, "/primary", -1));
+	assert_string_equal(why, "fenced");
+	st = primary();
+	st.goal = NS_DEMOTED; /* the monitor took the role away */
+	assert_false(passes(&st, "/primary", -1));
+	st = primary();
+	st.goal = NS_DRAINING;
+	assert_false(passes(&st, "/read-write", -1));
+	st = primary();
+	st.in_recovery = true;
+	assert_false(passes(&st, "/primary", -1));
+}
+
+static void a_standby_is_replica_within_the_lag_asked(void **state)
+{
+	KeeperStatus st = standby();
+	(void)state;
+	assert_false(passes(&st, "/primary", -1));
+	assert_true(passes(&st, "/replica", -1));
+	assert_true(passes(&st, "/read-only", -1));
+	assert_true(passes(&st, "/replica", 4096));
+	assert_false(passes(&st, "/replica", 4095));
+	assert_string_equal(why, "lagging behind the primary");
+	assert_true(passes(&st, "/sync", -1));
+	assert_false(passes(&st, "/async", -1));
+	st.in_sync_set = false;
+	assert_true(passes(&st, "/async", -1));
+	st.streaming = false;
+	assert_false(passes(&st, "/readiness", -1));
+	assert_true(passes(&st, "/replica", -1));
+}
+
+static void leaving_standbys_and_stopped_servers_fail(void **state)
+{
+	KeeperStatus st = standby();
+	(void)state;
+	st.goal = NS_MAINTENANCE;
+	assert_false(passes(&st, "/replica", -1));
+	st = standby();
+	st.current = NS_PREPARE_PROMOTION;
+	assert_false(passes(&st, "/replica", -1));
+	st = standby();
+	st.pg_running = false;
+	assert_false(passes(&st, "/replica", -1));
+	assert_false(passes(&st, "/health", -1));
+	assert_true(passes(&st, "/liveness", -1));
+	st = standby();
+	st.known = false; /* never read the formation */
+	assert_false(passes(&st, "/replica", -1));
+	assert_true(passes(&st, "/health", -1));
+}
+
+static void liveness_follows_the_loop(void **state)
+{
+	KeeperStatus st = standby();
+	(void)state;
+	st.published_ms = 1000;
+	assert_true(keeper_check(&st, CHECK_LIVENESS, -1, 10000, why, 128));
+	assert_false(keeper_check(&st, CHECK_LIVENESS, -1, 12000, why, 128));
+	st.busy = true; /* a long clone is not a stuck loop */
+	assert_true(keeper_check(&st, CHECK_LIVENESS, -1, 99000, why, 128));
+}
+
+static void paths_and_lag_values(void **state)
+{
+	long long v = 0;
+	(void)state;
+	assert_int_equal(keeper_check_for_path("/nope"), CHECK_NONE);
+	assert_int_equal(keeper_check_for_path("/master"), CHECK_PRIMARY);
+	assert_true(keeper_parse_lag("1024", &v));
+	assert_int_equal(v, 1024);
+	assert_true(keeper_parse_lag("16MB", &v));
+	assert_int_equal(v, 16LL * 1024 * 1024);
+	assert_true(keeper_parse_lag("2 kB", &v));
+	assert_int_equal(v, 2048);
+	assert_false(keeper_parse_lag("lots", &v));
+	assert_false(keeper_parse_lag("-1", &v));
+	assert_false(keeper_parse_lag("5 parsecs", &v));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_primary_is_read_write_not_replica),
+		cmocka_unit_test(a_fenced_or_demoted_primary_is_not_primary),
+		cmocka_unit_test(a_standby_is_replica_within_the_lag_asked),
+		cmocka_unit_test(leaving_standbys_and_stopped_servers_fail),
+		cmocka_unit_test(liveness_follows_the_loop),
+		cmocka_unit_test(paths_and_lag_values),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
