@@ -82,7 +82,9 @@ static bool writable(const KeeperStatus *st, char *why, size_t len)
 {
 	if (!state_is_primary(st->goal))
 		return fail(why, len, "not assigned a primary role");
-	if (st->current != st->goal)
+	/* wait_primary -> primary and back changes only the synchronous
+	 * set: writes go on throughout */
+	if (!state_is_primary(st->current))
 		return fail(why, len, "not yet in its assigned state");
 	if (st->fenced)
 		return fail(why, len, "fenced");

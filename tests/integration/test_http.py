@@ -10,8 +10,8 @@ import urllib.request
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from cluster import Cluster, Writer
-from harness import free_port, wait_until
+from cluster import Writer, http_formation
+from harness import wait_until
 
 
 def get(port, path, method="GET"):
@@ -29,19 +29,9 @@ def code(port, path):
 
 
 def api_formation(h, hook=None):
-    """A monitor and nodes a, b with their HTTP APIs on."""
-    mport = free_port()
-    c = Cluster(h, extra_monitor_flags=("--http-port", mport))
-    c.http = {"monitor": mport}
     extra = ("--hook-state-change", hook, "--hook-timeout", "1s") \
         if hook else ()
-    for name in ("a", "b"):
-        c.http[name] = free_port()
-        c.add_node(name, "--http-port", c.http[name], *extra,
-                   wait_state="single" if name == "a" else None)
-    c.wait_states({"a": "primary", "b": "secondary"})
-    c.create_app_user()
-    return c
+    return http_formation(h, *extra)
 
 
 def metrics(port):
@@ -156,7 +146,8 @@ def test_formation_and_metrics(h):
     assert sample(mm, "pgkeel_monitor_active") == 1
     assert sample(mm, "pgkeel_failovers_total", formation="default") == 0
     assert 0 < sample(mm, "pgkeel_monitor_cycle_seconds") < 5
-    assert sample(mm, "pgkeel_node_reachable", node="a") == 1
+    wait_until(lambda: sample(metrics(m), "pgkeel_node_reachable",
+                              node="a") == 1, what="a reachable again")
     wait_until(lambda: 'node="b",state="primary"} 1' in get(
         m, "/metrics")[1], what="the monitor's metrics to show b primary")
     km = metrics(c.http["b"])

@@ -189,14 +189,30 @@ def two_node_formation(h):
     return c
 
 
+def http_formation(h, *node_flags):
+    """A monitor and nodes a (primary) and b (standby) with their HTTP
+    APIs on; c.http maps "monitor", "a" and "b" to the ports."""
+    mport = free_port()
+    c = Cluster(h, extra_monitor_flags=("--http-port", mport))
+    c.http = {"monitor": mport}
+    for name in ("a", "b"):
+        c.http[name] = free_port()
+        c.add_node(name, "--http-port", c.http[name], *node_flags,
+                   wait_state="single" if name == "a" else None)
+    c.wait_states({"a": "primary", "b": "secondary"})
+    c.create_app_user()
+    return c
+
+
 class Writer:
     """Inserts rows with increasing ids through the multi-host URI and
     records which commits were acknowledged and the longest gap between
     two acknowledged commits."""
 
-    def __init__(self, cluster, table="acked"):
+    def __init__(self, cluster, table="acked", dsn=None):
         self.cluster = cluster
         self.table = table
+        self.dsn = dsn  # default: the formation's multi-host URI
         self.acked = []
         self.ack_times = []
         self.errors = 0
@@ -216,7 +232,9 @@ class Writer:
         while not self._stop.is_set():
             try:
                 if conn is None:
-                    conn = self.cluster.connect()
+                    conn = (psycopg2.connect(self.dsn) if self.dsn
+                            else self.cluster.connect())
+                    conn.autocommit = True
                 with conn.cursor() as cur:
                     cur.execute("SET statement_timeout = '3s'")
                     cur.execute(f"INSERT INTO {self.table} (id) VALUES (%s)",

@@ -54,6 +54,12 @@ static void a_primary_is_read_write_not_replica(void **state)
 	assert_false(passes(&st, "/replica", -1));
 	assert_false(passes(&st, "/sync", -1));
 	assert_false(passes(&st, "/async", -1));
+	st.current = NS_WAIT_PRIMARY; /* on its way to primary: still writes */
+	assert_true(passes(&st, "/primary", -1));
+	st.current = NS_PREPARE_PROMOTION; /* not promoted yet */
+	st.goal = NS_WAIT_PRIMARY;
+	st.in_recovery = true;
+	assert_false(passes(&st, "/primary", -1));
 }
 
 static void a_fenced_or_demoted_primary_is_not_primary(void **state)

@@ -1,0 +1,76 @@
+"""HAProxy, configured by `pgkeel show haproxy-config`, in front of a
+formation: the read-write port follows the primary across a whole-node
+crash, the read-only port reaches a standby."""
+
+import subprocess
+import time
+
+import psycopg2
+
+from cluster import APP_PASSWORD, APP_USER, Writer, http_formation
+from harness import free_port, wait_until
+
+HAPROXY = "/usr/sbin/haproxy"
+
+
+def dsn(port):
+    return (f"host=127.0.0.1 port={port} dbname=postgres user={APP_USER} "
+            f"password={APP_PASSWORD} connect_timeout=2")
+
+
+def served_by(port):
+    """(in recovery, server port) of the node behind an HAProxy port."""
+    try:
+        conn = psycopg2.connect(dsn(port))
+    except psycopg2.Error:
+        return None
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT pg_is_in_recovery(), inet_server_port()")
+            return cur.fetchone()
+    except psycopg2.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def test_haproxy_follows_the_primary_and_serves_reads(h):
+    c = http_formation(h)
+    rw, ro = free_port(), free_port()
+    text = h.pgkeel("show", "haproxy-config", "--pgdata", c.monitor_dir,
+                    "--bind", "127.0.0.1", "--rw-port", rw, "--ro-port",
+                    ro).stdout
+    assert "option httpchk GET /primary" in text
+    assert f"check port {c.http['a']}" in text
+    path = h.path("haproxy.cfg")
+    with open(path, "w") as f:
+        f.write(text)
+    check = subprocess.run([HAPROXY, "-c", "-f", path], capture_output=True,
+                           text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    h.start("haproxy", [HAPROXY, "-db", "-f", path])
+    a_port, b_port = c.nodes["a"]["port"], c.nodes["b"]["port"]
+    wait_until(lambda: served_by(rw) == (False, a_port),
+               what="the read-write port to reach a")
+    wait_until(lambda: served_by(ro) == (True, b_port),
+               what="the read-only port to reach b")
+    w = Writer(c, dsn=dsn(rw)).start()
+    w.wait_more(10)
+    c.kill_node("a")
+    killed = time.monotonic()  # a's last acks may land up to here
+    wait_until(lambda: w.ack_times and w.ack_times[-1] > killed,
+               what="a write acknowledged through HAProxy after the crash")
+    downtime = w.ack_times[-1] - killed
+    print(f"writes through HAProxy back after {downtime:.2f} s")
+    # the failover target (5 s) plus HAProxy's checks (2 x 1 s), with
+    # room for a loaded machine; docs/benchmarks.md has the figures
+    assert downtime < 15
+    assert served_by(rw) == (False, b_port)
+    w.wait_more(10)
+    w.stop()
+    assert w.missing_on("b") == []
+    # the old primary comes back as a standby: reads may go to it again
+    c.start_keeper("a")
+    c.wait_states({"a": "secondary", "b": "primary"})
+    wait_until(lambda: served_by(ro) == (True, a_port),
+               what="the read-only port to reach a, now a standby")
