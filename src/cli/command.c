@@ -132,11 +132,3 @@ int cli_main(int argc, char **argv)
 	return run_group(&root, argc, argv);
 }
 
-int cli_not_implemented(const Command *cmd, Flags *flags)
-{
-	(void)cmd;
-	(void)flags;
-	fprintf(stderr, "%s: not implemented in pgkeel %s yet\n",
-		command_path, PGKEEL_VERSION);
-	return EXIT_UNSUPPORTED;
-}

@@ -43,9 +43,6 @@ const char *cli_command_path(void);
  */
 int cli_run_service(const Config *cfg, bool until_stable);
 
-/* For commands that exist but do not work yet. */
-int cli_not_implemented(const Command *cmd, Flags *flags);
-
 /* The command groups, one file each. */
 extern const Command cmd_create;
 extern const Command cmd_run;
