@@ -247,7 +247,7 @@ def test_keepers_cannot_write_goals_or_report_for_others(h):
     with pytest.raises(psycopg2.errors.InsufficientPrivilege):
         cur.execute("SELECT pgkeel.report(1, 'not-the-secret', 'demoted',"
                     " false, true, false, '0/0', 1, false, '', 0, false,"
-                    " false)")
+                    " false, 0, 0)")
     conn.close()
     assert c.state()["a"]["current_state"] == "primary"
 
