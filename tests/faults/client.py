@@ -4,22 +4,50 @@ appends one line per acknowledged commit to a file:
 
     <id> <CLOCK_MONOTONIC seconds> <server address>
 
-An id whose commit raised an error is never reused (its outcome is
-unknown). Stops on SIGTERM.
+An id whose commit raised an error or timed out is never reused (its
+outcome is unknown). libpq's connect_timeout bounds each host of the URI;
+a statement still running after 5 s has its socket shut down by a
+watchdog, as robust applications do, so that a frozen server cannot hold
+the client forever. Stops on SIGTERM.
     client.py DSN TABLE OUTFILE"""
 
+import os
 import signal
+import socket
 import sys
+import threading
 import time
 
 import psycopg2
 
+DEADLINE_S = 5
 stop = False
 
 
 def on_term(signo, frame):
     global stop
     stop = True
+
+
+def shut(fd):
+    try:
+        s = socket.socket(fileno=os.dup(fd))
+        s.shutdown(socket.SHUT_RDWR)
+        s.close()
+    except OSError:
+        pass
+
+
+def insert(conn, table, row_id):
+    timer = threading.Timer(DEADLINE_S, shut, (conn.fileno(),))
+    timer.start()
+    try:
+        with conn.cursor() as cur:
+            cur.execute(f"INSERT INTO {table} (id) VALUES (%s) "
+                        "RETURNING host(inet_server_addr())", (row_id,))
+            return cur.fetchone()[0]
+    finally:
+        timer.cancel()
 
 
 def main():
@@ -32,12 +60,7 @@ def main():
             if conn is None:
                 conn = psycopg2.connect(dsn)
                 conn.autocommit = True
-                with conn.cursor() as cur:
-                    cur.execute("SET statement_timeout = '3s'")
-            with conn.cursor() as cur:
-                cur.execute(f"INSERT INTO {table} (id) VALUES (%s) "
-                            "RETURNING host(inet_server_addr())", (next_id,))
-                server = cur.fetchone()[0]
+            server = insert(conn, table, next_id)
             out.write(f"{next_id} {time.monotonic():.3f} {server}\n")
         except psycopg2.Error:
             try:

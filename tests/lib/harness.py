@@ -63,10 +63,10 @@ def free_port():
 
 
 def wait_until(condition, timeout=DEFAULT_TIMEOUT, what="condition",
-               interval=0.1):
+               interval=0.1, show=None):
     """Polls condition() until it returns a truthy value or the deadline
     passes; returns that value, or raises AssertionError naming `what` and
-    the last value seen."""
+    the last value seen (or what show() returns then)."""
     deadline = time.monotonic() + timeout
     last = None
     while True:
@@ -78,6 +78,11 @@ def wait_until(condition, timeout=DEFAULT_TIMEOUT, what="condition",
             if last:
                 return last
         if time.monotonic() >= deadline:
+            if show:
+                try:
+                    last = show()
+                except Exception as exc:
+                    last = exc
             raise AssertionError(
                 f"timed out after {timeout:.0f}s waiting for {what}; "
                 f"last seen: {last!r}")
@@ -202,8 +207,9 @@ class Harness:
     def pgkeel_json(self, *args, **kw):
         return json.loads(self.pgkeel(*args, "--json", **kw).stdout)
 
-    def start(self, name, argv, env=None, user=None):
-        """Starts a long-running process (argv[0] 'pgkeel' means ours)."""
+    def start(self, name, argv, env=None, user=None, as_root=False):
+        """Starts a long-running process (argv[0] 'pgkeel' means ours);
+        as_root for wrappers that drop privileges themselves."""
         if argv[0] == "pgkeel":
             argv = [self.binary, *argv[1:]]
         log_path = os.path.join(self.logs, f"{name}.log")
@@ -212,7 +218,8 @@ class Harness:
                                  stderr=subprocess.STDOUT,
                                  stdin=subprocess.DEVNULL, env=self.env(env),
                                  cwd=self.root, start_new_session=True,
-                                 **self._user_kwargs(user))
+                                 **({} if as_root
+                                    else self._user_kwargs(user)))
         log.close()
         proc = Proc(name, popen, log_path)
         self.procs.append(proc)

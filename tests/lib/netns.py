@@ -37,8 +37,7 @@ class Host:
         pre = ["ip", "netns", "exec", self.ns]
         if user:
             pre += ["setpriv", f"--reuid={user.pw_uid}",
-                    f"--regid={user.pw_gid}", "--init-groups",
-                    "--reset-env"]
+                    f"--regid={user.pw_gid}", "--init-groups"]
         return pre + [str(a) for a in argv]
 
     def ipt(self, *args, table="filter"):

@@ -1,0 +1,283 @@
+"""A pgkeel formation spread over network namespaces, for the fault
+suite: a monitor, data nodes n1..nN and a client, each a "host" of a
+Network (netns.py). Every node uses port 5432 on its own address; the
+test process talks to each Postgres through its Unix socket (sockets
+ignore network namespaces), and to the formation only through pgkeel's
+CLI.
+
+The client (tests/faults/client.py) writes through the multi-host URI
+from its own namespace; check() then verifies DESIGN's invariants."""
+
+import json
+import os
+import signal
+import time
+
+from harness import wait_until
+from netns import Network
+
+PORT = 5432
+HTTP_PORT = 8008
+APP_USER, APP_PASSWORD = "app", "app-secret"
+CLIENT = os.path.join(os.path.dirname(__file__), "..", "faults", "client.py")
+
+
+def descendants(pid):
+    """pid and every process below it (by parent links in /proc)."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(children.get(p, []))
+    return out
+
+
+def signal_all(pids, signo):
+    for p in pids:
+        try:
+            os.kill(p, signo)
+        except ProcessLookupError:
+            pass
+
+
+class FaultFormation:
+    def __init__(self, h, standbys=2, node_flags=()):
+        self.h = h
+        self.net = Network()
+        h.networks = getattr(h, "networks", []) + [self.net]
+        self.mon = self.net.add_host("monitor")
+        self.client_host = self.net.add_host("client")
+        self.node_flags = node_flags
+        self.nodes = {}
+        self.client = None
+        self._create_monitor()
+        self.add_node("n1", wait_state="single")
+        self._admit_client("n1")  # standbys clone pg_hba.conf with it
+        for i in range(standbys):
+            self.add_node(f"n{i + 2}")
+        self.wait_healthy()
+        self.sql_on(self.primary(),
+                    f"CREATE ROLE {APP_USER} LOGIN PASSWORD '{APP_PASSWORD}';"
+                    f" GRANT ALL ON SCHEMA public TO {APP_USER}")
+        self.sql_on(self.primary(), "CREATE TABLE acked (id bigint PRIMARY "
+                    "KEY, at timestamptz DEFAULT now())")
+        self.sql_on(self.primary(), f"GRANT ALL ON acked TO {APP_USER}")
+
+    # -- processes ------------------------------------------------------------
+    def _run_in(self, host, name, argv):
+        return self.h.start(name, host.exec_argv(argv, user=self.h.user),
+                            as_root=True)
+
+    def _pgkeel_in(self, host, *args):
+        import subprocess
+        cp = subprocess.run(host.exec_argv([self.h.binary, *args],
+                                           user=self.h.user),
+                            capture_output=True, text=True,
+                            env=self.h.env(), cwd=self.h.root, timeout=120)
+        assert cp.returncode == 0, cp.stdout + cp.stderr
+        return cp
+
+    def _create_monitor(self):
+        self.mon_dir = self.h.path("monitor")
+        self.mon_sock = self.h.mkdir("monitor-sock")
+        net = self.mon.addr.rsplit(".", 1)[0] + ".0/24"
+        self._pgkeel_in(self.mon, "create", "monitor", "--pgdata",
+                        self.mon_dir, "--pgport", PORT, "--hostname",
+                        self.mon.addr, "--socket-directory", self.mon_sock,
+                        "--hba-network", net, "--http-port", HTTP_PORT,
+                        "--http-listen", self.mon.addr)
+        self.start_monitor()
+        self.uri = self.h.pgkeel("show", "uri", "--monitor", "--pgdata",
+                                 self.mon_dir).stdout.strip()
+
+    def start_monitor(self):
+        self.monitor = self._run_in(self.mon, "monitor",
+                                    [self.h.binary, "run", "--pgdata",
+                                     self.mon_dir])
+        wait_until(lambda: "monitor active" in self.monitor.log(),
+                   what="the monitor to take the lease")
+
+    def add_node(self, name, wait_state=None):
+        host = self.net.add_host(name)
+        node = {"host": host, "pgdata": self.h.path(name),
+                "sock": self.h.mkdir(f"{name}-sock")}
+        self.nodes[name] = node
+        node["proc"] = self._run_in(host, name, [
+            self.h.binary, "create", "postgres", "--pgdata", node["pgdata"],
+            "--pgport", PORT, "--hostname", host.addr, "--name", name,
+            "--monitor", self.uri, "--socket-directory", node["sock"],
+            "--http-port", HTTP_PORT, "--http-listen", host.addr,
+            *self.node_flags, "--run"])
+        if wait_state:
+            self.wait_states({name: wait_state})
+        return node
+
+    def _admit_client(self, name):
+        path = os.path.join(self.nodes[name]["pgdata"], "pg_hba.conf")
+        with open(path, "a") as f:
+            f.write(f"host all {APP_USER} {self.client_host.addr}/32 "
+                    "scram-sha-256\n")
+        self.sql_on(name, "SELECT pg_reload_conf()")
+
+    def start_keeper(self, name):
+        node = self.nodes[name]
+        node["proc"] = self._run_in(node["host"], name, [
+            self.h.binary, "run", "--pgdata", node["pgdata"]])
+
+    def postmaster_pid(self, name):
+        with open(os.path.join(self.nodes[name]["pgdata"],
+                               "postmaster.pid")) as f:
+            return int(f.readline())
+
+    def node_pids(self, name):
+        """The keeper and everything below it (Postgres included: the
+        keeper is its subreaper)."""
+        pids = descendants(self.nodes[name]["proc"].pid)
+        try:
+            pm = self.postmaster_pid(name)
+            pids += [p for p in descendants(pm) if p not in pids]
+        except (OSError, ValueError):
+            pass
+        return pids
+
+    def crash_node(self, name):
+        """Whole-node crash: every process of the node SIGKILLed."""
+        signal_all(self.node_pids(name), signal.SIGKILL)
+        self.nodes[name]["proc"].popen.wait(10)
+
+    def freeze(self, name):
+        pids = self.node_pids(name)
+        signal_all(pids, signal.SIGSTOP)
+        return pids
+
+    def thaw(self, pids):
+        signal_all(pids, signal.SIGCONT)
+
+    # -- state ----------------------------------------------------------------
+    def state(self):
+        rows = json.loads(self.h.pgkeel("show", "state", "--pgdata",
+                                        self.mon_dir, "--json").stdout)
+        return {r["name"]: r for r in rows}
+
+    def events(self):
+        return json.loads(self.h.pgkeel(
+            "show", "events", "--pgdata", self.mon_dir, "--count", "1000",
+            "--json").stdout)
+
+    def promotions(self):
+        return [e for e in self.events()
+                if e["old_state"] == "prepare_promotion"
+                and e["new_state"] in ("wait_primary", "primary")]
+
+    def wait_states(self, expected, timeout=60):
+        def reached():
+            s = self.state()
+            return all(n in s and s[n]["current_state"] == st
+                       and s[n]["assigned_state"] == st
+                       for n, st in expected.items())
+        wait_until(reached, timeout=timeout,
+                   what=f"states {expected}", show=lambda: {
+                       n: r["current_state"] for n, r in self.state().items()})
+
+    def wait_healthy(self, timeout=60):
+        """One primary, every other node a secondary, all settled."""
+        def healthy():
+            s = self.state()
+            states = sorted(r["current_state"] for r in s.values()
+                            if r["current_state"] == r["assigned_state"])
+            return len(states) == len(self.nodes) and states == sorted(
+                ["primary"] + ["secondary"] * (len(self.nodes) - 1))
+        wait_until(healthy, timeout=timeout,
+                   what="one primary and in-sync standbys",
+                   show=lambda: {n: (r["current_state"], r["assigned_state"])
+                                 for n, r in self.state().items()})
+
+    def primary(self):
+        for name, r in self.state().items():
+            if r["assigned_state"] in ("single", "wait_primary", "primary"):
+                return name
+        return None
+
+    def sql_on(self, name, sql):
+        return self.h.psql(self.nodes[name]["sock"], PORT, sql)
+
+    # -- the client -----------------------------------------------------------
+    def start_client(self):
+        hosts = ",".join(n["host"].addr for n in self.nodes.values())
+        ports = ",".join([str(PORT)] * len(self.nodes))
+        dsn = (f"host={hosts} port={ports} target_session_attrs=read-write "
+               f"dbname=postgres user={APP_USER} password={APP_PASSWORD} "
+               f"connect_timeout=2")
+        self.acks_path = os.path.join(self.h.mkdir("client"), "acks")
+        self.client = self._run_in(self.client_host, "client", [
+            "/usr/bin/python3", CLIENT, dsn, "acked", self.acks_path])
+        wait_until(lambda: len(self.acks()) >= 10, what="first writes")
+
+    def acks(self):
+        """[(id, time, server)] of the acknowledged commits so far."""
+        try:
+            with open(self.acks_path) as f:
+                lines = f.read().splitlines()
+        except FileNotFoundError:
+            return []
+        out = []
+        for ln in lines:
+            parts = ln.split()
+            if len(parts) == 3:
+                out.append((int(parts[0]), float(parts[1]), parts[2]))
+        return out
+
+    def wait_writes(self, count=10, timeout=60):
+        target = len(self.acks()) + count
+        wait_until(lambda: len(self.acks()) >= target, timeout=timeout,
+                   what=f"{count} more acknowledged writes")
+
+    def stop_client(self):
+        self.h.stop(self.client)
+
+    # -- the checker ----------------------------------------------------------
+    def check(self, scenario, converge_timeout=60):
+        """DESIGN's invariants after a fault healed: the formation is back
+        to one primary with in-sync standbys within converge_timeout;
+        every acknowledged commit is on the primary; every node holds
+        exactly the primary's rows (no divergent history survived); and
+        no two nodes took acknowledged writes in turn more often than
+        there were promotions. Prints the client's write downtime."""
+        self.wait_healthy(timeout=converge_timeout)
+        self.wait_writes(5)
+        self.stop_client()
+        acks = self.acks()
+        primary = self.primary()
+        rows = self._ids_on(primary)
+        lost = [i for i, _, _ in acks if i not in rows]
+        assert lost == [], f"{len(lost)} acknowledged writes lost: {lost[:10]}"
+        for name in self.nodes:
+            if name != primary:
+                self._wait_same_rows(name, rows)
+        runs = 1 + sum(1 for a, b in zip(acks, acks[1:]) if a[2] != b[2])
+        assert runs <= 1 + len(self.promotions()), \
+            f"writes acknowledged by {runs} runs of servers, " \
+            f"{len(self.promotions())} promotions: two primaries at once?"
+        gap = max((b[1] - a[1] for a, b in zip(acks, acks[1:])), default=0)
+        print(f"\n{scenario}: {len(acks)} writes acknowledged, none lost; "
+              f"longest write gap {gap:.2f} s")
+        return gap
+
+    def _ids_on(self, name):
+        out = self.sql_on(name, "SELECT id FROM acked")
+        return {int(x) for x in out.split()} if out else set()
+
+    def _wait_same_rows(self, name, rows):
+        wait_until(lambda: self._ids_on(name) == rows, timeout=30,
+                   what=f"{name} to hold exactly the primary's rows",
+                   show=lambda: len(self._ids_on(name) ^ rows))
