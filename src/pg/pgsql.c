@@ -3,12 +3,15 @@
  */
 #include "pg/pgsql.h"
 
+#include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/conninfo.h"
 #include "common/log.h"
+#include "common/timeutil.h"
 
 static void set_error(PgConn *pc, const char *msg)
 {
@@ -20,32 +23,56 @@ static void set_error(PgConn *pc, const char *msg)
 	}
 }
 
+/* Drives an asynchronous connection attempt until the deadline: libpq's
+ * own connect_timeout counts whole seconds, at least 2, too coarse for
+ * the keeper's store_timeout. */
+static bool connect_until(PgConn *pc, int timeout_ms)
+{
+	int64_t deadline = time_monotonic_ms() + timeout_ms;
+	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+
+	while (st != PGRES_POLLING_OK) {
+		if (st == PGRES_POLLING_FAILED)
+			return false;
+		int64_t left = deadline - time_monotonic_ms();
+		struct pollfd pfd = {
+			.fd = PQsocket(pc->conn),
+			.events = st == PGRES_POLLING_READING ? POLLIN
+							      : POLLOUT};
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0) {
+			snprintf(pc->error, sizeof(pc->error),
+				 "no connection within %d ms", timeout_ms);
+			return false;
+		}
+		st = PQconnectPoll(pc->conn);
+	}
+	return true;
+}
+
 bool pg_connect(PgConn *pc, const char *conninfo, int timeout_ms)
 {
-	const char *keys[] = {"dbname", "connect_timeout", "application_name",
-			      NULL};
-	const char *vals[] = {conninfo, NULL, "pgkeel", NULL};
-	char timeout[16];
+	const char *keys[] = {"dbname", "application_name", NULL};
+	const char *vals[] = {conninfo, "pgkeel", NULL};
 
 	memset(pc, 0, sizeof(*pc));
 	if (timeout_ms > 0) {
-		/* libpq's unit is whole seconds, at least 2 for a real limit */
-		int secs = (timeout_ms + 999) / 1000;
-		snprintf(timeout, sizeof(timeout), "%d", secs < 2 ? 2 : secs);
-		vals[1] = timeout;
+		pc->conn = PQconnectStartParams(keys, vals, 1);
+		if (pc->conn && PQstatus(pc->conn) != CONNECTION_BAD &&
+		    connect_until(pc, timeout_ms))
+			return true;
+		if (pc->conn && !pc->error[0])
+			set_error(pc, PQerrorMessage(pc->conn));
 	} else {
-		keys[1] = "application_name";
-		vals[1] = "pgkeel";
-		keys[2] = NULL;
+		pc->conn = PQconnectdbParams(keys, vals, 1);
+		if (pc->conn && PQstatus(pc->conn) == CONNECTION_OK)
+			return true;
+		if (pc->conn)
+			set_error(pc, PQerrorMessage(pc->conn));
 	}
-	pc->conn = PQconnectdbParams(keys, vals, 1);
-	if (!pc->conn || PQstatus(pc->conn) != CONNECTION_OK) {
-		set_error(pc, pc->conn ? PQerrorMessage(pc->conn)
-				       : "out of memory");
-		pg_disconnect(pc);
-		return false;
-	}
-	return true;
+	if (!pc->conn)
+		set_error(pc, "out of memory");
+	pg_disconnect(pc);
+	return false;
 }
 
 bool pg_connect_local(PgConn *pc, const char *sockdir, int port,
@@ -72,6 +99,50 @@ void pg_disconnect(PgConn *pc)
 	pc->conn = NULL;
 }
 
+/* Waits until the connection has input (or can send), or the deadline. */
+static bool wait_socket(PgConn *pc, bool out, int64_t deadline)
+{
+	int64_t left = deadline - time_monotonic_ms();
+	struct pollfd pfd = {.fd = PQsocket(pc->conn),
+			     .events = (short)(POLLIN | (out ? POLLOUT : 0))};
+	return left > 0 && poll(&pfd, 1, (int)left) > 0;
+}
+
+/* PQexecParams with a deadline: the last result, or NULL after a
+ * timeout (the connection is closed then) or a send failure. */
+static PGresult *exec_until(PgConn *pc, const char *sql, int nparams,
+			    const char *const *params)
+{
+	int64_t deadline = time_monotonic_ms() + pc->query_timeout_ms;
+	PGresult *last = NULL, *r;
+
+	if (!PQsendQueryParams(pc->conn, sql, nparams, NULL, params, NULL,
+			       NULL, 0))
+		return NULL;
+	for (;;) {
+		int pending = PQflush(pc->conn);
+		if (pending < 0 || !PQconsumeInput(pc->conn))
+			break;
+		if (pending == 0 && !PQisBusy(pc->conn)) {
+			if ((r = PQgetResult(pc->conn)) == NULL)
+				return last;
+			PQclear(last);
+			last = r;
+			continue;
+		}
+		if (!wait_socket(pc, pending == 1, deadline)) {
+			PQclear(last);
+			snprintf(pc->error, sizeof(pc->error),
+				 "no answer within %d ms; connection closed",
+				 pc->query_timeout_ms);
+			pg_disconnect(pc);
+			return NULL;
+		}
+	}
+	PQclear(last);
+	return NULL;
+}
+
 PGresult *pg_query(PgConn *pc, const char *sql, int nparams,
 		   const char *const *params)
 {
@@ -82,7 +153,14 @@ PGresult *pg_query(PgConn *pc, const char *sql, int nparams,
 		set_error(pc, "not connected");
 		return NULL;
 	}
-	res = PQexecParams(pc->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	if (pc->query_timeout_ms > 0) {
+		res = exec_until(pc, sql, nparams, params);
+		if (!pc->conn)
+			return NULL; /* timed out: pc->error says so */
+	} else {
+		res = PQexecParams(pc->conn, sql, nparams, NULL, params, NULL,
+				   NULL, 0);
+	}
 	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
 		return res;

@@ -14,6 +14,10 @@ typedef struct {
 	PGconn *conn;
 	char error[1024]; /* last error, one line */
 	char sqlstate[6]; /* SQLSTATE of the last failed query, or "" */
+	/* > 0: a query without an answer by then fails and closes the
+	 * connection (a partition drops packets silently: without this a
+	 * query could wait for TCP to give up, minutes later) */
+	int query_timeout_ms;
 } PgConn;
 
 /*

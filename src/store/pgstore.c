@@ -42,6 +42,8 @@ static bool ensure_connected(Store *s)
 		fail(s, "cannot connect to the state store");
 		return false;
 	}
+	if (p->remote)
+		p->pc.query_timeout_ms = p->timeout_ms;
 	snprintf(sql, sizeof(sql), "SET statement_timeout = %d", p->timeout_ms);
 	pg_exec(&p->pc, sql, 0, NULL);
 	if (p->listen) {
@@ -138,7 +140,8 @@ static const StoreOps pg_ops = {
 };
 
 static Store *open_conninfo(const char *conninfo, int timeout_ms,
-			    const char *listen, char *err, size_t errlen)
+			    const char *listen, bool remote, char *err,
+			    size_t errlen)
 {
 	Store *s = calloc(1, sizeof(Store));
 	PgStore *p = calloc(1, sizeof(PgStore));
@@ -154,6 +157,7 @@ static Store *open_conninfo(const char *conninfo, int timeout_ms,
 	snprintf(p->conninfo, sizeof(p->conninfo), "%s", conninfo);
 	p->timeout_ms = timeout_ms;
 	p->listen = listen;
+	p->remote = remote;
 	if (!ensure_connected(s)) {
 		snprintf(err, errlen, "%s", s->error);
 		pg_close(s);
@@ -164,7 +168,7 @@ static Store *open_conninfo(const char *conninfo, int timeout_ms,
 
 Store *store_open(const char *uri, int timeout_ms, char *err, size_t errlen)
 {
-	return open_conninfo(uri, timeout_ms, "pgkeel_goal", err, errlen);
+	return open_conninfo(uri, timeout_ms, "pgkeel_goal", true, err, errlen);
 }
 
 Store *store_open_local(const char *sockdir, int port, int timeout_ms,
@@ -181,7 +185,8 @@ Store *store_open_local(const char *sockdir, int port, int timeout_ms,
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	Store *s = open_conninfo(ci, timeout_ms, "pgkeel_report", err, errlen);
+	Store *s = open_conninfo(ci, timeout_ms, "pgkeel_report", false, err,
+				 errlen);
 	free(ci);
 	return s;
 }

@@ -16,6 +16,7 @@ typedef struct {
 	int timeout_ms;
 	const char *listen; /* channel, or NULL */
 	int64_t held_term;  /* the lease term while this session holds it */
+	bool remote;        /* over the network: every query has a deadline */
 } PgStore;
 
 PgStore *pgstore_impl(Store *s);
