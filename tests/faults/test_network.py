@@ -35,9 +35,10 @@ def test_6_primary_cut_from_the_monitor_only(h):
 
 
 def wall_ms(line):
-    """The wall-clock time of a pgkeel log line, in ms since the epoch."""
+    """The wall-clock time of a pgkeel log line (local time, as the log
+    writes it), in ms since the epoch."""
     stamp = datetime.datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S.%f")
-    return stamp.replace(tzinfo=datetime.timezone.utc).timestamp() * 1000
+    return stamp.timestamp() * 1000
 
 
 @pytest.mark.fast
@@ -87,6 +88,23 @@ def test_9_standbys_isolated_then_healed(h):
     n3.heal()
     f.check("standbys isolated")
     assert f.primary() == "n1"
+
+
+def test_10_slow_lossy_link_causes_no_ghost_failover(h):
+    f = FaultFormation(h)
+    f.start_client()
+    n1 = f.nodes["n1"]["host"]
+    relay = f.delay("n1", 100)  # 100 ms each way: 200 ms more per round trip
+    n1.lose(0.05)
+    start = time.monotonic()
+    f.wait_writes(20)  # commits still go through, slowly
+    no_failover_for(f, 30 - (time.monotonic() - start), "n1")
+    during = [t for _, t, _ in f.acks() if t > start]
+    gaps = sorted(b - a for a, b in zip(during, during[1:]))
+    assert gaps[len(gaps) // 2] >= 0.2, "the link was not slowed down"
+    n1.heal()
+    h.stop(relay)
+    f.check("200 ms delay and 5 % loss on the primary's link")
 
 
 def test_13_switchover_under_writes(h):

@@ -19,7 +19,10 @@ from netns import Network
 PORT = 5432
 HTTP_PORT = 8008
 APP_USER, APP_PASSWORD = "app", "app-secret"
-CLIENT = os.path.join(os.path.dirname(__file__), "..", "faults", "client.py")
+FAULTS = os.path.join(os.path.dirname(__file__), "..", "faults")
+CLIENT = os.path.join(FAULTS, "client.py")
+RELAY = os.path.join(FAULTS, "delay_relay.py")
+RELAY_PORT = 7999
 
 
 def descendants(pid):
@@ -48,6 +51,14 @@ def signal_all(pids, signo):
             os.kill(p, signo)
         except ProcessLookupError:
             pass
+
+
+def listening_ports(host):
+    import subprocess
+    out = subprocess.run(host.exec_argv(["ss", "-Hltn"]), text=True,
+                         capture_output=True).stdout
+    return {int(ln.split()[3].rsplit(":", 1)[1]) for ln in
+            out.splitlines() if ln.strip()}
 
 
 class FaultFormation:
@@ -162,6 +173,23 @@ class FaultFormation:
 
     def thaw(self, pids):
         signal_all(pids, signal.SIGCONT)
+
+    def delay(self, name, delay_ms):
+        """Adds delay_ms in each direction to every TCP connection of the
+        node, through a relay in its namespace; returns the relay."""
+        host = self.nodes[name]["host"]
+        # relayed connections come from the node's own address
+        path = os.path.join(self.nodes[name]["pgdata"], "pg_hba.conf")
+        with open(path, "a") as f:
+            f.write(f"host all,replication all {host.addr}/32 "
+                    "scram-sha-256\n")
+        self.sql_on(name, "SELECT pg_reload_conf()")
+        relay = self.h.start(f"relay-{name}", host.exec_argv(
+            ["/usr/bin/python3", RELAY, RELAY_PORT, delay_ms]), as_root=True)
+        wait_until(lambda: RELAY_PORT in listening_ports(host),
+                   what="the relay to listen")
+        host.redirect_tcp(RELAY_PORT, self.h.user.pw_uid)
+        return relay
 
     # -- state ----------------------------------------------------------------
     def state(self):

@@ -7,7 +7,7 @@ machine's own network is never touched.
 
 Faults are real: iptables rules inside a host's namespace (partitions,
 random loss with the statistic match), a delaying TCP relay
-(faults_delay.py) for added latency, since the kernel has no netem."""
+(tests/faults/delay_relay.py) for added latency, since the kernel has no netem."""
 
 import itertools
 import os
@@ -62,6 +62,15 @@ class Host:
             self.ipt("-A", chain, flag, "eth0", "-m", "statistic",
                      "--mode", "random", "--probability", probability,
                      "-j", "DROP")
+
+    def redirect_tcp(self, port, uid):
+        """Sends TCP coming in on eth0, and TCP that processes of uid open
+        to other hosts, to a local relay on port (tests/faults/delay_relay.py)."""
+        self.ipt("-A", "PREROUTING", "-i", "eth0", "-p", "tcp", "-j",
+                 "REDIRECT", "--to-ports", port, table="nat")
+        self.ipt("-A", "OUTPUT", "-o", "eth0", "-p", "tcp", "-m", "owner",
+                 "--uid-owner", uid, "-j", "REDIRECT", "--to-ports", port,
+                 table="nat")
 
     def heal(self):
         """Removes every rule this suite added in the namespace."""
