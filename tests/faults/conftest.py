@@ -4,6 +4,7 @@ created, after its processes are stopped. The suite needs root (network
 namespaces, iptables) and skips without it."""
 
 import os
+import subprocess
 import sys
 
 import pytest
@@ -38,6 +39,8 @@ def h(request):
     finally:
         for net in getattr(harness, "networks", []):
             net.remove()
+        for mnt in getattr(harness, "mounts", []):
+            subprocess.run(["umount", mnt], capture_output=True)
         if failed:
             sys.stdout.write(harness.dump_logs())
         if failed and os.environ.get("PGKEEL_KEEP_FAILED"):

@@ -105,3 +105,41 @@ def test_12_new_primary_crashes_soon_after_a_failover(h):
     f.start_keeper(second)
     f.check("two crashes in a row", converge_timeout=120)
     assert len(f.promotions()) == 2
+
+
+def test_11_full_disk_keeps_postgres_down_and_fails_over(h):
+    """The seed walkthrough's scenario: the primary's data directory is on
+    a small disk; Postgres is stopped and the disk filled, so that it
+    cannot start again. The keeper is held (SIGSTOP) while the disk
+    fills, or it would restart Postgres first."""
+    import os
+    import subprocess
+    from faultformation import fill, small_disk
+    pgdata = small_disk(h, "n1disk", 256)
+    f = FaultFormation(h, pgdata={"n1": pgdata})
+    f.start_client()
+    disk = os.path.dirname(pgdata)
+    fill(disk, leave_mb=8, name="filler0")  # most of it, while it runs
+    keeper = f.nodes["n1"]["proc"]
+    keeper.popen.send_signal(signal.SIGSTOP)  # briefly: < node_down
+    try:
+        cp = subprocess.run(
+            ["/usr/lib/postgresql/15/bin/pg_ctl", "stop", "-D", pgdata,
+             "-m", "fast"], capture_output=True, text=True,
+            user=h.user.pw_uid, group=h.user.pw_gid)
+        assert cp.returncode == 0, cp.stderr
+        fill(disk)
+    finally:
+        keeper.popen.send_signal(signal.SIGCONT)
+    # the keeper tries to restart it and fails; the monitor does not wait
+    # for it to give up: Postgres down and unreachable for
+    # node_down_timeout is enough
+    wait_until(lambda: f.primary() not in (None, "n1"), what="a failover")
+    assert "restart failed" in keeper.log()
+    f.wait_writes(10)
+    os.unlink(os.path.join(disk, "filler0"))
+    os.unlink(os.path.join(disk, "filler"))
+    f.check("full disk on the primary", converge_timeout=120)
+    with open(os.path.join(h.path("home"), pgdata.lstrip("/"),
+                           "postgres.log")) as log:
+        assert "No space left on device" in log.read()

@@ -11,6 +11,7 @@ from its own namespace; check() then verifies DESIGN's invariants."""
 import json
 import os
 import signal
+import subprocess
 import time
 
 from harness import wait_until
@@ -53,8 +54,31 @@ def signal_all(pids, signo):
             pass
 
 
+def small_disk(h, name, size_mb):
+    """A tmpfs of size_mb mounted for the test (unmounted after it), with
+    a data directory path inside, owned by the test user."""
+    mnt = h.mkdir(name)
+    cp = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_mb}m",
+                         "tmpfs", mnt], capture_output=True, text=True)
+    assert cp.returncode == 0, cp.stderr
+    h.mounts = getattr(h, "mounts", []) + [mnt]
+    h.mkdir(name)  # owner and mode again, on the mounted filesystem
+    os.chmod(mnt, 0o700)
+    return os.path.join(mnt, "data")
+
+
+def fill(directory, leave_mb=0, name="filler"):
+    """Writes a file until the filesystem is full, or has only leave_mb
+    free (as root)."""
+    st = os.statvfs(directory)
+    free_mb = st.f_bavail * st.f_frsize // (1024 * 1024)
+    count = [f"count={free_mb - leave_mb}"] if leave_mb else []
+    cp = subprocess.run(["dd", "if=/dev/zero", f"of={directory}/{name}",
+                         "bs=1M", *count], capture_output=True, text=True)
+    assert leave_mb or "No space left" in cp.stderr, cp.stderr
+
+
 def listening_ports(host):
-    import subprocess
     out = subprocess.run(host.exec_argv(["ss", "-Hltn"]), text=True,
                          capture_output=True).stdout
     return {int(ln.split()[3].rsplit(":", 1)[1]) for ln in
@@ -62,8 +86,11 @@ def listening_ports(host):
 
 
 class FaultFormation:
-    def __init__(self, h, standbys=2, node_flags=()):
+    def __init__(self, h, standbys=2, node_flags=(), pgdata=None):
+        """pgdata: {node name: data directory} for nodes that need one
+        in a special place (a small disk)."""
         self.h = h
+        self.pgdata = pgdata or {}
         self.net = Network()
         h.networks = getattr(h, "networks", []) + [self.net]
         self.mon = self.net.add_host("monitor")
@@ -90,7 +117,6 @@ class FaultFormation:
                             as_root=True)
 
     def _pgkeel_in(self, host, *args):
-        import subprocess
         cp = subprocess.run(host.exec_argv([self.h.binary, *args],
                                            user=self.h.user),
                             capture_output=True, text=True,
@@ -120,7 +146,8 @@ class FaultFormation:
 
     def add_node(self, name, wait_state=None):
         host = self.net.add_host(name)
-        node = {"host": host, "pgdata": self.h.path(name),
+        node = {"host": host,
+                "pgdata": self.pgdata.get(name, self.h.path(name)),
                 "sock": self.h.mkdir(f"{name}-sock")}
         self.nodes[name] = node
         node["proc"] = self._run_in(host, name, [
