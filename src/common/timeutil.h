@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 int64_t time_monotonic_ms(void);
+int64_t time_monotonic_us(void);
 int64_t time_wall_ms(void);
 /* Sleeps, returning early (false) if a signal interrupts the sleep. */
 bool time_sleep_ms(int64_t ms);

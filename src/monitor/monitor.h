@@ -35,6 +35,7 @@ typedef struct {
 
 struct MonitorApi;
 struct MonitorView;
+struct HealthThread;
 
 /* What the monitor remembers of a node between cycles (its own clock). */
 typedef struct {
@@ -43,8 +44,7 @@ typedef struct {
 	int64_t last_report_ms;
 	int64_t health_fail_since_ms;
 	int64_t not_streaming_since_ms;
-	int64_t health_checked_ms; /* last connection test, or 0 */
-	bool health_ok;            /* its result */
+	bool health_ok;            /* the latest connection test passed */
 	bool reachable;
 	char sync_names[512];
 	bool written; /* reachable/sync_names stored at least once */
@@ -71,6 +71,8 @@ typedef struct {
 	struct MonitorApi *api;      /* NULL when http.port is 0 */
 	struct MonitorView *view;    /* being built during a cycle, or NULL */
 	int64_t view_built_ms;
+	int64_t view_us;             /* spent on the view in this cycle */
+	struct HealthThread *health; /* the connection tests */
 } Monitor;
 
 /* create monitor: initdb, configuration, the store's database and role. */

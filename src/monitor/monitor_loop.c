@@ -14,7 +14,7 @@
 #include "common/timeutil.h"
 #include "fsm/fsm.h"
 #include "pg/pgsupervise.h"
-#include "monitor/healthcheck.h"
+#include "monitor/healththread.h"
 #include "monitor/monitor.h"
 #include "monitor/monitor_api.h"
 #include "monitor/nodememory.h"
@@ -106,28 +106,19 @@ static void to_fsm_node(const StoreFormation *sf, const StoreNode *n,
 }
 
 /*
- * Connection tests run at most once per monitor_interval, however often
- * reports wake the monitor up; in between the last results are used.
+ * The connection tests' latest results, from the health thread; the
+ * nodes are handed to it for its next rounds. A node not tested yet
+ * counts as healthy: like a monitor that just started, the monitor never
+ * fails a node over on a result it does not have.
  */
-static void check_health(Monitor *m, StoreFormation *sf, NodeMemory **mem,
-			 int64_t now_ms)
+static void check_health(Monitor *m, StoreFormation *sf, NodeMemory **mem)
 {
-	HealthTarget t[STORE_MAX_NODES];
-	bool due = false;
-
 	for (size_t i = 0; i < sf->nnodes; i++) {
-		t[i].host = sf->nodes[i].host;
-		t[i].port = sf->nodes[i].port;
-		due = due || now_ms - mem[i]->health_checked_ms >= m->interval_ms;
-	}
-	if (!due)
-		return;
-	health_check_all(t, sf->nnodes, (int)(m->interval_ms * 4 > 2000
-						      ? 2000
-						      : m->interval_ms * 4));
-	for (size_t i = 0; i < sf->nnodes; i++) {
-		mem[i]->health_ok = t[i].ok;
-		mem[i]->health_checked_ms = now_ms;
+		const StoreNode *n = &sf->nodes[i];
+		bool ok = true;
+		healththread_collect(m->health, n->id, n->host, n->port);
+		healththread_result(m->health, n->id, &ok);
+		mem[i]->health_ok = ok;
 	}
 }
 
@@ -179,6 +170,21 @@ static bool request_done(const FsmDecision *d, size_t nd)
 	return false;
 }
 
+/* A settled formation needs no write: no decision, no view changed, the
+ * same health, no request waiting to expire and no node to delete. */
+static bool nothing_to_write(const StoreFormation *sf, size_t nd, size_t nv,
+			     const char *health)
+{
+	if (nd > 0 || nv > 0 || strcmp(sf->health, health) != 0 ||
+	    sf->switchover_to >= 0 || sf->failover_requested)
+		return false;
+	for (size_t i = 0; i < sf->nnodes; i++) {
+		if (sf->nodes[i].goal == NS_DROPPED)
+			return false;
+	}
+	return true;
+}
+
 static void decide(Monitor *m, StoreFormation *sf, int64_t now_ms)
 {
 	FsmNode nodes[STORE_MAX_NODES];
@@ -194,7 +200,7 @@ static void decide(Monitor *m, StoreFormation *sf, int64_t now_ms)
 		if (!mem[i])
 			return; /* more nodes than the monitor tracks */
 	}
-	check_health(m, sf, mem, now_ms);
+	check_health(m, sf, mem);
 	for (size_t i = 0; i < sf->nnodes; i++) {
 		nodememory_observe(mem[i], &sf->nodes[i], mem[i]->health_ok,
 				   now_ms);
@@ -213,6 +219,11 @@ static void decide(Monitor *m, StoreFormation *sf, int64_t now_ms)
 	}
 	size_t nv = changed_views(m, &f, mem, views);
 	const char *health = fsm_health_name(fsm_health(&f));
+	if (nothing_to_write(sf, nd, nv, health)) {
+		monitor_count_promotions(m, sf, d, nd, now_ms);
+		monitor_view_add(m, sf);
+		return;
+	}
 	if (!store_apply(m->store, m->term, sf->name, sd, nd, views, nv,
 			 health, request_done(d, nd))) {
 		log_error("cannot write decisions: %s", m->store->error);
@@ -229,7 +240,7 @@ void monitor_cycle(Monitor *m, int64_t now_ms)
 {
 	char names[MAX_FORMATIONS][STORE_NAME_LEN];
 	size_t n = 0;
-	int64_t start = time_monotonic_ms();
+	int64_t start = time_monotonic_us();
 
 	if (!store_list_formations(m->store, names, MAX_FORMATIONS, &n)) {
 		log_warn("%s", m->store->error);
@@ -241,7 +252,10 @@ void monitor_cycle(Monitor *m, int64_t now_ms)
 		else
 			log_warn("%s", m->store->error);
 	}
-	m->last_cycle_us = (time_monotonic_ms() - start) * 1000;
+	healththread_commit(m->health);
+	/* the decision cycle, without building the HTTP API's view */
+	m->last_cycle_us = time_monotonic_us() - start - m->view_us;
+	m->view_us = 0;
 }
 
 /* Holds (or waits for) the lease; true while this monitor is active. */
@@ -295,6 +309,13 @@ int monitor_run(Monitor *m)
 	signals_install();
 	reaper_adopt_orphans();
 	log_info("monitor in %s on port %d", m->node.pgdata, m->node.port);
+	m->health = healththread_start(
+		m->interval_ms, (int)(m->interval_ms * 4 > 2000 ? 2000
+							 : m->interval_ms * 4));
+	if (!m->health) {
+		log_error("cannot start the connection-test thread");
+		return EXIT_FAILED;
+	}
 	m->api = monitor_api_start(&m->cfg, err, sizeof(err));
 	if (!m->api && err[0])
 		log_error("HTTP API: %s", err);
@@ -312,6 +333,8 @@ int monitor_run(Monitor *m)
 			time_sleep_ms(m->interval_ms);
 	}
 	log_info("stopping the monitor");
+	healththread_stop(m->health);
+	m->health = NULL;
 	store_close(m->store);
 	m->store = NULL;
 	pgnode_stop(&m->node, STOP_FAST, err, sizeof(err));

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/timeutil.h"
 #include "common/version.h"
 #include "http/promtext.h"
 #include "monitor/monitor.h"
@@ -112,10 +113,12 @@ void monitor_view_add(Monitor *m, const StoreFormation *sf)
 {
 	if (!m->view)
 		return;
+	int64_t start = time_monotonic_us();
 	json_t *j = formation_json(m, sf);
 	if (j)
 		json_array_append_new(m->view->formations, j);
 	formation_metrics(m->view->metrics, m, sf);
+	m->view_us += time_monotonic_us() - start;
 }
 
 static void family(FILE *f, const char *name, const char *type,

@@ -28,7 +28,6 @@ NodeMemory *nodememory_get(Monitor *m, int node_id, int64_t now_ms)
 	nm->last_report_ms = now_ms;
 	nm->health_fail_since_ms = -1;
 	nm->not_streaming_since_ms = -1;
-	nm->health_checked_ms = INT64_MIN / 2;
 	return nm;
 }
 

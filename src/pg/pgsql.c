@@ -97,6 +97,7 @@ void pg_disconnect(PgConn *pc)
 	if (pc->conn)
 		PQfinish(pc->conn);
 	pc->conn = NULL;
+	pc->nprepared = 0; /* prepared statements die with the session */
 }
 
 /* Waits until the connection has input (or can send), or the deadline. */
@@ -143,6 +144,8 @@ static PGresult *exec_until(PgConn *pc, const char *sql, int nparams,
 	return NULL;
 }
 
+static PGresult *checked(PgConn *pc, PGresult *res, const char *sql);
+
 PGresult *pg_query(PgConn *pc, const char *sql, int nparams,
 		   const char *const *params)
 {
@@ -161,6 +164,12 @@ PGresult *pg_query(PgConn *pc, const char *sql, int nparams,
 		res = PQexecParams(pc->conn, sql, nparams, NULL, params, NULL,
 				   NULL, 0);
 	}
+	return checked(pc, res, sql);
+}
+
+/* res if it succeeded; otherwise NULL with the error recorded. */
+static PGresult *checked(PgConn *pc, PGresult *res, const char *sql)
+{
 	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
 		return res;
@@ -172,6 +181,44 @@ PGresult *pg_query(PgConn *pc, const char *sql, int nparams,
 	log_debug("query failed: %s (%s)", pc->error, sql);
 	PQclear(res);
 	return NULL;
+}
+
+/* The prepared statement's index for sql, preparing it if needed; -1
+ * when it cannot be (no room, or the server refused). */
+static int prepared_index(PgConn *pc, const char *sql, int nparams)
+{
+	char name[16];
+	for (int i = 0; i < pc->nprepared; i++) {
+		if (pc->prepared[i] == sql)
+			return i;
+	}
+	if (pc->nprepared >= PG_MAX_PREPARED)
+		return -1;
+	snprintf(name, sizeof(name), "pgk%d", pc->nprepared);
+	PGresult *res = PQprepare(pc->conn, name, sql, nparams, NULL);
+	bool ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
+	PQclear(res);
+	if (!ok)
+		return -1;
+	pc->prepared[pc->nprepared] = sql;
+	return pc->nprepared++;
+}
+
+PGresult *pg_query_cached(PgConn *pc, const char *sql, int nparams,
+			  const char *const *params)
+{
+	char name[16];
+
+	if (!pc->conn || pc->query_timeout_ms > 0)
+		return pg_query(pc, sql, nparams, params);
+	int i = prepared_index(pc, sql, nparams);
+	if (i < 0)
+		return pg_query(pc, sql, nparams, params);
+	pc->sqlstate[0] = '\0';
+	snprintf(name, sizeof(name), "pgk%d", i);
+	return checked(pc, PQexecPrepared(pc->conn, name, nparams, params, NULL,
+					  NULL, 0),
+		       sql);
 }
 
 bool pg_exec(PgConn *pc, const char *sql, int nparams,

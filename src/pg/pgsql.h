@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#define PG_MAX_PREPARED 48
+
 typedef struct {
 	PGconn *conn;
 	char error[1024]; /* last error, one line */
@@ -18,6 +20,9 @@ typedef struct {
 	 * connection (a partition drops packets silently: without this a
 	 * query could wait for TCP to give up, minutes later) */
 	int query_timeout_ms;
+	/* statements prepared on this connection, by their SQL's address */
+	const char *prepared[PG_MAX_PREPARED];
+	int nprepared;
 } PgConn;
 
 /*
@@ -36,6 +41,14 @@ void pg_disconnect(PgConn *pc);
  */
 PGresult *pg_query(PgConn *pc, const char *sql, int nparams,
 		   const char *const *params);
+/*
+ * pg_query for a statement run again and again: sql must be a string
+ * constant (its address identifies it); it is prepared on first use on
+ * each connection, which saves the planning afterwards. Connections with
+ * a query deadline run it unprepared.
+ */
+PGresult *pg_query_cached(PgConn *pc, const char *sql, int nparams,
+			  const char *const *params);
 /* Runs a command; true on success. */
 bool pg_exec(PgConn *pc, const char *sql, int nparams,
 	     const char *const *params);

@@ -57,7 +57,8 @@ static bool ensure_connected(Store *s)
 }
 
 /* Runs a query, dropping the connection when it failed at the network
- * level so that the next call reconnects. */
+ * level so that the next call reconnects. sql is a string constant: it
+ * is prepared once per connection (pg_query_cached). */
 PGresult *pgstore_query(Store *s, const char *sql, int n,
 			const char *const *params)
 {
@@ -65,7 +66,7 @@ PGresult *pgstore_query(Store *s, const char *sql, int n,
 
 	if (!ensure_connected(s))
 		return NULL;
-	PGresult *res = pg_query(&p->pc, sql, n, params);
+	PGresult *res = pg_query_cached(&p->pc, sql, n, params);
 	if (!res) {
 		fail(s, "state store query failed");
 		if (PQstatus(p->pc.conn) != CONNECTION_OK)

@@ -44,7 +44,8 @@ bool pgstore_apply(Store *s, int64_t term, const char *formation,
 bool pgstore_request(Store *s, const char *formation, const char *what,
 		     const char *node_name);
 /* pgstore_params.c */
-bool pgstore_read_params(Store *s, StoreFormation *out);
+/* Fills out->params from the JSON array of [name, value] pairs. */
+bool pgstore_parse_params(const char *json, StoreFormation *out);
 bool pgstore_set_pg_param(Store *s, const char *formation, const char *name,
 			  const char *value, char *context, size_t len);
 bool pgstore_request_restart(Store *s, const char *formation,

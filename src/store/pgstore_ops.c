@@ -115,7 +115,10 @@ static bool read_formation_row(Store *s, const char *name,
 		s,
 		"SELECT name, number_sync_standbys, strict_sync, paused, health,"
 		" replication_password, coalesce(switchover_to, -1),"
-		" failover_requested FROM pgkeel.formation WHERE name = $1",
+		" failover_requested, (SELECT coalesce(json_agg("
+		"  json_build_array(p.name, p.value) ORDER BY p.name), '[]')"
+		"  FROM pgkeel.pg_param p WHERE p.formation = f.name)"
+		" FROM pgkeel.formation f WHERE name = $1",
 		1, params);
 
 	s->not_found = false;
@@ -136,8 +139,12 @@ static bool read_formation_row(Store *s, const char *name,
 	COPY(out->repl_password, res, 0, 5);
 	out->switchover_to = get_int(res, 0, 6);
 	out->failover_requested = is_true(res, 0, 7);
+	bool ok = pgstore_parse_params(PQgetvalue(res, 0, 8), out);
 	PQclear(res);
-	return true;
+	if (!ok)
+		snprintf(s->error, sizeof(s->error),
+			 "malformed parameters of formation %s", name);
+	return ok;
 }
 
 bool pgstore_get_formation(Store *s, const char *formation,
@@ -165,7 +172,7 @@ bool pgstore_get_formation(Store *s, const char *formation,
 	     i++)
 		read_node(res, i, &out->nodes[out->nnodes++]);
 	PQclear(res);
-	return pgstore_read_params(s, out);
+	return true;
 }
 
 bool pgstore_list_formations(Store *s, char (*names)[STORE_NAME_LEN],

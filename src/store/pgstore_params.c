@@ -2,32 +2,35 @@
  * pgstore_params.c - formation-wide Postgres parameters and per-node
  * restart requests in the postgres store.
  */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/pgstore.h"
 
-bool pgstore_read_params(Store *s, StoreFormation *out)
+bool pgstore_parse_params(const char *json, StoreFormation *out)
 {
-	const char *params[] = {out->name};
-	PGresult *res = pgstore_query(
-		s,
-		"SELECT name, value FROM pgkeel.pg_param WHERE formation = $1"
-		" ORDER BY name",
-		1, params);
+	json_t *arr = json_loads(json, 0, NULL);
+	size_t i;
+	json_t *pair;
 
 	out->nparams = 0;
-	if (!res)
+	if (!json_is_array(arr)) {
+		json_decref(arr);
 		return false;
-	for (int i = 0; i < PQntuples(res) && out->nparams < STORE_MAX_PARAMS;
-	     i++) {
-		StoreParam *p = &out->params[out->nparams++];
-		snprintf(p->name, sizeof(p->name), "%s", PQgetvalue(res, i, 0));
-		snprintf(p->value, sizeof(p->value), "%s",
-			 PQgetvalue(res, i, 1));
 	}
-	PQclear(res);
+	json_array_foreach(arr, i, pair)
+	{
+		const char *name = json_string_value(json_array_get(pair, 0));
+		const char *value = json_string_value(json_array_get(pair, 1));
+		if (!name || !value || out->nparams >= STORE_MAX_PARAMS)
+			continue;
+		StoreParam *p = &out->params[out->nparams++];
+		snprintf(p->name, sizeof(p->name), "%s", name);
+		snprintf(p->value, sizeof(p->value), "%s", value);
+	}
+	json_decref(arr);
 	return true;
 }
 
