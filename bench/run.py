@@ -9,6 +9,8 @@ final primary. Each scenario runs RUNS times; the median is reported and
 written to docs/benchmarks.md with the method.
 
     make bench            (or: /usr/bin/python3 bench/run.py [RUNS])
+
+It ends with the monitor scale benchmark (bench/monitor_scale.py).
 """
 
 import datetime
@@ -134,6 +136,8 @@ def main():
     cpu = statistics.median(r[1] for r in res)
     print(f"idle keeper: {rss} kB resident, {cpu:.2f} % of a core")
     write_report(results, runs, rss, cpu)
+    import monitor_scale
+    monitor_scale.main()
 
 
 def write_report(results, runs, rss_kb, cpu_pct):

@@ -5,15 +5,25 @@
  * before node_down_timeout, which start-up checks to be longer than
  * fence_timeout + store_timeout + keeper_interval; so by the time a
  * promotion can happen, this primary has stopped.
+ *
+ * A standby counts as streaming only while its status messages arrive
+ * (every wal_receiver_status_interval, 1 s): a walsender whose standby
+ * was cut off stays "streaming" until wal_sender_timeout (5 s), as long
+ * as the standby's own receiver takes to notice, and the monitor promotes
+ * only once the standbys report they stopped streaming. Judging by the
+ * replies, the primary fences itself well before that.
  */
 #include <string.h>
 
 #include "keeper/keeper.h"
 
+#define STANDBY_REPLY_FRESH_MS 2000
+
 static bool has_streaming_standby(const Observation *obs)
 {
 	for (size_t i = 0; i < obs->nstandbys; i++) {
-		if (strcmp(obs->standbys[i].state, "streaming") == 0)
+		if (strcmp(obs->standbys[i].state, "streaming") == 0 &&
+		    obs->standbys[i].reply_age_ms <= STANDBY_REPLY_FRESH_MS)
 			return true;
 	}
 	return false;

@@ -31,7 +31,9 @@ static const char *const node_sql =
 
 static const char *const standbys_sql =
 	"SELECT application_name, coalesce(host(client_addr), 'local'),"
-	" state, sync_state, flush_lsn, replay_lsn"
+	" state, sync_state, flush_lsn, replay_lsn,"
+	" coalesce((extract(epoch FROM clock_timestamp() - reply_time)"
+	"  * 1000)::bigint, 1000000000)"
 	" FROM pg_stat_replication WHERE state <> 'backup'"
 	" ORDER BY application_name";
 
@@ -84,6 +86,7 @@ static void read_standby_rows(PGresult *res, Observation *obs)
 		copy_field(s->sync_state, sizeof(s->sync_state), res, i, 3);
 		s->flush_lsn = get_lsn(res, i, 4);
 		s->replay_lsn = get_lsn(res, i, 5);
+		s->reply_age_ms = atoll(PQgetvalue(res, i, 6));
 	}
 }
 

@@ -21,6 +21,7 @@ typedef struct {
 	char sync_state[16]; /* sync, quorum, potential, async */
 	Lsn flush_lsn;
 	Lsn replay_lsn;
+	long long reply_age_ms; /* since its last status message */
 } ObservedStandby;
 
 typedef struct {

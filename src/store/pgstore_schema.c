@@ -281,6 +281,7 @@ const char *const pgstore_schema_sql[] = {
 	"   'primary_conninfo', 'primary_slot_name', 'data_directory',"
 	"   'hba_file', 'ident_file', 'config_file', 'hot_standby',"
 	"   'wal_log_hints', 'recovery_target_timeline', 'cluster_name',"
+	"   'wal_receiver_status_interval',"
 	"   'restore_command', 'recovery_target', 'recovery_target_lsn',"
 	"   'recovery_target_name', 'recovery_target_time',"
 	"   'recovery_target_xid', 'recovery_target_action') THEN"
