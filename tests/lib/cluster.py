@@ -106,16 +106,16 @@ class Cluster:
             row = self.state().get(name)
             return row and row["current_state"] == state == \
                 row["assigned_state"]
-        wait_until(reached, timeout=timeout,
-                   what=f"{name} to reach {state} (now {self.state()})")
+        wait_until(reached, timeout=timeout, what=f"{name} to reach {state}",
+                   show=self.brief_state)
 
     def wait_assigned(self, expected, timeout=60):
         def reached():
             st = self.state()
             return all(st.get(n, {}).get("assigned_state") == s
                        for n, s in expected.items())
-        wait_until(reached, timeout=timeout,
-                   what=f"assigned {expected} (now {self.state()})")
+        wait_until(reached, timeout=timeout, what=f"assigned {expected}",
+                   show=self.brief_state)
 
     def wait_states(self, expected, timeout=60):
         def reached():
@@ -123,8 +123,13 @@ class Cluster:
             return all(st.get(n, {}).get("current_state") == s and
                        st[n]["assigned_state"] == s
                        for n, s in expected.items())
-        wait_until(reached, timeout=timeout,
-                   what=f"states {expected} (now {self.state()})")
+        wait_until(reached, timeout=timeout, what=f"states {expected}",
+                   show=self.brief_state)
+
+    def brief_state(self):
+        """{name: (current, assigned)}, for messages at a timeout."""
+        return {n: (r["current_state"], r["assigned_state"])
+                for n, r in self.state().items()}
 
     def primary(self):
         for name, row in self.state().items():
