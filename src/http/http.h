@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/config.h"
+
 typedef struct HttpServer HttpServer;
 
 typedef struct {
@@ -34,6 +36,13 @@ typedef void (*HttpHandler)(void *ctx, const HttpRequest *req,
  */
 HttpServer *http_start(const char *addr, int port, HttpHandler handler,
 		       void *ctx, char *err, size_t errlen);
+/*
+ * The server a node's configuration asks for (http.listen, http.port):
+ * NULL with err[0] == '\0' when http.port is 0 (off), NULL with err when
+ * it cannot listen.
+ */
+HttpServer *http_start_configured(const Config *cfg, HttpHandler handler,
+				  void *ctx, char *err, size_t errlen);
 void http_stop(HttpServer *s);
 /* The port actually bound (useful with port 0 in tests). */
 int http_port(const HttpServer *s);

@@ -5,6 +5,8 @@
  */
 #include "http/http.h"
 
+#include "common/log.h"
+
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -152,6 +154,21 @@ HttpServer *http_start(const char *addr, int port, HttpHandler handler,
 		return NULL;
 	}
 	s->port = bound_port(s->daemon);
+	return s;
+}
+
+HttpServer *http_start_configured(const Config *cfg, HttpHandler handler,
+				  void *ctx, char *err, size_t errlen)
+{
+	int port = (int)config_get_int(cfg, S_HTTP_PORT);
+	const char *addr = config_get(cfg, S_HTTP_LISTEN);
+
+	err[0] = '\0';
+	if (port == 0)
+		return NULL;
+	HttpServer *s = http_start(addr, port, handler, ctx, err, errlen);
+	if (s)
+		log_info("HTTP API on %s port %d", addr, port);
 	return s;
 }
 

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/log.h"
 #include "common/timeutil.h"
 #include "http/http.h"
 #include "http/promtext.h"
@@ -98,23 +97,18 @@ static void handle(void *ctx, const HttpRequest *req, HttpResponse *resp)
 
 MonitorApi *monitor_api_start(const Config *cfg, char *err, size_t errlen)
 {
-	int port = (int)config_get_int(cfg, S_HTTP_PORT);
-	const char *addr = config_get(cfg, S_HTTP_LISTEN);
+	MonitorApi *api = calloc(1, sizeof(*api));
 
 	err[0] = '\0';
-	if (port == 0)
-		return NULL;
-	MonitorApi *api = calloc(1, sizeof(*api));
 	if (!api)
 		return NULL;
 	pthread_mutex_init(&api->lock, NULL);
-	api->server = http_start(addr, port, handle, api, err, errlen);
+	api->server = http_start_configured(cfg, handle, api, err, errlen);
 	if (!api->server) {
 		pthread_mutex_destroy(&api->lock);
 		free(api);
 		return NULL;
 	}
-	log_info("HTTP API on %s port %d", addr, port);
 	return api;
 }
 

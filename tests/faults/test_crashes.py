@@ -13,15 +13,6 @@ from harness import wait_until
 NODE_DOWN_S = 3  # node_down_timeout's default
 
 
-def no_failover_for(f, seconds, primary):
-    """Holds for `seconds` that nobody was promoted and writes go on."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert f.promotions() == [], "a standby was promoted"
-        time.sleep(0.5)
-    assert f.primary() == primary
-
-
 @pytest.mark.fast
 def test_1_whole_node_crash_of_the_primary(h):
     f = FaultFormation(h)
@@ -43,7 +34,7 @@ def test_2_postmaster_crash_restarts_in_place(h):
     wait_until(lambda: f.postmaster_pid("n1") != pm,
                what="the keeper to restart Postgres")
     f.wait_writes(10)
-    no_failover_for(f, NODE_DOWN_S * 2, "n1")
+    f.no_failover_for(NODE_DOWN_S * 2, "n1")
     f.check("postmaster crash")
 
 
@@ -54,7 +45,7 @@ def test_3_keeper_crash_leaves_postgres_serving(h):
     f.nodes["n1"]["proc"].popen.send_signal(signal.SIGKILL)
     f.nodes["n1"]["proc"].popen.wait(10)
     f.wait_writes(20)
-    no_failover_for(f, NODE_DOWN_S * 2, "n1")
+    f.no_failover_for(NODE_DOWN_S * 2, "n1")
     f.start_keeper("n1")
     wait_until(lambda: "keeper for node" in f.nodes["n1"]["proc"].log(),
                what="the keeper to start again")
@@ -85,7 +76,7 @@ def test_5_short_freeze_of_the_primary_is_ridden_out(h):
     time.sleep(NODE_DOWN_S / 2)  # the fault itself: shorter than the timeout
     f.thaw(frozen)
     f.wait_writes(10)
-    no_failover_for(f, NODE_DOWN_S * 2, "n1")
+    f.no_failover_for(NODE_DOWN_S * 2, "n1")
     f.check("primary frozen briefly")
 
 

@@ -14,20 +14,12 @@ from harness import wait_until
 NODE_DOWN_S = 3  # node_down_timeout's default
 
 
-def no_failover_for(f, seconds, primary):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert f.promotions() == [], "a standby was promoted"
-        time.sleep(0.5)
-    assert f.primary() == primary
-
-
 def test_6_primary_cut_from_the_monitor_only(h):
     f = FaultFormation(h)
     f.start_client()
     n1 = f.nodes["n1"]["host"]
     n1.cut_from(f.mon)
-    no_failover_for(f, NODE_DOWN_S * 3, "n1")
+    f.no_failover_for(NODE_DOWN_S * 3, "n1")
     f.wait_writes(20)  # the standbys still stream: the primary serves
     assert "fencing" not in f.nodes["n1"]["proc"].log()
     n1.heal()
@@ -69,7 +61,7 @@ def test_8_monitor_isolated(h):
     f = FaultFormation(h)
     f.start_client()
     f.mon.isolate()
-    no_failover_for(f, NODE_DOWN_S * 3, "n1")
+    f.no_failover_for(NODE_DOWN_S * 3, "n1")
     f.wait_writes(50)
     f.mon.heal()
     f.check("monitor isolated")
@@ -100,7 +92,7 @@ def test_10_slow_lossy_link_causes_no_ghost_failover(h):
     n1.lose(0.05)
     start = time.monotonic()
     f.wait_writes(20)  # commits still go through, slowly
-    no_failover_for(f, 30 - (time.monotonic() - start), "n1")
+    f.no_failover_for(30 - (time.monotonic() - start), "n1")
     during = [t for _, t, _ in f.acks() if t > start]
     gaps = sorted(b - a for a, b in zip(during, during[1:]))
     assert gaps[len(gaps) // 2] >= 0.2, "the link was not slowed down"

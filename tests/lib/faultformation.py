@@ -234,6 +234,15 @@ class FaultFormation:
                 if e["old_state"] == "prepare_promotion"
                 and e["new_state"] in ("wait_primary", "primary")]
 
+    def no_failover_for(self, seconds, primary):
+        """Holds for `seconds` that nobody was promoted and that primary
+        is still the primary."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            assert self.promotions() == [], "a standby was promoted"
+            time.sleep(0.5)
+        assert self.primary() == primary
+
     def wait_states(self, expected, timeout=60):
         def reached():
             s = self.state()
