@@ -8,6 +8,7 @@
 #ifndef PGK_HTTP_H
 #define PGK_HTTP_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -44,6 +45,20 @@ HttpServer *http_start(const char *addr, int port, HttpHandler handler,
 HttpServer *http_start_configured(const Config *cfg, HttpHandler handler,
 				  void *ctx, char *err, size_t errlen);
 void http_stop(HttpServer *s);
+
+/*
+ * A configured server and the lock under which its owner publishes what
+ * the handler serves. http_api_start is false when http.port is 0
+ * (err[0] == '\0') or the server cannot listen (err says why).
+ */
+typedef struct {
+	HttpServer *server;
+	pthread_mutex_t lock;
+} HttpApi;
+
+bool http_api_start(HttpApi *api, const Config *cfg, HttpHandler handler,
+		    void *ctx, char *err, size_t errlen);
+void http_api_stop(HttpApi *api);
 /* The port actually bound (useful with port 0 in tests). */
 int http_port(const HttpServer *s);
 

@@ -184,3 +184,19 @@ int http_port(const HttpServer *s)
 {
 	return s->port;
 }
+
+bool http_api_start(HttpApi *api, const Config *cfg, HttpHandler handler,
+		    void *ctx, char *err, size_t errlen)
+{
+	pthread_mutex_init(&api->lock, NULL);
+	api->server = http_start_configured(cfg, handler, ctx, err, errlen);
+	if (!api->server)
+		pthread_mutex_destroy(&api->lock);
+	return api->server != NULL;
+}
+
+void http_api_stop(HttpApi *api)
+{
+	http_stop(api->server);
+	pthread_mutex_destroy(&api->lock);
+}

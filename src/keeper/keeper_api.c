@@ -15,8 +15,7 @@
 #include "http/promtext.h"
 
 struct KeeperApi {
-	HttpServer *server;
-	pthread_mutex_t lock;
+	HttpApi http; /* the server, and the lock of what follows */
 	KeeperStatus st;
 	char *node_json;
 	char *metrics;
@@ -35,9 +34,9 @@ static void reply_check(KeeperApi *api, KeeperCheck c, const HttpRequest *req,
 			   "or GB\"}\n");
 		return;
 	}
-	pthread_mutex_lock(&api->lock);
+	pthread_mutex_lock(&api->http.lock);
 	KeeperStatus st = api->st;
-	pthread_mutex_unlock(&api->lock);
+	pthread_mutex_unlock(&api->http.lock);
 	bool ok = keeper_check(&st, c, max_lag, time_monotonic_ms(), why,
 			       sizeof(why));
 	json_t *j = json_pack(
@@ -55,10 +54,10 @@ static void reply_check(KeeperApi *api, KeeperCheck c, const HttpRequest *req,
 static void reply_copy(KeeperApi *api, char **text, const char *type,
 		       HttpResponse *resp)
 {
-	pthread_mutex_lock(&api->lock);
+	pthread_mutex_lock(&api->http.lock);
 	http_reply(resp, *text ? 200 : 503, type,
 		   *text ? *text : "{\"error\": \"starting\"}\n");
-	pthread_mutex_unlock(&api->lock);
+	pthread_mutex_unlock(&api->http.lock);
 }
 
 static void handle(void *ctx, const HttpRequest *req, HttpResponse *resp)
@@ -82,16 +81,10 @@ KeeperApi *keeper_api_start(const Config *cfg, char *err, size_t errlen)
 	KeeperApi *api = calloc(1, sizeof(*api));
 
 	err[0] = '\0';
-	if (!api)
-		return NULL;
-	pthread_mutex_init(&api->lock, NULL);
-	api->server = http_start_configured(cfg, handle, api, err, errlen);
-	if (!api->server) {
-		pthread_mutex_destroy(&api->lock);
-		free(api);
-		return NULL;
-	}
-	return api;
+	if (api && http_api_start(&api->http, cfg, handle, api, err, errlen))
+		return api;
+	free(api);
+	return NULL;
 }
 
 void keeper_api_publish(KeeperApi *api, const KeeperStatus *st)
@@ -100,12 +93,12 @@ void keeper_api_publish(KeeperApi *api, const KeeperStatus *st)
 		return;
 	char *json = keeper_status_json(st);
 	char *metrics = keeper_status_metrics(st);
-	pthread_mutex_lock(&api->lock);
+	pthread_mutex_lock(&api->http.lock);
 	api->st = *st;
 	char *old_json = api->node_json, *old_metrics = api->metrics;
 	api->node_json = json;
 	api->metrics = metrics;
-	pthread_mutex_unlock(&api->lock);
+	pthread_mutex_unlock(&api->http.lock);
 	free(old_json);
 	free(old_metrics);
 }
@@ -114,8 +107,7 @@ void keeper_api_stop(KeeperApi *api)
 {
 	if (!api)
 		return;
-	http_stop(api->server);
-	pthread_mutex_destroy(&api->lock);
+	http_api_stop(&api->http);
 	free(api->node_json);
 	free(api->metrics);
 	free(api);

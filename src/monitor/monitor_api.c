@@ -14,8 +14,7 @@
 #include "http/promtext.h"
 
 struct MonitorApi {
-	HttpServer *server;
-	pthread_mutex_t lock;
+	HttpApi http; /* the server, and the lock of what follows */
 	json_t *formations; /* array */
 	char *metrics;
 	bool pg_up;
@@ -90,9 +89,9 @@ static void route(MonitorApi *api, const HttpRequest *req, HttpResponse *resp)
 static void handle(void *ctx, const HttpRequest *req, HttpResponse *resp)
 {
 	MonitorApi *api = ctx;
-	pthread_mutex_lock(&api->lock);
+	pthread_mutex_lock(&api->http.lock);
 	route(api, req, resp);
-	pthread_mutex_unlock(&api->lock);
+	pthread_mutex_unlock(&api->http.lock);
 }
 
 MonitorApi *monitor_api_start(const Config *cfg, char *err, size_t errlen)
@@ -100,22 +99,16 @@ MonitorApi *monitor_api_start(const Config *cfg, char *err, size_t errlen)
 	MonitorApi *api = calloc(1, sizeof(*api));
 
 	err[0] = '\0';
-	if (!api)
-		return NULL;
-	pthread_mutex_init(&api->lock, NULL);
-	api->server = http_start_configured(cfg, handle, api, err, errlen);
-	if (!api->server) {
-		pthread_mutex_destroy(&api->lock);
-		free(api);
-		return NULL;
-	}
-	return api;
+	if (api && http_api_start(&api->http, cfg, handle, api, err, errlen))
+		return api;
+	free(api);
+	return NULL;
 }
 
 void monitor_api_publish(MonitorApi *api, json_t *formations, char *metrics,
 			 bool pg_up, int64_t now_ms, int64_t interval_ms)
 {
-	pthread_mutex_lock(&api->lock);
+	pthread_mutex_lock(&api->http.lock);
 	json_t *old_f = api->formations;
 	char *old_m = api->metrics;
 	api->formations = formations;
@@ -123,7 +116,7 @@ void monitor_api_publish(MonitorApi *api, json_t *formations, char *metrics,
 	api->pg_up = pg_up;
 	api->built_ms = now_ms;
 	api->interval_ms = interval_ms;
-	pthread_mutex_unlock(&api->lock);
+	pthread_mutex_unlock(&api->http.lock);
 	json_decref(old_f);
 	free(old_m);
 }
@@ -132,8 +125,7 @@ void monitor_api_stop(MonitorApi *api)
 {
 	if (!api)
 		return;
-	http_stop(api->server);
-	pthread_mutex_destroy(&api->lock);
+	http_api_stop(&api->http);
 	json_decref(api->formations);
 	free(api->metrics);
 	free(api);
