@@ -14,15 +14,6 @@
 
 #define WAIT_MS 120000
 
-const StoreNode *perform_primary(const StoreFormation *f)
-{
-	for (size_t i = 0; i < f->nnodes; i++) {
-		if (state_is_primary(f->nodes[i].goal))
-			return &f->nodes[i];
-	}
-	return NULL;
-}
-
 bool perform_in_sync(const StoreNode *n)
 {
 	return n->goal == NS_SECONDARY && n->reported == NS_SECONDARY;
@@ -49,7 +40,7 @@ static const StoreNode *best_standby(const StoreFormation *f)
 static int check_candidate(const StoreFormation *f, const char *name,
 			   const StoreNode **out)
 {
-	const StoreNode *p = perform_primary(f);
+	const StoreNode *p = store_formation_primary(f);
 
 	if (!p || p->reported != p->goal) {
 		fprintf(stderr, "%s: formation %s has no settled primary now "
@@ -148,7 +139,7 @@ int perform_request(Store *s, const StoreFormation *f, const char *what,
 	int rc = check_candidate(f, name, &cand);
 	if (rc != EXIT_OK)
 		return rc;
-	const StoreNode *p = perform_primary(f);
+	const StoreNode *p = store_formation_primary(f);
 	if (strcmp(what, "failover") == 0 && cand->report.lsn < p->report.lsn &&
 	    !force) {
 		fprintf(stderr,

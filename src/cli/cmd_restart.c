@@ -98,7 +98,7 @@ static size_t standbys_to_restart(Restart *r, char (*names)[STORE_NAME_LEN])
 
 static int restart_primary(Restart *r, bool rolling)
 {
-	const StoreNode *p = perform_primary(r->f);
+	const StoreNode *p = store_formation_primary(r->f);
 	if (!p || !wanted(r, p))
 		return EXIT_OK;
 	char name[STORE_NAME_LEN];

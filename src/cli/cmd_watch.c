@@ -29,11 +29,8 @@ typedef struct {
 
 static Lsn primary_lsn(const StoreFormation *f)
 {
-	for (size_t i = 0; i < f->nnodes; i++) {
-		if (state_is_primary(f->nodes[i].goal))
-			return f->nodes[i].report.lsn;
-	}
-	return LSN_INVALID;
+	const StoreNode *p = store_formation_primary(f);
+	return p ? p->report.lsn : LSN_INVALID;
 }
 
 /* Renders the view as lines of text into buf. */

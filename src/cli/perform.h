@@ -1,6 +1,6 @@
 /*
- * perform.h - what the `perform` commands share (cmd_perform.c): finding
- * the primary, requesting a switchover or failover and waiting for it.
+ * perform.h - what the `perform` commands share (cmd_perform.c):
+ * requesting a switchover or failover and waiting for it.
  */
 #ifndef PGK_PERFORM_H
 #define PGK_PERFORM_H
@@ -9,8 +9,6 @@
 
 #include "store/store.h"
 
-/* The node assigned a primary role, or NULL. */
-const StoreNode *perform_primary(const StoreFormation *f);
 /* A standby assigned and reporting secondary. */
 bool perform_in_sync(const StoreNode *n);
 /*

@@ -79,3 +79,10 @@ bool state_is_standby(NodeState s)
 	return s == NS_CATCHINGUP || s == NS_SECONDARY ||
 	       s == NS_PREPARE_PROMOTION;
 }
+
+const char *state_role_name(NodeState s)
+{
+	return state_is_primary(s)   ? "primary"
+	       : state_is_standby(s) ? "standby"
+				     : "none";
+}

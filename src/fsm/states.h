@@ -41,5 +41,7 @@ const char *state_name(NodeState s);
 bool state_parse(const char *name, NodeState *out);
 bool state_is_primary(NodeState s);  /* single, wait_primary, primary */
 bool state_is_standby(NodeState s);  /* catchingup, secondary, prepare_p. */
+/* "primary", "standby" or "none": the role a state gives a node. */
+const char *state_role_name(NodeState s);
 
 #endif

@@ -37,13 +37,6 @@ char *keeper_status_json(const KeeperStatus *st)
 	return text;
 }
 
-static const char *role_of(NodeState s)
-{
-	return state_is_primary(s)   ? "primary"
-	       : state_is_standby(s) ? "standby"
-				     : "none";
-}
-
 static void gauge(FILE *f, const KeeperStatus *st, const char *name,
 		  const char *help, double v)
 {
@@ -76,7 +69,7 @@ static void states(FILE *f, const KeeperStatus *st)
 		"1 for the state the keeper reached, 0 for the others");
 	const char *roles[] = {"primary", "standby", "none"};
 	one_hot(f, st, "pgkeel_node_role", "role", roles, 3,
-		role_of(st->current),
+		state_role_name(st->current),
 		"1 for the node's role (primary, standby or none)");
 }
 

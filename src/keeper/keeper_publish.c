@@ -11,15 +11,6 @@
 #include "keeper/keeper.h"
 #include "keeper/keeper_api.h"
 
-static const StoreNode *formation_primary(const StoreFormation *f)
-{
-	for (size_t i = 0; i < f->nnodes; i++) {
-		if (state_is_primary(f->nodes[i].goal))
-			return &f->nodes[i];
-	}
-	return NULL;
-}
-
 static bool named_in(const char *sync_names, const char *name)
 {
 	char quoted[80];
@@ -30,7 +21,7 @@ static bool named_in(const char *sync_names, const char *name)
 static void fill_from_store(const Keeper *k, KeeperStatus *st)
 {
 	const StoreNode *me = keeper_me(k);
-	const StoreNode *p = k->formation ? formation_primary(k->formation)
+	const StoreNode *p = k->formation ? store_formation_primary(k->formation)
 					  : NULL;
 	st->known = me != NULL;
 	st->goal = me ? me->goal : k->st.current;
@@ -94,13 +85,6 @@ void keeper_api_open(Keeper *k, int64_t now_ms)
 	}
 }
 
-static const char *role_name(NodeState s)
-{
-	return state_is_primary(s)   ? "primary"
-	       : state_is_standby(s) ? "standby"
-				     : "none";
-}
-
 void keeper_fire_hook(Keeper *k, const char *event, NodeState old,
 		      NodeState now)
 {
@@ -112,7 +96,7 @@ void keeper_fire_hook(Keeper *k, const char *event, NodeState old,
 	hookrun_var(&e, "PGKEEL_EVENT", event);
 	hookrun_var(&e, "PGKEEL_OLD_STATE", state_name(old));
 	hookrun_var(&e, "PGKEEL_NEW_STATE", state_name(now));
-	hookrun_var(&e, "PGKEEL_ROLE", role_name(now));
+	hookrun_var(&e, "PGKEEL_ROLE", state_role_name(now));
 	hookrun_var(&e, "PGKEEL_FORMATION", config_get(&k->cfg, S_FORMATION));
 	hookrun_var(&e, "PGKEEL_NODE_NAME", k->st.name);
 	hookrun_var(&e, "PGKEEL_NODE_ID", id);

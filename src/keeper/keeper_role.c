@@ -58,18 +58,19 @@ static void collect_params(Keeper *k)
 {
 	const StoreFormation *f = k->formation;
 
-	k->node.nparams = 0;
+	size_t n = 0;
 	for (size_t i = 0; i < f->nparams && i < STORE_MAX_PARAMS; i++) {
 		char *q = pgconf_quote(f->params[i].value);
 		if (!q)
 			continue;
-		snprintf(k->param_values[i], sizeof(k->param_values[i]), "%s",
+		snprintf(k->param_values[n], sizeof(k->param_values[n]), "%s",
 			 q);
 		free(q);
-		k->params[k->node.nparams].name = f->params[i].name;
-		k->params[k->node.nparams].value = k->param_values[i];
-		k->node.nparams++;
+		k->params[n].name = f->params[i].name;
+		k->params[n].value = k->param_values[n];
+		n++;
 	}
+	k->node.nparams = n;
 	k->node.params = k->params;
 }
 

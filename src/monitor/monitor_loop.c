@@ -219,19 +219,17 @@ static void decide(Monitor *m, StoreFormation *sf, int64_t now_ms)
 	}
 	size_t nv = changed_views(m, &f, mem, views);
 	const char *health = fsm_health_name(fsm_health(&f));
-	if (nothing_to_write(sf, nd, nv, health)) {
-		monitor_count_promotions(m, sf, d, nd, now_ms);
-		monitor_view_add(m, sf);
-		return;
+	if (!nothing_to_write(sf, nd, nv, health)) {
+		if (!store_apply(m->store, m->term, sf->name, sd, nd, views,
+				 nv, health, request_done(d, nd))) {
+			log_error("cannot write decisions: %s",
+				  m->store->error);
+			for (size_t i = 0; i < f.nnodes; i++)
+				mem[i]->written = false;
+			return;
+		}
+		log_decisions(sf->name, d, nd, &f);
 	}
-	if (!store_apply(m->store, m->term, sf->name, sd, nd, views, nv,
-			 health, request_done(d, nd))) {
-		log_error("cannot write decisions: %s", m->store->error);
-		for (size_t i = 0; i < f.nnodes; i++)
-			mem[i]->written = false;
-		return;
-	}
-	log_decisions(sf->name, d, nd, &f);
 	monitor_count_promotions(m, sf, d, nd, now_ms);
 	monitor_view_add(m, sf);
 }

@@ -77,20 +77,12 @@ static json_t *formation_json(Monitor *m, const StoreFormation *sf)
 		"last_switchover_seconds", st ? st->last_switchover_s : 0.0);
 }
 
-static Lsn primary_lsn(const StoreFormation *sf)
-{
-	for (size_t i = 0; i < sf->nnodes; i++) {
-		if (state_is_primary(sf->nodes[i].goal))
-			return sf->nodes[i].report.lsn;
-	}
-	return 0;
-}
-
 /* Samples only: the families' HELP and TYPE come once, in end(). */
 static void formation_metrics(FILE *f, const Monitor *m,
 			      const StoreFormation *sf)
 {
-	Lsn plsn = primary_lsn(sf);
+	const StoreNode *p = store_formation_primary(sf);
+	Lsn plsn = p ? p->report.lsn : 0;
 	for (size_t i = 0; i < sf->nnodes; i++) {
 		const StoreNode *n = &sf->nodes[i];
 		const char *l[] = {"formation", sf->name, "node", n->name,

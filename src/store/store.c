@@ -77,6 +77,15 @@ void store_close(Store *s)
 		s->ops->close(s);
 }
 
+const StoreNode *store_formation_primary(const StoreFormation *f)
+{
+	for (size_t i = 0; i < f->nnodes; i++) {
+		if (state_is_primary(f->nodes[i].goal))
+			return &f->nodes[i];
+	}
+	return NULL;
+}
+
 const StoreNode *store_formation_node(const StoreFormation *f, int id)
 {
 	for (size_t i = 0; i < f->nnodes; i++) {

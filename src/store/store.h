@@ -221,6 +221,8 @@ void store_close(Store *s);
 
 /* The node of a formation snapshot with that id, or NULL. */
 const StoreNode *store_formation_node(const StoreFormation *f, int id);
+/* The node assigned a primary role in a formation snapshot, or NULL. */
+const StoreNode *store_formation_primary(const StoreFormation *f);
 /* The node of a formation snapshot with that name (NULL name: none). */
 const StoreNode *store_formation_node_named(const StoreFormation *f,
 					    const char *name);
