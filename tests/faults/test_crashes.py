@@ -2,12 +2,14 @@
 postmaster and of the keeper, on a three-node formation spread over
 network namespaces, with a client writing through the multi-host URI."""
 
+import os
 import signal
+import subprocess
 import time
 
 import pytest
 
-from faultformation import FaultFormation
+from faultformation import FaultFormation, fill, small_disk
 from harness import wait_until
 
 NODE_DOWN_S = 3  # node_down_timeout's default
@@ -18,7 +20,7 @@ def test_1_whole_node_crash_of_the_primary(h):
     f = FaultFormation(h)
     f.start_client()
     f.crash_node("n1")
-    wait_until(lambda: f.primary() not in (None, "n1"), what="a failover")
+    f.wait_failover_from("n1")
     f.wait_writes(10)
     f.start_keeper("n1")  # the machine comes back
     f.check("whole-node crash of the primary")
@@ -29,7 +31,6 @@ def test_2_postmaster_crash_restarts_in_place(h):
     f = FaultFormation(h)
     f.start_client()
     pm = f.postmaster_pid("n1")
-    import os
     os.kill(pm, signal.SIGKILL)
     wait_until(lambda: f.postmaster_pid("n1") != pm,
                what="the keeper to restart Postgres")
@@ -58,8 +59,7 @@ def test_4_long_freeze_of_the_primary_fails_over_and_fences(h):
     f.start_client()
     frozen = f.freeze("n1")
     try:
-        wait_until(lambda: f.primary() not in (None, "n1"),
-                   what="a failover while n1 is frozen")
+        f.wait_failover_from("n1", what="a failover while n1 is frozen")
         f.wait_writes(10)
     finally:
         f.thaw(frozen)
@@ -84,7 +84,7 @@ def test_12_new_primary_crashes_soon_after_a_failover(h):
     f = FaultFormation(h)
     f.start_client()
     f.crash_node("n1")
-    wait_until(lambda: f.primary() not in (None, "n1"), what="a failover")
+    f.wait_failover_from("n1")
     second = f.primary()
     third = ({"n2", "n3"} - {second}).pop()
     f.wait_states({second: "primary", third: "secondary"})
@@ -103,9 +103,6 @@ def test_11_full_disk_keeps_postgres_down_and_fails_over(h):
     a small disk; Postgres is stopped and the disk filled, so that it
     cannot start again. The keeper is held (SIGSTOP) while the disk
     fills, or it would restart Postgres first."""
-    import os
-    import subprocess
-    from faultformation import fill, small_disk
     pgdata = small_disk(h, "n1disk", 256)
     f = FaultFormation(h, pgdata={"n1": pgdata})
     f.start_client()
@@ -125,7 +122,7 @@ def test_11_full_disk_keeps_postgres_down_and_fails_over(h):
     # the keeper tries to restart it and fails; the monitor does not wait
     # for it to give up: Postgres down and unreachable for
     # node_down_timeout is enough
-    wait_until(lambda: f.primary() not in (None, "n1"), what="a failover")
+    f.wait_failover_from("n1")
     assert "restart failed" in keeper.log()
     f.wait_writes(10)
     os.unlink(os.path.join(disk, "filler0"))

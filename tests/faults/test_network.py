@@ -41,7 +41,7 @@ def test_7_primary_isolated_from_everyone(h):
     n1.isolate()
     wait_until(lambda: "fencing it" in f.nodes["n1"]["proc"].log(),
                what="n1 to fence itself")
-    wait_until(lambda: f.primary() not in (None, "n1"), what="a failover")
+    f.wait_failover_from("n1")
     f.wait_writes(10)
     # DESIGN invariant 5: the old primary fenced itself before anyone
     # could be promoted

@@ -234,6 +234,10 @@ class FaultFormation:
                 if e["old_state"] == "prepare_promotion"
                 and e["new_state"] in ("wait_primary", "primary")]
 
+    def wait_failover_from(self, old, what="a failover"):
+        """Waits until a node other than old is assigned the primary."""
+        wait_until(lambda: self.primary() not in (None, old), what=what)
+
     def no_failover_for(self, seconds, primary):
         """Holds for `seconds` that nobody was promoted and that primary
         is still the primary."""
