@@ -151,6 +151,8 @@ static const KeeperTransition table[] = {
 	{NS_WAIT_PRIMARY, NS_PRIMARY, reconfigure, "commits wait for standbys"},
 	{NS_PRIMARY, NS_WAIT_PRIMARY, reconfigure, "commits stop waiting"},
 	{NS_WAIT_PRIMARY, NS_SINGLE, reconfigure, "no standby left"},
+	/* the monitor may pass wait_primary within one decision cycle */
+	{NS_PRIMARY, NS_SINGLE, reconfigure, "no standby left"},
 	{NS_SECONDARY, NS_PREPARE_PROMOTION, follow,
 	 "get ready: fetch missing WAL from the most advanced standby"},
 	{NS_PREPARE_PROMOTION, NS_WAIT_PRIMARY, promote, "promote"},
