@@ -25,6 +25,8 @@ const char *const pgstore_schema_sql[] = {
 	" failover_requested bool NOT NULL DEFAULT false,"
 	" requested_at timestamptz,"
 	" replication_password text NOT NULL"
+	"   DEFAULT replace(gen_random_uuid()::text, '-', ''),"
+	" health_password text NOT NULL"
 	"   DEFAULT replace(gen_random_uuid()::text, '-', ''))",
 	"CREATE TABLE pgkeel.node ("
 	" id serial PRIMARY KEY,"

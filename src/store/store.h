@@ -92,6 +92,7 @@ typedef struct {
 	bool failover_requested; /* requested forced failover */
 	char health[32];
 	char repl_password[128];
+	char health_password[128]; /* of the role health checks connect as */
 	StoreParam params[STORE_MAX_PARAMS];
 	size_t nparams;
 	StoreNode nodes[STORE_MAX_NODES];
