@@ -41,7 +41,7 @@ SAN      := $(BUILD)/san
 LIB_OBJS := $(patsubst src/%.c,$(OBJ)/%.o,$(LIB_SRCS))
 SAN_OBJS := $(patsubst src/%.c,$(SAN)/%.o,$(LIB_SRCS))
 
-.PHONY: faults-fast all unit unit-plain unit-san check integration faults demo bench \
+.PHONY: security faults-fast all unit unit-plain unit-san check integration faults demo bench \
         deps layering clean install
 
 PREFIX ?= /usr/local
@@ -101,10 +101,15 @@ check: deps
 	@$(MAKE) --no-print-directory layering
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory security
 	@$(MAKE) --no-print-directory faults-fast
 
 integration: all
 	@scripts/run-integration tests/integration
+
+# Attacks replayed against real formations (docs/security.md).
+security: all
+	@scripts/run-integration tests/security
 
 faults-fast: all
 	@scripts/run-integration tests/faults -m fast

@@ -77,7 +77,9 @@ static int run_create_postgres(const Command *cmd, Flags *flags)
 		return EXIT_STORE;
 	}
 	config_free(&cfg);
-	if (!nodeconf_load(flags, &cfg, true, err, sizeof(err))) {
+	/* the saved file, not the flags: the node's own monitor URI replaced
+	 * the operator's that registered it */
+	if (!nodeconf_load_saved(flags, &cfg, err, sizeof(err))) {
 		fprintf(stderr, "create postgres: %s\n", err);
 		return EXIT_FAILED;
 	}

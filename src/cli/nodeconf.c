@@ -9,6 +9,7 @@
 
 #include "common/fsutil.h"
 #include "common/log.h"
+#include "keeper/keeper.h"
 
 bool nodeconf_load(const Flags *flags, Config *cfg, bool must_exist,
 		   char *err, size_t errlen)
@@ -45,6 +46,17 @@ bool nodeconf_load(const Flags *flags, Config *cfg, bool must_exist,
 	return true;
 }
 
+bool nodeconf_load_saved(const Flags *flags, Config *cfg, char *err,
+			 size_t errlen)
+{
+	NodePaths paths;
+
+	config_init(cfg);
+	return nodepaths_init(&paths, flags_get(flags, "pgdata"), err,
+			      errlen) &&
+	       config_load(cfg, paths.config, err, errlen);
+}
+
 Store *nodeconf_open_store(const Config *cfg, char *err, size_t errlen)
 {
 	const char *role = config_get(cfg, S_ROLE);
@@ -55,8 +67,7 @@ Store *nodeconf_open_store(const Config *cfg, char *err, size_t errlen)
 					(int)config_get_int(cfg, S_PGPORT),
 					timeout, err, errlen);
 	if (config_get(cfg, S_MONITOR))
-		return store_open(config_get(cfg, S_MONITOR), timeout, err,
-				  errlen);
+		return keeper_store_open(cfg, err, errlen);
 	snprintf(err, errlen, "name the monitor: --monitor URI, or --pgdata "
 			      "of a pgkeel node");
 	return NULL;

@@ -20,6 +20,10 @@
  */
 bool nodeconf_load(const Flags *flags, Config *cfg, bool must_exist,
 		   char *err, size_t errlen);
+/* Loads --pgdata's configuration file alone, without the flags. */
+bool nodeconf_load_saved(const Flags *flags, Config *cfg, char *err,
+			 size_t errlen);
+
 /* Opens the store: --monitor URI, or the one of --pgdata's node. */
 Store *nodeconf_open_store(const Config *cfg, char *err, size_t errlen);
 /* Postgres refuses to run as root, and so do we; false with a message. */

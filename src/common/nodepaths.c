@@ -51,6 +51,10 @@ bool nodepaths_init(NodePaths *p, const char *pgdata, char *err,
 	snprintf(p->state, sizeof(p->state), "%s/keeper.state", p->home);
 	snprintf(p->pid, sizeof(p->pid), "%s/pgkeel.pid", p->home);
 	snprintf(p->pglog, sizeof(p->pglog), "%s/postgres.log", p->home);
+	snprintf(p->operator_pass, sizeof(p->operator_pass),
+		 "%s/operator.pgpass", p->home);
+	snprintf(p->store_pass, sizeof(p->store_pass), "%s/store.pgpass",
+		 p->home);
 	return true;
 }
 

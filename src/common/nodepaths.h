@@ -18,6 +18,8 @@ typedef struct {
 	char state[1200];  /* keeper.state (JSON) */
 	char pid[1200];    /* pgkeel.pid, while a service runs */
 	char pglog[1200];  /* the Postgres server log */
+	char operator_pass[1200]; /* monitor: the operator's passfile */
+	char store_pass[1200];    /* data node: its own store passfile */
 } NodePaths;
 
 /* Computes the paths for pgdata (which must be absolute). */

@@ -16,6 +16,7 @@
 
 #define STR {VAL_STRING, 0, 0, NULL}
 #define TEXT {VAL_TEXT, 0, 0, NULL}
+#define URI {VAL_URI, 0, 0, NULL}
 #define PATH {VAL_ABSPATH, 0, 0, NULL}
 #define PORT {VAL_PORT, 1, 65535, NULL}
 #define HOST {VAL_HOST, 0, 0, NULL}
@@ -34,13 +35,10 @@ static const SettingDef settings[SETTING_COUNT] = {
 	 "HOST", "address other nodes and clients use to reach this node"},
 	{S_FORMATION, "pgkeel", "formation", "formation", NAME, "default",
 	 "NAME", "formation (primary and its standbys) this node belongs to"},
-	{S_MONITOR, "pgkeel", "monitor", "monitor", STR, NULL, "URI",
+	{S_MONITOR, "pgkeel", "monitor", "monitor", URI, NULL, "URI",
 	 "the monitor's connection URI (see `pgkeel show uri --monitor`)"},
 	{S_STORE, "pgkeel", "store", "store", ENUM("postgres|etcd"),
 	 "postgres", "DRIVER", "where the monitor keeps the state"},
-	{S_STORE_PASSWORD, "pgkeel", "store_password", "store-password", TEXT,
-	 "", "SECRET",
-	 "monitor: password of the role keepers connect as (generated)"},
 
 	{S_PGDATA, "postgresql", "pgdata", "pgdata", PATH, NULL, "DIR",
 	 "the Postgres data directory (absolute path)"},
@@ -253,10 +251,17 @@ bool value_validate(const ValueSpec *spec, const char *text, char *err,
 	int64_t v;
 	bool b;
 
+	if (spec->type == VAL_URI) {
+		if (*text && strlen(text) < 4096 && !strchr(text, '\n'))
+			return true;
+		snprintf(err, errlen, "expected a connection URI on one line");
+		return false;
+	}
 	if (!fits_one_line(text, err, errlen))
 		return false;
 	switch (spec->type) {
 	case VAL_TEXT:
+	case VAL_URI:
 		return true;
 	case VAL_STRING:
 		if (*text)

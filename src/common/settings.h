@@ -26,7 +26,10 @@ typedef enum {
 	VAL_DURATION, /* "250ms", "5s", "1min"; milliseconds within [min, max] */
 	VAL_HOST,     /* a host name or IP address */
 	VAL_NAME,     /* identifier: letters, digits, '_' and '-' */
-	VAL_TEXT      /* free text, may be empty */
+	VAL_TEXT,     /* free text, may be empty */
+	VAL_URI       /* a connection URI: one line, longer than a setting
+			 may be in pgkeel.ini (what is saved is checked
+			 when saved) */
 } ValueType;
 
 typedef struct {
@@ -51,7 +54,6 @@ typedef enum {
 	S_FORMATION,
 	S_MONITOR,
 	S_STORE,
-	S_STORE_PASSWORD,
 	/* [postgresql] */
 	S_PGDATA,
 	S_PGPORT,

@@ -1,35 +1,112 @@
 /*
  * keeper_create.c - registering a data node with the monitor and writing
- * its configuration and state files (pgkeel create postgres).
+ * its configuration and state files (pgkeel create postgres), and opening
+ * the store with the node's own identity.
+ *
+ * Registration takes the operator's URI (its password in a passfile, or
+ * in the URI itself); the store answers with the node's own role and
+ * password. The password goes into the node's store.pgpass (0600), and
+ * pgkeel.ini keeps the monitor URI rewritten for that role, without any
+ * password: the operator's credential is not left on the node.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/fsutil.h"
 #include "common/log.h"
+#include "common/passfile.h"
 #include "keeper/keeper.h"
+#include "pg/pgconninfo.h"
+#include "store/pgstore_schema.h"
 
+/* pgkeel.ini for the node: its role, name and (when given) its own
+ * monitor URI. */
 static bool save_config(const Config *cfg, const NodePaths *paths,
-			const char *name, char *err, size_t errlen)
+			const char *name, const char *monitor, char *err,
+			size_t errlen)
 {
 	char why[256];
 	Config out;
+	bool ok = true;
 
 	config_copy(&out, cfg);
 	config_set(&out, S_ROLE, "keeper", why, sizeof(why));
 	config_set(&out, S_NAME, name, why, sizeof(why));
-	bool ok = config_save(&out, paths->config);
-	if (!ok)
+	if (monitor && (strlen(monitor) > SETTING_MAX_VALUE ||
+			!config_set(&out, S_MONITOR, monitor, why,
+				    sizeof(why)))) {
+		snprintf(err, errlen, "the node's monitor URI (%s) is longer "
+				      "than pgkeel.ini holds (%d characters): "
+				      "use fewer URI parameters",
+			 monitor, SETTING_MAX_VALUE);
+		ok = false;
+	} else if (!config_save(&out, paths->config)) {
 		snprintf(err, errlen, "cannot write %s", paths->config);
+		ok = false;
+	}
 	config_free(&out);
 	return ok;
+}
+
+static void fill_registration(const Config *cfg, NodeRegistration *reg)
+{
+	memset(reg, 0, sizeof(*reg));
+	snprintf(reg->formation, sizeof(reg->formation), "%s",
+		 config_get(cfg, S_FORMATION));
+	snprintf(reg->name, sizeof(reg->name), "%s",
+		 config_is_set(cfg, S_NAME) ? config_get(cfg, S_NAME) : "");
+	snprintf(reg->host, sizeof(reg->host), "%s",
+		 config_get(cfg, S_HOSTNAME));
+	reg->port = (int)config_get_int(cfg, S_PGPORT);
+	reg->priority = (int)config_get_int(cfg, S_CANDIDATE_PRIORITY);
+	reg->quorum = config_get_bool(cfg, S_REPLICATION_QUORUM);
+}
+
+/* Registers through the operator's URI; out holds the node's identity. */
+static bool register_with_store(const Config *cfg, RegisteredNode *out,
+				char *err, size_t errlen)
+{
+	NodeRegistration reg;
+	const char *uri = config_get(cfg, S_MONITOR);
+
+	if (pg_conninfo_has(uri, "password"))
+		log_warn("the --monitor URI holds a password, which any local "
+			 "user can read in the process list; give it in a "
+			 "passfile instead (`pgkeel show uri --monitor`)");
+	fill_registration(cfg, &reg);
+	Store *store = store_open(uri, (int)config_get_ms(cfg, S_STORE_TIMEOUT),
+				  err, errlen);
+	if (!store)
+		return false;
+	bool ok = store_register_node(store, &reg, out);
+	if (!ok)
+		snprintf(err, errlen, "cannot register with the monitor: %s",
+			 store->error);
+	store_close(store);
+	return ok;
+}
+
+/* The node's own password into its passfile, and its own URI. */
+static char *keep_identity(const Config *cfg, const NodePaths *paths,
+			   RegisteredNode *out, char *err, size_t errlen)
+{
+	char role[STORE_NAME_LEN + 16];
+
+	snprintf(role, sizeof(role), PGSTORE_NODE_ROLE_PREFIX "%d",
+		 out->node_id);
+	bool ok = passfile_write(paths->store_pass, role, out->secret, err,
+				 errlen);
+	memset(out->secret, 0, sizeof(out->secret));
+	return ok ? pg_conninfo_rewrite(config_get(cfg, S_MONITOR), role, NULL,
+					err, errlen)
+		  : NULL;
 }
 
 bool keeper_register(const Config *cfg, char *err, size_t errlen)
 {
 	NodePaths paths;
 	KeeperState st;
-	NodeRegistration reg;
 	RegisteredNode out;
 	char why[512];
 
@@ -41,40 +118,48 @@ bool keeper_register(const Config *cfg, char *err, size_t errlen)
 	    statefile_load(paths.state, &st, why, sizeof(why))) {
 		log_info("node %d (%s) is already registered", st.node_id,
 			 st.name);
-		return save_config(cfg, &paths, st.name, err, errlen);
+		return save_config(cfg, &paths, st.name, NULL, err, errlen);
 	}
-	memset(&reg, 0, sizeof(reg));
-	snprintf(reg.formation, sizeof(reg.formation), "%s",
-		 config_get(cfg, S_FORMATION));
-	snprintf(reg.name, sizeof(reg.name), "%s",
-		 config_is_set(cfg, S_NAME) ? config_get(cfg, S_NAME) : "");
-	snprintf(reg.host, sizeof(reg.host), "%s", config_get(cfg, S_HOSTNAME));
-	reg.port = (int)config_get_int(cfg, S_PGPORT);
-	reg.priority = (int)config_get_int(cfg, S_CANDIDATE_PRIORITY);
-	reg.quorum = config_get_bool(cfg, S_REPLICATION_QUORUM);
-
-	Store *store = store_open(config_get(cfg, S_MONITOR),
-				  (int)config_get_ms(cfg, S_STORE_TIMEOUT), err,
-				  errlen);
-	if (!store)
+	if (!register_with_store(cfg, &out, err, errlen))
 		return false;
-	bool ok = store_register_node(store, &reg, &out);
-	if (!ok)
-		snprintf(err, errlen, "cannot register with the monitor: %s",
-			 store->error);
-	store_close(store);
-	if (!ok)
+	char *own_uri = keep_identity(cfg, &paths, &out, err, errlen);
+	if (!own_uri)
 		return false;
 	memset(&st, 0, sizeof(st));
 	st.node_id = out.node_id;
 	st.current = NS_INIT;
 	snprintf(st.name, sizeof(st.name), "%s", out.name);
-	snprintf(st.secret, sizeof(st.secret), "%s", out.secret);
 	log_info("registered as node %d (%s) in formation %s", st.node_id,
-		 st.name, reg.formation);
-	if (!statefile_save(paths.state, &st)) {
+		 st.name, config_get(cfg, S_FORMATION));
+	bool ok = statefile_save(paths.state, &st);
+	if (!ok)
 		snprintf(err, errlen, "cannot write %s", paths.state);
-		return false;
+	ok = ok && save_config(cfg, &paths, st.name, own_uri, err, errlen);
+	free(own_uri);
+	return ok;
+}
+
+Store *keeper_store_open(const Config *cfg, char *err, size_t errlen)
+{
+	NodePaths paths;
+	const char *uri = config_get(cfg, S_MONITOR);
+	int timeout = (int)config_get_ms(cfg, S_STORE_TIMEOUT);
+
+	if (!uri) {
+		snprintf(err, errlen, "no monitor URI (pgkeel.monitor)");
+		return NULL;
 	}
-	return save_config(cfg, &paths, st.name, err, errlen);
+	/* a URI with its own credential (an operator's) is used as given */
+	if (pg_conninfo_has(uri, "password") ||
+	    pg_conninfo_has(uri, "passfile") ||
+	    !nodepaths_init(&paths, config_get(cfg, S_PGDATA), err, errlen) ||
+	    !fs_exists(paths.store_pass))
+		return store_open(uri, timeout, err, errlen);
+	if (!passfile_is_private(paths.store_pass, err, errlen))
+		return NULL;
+	char *own = pg_conninfo_rewrite(uri, NULL, paths.store_pass, err,
+					errlen);
+	Store *s = own ? store_open(own, timeout, err, errlen) : NULL;
+	free(own);
+	return s;
 }

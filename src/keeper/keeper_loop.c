@@ -55,8 +55,7 @@ static bool connect_store(Keeper *k)
 
 	if (k->store)
 		return true;
-	k->store = store_open(config_get(&k->cfg, S_MONITOR),
-			      (int)k->store_timeout_ms, err, sizeof(err));
+	k->store = keeper_store_open(&k->cfg, err, sizeof(err));
 	if (!k->store)
 		log_warn("%s", err);
 	return k->store != NULL;
@@ -130,7 +129,7 @@ static bool talk_to_store(Keeper *k, int64_t now_ms)
 		return false;
 	fill_report(k, &r);
 	/* a dropped node's row may be gone already: reading still tells */
-	if (!store_report(k->store, k->st.node_id, k->st.secret, &r) &&
+	if (!store_report(k->store, k->st.node_id, &r) &&
 	    k->st.current != NS_DROPPED) {
 		log_warn("%s", k->store->error);
 		return false;

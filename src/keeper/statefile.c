@@ -15,7 +15,7 @@ bool statefile_load(const char *path, KeeperState *st, char *err,
 {
 	json_error_t jerr;
 	json_t *root = json_load_file(path, 0, &jerr);
-	const char *name = NULL, *secret = NULL, *current = NULL;
+	const char *name = NULL, *current = NULL;
 
 	memset(st, 0, sizeof(*st));
 	if (!root) {
@@ -24,9 +24,9 @@ bool statefile_load(const char *path, KeeperState *st, char *err,
 	}
 	int created = 0;
 	json_int_t restarted = 0;
-	int rc = json_unpack(root, "{s:i, s:s, s:s, s:s, s?b, s?I}",
-			     "node_id", &st->node_id, "name", &name, "secret",
-			     &secret, "current_state", &current,
+	int rc = json_unpack(root, "{s:i, s:s, s:s, s?b, s?I}",
+			     "node_id", &st->node_id, "name", &name,
+			     "current_state", &current,
 			     "created_pgdata", &created, "restarted",
 			     &restarted);
 	st->created_pgdata = created;
@@ -34,7 +34,6 @@ bool statefile_load(const char *path, KeeperState *st, char *err,
 	bool ok = rc == 0 && state_parse(current, &st->current);
 	if (ok) {
 		snprintf(st->name, sizeof(st->name), "%s", name);
-		snprintf(st->secret, sizeof(st->secret), "%s", secret);
 	} else {
 		snprintf(err, errlen, "%s is malformed", path);
 	}
@@ -45,8 +44,8 @@ bool statefile_load(const char *path, KeeperState *st, char *err,
 bool statefile_save(const char *path, const KeeperState *st)
 {
 	json_t *root = json_pack(
-		"{s:i, s:s, s:s, s:s, s:b, s:I}", "node_id", st->node_id,
-		"name", st->name, "secret", st->secret, "current_state",
+		"{s:i, s:s, s:s, s:b, s:I}", "node_id", st->node_id,
+		"name", st->name, "current_state",
 		state_name(st->current), "created_pgdata", st->created_pgdata,
 		"restarted", (json_int_t)st->restarted);
 	char *text = root ? json_dumps(root, JSON_INDENT(2)) : NULL;

@@ -1,6 +1,6 @@
 /*
  * statefile.h - what a keeper must remember across restarts: its node id
- * and secret from registration, the state it last reached, whether it
+ * from registration, the state it last reached, whether it
  * created the data directory, and the last restart it carried out. Kept as
  * JSON in the node directory (never in PGDATA), written atomically.
  */
@@ -15,7 +15,6 @@
 typedef struct {
 	int node_id;
 	char name[64];
-	char secret[80];
 	NodeState current;
 	bool created_pgdata;    /* pgkeel made PGDATA (initdb or clone) */
 	long long restarted;    /* the last restart request carried out */

@@ -75,9 +75,11 @@ typedef struct {
 	struct HealthThread *health; /* the connection tests */
 } Monitor;
 
-/* create monitor: initdb, configuration, the store's database and role. */
+/* create monitor: initdb, configuration, the store's database, roles and
+ * the operator's passfile. */
 bool monitor_create(const Config *cfg, char *err, size_t errlen);
-/* The URI keepers use (with the pgkeel_node password), malloc'd. */
+/* The operator's URI (the password stays in the passfile it names), for
+ * `create postgres --monitor` and operator commands; malloc'd. */
 char *monitor_uri(const Config *cfg);
 
 bool monitor_init(Monitor *m, const Config *cfg, char *err, size_t errlen);

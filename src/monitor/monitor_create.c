@@ -9,6 +9,7 @@
 #include "common/conninfo.h"
 #include "common/fsutil.h"
 #include "common/log.h"
+#include "common/passfile.h"
 #include "monitor/monitor.h"
 #include "pg/pghba.h"
 #include "store/pgstore_schema.h"
@@ -20,12 +21,15 @@ static bool write_monitor_conf(const PgNode *node, const char *hba_network,
 			   .listen_addresses = node->listen_addresses,
 			   .socket_dir = node->socket_dir,
 			   .cluster_name = "pgkeel_monitor"};
-	HbaEntry entry = {PGSTORE_DB, PGSTORE_NODE_ROLE, hba_network,
-			  node->auth};
+	/* the nodes' own roles (members of the group) and the operator */
+	HbaEntry entries[] = {
+		{PGSTORE_DB, "+" PGSTORE_NODES_GROUP, hba_network, node->auth},
+		{PGSTORE_DB, PGSTORE_OPERATOR_ROLE, hba_network, node->auth},
+	};
 	bool changed;
 
 	return pgconf_write(node->pgdata, &spec, &changed, err, errlen) &&
-	       pghba_write(node->pgdata, &entry, 1, &changed, err, errlen);
+	       pghba_write(node->pgdata, entries, 2, &changed, err, errlen);
 }
 
 static bool run_sql(PgConn *pc, const char *sql, char *err, size_t errlen)
@@ -36,33 +40,66 @@ static bool run_sql(PgConn *pc, const char *sql, char *err, size_t errlen)
 	return false;
 }
 
-static bool create_role_and_db(const PgNode *node, const char *password,
-			       char *err, size_t errlen)
+/* The nodes' group and the operator's role (with its password, or none
+ * under --auth trust), then the store's database. */
+static bool create_roles_and_db(const PgNode *node, const char *password,
+				char *err, size_t errlen)
 {
 	PgConn pc;
-	char sql[512], exists[8];
-	char *lit = NULL;
+	char exists[8];
 
 	if (!pgnode_connect(node, &pc, err, errlen))
 		return false;
-	lit = pg_quote_literal(&pc, password);
-	snprintf(sql, sizeof(sql),
-		 "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE "
-		 "rolname = '%s') THEN CREATE ROLE %s LOGIN; END IF; END $$",
-		 PGSTORE_NODE_ROLE, PGSTORE_NODE_ROLE);
-	bool ok = run_sql(&pc, sql, err, errlen);
-	snprintf(sql, sizeof(sql), "ALTER ROLE %s PASSWORD %s",
-		 PGSTORE_NODE_ROLE, *password ? lit : "NULL");
-	ok = ok && run_sql(&pc, sql, err, errlen);
+	char *lit = pg_quote_literal(&pc, password);
+	char *sql = NULL;
+	bool ok = lit && run_sql(&pc,
+				 "DO $$ BEGIN"
+				 " IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE"
+				 " rolname = '" PGSTORE_NODES_GROUP "') THEN"
+				 " CREATE ROLE " PGSTORE_NODES_GROUP " NOLOGIN;"
+				 " END IF;"
+				 " IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE"
+				 " rolname = '" PGSTORE_OPERATOR_ROLE "') THEN"
+				 " CREATE ROLE " PGSTORE_OPERATOR_ROLE " LOGIN;"
+				 " END IF; END $$",
+				 err, errlen);
+	ok = ok && asprintf(&sql, "ALTER ROLE " PGSTORE_OPERATOR_ROLE
+				  " PASSWORD %s",
+			    *password ? lit : "NULL") > 0 &&
+	     run_sql(&pc, sql, err, errlen);
 	ok = ok && pg_query_value(&pc,
 				  "SELECT count(*) FROM pg_database WHERE "
 				  "datname = '" PGSTORE_DB "'",
 				  0, NULL, exists, sizeof(exists));
 	if (ok && strcmp(exists, "0") == 0)
 		ok = run_sql(&pc, "CREATE DATABASE " PGSTORE_DB, err, errlen);
+	if (sql)
+		memset(sql, 0, strlen(sql));
+	free(sql);
 	free(lit);
 	pg_disconnect(&pc);
 	return ok;
+}
+
+/* A store made by an older pgkeel has other roles and functions: say so
+ * rather than run with rights that no longer match docs/security.md. */
+static bool check_schema_version(PgConn *pc, char *err, size_t errlen)
+{
+	char v[16];
+
+	if (!pg_query_value(pc, "SELECT max(schema_version) FROM pgkeel.meta",
+			    0, NULL, v, sizeof(v))) {
+		snprintf(err, errlen, "%s", pc->error);
+		return false;
+	}
+	if (atoi(v) == PGSTORE_SCHEMA_VERSION)
+		return true;
+	snprintf(err, errlen,
+		 "the state store has schema version %s, this pgkeel needs %d: "
+		 "create a new monitor and register the nodes with it "
+		 "(docs/security.md, \"Upgrading from schema 1\")",
+		 v, PGSTORE_SCHEMA_VERSION);
+	return false;
 }
 
 static bool install_schema(const PgNode *node, char *err, size_t errlen)
@@ -79,55 +116,65 @@ static bool install_schema(const PgNode *node, char *err, size_t errlen)
 				 "SELECT count(*) FROM pg_namespace WHERE "
 				 "nspname = 'pgkeel'",
 				 0, NULL, exists, sizeof(exists));
-	if (ok && strcmp(exists, "0") == 0) {
-		ok = run_sql(&pc, "BEGIN", err, errlen);
-		for (size_t i = 0; ok && pgstore_schema_sql[i]; i++)
-			ok = run_sql(&pc, pgstore_schema_sql[i], err, errlen);
-		ok = ok && run_sql(&pc, "COMMIT", err, errlen);
+	if (ok && strcmp(exists, "0") != 0) {
+		ok = check_schema_version(&pc, err, errlen);
+		pg_disconnect(&pc);
+		return ok;
 	}
+	ok = ok && run_sql(&pc, "BEGIN", err, errlen);
+	for (size_t l = 0; ok && pgstore_schema_sql[l]; l++) {
+		for (size_t i = 0; ok && pgstore_schema_sql[l][i]; i++)
+			ok = run_sql(&pc, pgstore_schema_sql[l][i], err,
+				     errlen);
+	}
+	ok = ok && run_sql(&pc, "COMMIT", err, errlen);
 	pg_disconnect(&pc);
 	return ok;
-}
-
-static void random_password(char *buf, size_t len)
-{
-	static const char alphabet[] =
-		"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-	unsigned char raw[32];
-	FILE *f = fopen("/dev/urandom", "r");
-	size_t n = f ? fread(raw, 1, sizeof(raw), f) : 0;
-
-	if (f)
-		fclose(f);
-	size_t i;
-	for (i = 0; i + 1 < len && i < n; i++)
-		buf[i] = alphabet[raw[i] % (sizeof(alphabet) - 1)];
-	buf[i] = '\0';
 }
 
 char *monitor_uri(const Config *cfg)
 {
 	HostPort hp = {config_get(cfg, S_HOSTNAME),
 		       (int)config_get_int(cfg, S_PGPORT)};
-	const char *password = config_get(cfg, S_STORE_PASSWORD);
-	char user[256];
+	NodePaths paths;
+	char err[256];
+	const char *params[] = {"passfile", paths.operator_pass, NULL};
 
-	if (password && *password) {
-		char *enc = uri_encode(password);
-		snprintf(user, sizeof(user), "%s:%s", PGSTORE_NODE_ROLE,
-			 enc ? enc : "");
-		free(enc);
-	} else {
-		snprintf(user, sizeof(user), "%s", PGSTORE_NODE_ROLE);
+	if (!nodepaths_init(&paths, config_get(cfg, S_PGDATA), err,
+			    sizeof(err)))
+		return NULL;
+	bool trust = strcmp(config_get(cfg, S_AUTH), "trust") == 0;
+	return uri_build(&hp, 1, PGSTORE_OPERATOR_ROLE, PGSTORE_DB,
+			 trust ? NULL : params);
+}
+
+/* The operator's password: kept from an earlier create, else new. */
+static bool operator_password(const NodePaths *paths, const PgNode *node,
+			      char *password, size_t len, char *err,
+			      size_t errlen)
+{
+	char why[512];
+
+	password[0] = '\0';
+	if (strcmp(node->auth, "trust") == 0) {
+		log_warn("--auth trust: any local user can act as the operator "
+			 "or as a keeper; use it only for experiments");
+		return true;
 	}
-	/* uri_build encodes the user part; ':' must stay, so build here */
-	char *base = uri_build(&hp, 1, NULL, PGSTORE_DB, NULL);
-	char *uri = NULL;
-	if (base && asprintf(&uri, "postgres://%s@%s", user,
-			     base + strlen("postgres://")) < 0)
-		uri = NULL;
-	free(base);
-	return uri;
+	if (fs_exists(paths->operator_pass))
+		return passfile_read(paths->operator_pass,
+				     PGSTORE_OPERATOR_ROLE, password, len, err,
+				     errlen);
+	if (!passfile_random_password(password, len)) {
+		snprintf(err, errlen, "cannot read /dev/urandom for a password");
+		return false;
+	}
+	if (!passfile_write(paths->operator_pass, PGSTORE_OPERATOR_ROLE,
+			    password, why, sizeof(why))) {
+		snprintf(err, errlen, "%s", why);
+		return false;
+	}
+	return true;
 }
 
 bool monitor_create(const Config *cfg_in, char *err, size_t errlen)
@@ -135,38 +182,29 @@ bool monitor_create(const Config *cfg_in, char *err, size_t errlen)
 	const Config cfg = *cfg_in;
 	NodePaths paths;
 	PgNode node;
-	char password[33] = "", why[256];
+	char password[33], why[256];
 
 	if (!pgnode_from_config(&cfg, &node, err, errlen) ||
-	    !nodepaths_init(&paths, node.pgdata, err, errlen))
+	    !nodepaths_init(&paths, node.pgdata, err, errlen) ||
+	    !nodepaths_create(&paths, err, errlen) ||
+	    !operator_password(&paths, &node, password, sizeof(password), err,
+			       errlen))
 		return false;
-	if (fs_exists(paths.config)) {
-		Config old;
-		config_init(&old);
-		if (config_load(&old, paths.config, why, sizeof(why)))
-			snprintf(password, sizeof(password), "%s",
-				 config_get(&old, S_STORE_PASSWORD));
-		config_free(&old);
-	}
-	if (!password[0] && strcmp(node.auth, "trust") != 0)
-		random_password(password, sizeof(password));
-	if (strcmp(node.auth, "trust") == 0)
-		log_warn("--auth trust: any local user can act as a keeper; "
-			 "use it only for experiments");
 	if (!pgctl_is_datadir(node.pgdata) &&
 	    !pgctl_initdb(&node.bin, node.pgdata, err, errlen))
 		return false;
-	if (!write_monitor_conf(&node, config_get(&cfg, S_HBA_NETWORK), err,
-				errlen) ||
-	    !pgnode_start(&node, err, errlen) ||
-	    !create_role_and_db(&node, password, err, errlen) ||
-	    !install_schema(&node, err, errlen))
+	bool ok = write_monitor_conf(&node, config_get(&cfg, S_HBA_NETWORK),
+				     err, errlen) &&
+		  pgnode_start(&node, err, errlen) &&
+		  create_roles_and_db(&node, password, err, errlen) &&
+		  install_schema(&node, err, errlen);
+	memset(password, 0, sizeof(password));
+	if (!ok)
 		return false;
 	Config out;
 	config_copy(&out, &cfg);
 	config_set(&out, S_ROLE, "monitor", why, sizeof(why));
-	config_set(&out, S_STORE_PASSWORD, password, why, sizeof(why));
-	bool ok = config_save(&out, paths.config);
+	ok = config_save(&out, paths.config);
 	config_free(&out);
 	if (!ok)
 		snprintf(err, errlen, "cannot write %s", paths.config);

@@ -24,8 +24,15 @@ PgStore *pgstore_impl(Store *s)
 
 static void fail(Store *s, const char *what)
 {
-	snprintf(s->error, sizeof(s->error), "%s: %s", what,
-		 pgstore_impl(s)->pc.error);
+	const PgConn *pc = &pgstore_impl(s)->pc;
+	bool denied = strcmp(pc->sqlstate, "42501") == 0;
+
+	snprintf(s->error, sizeof(s->error), "%s: %s%s", what, pc->error,
+		 denied ? " (operator actions take the operator's credential: "
+			  "run the command with the monitor's --pgdata, or "
+			  "with --monitor and the URI `pgkeel show uri "
+			  "--monitor` prints on the monitor)"
+			: "");
 }
 
 /* (Re)connects when the connection was lost; LISTENs again. */

@@ -28,8 +28,7 @@ bool pgstore_exec(Store *s, const char *sql, int n,
 
 bool pgstore_register_node(Store *s, const NodeRegistration *reg,
 			   RegisteredNode *out);
-bool pgstore_report(Store *s, int node_id, const char *secret,
-		    const NodeReport *report);
+bool pgstore_report(Store *s, int node_id, const NodeReport *report);
 bool pgstore_get_formation(Store *s, const char *formation,
 			   StoreFormation *out);
 bool pgstore_list_formations(Store *s, char (*names)[STORE_NAME_LEN],

@@ -144,12 +144,8 @@ static bool write_all(Store *s, int64_t term, const char *formation,
 	}
 	/* a dropped node leaves the store once its keeper stopped Postgres
 	 * (it reported dropped) or its keeper is gone */
-	return pgstore_exec(s,
-			    "DELETE FROM pgkeel.node WHERE formation = $1"
-			    " AND goal_state = 'dropped' AND (reported_state ="
-			    " 'dropped' OR report_time < clock_timestamp() -"
-			    " interval '30 seconds' OR report_time IS NULL)",
-			    1, params) &&
+	return pgstore_exec(s, "SELECT pgkeel.delete_dropped($1)", 1,
+			    params) &&
 	       pgstore_exec(s,
 			    "UPDATE pgkeel.formation SET health = $2"
 			    " WHERE name = $1 AND health <> $2",

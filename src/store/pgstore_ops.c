@@ -42,13 +42,11 @@ bool pgstore_register_node(Store *s, const NodeRegistration *reg,
 	return true;
 }
 
-bool pgstore_report(Store *s, int node_id, const char *secret,
-		    const NodeReport *r)
+bool pgstore_report(Store *s, int node_id, const NodeReport *r)
 {
 	char id[16], lsn[LSN_TEXT_LEN], tli[16], up_port[16], restarted[24];
 	char http_port[16];
 	const char *params[] = {id,
-				secret,
 				state_name(r->current),
 				r->pg_running ? "t" : "f",
 				r->pg_failed ? "t" : "f",
@@ -70,8 +68,8 @@ bool pgstore_report(Store *s, int node_id, const char *secret,
 	snprintf(http_port, sizeof(http_port), "%d", r->http_port);
 	return pgstore_exec(s,
 			    "SELECT pgkeel.report($1, $2, $3, $4, $5, $6, $7,"
-			    " $8, $9, $10, $11, $12, $13, $14, $15)",
-			    15, params);
+			    " $8, $9, $10, $11, $12, $13, $14)",
+			    14, params);
 }
 
 static void read_node(PGresult *res, int row, StoreNode *n)

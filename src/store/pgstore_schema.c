@@ -1,21 +1,28 @@
 /*
- * pgstore_schema.c - tables, views and functions of the postgres store.
+ * pgstore_schema.c - the tables and views of the postgres store, and who
+ * may read them. The functions are in pgstore_schema_keeper.c (what a
+ * node's own role may call) and pgstore_schema_operator.c (operator
+ * actions); docs/security.md lists every role and its rights.
  *
- * Keepers connect as pgkeel_node and can only call register_node() and
- * report() and read the node_public/formation_public views: they cannot
- * write goal states. report() checks the node's secret, so a keeper can
- * report for its own node only. The monitor (the database owner, through
- * the local socket) reads and writes everything, and every write it makes
- * checks its lease term.
+ * Tables take no write from any client role: keepers and operators go
+ * through SECURITY DEFINER functions that check who calls. The monitor
+ * (the database owner, through the local socket) reads and writes
+ * everything, and every write it makes checks its lease term.
  */
 #include "store/pgstore_schema.h"
 
 #include <stddef.h>
 
-const char *const pgstore_schema_sql[] = {
+/* What a host, a name and a reported state may look like in the store:
+ * nothing in them can break out of pg_hba.conf, a configuration file or
+ * a terminal line. */
+#define HOST_RE "'^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$'"
+#define NAME_RE "'^[A-Za-z0-9_-]{1,63}$'"
+
+static const char *const tables_sql[] = {
 	"CREATE SCHEMA pgkeel",
 	"CREATE TABLE pgkeel.formation ("
-	" name text PRIMARY KEY,"
+	" name text PRIMARY KEY CHECK (name ~ " NAME_RE "),"
 	" number_sync_standbys int NOT NULL DEFAULT 1"
 	"   CHECK (number_sync_standbys >= 0),"
 	" strict_sync bool NOT NULL DEFAULT false,"
@@ -31,23 +38,25 @@ const char *const pgstore_schema_sql[] = {
 	"CREATE TABLE pgkeel.node ("
 	" id serial PRIMARY KEY,"
 	" formation text NOT NULL REFERENCES pgkeel.formation,"
-	" name text NOT NULL,"
-	" host text NOT NULL,"
-	" port int NOT NULL,"
+	" name text NOT NULL CHECK (name ~ " NAME_RE "),"
+	" host text NOT NULL CHECK (host ~ " HOST_RE "),"
+	" port int NOT NULL CHECK (port BETWEEN 1 AND 65535),"
 	" secret text NOT NULL DEFAULT gen_random_uuid()::text,"
 	" candidate_priority int NOT NULL DEFAULT 50,"
 	" replication_quorum bool NOT NULL DEFAULT true,"
 	" goal_state text NOT NULL DEFAULT 'init',"
 	" upstream_id int,"
 	" sync_names text NOT NULL DEFAULT '',"
-	" reported_state text NOT NULL DEFAULT 'init',"
+	" reported_state text NOT NULL DEFAULT 'init'"
+	"   CHECK (reported_state ~ '^[a-z_]{1,32}$'),"
 	" pg_running bool NOT NULL DEFAULT false,"
 	" pg_failed bool NOT NULL DEFAULT false,"
 	" in_recovery bool NOT NULL DEFAULT false,"
 	" lsn pg_lsn NOT NULL DEFAULT '0/0',"
 	" timeline int NOT NULL DEFAULT 0,"
 	" receiver_streaming bool NOT NULL DEFAULT false,"
-	" upstream_host text NOT NULL DEFAULT '',"
+	" upstream_host text NOT NULL DEFAULT ''"
+	"   CHECK (upstream_host = '' OR upstream_host ~ " HOST_RE "),"
 	" upstream_port int NOT NULL DEFAULT 0,"
 	" pending_restart bool NOT NULL DEFAULT false,"
 	" fenced bool NOT NULL DEFAULT false,"
@@ -81,275 +90,7 @@ const char *const pgstore_schema_sql[] = {
 	" acquired timestamptz NOT NULL)",
 	"INSERT INTO pgkeel.lease VALUES (1, 0, '', now())",
 	"CREATE TABLE pgkeel.meta (schema_version int NOT NULL)",
-	"INSERT INTO pgkeel.meta VALUES (1)",
-
-	/* registration: the first node of a formation creates it */
-	"CREATE FUNCTION pgkeel.register_node(p_formation text, p_name text,"
-	" p_host text, p_port int, p_priority int, p_quorum bool,"
-	" OUT node_id int, OUT node_name text, OUT secret text)"
-	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$"
-	" BEGIN"
-	"  INSERT INTO pgkeel.formation (name) VALUES (p_formation)"
-	"   ON CONFLICT DO NOTHING;"
-	"  SELECT n.id, n.name, n.secret INTO node_id, node_name, secret"
-	"   FROM pgkeel.node n WHERE n.host = p_host AND n.port = p_port"
-	"   AND n.formation = p_formation AND n.goal_state <> 'dropped';"
-	"  IF FOUND THEN RETURN; END IF;"
-	"  node_id := nextval(pg_get_serial_sequence('pgkeel.node', 'id'));"
-	"  INSERT INTO pgkeel.node (id, formation, name, host, port,"
-	"   candidate_priority, replication_quorum)"
-	"   VALUES (node_id, p_formation,"
-	"     coalesce(nullif(p_name, ''), 'node_' || node_id),"
-	"     p_host, p_port, p_priority, p_quorum)"
-	"   RETURNING node.name, node.secret INTO node_name, secret;"
-	"  INSERT INTO pgkeel.event (formation, node_id, node_name, new_state,"
-	"   description) VALUES (p_formation, node_id, node_name, 'init',"
-	"   format('registered %s:%s', p_host, p_port));"
-	"  PERFORM pg_notify('pgkeel_report', p_formation);"
-	" END $$",
-
-	/* reports: only with the node's own secret */
-	"CREATE FUNCTION pgkeel.report(p_id int, p_secret text, p_state text,"
-	" p_running bool, p_failed bool, p_recovery bool, p_lsn pg_lsn,"
-	" p_timeline int, p_streaming bool, p_up_host text, p_up_port int,"
-	" p_pending bool, p_fenced bool, p_restarted bigint, p_http_port int)"
-	" RETURNS void"
-	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$"
-	" DECLARE v_formation text;"
-	" BEGIN"
-	"  UPDATE pgkeel.node SET reported_state = p_state,"
-	"   pg_running = p_running, pg_failed = p_failed,"
-	"   in_recovery = p_recovery, lsn = p_lsn, timeline = p_timeline,"
-	"   receiver_streaming = p_streaming, upstream_host = p_up_host,"
-	"   upstream_port = p_up_port, pending_restart = p_pending,"
-	"   fenced = p_fenced, restarted = p_restarted, http_port = p_http_port,"
-	"   report_seq = report_seq + 1,"
-	"   report_time = clock_timestamp()"
-	"   WHERE id = p_id AND secret = p_secret"
-	"   RETURNING formation INTO v_formation;"
-	"  IF NOT FOUND THEN"
-	"   RAISE EXCEPTION 'node % unknown, or not this node''s secret', p_id"
-	"    USING ERRCODE = 'insufficient_privilege';"
-	"  END IF;"
-	"  PERFORM pg_notify('pgkeel_report', v_formation);"
-	" END $$",
-
-	/* operator requests: the monitor carries them out and clears them */
-	"CREATE FUNCTION pgkeel.request(p_formation text, p_what text,"
-	" p_node text) RETURNS void"
-	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$"
-	" DECLARE v_id int := 0;"
-	" BEGIN"
-	"  IF p_node <> '' THEN"
-	"   SELECT id INTO v_id FROM pgkeel.node WHERE formation = p_formation"
-	"    AND name = p_node;"
-	"   IF NOT FOUND THEN RAISE EXCEPTION 'no node % in formation %',"
-	"    p_node, p_formation; END IF;"
-	"  END IF;"
-	"  IF p_what = 'switchover' THEN"
-	"   UPDATE pgkeel.formation SET switchover_to = v_id,"
-	"    requested_at = clock_timestamp() WHERE name = p_formation"
-	"    AND switchover_to IS NULL AND NOT failover_requested;"
-	"  ELSIF p_what = 'failover' THEN"
-	"   UPDATE pgkeel.formation SET failover_requested = true,"
-	"    requested_at = clock_timestamp()"
-	"    WHERE name = p_formation AND switchover_to IS NULL"
-	"    AND NOT failover_requested;"
-	"  ELSE RAISE EXCEPTION 'unknown request %', p_what; END IF;"
-	"  IF NOT FOUND THEN RAISE EXCEPTION"
-	"   'formation % does not exist or already has an operation under way',"
-	"   p_formation; END IF;"
-	"  INSERT INTO pgkeel.event (formation, description) VALUES"
-	"   (p_formation, format('%s requested%s', p_what,"
-	"    CASE WHEN p_node <> '' THEN ' to ' || p_node ELSE '' END));"
-	"  PERFORM pg_notify('pgkeel_report', p_formation);"
-	" END $$",
-
-	/* run-time settings, validated here so every client gets the same
-	 * refusal; the monitor applies them on its next cycle */
-	"CREATE FUNCTION pgkeel.set_setting(p_formation text, p_node text,"
-	" p_name text, p_value text) RETURNS text"
-	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$"
-	" DECLARE v_old text; v_int int; v_bool bool;"
-	" BEGIN"
-	"  PERFORM 1 FROM pgkeel.formation WHERE name = p_formation;"
-	"  IF NOT FOUND THEN RAISE EXCEPTION 'formation % does not exist',"
-	"   p_formation USING ERRCODE = 'undefined_object'; END IF;"
-	"  IF p_name IN ('node.candidate_priority', 'node.replication_quorum')"
-	"  THEN"
-	"   PERFORM 1 FROM pgkeel.node WHERE formation = p_formation"
-	"    AND name = p_node;"
-	"   IF NOT FOUND THEN RAISE EXCEPTION 'no node % in formation %',"
-	"    p_node, p_formation USING ERRCODE = 'undefined_object'; END IF;"
-	"  END IF;"
-	"  BEGIN"
-	"   IF p_name IN ('formation.number_sync_standbys',"
-	"                 'node.candidate_priority') THEN"
-	"    v_int := p_value::int;"
-	"   ELSIF p_name IN ('formation.strict_sync', 'formation.paused',"
-	"                    'node.replication_quorum') THEN"
-	"    v_bool := p_value::bool;"
-	"   END IF;"
-	"  EXCEPTION WHEN others THEN"
-	"   RAISE EXCEPTION 'invalid value \"%\" for %', p_value, p_name"
-	"    USING ERRCODE = 'invalid_parameter_value';"
-	"  END;"
-	"  IF p_name = 'formation.number_sync_standbys' THEN"
-	"   IF v_int < 0 OR v_int > 16 THEN RAISE EXCEPTION"
-	"    'formation.number_sync_standbys must be between 0 and 16'"
-	"    USING ERRCODE = 'invalid_parameter_value'; END IF;"
-	"   SELECT number_sync_standbys::text INTO v_old FROM pgkeel.formation"
-	"    WHERE name = p_formation;"
-	"   UPDATE pgkeel.formation SET number_sync_standbys = v_int"
-	"    WHERE name = p_formation;"
-	"  ELSIF p_name = 'formation.strict_sync' THEN"
-	"   SELECT strict_sync::text INTO v_old FROM pgkeel.formation"
-	"    WHERE name = p_formation;"
-	"   UPDATE pgkeel.formation SET strict_sync = v_bool"
-	"    WHERE name = p_formation;"
-	"  ELSIF p_name = 'formation.paused' THEN"
-	"   SELECT paused::text INTO v_old FROM pgkeel.formation"
-	"    WHERE name = p_formation;"
-	"   UPDATE pgkeel.formation SET paused = v_bool WHERE name = p_formation;"
-	"  ELSIF p_name = 'node.candidate_priority' THEN"
-	"   IF v_int < 0 OR v_int > 100 THEN RAISE EXCEPTION"
-	"    'node.candidate_priority must be between 0 and 100'"
-	"    USING ERRCODE = 'invalid_parameter_value'; END IF;"
-	"   SELECT candidate_priority::text INTO v_old FROM pgkeel.node"
-	"    WHERE formation = p_formation AND name = p_node;"
-	"   UPDATE pgkeel.node SET candidate_priority = v_int"
-	"    WHERE formation = p_formation AND name = p_node;"
-	"  ELSIF p_name = 'node.replication_quorum' THEN"
-	"   SELECT replication_quorum::text INTO v_old FROM pgkeel.node"
-	"    WHERE formation = p_formation AND name = p_node;"
-	"   UPDATE pgkeel.node SET replication_quorum = v_bool"
-	"    WHERE formation = p_formation AND name = p_node;"
-	"  ELSE RAISE EXCEPTION 'unknown setting % (formation.number_sync_"
-	"standbys, formation.strict_sync, formation.paused, node.candidate_"
-	"priority, node.replication_quorum)', p_name"
-	"   USING ERRCODE = 'undefined_object';"
-	"  END IF;"
-	"  INSERT INTO pgkeel.event (formation, node_name, description) VALUES"
-	"   (p_formation, nullif(p_node, ''),"
-	"    format('%s changed from %s to %s', p_name, v_old, p_value));"
-	"  PERFORM pg_notify('pgkeel_report', p_formation);"
-	"  RETURN v_old;"
-	" END $$",
-
-	"CREATE FUNCTION pgkeel.set_maintenance(p_formation text, p_node text,"
-	" p_on bool) RETURNS void"
-	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$"
-	" BEGIN"
-	"  UPDATE pgkeel.node SET maintenance = p_on WHERE formation = p_formation"
-	"   AND name = p_node;"
-	"  IF NOT FOUND THEN RAISE EXCEPTION 'no node % in formation %',"
-	"   p_node, p_formation USING ERRCODE = 'undefined_object'; END IF;"
-	"  INSERT INTO pgkeel.event (formation, node_name, description) VALUES"
-	"   (p_formation, p_node, format('maintenance %s requested',"
-	"    CASE WHEN p_on THEN 'start' ELSE 'end' END));"
-	"  PERFORM pg_notify('pgkeel_report', p_formation);"
-	" END $$",
-
-	"CREATE FUNCTION pgkeel.drop_node(p_formation text, p_node text)"
-	" RETURNS void"
-	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$"
-	" BEGIN"
-	"  UPDATE pgkeel.node SET drop_requested = true"
-	"   WHERE formation = p_formation AND name = p_node;"
-	"  IF NOT FOUND THEN RAISE EXCEPTION 'no node % in formation %',"
-	"   p_node, p_formation USING ERRCODE = 'undefined_object'; END IF;"
-	"  INSERT INTO pgkeel.event (formation, node_name, description) VALUES"
-	"   (p_formation, p_node, 'drop requested');"
-	"  PERFORM pg_notify('pgkeel_report', p_formation);"
-	" END $$",
-
-	/* formation-wide Postgres parameters; NULL p_value removes one.
-	 * Returns the parameter's context: 'postmaster' needs a restart. */
-	"CREATE FUNCTION pgkeel.set_pg_param(p_formation text, p_name text,"
-	" p_value text) RETURNS text"
-	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$"
-	" DECLARE r record; v_old text;"
-	" BEGIN"
-	"  PERFORM 1 FROM pgkeel.formation WHERE name = p_formation;"
-	"  IF NOT FOUND THEN RAISE EXCEPTION 'formation % does not exist',"
-	"   p_formation USING ERRCODE = 'undefined_object'; END IF;"
-	"  SELECT vartype, context, enumvals, min_val, max_val INTO r"
-	"   FROM pg_settings WHERE name = p_name;"
-	"  IF NOT FOUND THEN RAISE EXCEPTION"
-	"   'unknown Postgres parameter \"%\" (names are lower case, as in"
-	" postgresql.conf)', p_name USING ERRCODE = 'undefined_object'; END IF;"
-	"  IF r.context = 'internal' OR p_name IN ('port', 'listen_addresses',"
-	"   'unix_socket_directories', 'synchronous_standby_names',"
-	"   'primary_conninfo', 'primary_slot_name', 'data_directory',"
-	"   'hba_file', 'ident_file', 'config_file', 'hot_standby',"
-	"   'wal_log_hints', 'recovery_target_timeline', 'cluster_name',"
-	"   'wal_receiver_status_interval',"
-	"   'restore_command', 'recovery_target', 'recovery_target_lsn',"
-	"   'recovery_target_name', 'recovery_target_time',"
-	"   'recovery_target_xid', 'recovery_target_action') THEN"
-	"   RAISE EXCEPTION 'postgresql.% is managed by pgkeel or by Postgres"
-	" itself and cannot be set for a formation', p_name"
-	"    USING ERRCODE = 'invalid_parameter_value'; END IF;"
-	"  IF p_value IS NOT NULL THEN"
-	"   IF p_name = 'wal_level' AND p_value NOT IN ('replica', 'logical')"
-	"   THEN RAISE EXCEPTION 'wal_level must stay replica or logical for"
-	" streaming replication' USING ERRCODE = 'invalid_parameter_value';"
-	"   END IF;"
-	"   BEGIN"
-	"    IF r.vartype = 'bool' THEN PERFORM p_value::bool;"
-	"    ELSIF r.vartype = 'enum' AND NOT lower(p_value) = ANY (r.enumvals)"
-	"    THEN RAISE EXCEPTION 'not one of %', r.enumvals;"
-	"    ELSIF r.vartype IN ('integer', 'real') AND p_value !~"
-	"     '^\\s*-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?\\s*[a-zA-Z]*\\s*$'"
-	"    THEN RAISE EXCEPTION 'not a number with an optional unit';"
-	"    ELSIF r.vartype IN ('integer', 'real') AND"
-	"     p_value ~ '^\\s*-?[0-9.]+\\s*$' AND (p_value::numeric <"
-	"     r.min_val::numeric OR p_value::numeric > r.max_val::numeric)"
-	"    THEN RAISE EXCEPTION 'out of range % .. %', r.min_val, r.max_val;"
-	"    END IF;"
-	"    IF r.context IN ('user', 'superuser') THEN"
-	"     PERFORM set_config(p_name, p_value, true);"
-	"    END IF;"
-	"   EXCEPTION WHEN others THEN"
-	"    RAISE EXCEPTION 'invalid value \"%\" for postgresql.%: %',"
-	"     p_value, p_name, SQLERRM"
-	"     USING ERRCODE = 'invalid_parameter_value';"
-	"   END;"
-	"  END IF;"
-	"  SELECT value INTO v_old FROM pgkeel.pg_param"
-	"   WHERE formation = p_formation AND name = p_name;"
-	"  IF p_value IS NULL THEN"
-	"   DELETE FROM pgkeel.pg_param WHERE formation = p_formation"
-	"    AND name = p_name;"
-	"  ELSE"
-	"   INSERT INTO pgkeel.pg_param VALUES (p_formation, p_name, p_value)"
-	"    ON CONFLICT (formation, name) DO UPDATE SET value = p_value;"
-	"  END IF;"
-	"  INSERT INTO pgkeel.event (formation, description) VALUES"
-	"   (p_formation, format('postgresql.%s changed from %s to %s', p_name,"
-	"    coalesce(v_old, '(unset)'), coalesce(p_value, '(unset)')));"
-	"  PERFORM pg_notify('pgkeel_report', p_formation);"
-	"  RETURN r.context;"
-	" END $$",
-
-	/* a restart of one node's Postgres, carried out by its keeper, which
-	 * reports the number of the last request it carried out */
-	"CREATE FUNCTION pgkeel.request_restart(p_formation text, p_node text)"
-	" RETURNS bigint"
-	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$"
-	" DECLARE v_seq bigint;"
-	" BEGIN"
-	"  UPDATE pgkeel.node SET restart_requested ="
-	"   greatest(restart_requested, restarted) + 1"
-	"   WHERE formation = p_formation AND name = p_node"
-	"   RETURNING restart_requested INTO v_seq;"
-	"  IF NOT FOUND THEN RAISE EXCEPTION 'no node % in formation %',"
-	"   p_node, p_formation USING ERRCODE = 'undefined_object'; END IF;"
-	"  INSERT INTO pgkeel.event (formation, node_name, description) VALUES"
-	"   (p_formation, p_node, 'restart requested');"
-	"  PERFORM pg_notify('pgkeel_report', p_formation);"
-	"  RETURN v_seq;"
-	" END $$",
+	"INSERT INTO pgkeel.meta VALUES (" PGSTORE_SCHEMA_VERSION_TEXT ")",
 
 	"CREATE VIEW pgkeel.node_public AS SELECT id, formation, name, host,"
 	" port, candidate_priority, replication_quorum, goal_state,"
@@ -361,19 +102,34 @@ const char *const pgstore_schema_sql[] = {
 	" maintenance, drop_requested, restart_requested, restarted, http_port"
 	" FROM pgkeel.node",
 
+	NULL,
+};
+
+/* After the functions: nothing for PUBLIC; nodes and operators read the
+ * formation (nodes need the replication and health passwords), the nodes'
+ * public columns, events and parameters; only functions write. */
+static const char *const grants_sql[] = {
 	"REVOKE ALL ON ALL TABLES IN SCHEMA pgkeel FROM PUBLIC",
 	"REVOKE ALL ON ALL FUNCTIONS IN SCHEMA pgkeel FROM PUBLIC",
-	"GRANT USAGE ON SCHEMA pgkeel TO pgkeel_node",
+	"GRANT USAGE ON SCHEMA pgkeel TO " PGSTORE_NODES_GROUP ", "
+	PGSTORE_OPERATOR_ROLE,
 	"GRANT SELECT ON pgkeel.node_public, pgkeel.formation, pgkeel.event,"
-	" pgkeel.pg_param TO pgkeel_node",
-	"GRANT EXECUTE ON FUNCTION pgkeel.register_node(text, text, text, int,"
-	" int, bool), pgkeel.report(int, text, text, bool, bool, bool, pg_lsn,"
-	" int, bool, text, int, bool, bool, bigint, int),"
+	" pgkeel.pg_param TO " PGSTORE_NODES_GROUP ", " PGSTORE_OPERATOR_ROLE,
+	"GRANT EXECUTE ON FUNCTION pgkeel.report(int, text, bool, bool, bool,"
+	" pg_lsn, int, bool, text, int, bool, bool, bigint, int),"
 	" pgkeel.request(text, text, text),"
-	" pgkeel.set_pg_param(text, text, text),"
-	" pgkeel.request_restart(text, text),"
-	" pgkeel.set_setting(text, text, text, text),"
 	" pgkeel.set_maintenance(text, text, bool),"
-	" pgkeel.drop_node(text, text) TO pgkeel_node",
+	" pgkeel.drop_node(text, text)"
+	" TO " PGSTORE_NODES_GROUP ", " PGSTORE_OPERATOR_ROLE,
+	"GRANT EXECUTE ON FUNCTION pgkeel.register_node(text, text, text, int,"
+	" int, bool), pgkeel.set_pg_param(text, text, text),"
+	" pgkeel.request_restart(text, text),"
+	" pgkeel.set_setting(text, text, text, text)"
+	" TO " PGSTORE_OPERATOR_ROLE,
 	NULL,
+};
+
+const char *const *const pgstore_schema_sql[] = {
+	tables_sql, pgstore_schema_keeper_sql, pgstore_schema_operator_sql,
+	grants_sql, NULL,
 };

@@ -1,15 +1,28 @@
 /*
  * pgstore_schema.h - the SQL that creates the postgres store's schema in
- * the monitor's database, and the role keepers connect as.
+ * the monitor's database, and the roles that reach it: one login role per
+ * data node (member of a group that holds the nodes' rights) and the
+ * operator's role. docs/security.md describes each.
  */
 #ifndef PGK_PGSTORE_SCHEMA_H
 #define PGK_PGSTORE_SCHEMA_H
 
 #define PGSTORE_DB "pgkeel"
-#define PGSTORE_NODE_ROLE "pgkeel_node"
-#define PGSTORE_SCHEMA_VERSION 1
+/* NOLOGIN group holding what every node's own role may do */
+#define PGSTORE_NODES_GROUP "pgkeel_nodes"
+/* a node's own login role is this prefix and its node id */
+#define PGSTORE_NODE_ROLE_PREFIX "pgkeel_node_"
+/* registration and every operator action */
+#define PGSTORE_OPERATOR_ROLE "pgkeel_operator"
+#define PGSTORE_SCHEMA_VERSION 2
+#define PGSTORE_SCHEMA_VERSION_TEXT "2"
 
-/* Statements run in order, in one transaction, by `create monitor`. */
-extern const char *const pgstore_schema_sql[];
+/* Lists of statements, run in order in one transaction by `create
+ * monitor`: the tables, the functions, then the grants. */
+extern const char *const *const pgstore_schema_sql[];
+/* pgstore_schema_keeper.c: registration, reports, node-scoped actions */
+extern const char *const pgstore_schema_keeper_sql[];
+/* pgstore_schema_operator.c: requests, settings, parameters, restarts */
+extern const char *const pgstore_schema_operator_sql[];
 
 #endif

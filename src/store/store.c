@@ -12,10 +12,9 @@ bool store_register_node(Store *s, const NodeRegistration *reg,
 	return s->ops->register_node(s, reg, out);
 }
 
-bool store_report(Store *s, int node_id, const char *secret,
-		  const NodeReport *report)
+bool store_report(Store *s, int node_id, const NodeReport *report)
 {
-	return s->ops->report(s, node_id, secret, report);
+	return s->ops->report(s, node_id, report);
 }
 
 bool store_get_formation(Store *s, const char *formation, StoreFormation *out)

@@ -38,7 +38,7 @@ typedef struct {
 typedef struct {
 	int node_id;
 	char name[STORE_NAME_LEN];
-	char secret[80]; /* proves later reports come from this node */
+	char secret[80]; /* the node's own store password: keep it 0600 */
 } RegisteredNode;
 
 typedef struct {
@@ -128,8 +128,7 @@ typedef struct Store Store;
 typedef struct {
 	bool (*register_node)(Store *s, const NodeRegistration *reg,
 			      RegisteredNode *out);
-	bool (*report)(Store *s, int node_id, const char *secret,
-		       const NodeReport *report);
+	bool (*report)(Store *s, int node_id, const NodeReport *report);
 	bool (*get_formation)(Store *s, const char *formation,
 			      StoreFormation *out);
 	bool (*list_formations)(Store *s, char (*names)[STORE_NAME_LEN],
@@ -173,8 +172,9 @@ Store *store_open_local(const char *sockdir, int port, int timeout_ms,
 
 bool store_register_node(Store *s, const NodeRegistration *reg,
 			 RegisteredNode *out);
-bool store_report(Store *s, int node_id, const char *secret,
-		  const NodeReport *report);
+/* Reports for node_id: only a store opened with that node's own
+ * credential may (see docs/security.md). */
+bool store_report(Store *s, int node_id, const NodeReport *report);
 bool store_get_formation(Store *s, const char *formation, StoreFormation *out);
 bool store_list_formations(Store *s, char (*names)[STORE_NAME_LEN],
 			   size_t max, size_t *n);

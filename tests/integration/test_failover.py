@@ -235,23 +235,6 @@ def test_unsafe_timeouts_are_refused(h):
     assert not os.path.exists(h.path("x"))
 
 
-def test_keepers_cannot_write_goals_or_report_for_others(h):
-    c = two_node_formation(h)
-    conn = psycopg2.connect(c.uri)
-    conn.autocommit = True
-    cur = conn.cursor()
-    with pytest.raises(psycopg2.errors.InsufficientPrivilege):
-        cur.execute("UPDATE pgkeel.node SET goal_state = 'demoted'")
-    with pytest.raises(psycopg2.errors.InsufficientPrivilege):
-        cur.execute("SELECT secret FROM pgkeel.node")
-    with pytest.raises(psycopg2.errors.InsufficientPrivilege):
-        cur.execute("SELECT pgkeel.report(1, 'not-the-secret', 'demoted',"
-                    " false, true, false, '0/0', 1, false, '', 0, false,"
-                    " false, 0, 0)")
-    conn.close()
-    assert c.state()["a"]["current_state"] == "primary"
-
-
 def test_second_monitor_is_fenced(h):
     c = two_node_formation(h)
     # another monitor queues for the lease, then takes it when the first
@@ -267,7 +250,7 @@ def test_second_monitor_is_fenced(h):
         " AND NOT granted") == "1", what="the rival to queue for the lease")
     c.monitor_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                   " WHERE application_name = 'pgkeel' AND datname ="
-                  " 'pgkeel' AND usename <> 'pgkeel_node'")
+                  " 'pgkeel' AND usename NOT LIKE 'pgkeel_node%'")
     wait_until(lambda: c.monitor_sql(
         "SELECT holder FROM pgkeel.lease") == "rival",
         what="the rival to hold the lease")

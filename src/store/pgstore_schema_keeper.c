@@ -1,0 +1,130 @@
+/*
+ * pgstore_schema_keeper.c - the postgres store's functions about who
+ * calls, registration and reports.
+ *
+ * Every data node has its own login role, pgkeel_node_<id>, made by
+ * register_node() with a random password that only that node keeps.
+ * report() accepts a report for node <id> from that role alone, so a
+ * node's credential is worth that node and nothing more. Registering a
+ * node takes the operator's role (a node's role cannot add nodes).
+ */
+#include "store/pgstore_schema.h"
+
+#include <stddef.h>
+
+#define NODE_ROLE_OF(id) "'" PGSTORE_NODE_ROLE_PREFIX "' || " id
+
+const char *const pgstore_schema_keeper_sql[] = {
+	/* the operator's role, or a superuser (the monitor itself) */
+	"CREATE FUNCTION pgkeel.caller_is_operator() RETURNS bool"
+	" LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog"
+	" AS $$ SELECT pg_has_role(session_user, '" PGSTORE_OPERATOR_ROLE
+	"', 'MEMBER') OR coalesce((SELECT rolsuper FROM pg_roles"
+	" WHERE rolname = session_user), false) $$",
+
+	/* the node whose own role is calling, or NULL */
+	"CREATE FUNCTION pgkeel.caller_node() RETURNS int"
+	" LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog"
+	" AS $$ SELECT id FROM pgkeel.node"
+	" WHERE " NODE_ROLE_OF("id") " = session_user::text $$",
+
+	/* an operator acts on any node; a node's role on itself only */
+	"CREATE FUNCTION pgkeel.check_may_act(p_formation text, p_node text)"
+	" RETURNS void LANGUAGE plpgsql STABLE SECURITY DEFINER"
+	" SET search_path = pg_catalog AS $$"
+	" BEGIN"
+	"  IF pgkeel.caller_is_operator() THEN RETURN; END IF;"
+	"  PERFORM 1 FROM pgkeel.node WHERE formation = p_formation"
+	"   AND name = p_node AND id = pgkeel.caller_node();"
+	"  IF NOT FOUND THEN RAISE EXCEPTION 'permission denied: a data"
+	" node''s credential can act on its own node only'"
+	"   USING ERRCODE = 'insufficient_privilege'; END IF;"
+	" END $$",
+
+	/* registration, by the operator: the first node of a formation
+	 * creates it; a host and port already registered are refused (their
+	 * node keeps its identity) */
+	"CREATE FUNCTION pgkeel.register_node(p_formation text, p_name text,"
+	" p_host text, p_port int, p_priority int, p_quorum bool,"
+	" OUT node_id int, OUT node_name text, OUT secret text)"
+	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$"
+	" DECLARE v_other text;"
+	" BEGIN"
+	"  IF NOT pgkeel.caller_is_operator() THEN RAISE EXCEPTION"
+	"   'permission denied: registering a node takes the operator''s"
+	" credential' USING ERRCODE = 'insufficient_privilege'; END IF;"
+	"  SELECT n.name INTO v_other FROM pgkeel.node n"
+	"   WHERE n.host = p_host AND n.port = p_port;"
+	"  IF FOUND THEN RAISE EXCEPTION 'node % is already registered at"
+	" %:%: give this node its own --hostname and --pgport, or drop % first"
+	"', v_other, p_host, p_port, v_other"
+	"   USING ERRCODE = 'unique_violation'; END IF;"
+	"  PERFORM 1 FROM pgkeel.node WHERE formation = p_formation"
+	"   AND name = p_name;"
+	"  IF FOUND THEN RAISE EXCEPTION 'formation % already has a node"
+	" named %: choose another --name', p_formation, p_name"
+	"   USING ERRCODE = 'unique_violation'; END IF;"
+	"  INSERT INTO pgkeel.formation (name) VALUES (p_formation)"
+	"   ON CONFLICT DO NOTHING;"
+	"  node_id := nextval(pg_get_serial_sequence('pgkeel.node', 'id'));"
+	"  secret := replace(gen_random_uuid()::text, '-', '')"
+	"   || replace(gen_random_uuid()::text, '-', '');"
+	"  INSERT INTO pgkeel.node (id, formation, name, host, port,"
+	"   candidate_priority, replication_quorum)"
+	"   VALUES (node_id, p_formation,"
+	"     coalesce(nullif(p_name, ''), 'node_' || node_id),"
+	"     p_host, p_port, p_priority, p_quorum)"
+	"   RETURNING node.name INTO node_name;"
+	"  EXECUTE format('DROP ROLE IF EXISTS %I', " NODE_ROLE_OF("node_id")
+	");"
+	"  EXECUTE format('CREATE ROLE %I LOGIN CONNECTION LIMIT 8"
+	" IN ROLE " PGSTORE_NODES_GROUP " PASSWORD %L', "
+	NODE_ROLE_OF("node_id") ", secret);"
+	"  INSERT INTO pgkeel.event (formation, node_id, node_name, new_state,"
+	"   description) VALUES (p_formation, node_id, node_name, 'init',"
+	"   format('registered %s:%s', p_host, p_port));"
+	"  PERFORM pg_notify('pgkeel_report', p_formation);"
+	" END $$",
+
+	/* reports: from the node's own role only */
+	"CREATE FUNCTION pgkeel.report(p_id int, p_state text,"
+	" p_running bool, p_failed bool, p_recovery bool, p_lsn pg_lsn,"
+	" p_timeline int, p_streaming bool, p_up_host text, p_up_port int,"
+	" p_pending bool, p_fenced bool, p_restarted bigint, p_http_port int)"
+	" RETURNS void"
+	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$"
+	" DECLARE v_formation text;"
+	" BEGIN"
+	"  UPDATE pgkeel.node SET reported_state = p_state,"
+	"   pg_running = p_running, pg_failed = p_failed,"
+	"   in_recovery = p_recovery, lsn = p_lsn, timeline = p_timeline,"
+	"   receiver_streaming = p_streaming, upstream_host = p_up_host,"
+	"   upstream_port = p_up_port, pending_restart = p_pending,"
+	"   fenced = p_fenced, restarted = p_restarted, http_port = p_http_port,"
+	"   report_seq = report_seq + 1,"
+	"   report_time = clock_timestamp()"
+	"   WHERE id = p_id AND " NODE_ROLE_OF("id") " = session_user::text"
+	"   RETURNING formation INTO v_formation;"
+	"  IF NOT FOUND THEN"
+	"   RAISE EXCEPTION 'node % unknown, or this is not node %''s"
+	" credential', p_id, p_id"
+	"    USING ERRCODE = 'invalid_authorization_specification';"
+	"  END IF;"
+	"  PERFORM pg_notify('pgkeel_report', v_formation);"
+	" END $$",
+
+	/* the monitor's removal of dropped nodes, with their roles */
+	"CREATE FUNCTION pgkeel.delete_dropped(p_formation text) RETURNS void"
+	" LANGUAGE plpgsql SET search_path = pg_catalog AS $$"
+	" DECLARE r record;"
+	" BEGIN"
+	"  FOR r IN DELETE FROM pgkeel.node WHERE formation = p_formation"
+	"   AND goal_state = 'dropped' AND (reported_state = 'dropped'"
+	"   OR report_time < clock_timestamp() - interval '30 seconds'"
+	"   OR report_time IS NULL) RETURNING id LOOP"
+	"   EXECUTE format('DROP ROLE IF EXISTS %I', " NODE_ROLE_OF("r.id")
+	");"
+	"  END LOOP;"
+	" END $$",
+	NULL,
+};

@@ -1,0 +1,209 @@
+"""Attacks on the state store by someone holding one data node's files,
+and by a local user reading the process list: each must fail with
+nothing changed (docs/security.md, "Roles of the state store")."""
+
+import json
+import os
+import re
+import stat
+
+import psycopg2
+import pytest
+
+from cluster import two_node_formation
+from harness import wait_until
+
+OPERATOR_DENIED = (psycopg2.errors.InsufficientPrivilege,)
+
+
+def node_home(h, c, name):
+    return h.home + c.nodes[name]["pgdata"]
+
+
+def node_uri(h, c, name):
+    """What an attacker who copied node `name`'s files connects with."""
+    home = node_home(h, c, name)
+    with open(os.path.join(home, "pgkeel.ini")) as f:
+        uri = re.search(r"^monitor = (.*)$", f.read(), re.M).group(1)
+    sep = "&" if "?" in uri else "?"
+    return f"{uri}{sep}passfile={home}/store.pgpass"
+
+
+def connect(uri):
+    conn = psycopg2.connect(uri)
+    conn.autocommit = True
+    return conn
+
+
+def snapshot(c):
+    """Everything an attack could change."""
+    return (c.monitor_sql("SELECT id, name, host, port, goal_state,"
+                          " candidate_priority, replication_quorum,"
+                          " maintenance, drop_requested, restart_requested"
+                          " FROM pgkeel.node ORDER BY id"),
+            c.monitor_sql("SELECT number_sync_standbys, strict_sync, paused,"
+                          " switchover_to, failover_requested"
+                          " FROM pgkeel.formation"),
+            c.monitor_sql("SELECT count(*) FROM pgkeel.pg_param"),
+            c.monitor_sql("SELECT string_agg(rolname, ',' ORDER BY rolname)"
+                          " FROM pg_roles WHERE rolname LIKE 'pgkeel%'"))
+
+
+ATTACKS = [
+    # 2: every operator function, as a node
+    "SELECT pgkeel.set_pg_param('default', 'archive_command', 'id')",
+    "SELECT pgkeel.request_restart('default', 'a')",
+    "SELECT pgkeel.set_setting('default', '', 'formation.paused', 'true')",
+    "SELECT pgkeel.set_setting('default', 'a', 'node.candidate_priority',"
+    " '0')",
+    "SELECT pgkeel.drop_node('default', 'a')",
+    "SELECT pgkeel.set_maintenance('default', 'a', true)",
+    "SELECT pgkeel.request('default', 'failover', '')",
+    "SELECT pgkeel.request('default', 'switchover', '')",
+    "SELECT pgkeel.request('default', 'switchover', 'b')",
+    # 3/8: registration, to take an identity or to pin WAL with slots
+    "SELECT * FROM pgkeel.register_node('default', 'ghost', '127.0.0.9',"
+    " 7399, 0, false)",
+    "SELECT * FROM pgkeel.register_node('default', 'ghost', '127.0.0.1',"
+    " {a_port}, 0, false)",
+    # writes and secrets outside the functions
+    "UPDATE pgkeel.node SET goal_state = 'demoted'",
+    "UPDATE pgkeel.lease SET term = term + 1",
+    "SELECT rolpassword FROM pg_authid",
+    "ALTER ROLE pgkeel_node_1 PASSWORD 'taken'",
+    "GRANT pgkeel_operator TO CURRENT_USER",
+]
+
+
+def test_a_node_credential_cannot_act_beyond_its_node(h):
+    c = two_node_formation(h)
+    before = snapshot(c)
+    a_id = c.state()["a"]["node_id"]
+    conn = connect(node_uri(h, c, "b"))
+    cur = conn.cursor()
+    for sql in ATTACKS:
+        with pytest.raises(psycopg2.Error) as err:
+            cur.execute(sql.format(a_port=c.nodes["a"]["port"]))
+        assert isinstance(err.value, OPERATOR_DENIED), (sql, err.value)
+    # a report for another node is refused: b cannot pose as a
+    with pytest.raises(psycopg2.errors.InvalidAuthorizationSpecification):
+        cur.execute("SELECT pgkeel.report(%s, 'demoted', false, true,"
+                    " false, '0/0', 1, false, '', 0, false, false, 0, 0)",
+                    (a_id,))
+    conn.close()
+    assert snapshot(c) == before
+    assert c.state()["a"]["current_state"] == "primary"
+
+
+def test_registration_takes_the_operator_and_never_hands_out_identities(h):
+    c = two_node_formation(h)
+    before = snapshot(c)
+    # a node's own URI cannot register a new node
+    cp = h.pgkeel("create", "postgres", "--pgdata", h.path("c"),
+                  "--pgport", "7399", "--hostname", "127.0.0.1",
+                  "--monitor", node_uri(h, c, "b"), check=False)
+    assert cp.returncode != 0
+    assert "permission denied" in cp.stderr
+    # the operator cannot take over a's identity by registering its
+    # host and port again, nor smuggle a line into pg_hba.conf
+    for host, port in (("127.0.0.1", c.nodes["a"]["port"]),
+                       ("127.0.0.1/32 trust\nhost all all 0.0.0.0/0 trust",
+                        7398)):
+        conn = connect(c.uri)
+        with pytest.raises(psycopg2.Error) as err:
+            conn.cursor().execute(
+                "SELECT * FROM pgkeel.register_node('default', 'x', %s, %s,"
+                " 50, true)", (host, port))
+        conn.close()
+        assert "already registered" in str(err.value) or \
+            "check constraint" in str(err.value), err.value
+    assert snapshot(c) == before
+    def seq():
+        return int(c.monitor_sql("SELECT report_seq FROM pgkeel.node"
+                                 " WHERE name = 'a'"))
+    first = seq()
+    wait_until(lambda: seq() > first,
+               what="a to keep reporting with its own identity")
+
+
+def test_operator_actions_from_a_data_node_need_the_operator(h):
+    c = two_node_formation(h)
+    cp = h.pgkeel("perform", "switchover", "--pgdata",
+                  c.nodes["b"]["pgdata"], check=False)
+    assert cp.returncode != 0
+    assert "operator" in cp.stderr
+    cp = h.pgkeel("config", "set", "postgresql.work_mem", "8MB",
+                  "--pgdata", c.nodes["a"]["pgdata"], check=False)
+    assert cp.returncode != 0
+    assert c.monitor_sql("SELECT count(*) FROM pgkeel.pg_param") == "0"
+    # with the operator's URI, from the node's machine, it works
+    h.pgkeel("perform", "switchover", "--pgdata", c.nodes["b"]["pgdata"],
+             "--monitor", c.uri)
+    c.wait_states({"a": "secondary", "b": "primary"})
+
+
+def secrets_of(h, c):
+    found = {}
+    for path in [os.path.join(h.home + c.monitor_dir, "operator.pgpass")] + \
+            [os.path.join(node_home(h, c, n), "store.pgpass")
+             for n in c.nodes]:
+        with open(path) as f:
+            found[path] = f.read().strip().rsplit(":", 1)[1]
+    row = c.monitor_sql("SELECT replication_password || ' ' ||"
+                        " health_password FROM pgkeel.formation")
+    found["replication"], found["health"] = row.split()
+    assert all(len(s) >= 16 for s in found.values()), found.keys()
+    return found
+
+
+def private_files(h, c):
+    files = [os.path.join(dp, f)
+             for d in [h.home + c.monitor_dir] +
+             [node_home(h, c, n) for n in c.nodes]
+             for dp, _, fs in os.walk(d) for f in fs]
+    return [f for f in files if f.endswith((".pgpass", ".ini", ".state"))]
+
+
+def test_no_secret_in_the_process_list_logs_or_show(h):
+    c = two_node_formation(h)
+    secrets = secrets_of(h, c)
+    cmdlines = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmdlines.append(f.read().replace(b"\0", b" ").decode())
+        except OSError:
+            pass
+    assert any("pgkeel" in line for line in cmdlines)
+    shown = []
+    for args in (("show", "state"), ("show", "events"), ("show", "uri"),
+                 ("show", "settings"), ("show", "uri", "--monitor")):
+        for extra in ((), ("--json",)):
+            shown.append(h.pgkeel(*args, *extra, "--pgdata",
+                                  c.monitor_dir).stdout)
+    logs = h.dump_logs()
+    for name, secret in secrets.items():
+        for where, texts in (("process list", cmdlines), ("show", shown),
+                             ("logs", [logs])):
+            assert not any(secret in t for t in texts), (name, where)
+    for path in private_files(h, c):
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+        assert mode & 0o077 == 0, (path, oct(mode))
+    with open(os.path.join(node_home(h, c, "a"), "pgkeel.ini")) as f:
+        ini = f.read()
+    assert "pgkeel_operator" not in ini  # the operator's URI is not kept
+    assert not any(s in ini for s in secrets.values())
+
+
+def test_a_dropped_node_loses_its_store_role(h):
+    c = two_node_formation(h)
+    b_id = c.state()["b"]["node_id"]
+    role = f"pgkeel_node_{b_id}"
+    assert c.monitor_sql(f"SELECT count(*) FROM pg_roles"
+                         f" WHERE rolname = '{role}'") == "1"
+    h.pgkeel("drop", "node", "--name", "b", "--pgdata", c.monitor_dir)
+    wait_until(lambda: c.monitor_sql(
+        f"SELECT count(*) FROM pg_roles WHERE rolname = '{role}'") == "0",
+        what="the dropped node's role to go")
+    with pytest.raises(psycopg2.OperationalError):
+        connect(node_uri(h, c, "b"))
