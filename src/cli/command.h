@@ -57,5 +57,6 @@ extern const Command cmd_config;
 extern const Command cmd_watch;
 extern const Command cmd_do;
 extern const Command cmd_version;
+extern const Command cmd_rotate;
 
 #endif

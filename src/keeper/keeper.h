@@ -76,9 +76,13 @@ int keeper_run(Keeper *k, bool stop_when_stable, int timeout_ms);
 /* Registers with the monitor (cfg's monitor URI is the operator's) and
  * writes the node's files: its passfile, pgkeel.ini, keeper.state. */
 bool keeper_register(const Config *cfg, char *err, size_t errlen);
-/* Opens the store as this node's own role (its passfile), or with the
- * credential the monitor URI carries itself; NULL with err. */
+/* keeper_credentials.c: opens the store as this node's own role (its
+ * passfile), or with the credential the monitor URI carries itself; NULL
+ * with err. */
 Store *keeper_store_open(const Config *cfg, char *err, size_t errlen);
+/* Gives the node's store role a new password (store.pgpass too); false
+ * with err, the old password still working. */
+bool keeper_rotate_password(const Config *cfg, char *err, size_t errlen);
 
 /* keeper_role.c: the formation's view applied to our PgNode. */
 const StoreNode *keeper_me(const Keeper *k);

@@ -1,13 +1,13 @@
 /*
  * keeper_create.c - registering a data node with the monitor and writing
- * its configuration and state files (pgkeel create postgres), and opening
- * the store with the node's own identity.
+ * its configuration and state files (pgkeel create postgres).
  *
  * Registration takes the operator's URI (its password in a passfile, or
  * in the URI itself); the store answers with the node's own role and
  * password. The password goes into the node's store.pgpass (0600), and
  * pgkeel.ini keeps the monitor URI rewritten for that role, without any
- * password: the operator's credential is not left on the node.
+ * password: the operator's credential is not left on the node
+ * (keeper_credentials.c opens the store with it).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,29 +137,4 @@ bool keeper_register(const Config *cfg, char *err, size_t errlen)
 	ok = ok && save_config(cfg, &paths, st.name, own_uri, err, errlen);
 	free(own_uri);
 	return ok;
-}
-
-Store *keeper_store_open(const Config *cfg, char *err, size_t errlen)
-{
-	NodePaths paths;
-	const char *uri = config_get(cfg, S_MONITOR);
-	int timeout = (int)config_get_ms(cfg, S_STORE_TIMEOUT);
-
-	if (!uri) {
-		snprintf(err, errlen, "no monitor URI (pgkeel.monitor)");
-		return NULL;
-	}
-	/* a URI with its own credential (an operator's) is used as given */
-	if (pg_conninfo_has(uri, "password") ||
-	    pg_conninfo_has(uri, "passfile") ||
-	    !nodepaths_init(&paths, config_get(cfg, S_PGDATA), err, errlen) ||
-	    !fs_exists(paths.store_pass))
-		return store_open(uri, timeout, err, errlen);
-	if (!passfile_is_private(paths.store_pass, err, errlen))
-		return NULL;
-	char *own = pg_conninfo_rewrite(uri, NULL, paths.store_pass, err,
-					errlen);
-	Store *s = own ? store_open(own, timeout, err, errlen) : NULL;
-	free(own);
-	return s;
 }

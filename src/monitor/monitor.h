@@ -81,6 +81,9 @@ bool monitor_create(const Config *cfg, char *err, size_t errlen);
 /* The operator's URI (the password stays in the passfile it names), for
  * `create postgres --monitor` and operator commands; malloc'd. */
 char *monitor_uri(const Config *cfg);
+/* Gives the operator's role a new password (operator.pgpass too); false
+ * with err, the old password still working. */
+bool monitor_rotate_password(const Config *cfg, char *err, size_t errlen);
 
 bool monitor_init(Monitor *m, const Config *cfg, char *err, size_t errlen);
 int monitor_run(Monitor *m);

@@ -12,6 +12,7 @@
 #include "common/passfile.h"
 #include "monitor/monitor.h"
 #include "pg/pghba.h"
+#include "pg/pgpassword.h"
 #include "store/pgstore_schema.h"
 
 static bool write_monitor_conf(const PgNode *node, const char *hba_network,
@@ -208,5 +209,27 @@ bool monitor_create(const Config *cfg_in, char *err, size_t errlen)
 	config_free(&out);
 	if (!ok)
 		snprintf(err, errlen, "cannot write %s", paths.config);
+	return ok;
+}
+
+bool monitor_rotate_password(const Config *cfg, char *err, size_t errlen)
+{
+	NodePaths paths;
+	PgNode node;
+	PgConn pc;
+
+	if (!pgnode_from_config(cfg, &node, err, errlen) ||
+	    !nodepaths_init(&paths, node.pgdata, err, errlen))
+		return false;
+	if (strcmp(node.auth, "trust") == 0) {
+		snprintf(err, errlen, "this monitor uses --auth trust: its "
+				      "roles have no password to rotate");
+		return false;
+	}
+	if (!pgnode_connect(&node, &pc, err, errlen))
+		return false;
+	bool ok = pg_rotate_password(&pc, PGSTORE_OPERATOR_ROLE,
+				     paths.operator_pass, err, errlen);
+	pg_disconnect(&pc);
 	return ok;
 }

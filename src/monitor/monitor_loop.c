@@ -176,7 +176,8 @@ static bool nothing_to_write(const StoreFormation *sf, size_t nd, size_t nv,
 			     const char *health)
 {
 	if (nd > 0 || nv > 0 || strcmp(sf->health, health) != 0 ||
-	    sf->switchover_to >= 0 || sf->failover_requested)
+	    sf->switchover_to >= 0 || sf->failover_requested ||
+	    sf->retired_roles > 0)
 		return false;
 	for (size_t i = 0; i < sf->nnodes; i++) {
 		if (sf->nodes[i].goal == NS_DROPPED)

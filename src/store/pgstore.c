@@ -179,6 +179,27 @@ Store *store_open(const char *uri, int timeout_ms, char *err, size_t errlen)
 	return open_conninfo(uri, timeout_ms, "pgkeel_goal", true, err, errlen);
 }
 
+/* A store made by another pgkeel version has other roles and rights. */
+static bool schema_is_current(Store *s, char *err, size_t errlen)
+{
+	PGresult *res = pgstore_query(
+		s, "SELECT max(schema_version) FROM pgkeel.meta", 0, NULL);
+	int v = res ? atoi(PQgetvalue(res, 0, 0)) : -1;
+
+	PQclear(res);
+	if (v == PGSTORE_SCHEMA_VERSION)
+		return true;
+	if (v < 0)
+		snprintf(err, errlen, "%s", s->error);
+	else
+		snprintf(err, errlen,
+			 "the state store has schema version %d, this pgkeel "
+			 "needs %d: see docs/security.md, \"Upgrading from "
+			 "schema 1\"",
+			 v, PGSTORE_SCHEMA_VERSION);
+	return false;
+}
+
 Store *store_open_local(const char *sockdir, int port, int timeout_ms,
 			char *err, size_t errlen)
 {
@@ -196,5 +217,9 @@ Store *store_open_local(const char *sockdir, int port, int timeout_ms,
 	Store *s = open_conninfo(ci, timeout_ms, "pgkeel_report", false, err,
 				 errlen);
 	free(ci);
+	if (s && !schema_is_current(s, err, errlen)) {
+		pg_close(s);
+		return NULL;
+	}
 	return s;
 }

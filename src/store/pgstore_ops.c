@@ -116,7 +116,8 @@ static bool read_formation_row(Store *s, const char *name,
 		" failover_requested, (SELECT coalesce(json_agg("
 		"  json_build_array(p.name, p.value) ORDER BY p.name), '[]')"
 		"  FROM pgkeel.pg_param p WHERE p.formation = f.name),"
-		" health_password"
+		" health_password,"
+		" (SELECT count(*) FROM pgkeel.retired_role)"
 		" FROM pgkeel.formation f WHERE name = $1",
 		1, params);
 
@@ -139,6 +140,7 @@ static bool read_formation_row(Store *s, const char *name,
 	out->switchover_to = get_int(res, 0, 6);
 	out->failover_requested = is_true(res, 0, 7);
 	COPY(out->health_password, res, 0, 9);
+	out->retired_roles = get_int(res, 0, 10);
 	bool ok = pgstore_parse_params(PQgetvalue(res, 0, 8), out);
 	PQclear(res);
 	if (!ok)

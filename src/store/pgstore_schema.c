@@ -89,6 +89,8 @@ static const char *const tables_sql[] = {
 	" holder text NOT NULL,"
 	" acquired timestamptz NOT NULL)",
 	"INSERT INTO pgkeel.lease VALUES (1, 0, '', now())",
+	"CREATE TABLE pgkeel.retired_role (role text PRIMARY KEY,"
+	" since timestamptz NOT NULL DEFAULT clock_timestamp())",
 	"CREATE TABLE pgkeel.meta (schema_version int NOT NULL)",
 	"INSERT INTO pgkeel.meta VALUES (" PGSTORE_SCHEMA_VERSION_TEXT ")",
 
@@ -114,7 +116,8 @@ static const char *const grants_sql[] = {
 	"GRANT USAGE ON SCHEMA pgkeel TO " PGSTORE_NODES_GROUP ", "
 	PGSTORE_OPERATOR_ROLE,
 	"GRANT SELECT ON pgkeel.node_public, pgkeel.formation, pgkeel.event,"
-	" pgkeel.pg_param TO " PGSTORE_NODES_GROUP ", " PGSTORE_OPERATOR_ROLE,
+	" pgkeel.pg_param, pgkeel.retired_role TO " PGSTORE_NODES_GROUP ", "
+	PGSTORE_OPERATOR_ROLE,
 	"GRANT EXECUTE ON FUNCTION pgkeel.report(int, text, bool, bool, bool,"
 	" pg_lsn, int, bool, text, int, bool, bool, bigint, int),"
 	" pgkeel.request(text, text, text),"

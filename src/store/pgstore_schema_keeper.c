@@ -113,17 +113,25 @@ const char *const pgstore_schema_keeper_sql[] = {
 	"  PERFORM pg_notify('pgkeel_report', v_formation);"
 	" END $$",
 
-	/* the monitor's removal of dropped nodes, with their roles */
+	/* the monitor's removal of dropped nodes; their roles go a little
+	 * later, once the keeper (and a waiting `drop node`) saw the row
+	 * gone: until then the role can read, and nothing else, since every
+	 * function it may call needs its row */
 	"CREATE FUNCTION pgkeel.delete_dropped(p_formation text) RETURNS void"
 	" LANGUAGE plpgsql SET search_path = pg_catalog AS $$"
 	" DECLARE r record;"
 	" BEGIN"
-	"  FOR r IN DELETE FROM pgkeel.node WHERE formation = p_formation"
-	"   AND goal_state = 'dropped' AND (reported_state = 'dropped'"
+	"  INSERT INTO pgkeel.retired_role (role)"
+	"   SELECT " NODE_ROLE_OF("id") " FROM pgkeel.node"
+	"   WHERE formation = p_formation AND goal_state = 'dropped'"
+	"   AND (reported_state = 'dropped'"
 	"   OR report_time < clock_timestamp() - interval '30 seconds'"
-	"   OR report_time IS NULL) RETURNING id LOOP"
-	"   EXECUTE format('DROP ROLE IF EXISTS %I', " NODE_ROLE_OF("r.id")
-	");"
+	"   OR report_time IS NULL) ON CONFLICT DO NOTHING;"
+	"  DELETE FROM pgkeel.node WHERE formation = p_formation"
+	"   AND " NODE_ROLE_OF("id") " IN (SELECT role FROM pgkeel.retired_role);"
+	"  FOR r IN DELETE FROM pgkeel.retired_role WHERE since <"
+	"   clock_timestamp() - interval '10 seconds' RETURNING role LOOP"
+	"   EXECUTE format('DROP ROLE IF EXISTS %I', r.role);"
 	"  END LOOP;"
 	" END $$",
 	NULL,

@@ -93,6 +93,7 @@ typedef struct {
 	char health[32];
 	char repl_password[128];
 	char health_password[128]; /* of the role health checks connect as */
+	int retired_roles; /* roles of deleted nodes not dropped yet */
 	StoreParam params[STORE_MAX_PARAMS];
 	size_t nparams;
 	StoreNode nodes[STORE_MAX_NODES];

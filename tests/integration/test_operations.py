@@ -14,8 +14,9 @@ def test_switchover_and_back_lose_nothing(h):
     assert "switchover requested: a -> b" in out and "done in" in out
     c.wait_states({"a": "secondary", "b": "primary"})
     w.wait_more(20)
+    # from b's machine, with the operator's URI
     out = h.pgkeel("perform", "promotion", "--name", "a", "--pgdata",
-                   c.nodes["b"]["pgdata"]).stdout
+                   c.nodes["b"]["pgdata"], "--monitor", c.uri).stdout
     assert "done in" in out
     c.wait_states({"a": "primary", "b": "secondary"})
     w.wait_more(20)

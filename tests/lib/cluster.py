@@ -4,9 +4,11 @@ every acknowledged commit."""
 
 import json
 import os
+import shutil
 import signal
 import threading
 import time
+import urllib.parse
 
 import psycopg2
 
@@ -43,6 +45,20 @@ class Cluster:
         self.uri = self.mon_pgkeel("show", "uri", "--pgdata",
                                    self.monitor_dir,
                                    "--monitor").stdout.strip()
+        if monitor_user:
+            self.uri = self.operator_passfile_copy()
+
+    def operator_passfile_copy(self):
+        """The operator's URI with a copy of its passfile the test user
+        can read, as an operator hands it to another machine."""
+        src = urllib.parse.unquote(self.uri.split("passfile=")[1])
+        dst = self.h.path("operator.pgpass")
+        shutil.copyfile(src, dst)
+        os.chmod(dst, 0o600)
+        if self.h.user:
+            os.chown(dst, self.h.user.pw_uid, self.h.user.pw_gid)
+        return self.uri.split("passfile=")[0] + "passfile=" + \
+            urllib.parse.quote(dst, safe="")
 
     def mon_pgkeel(self, *args, **kw):
         return self.h.pgkeel(*args, env=self.mon_env, user=self.mon_user,

@@ -207,3 +207,56 @@ def test_a_dropped_node_loses_its_store_role(h):
         what="the dropped node's role to go")
     with pytest.raises(psycopg2.OperationalError):
         connect(node_uri(h, c, "b"))
+
+
+def passfile_password(path):
+    with open(path) as f:
+        return f.read().strip().rsplit(":", 1)[1]
+
+
+def old_password_connects(h, uri, user, password):
+    """Whether a copy of an old credential still opens a session."""
+    path = h.path(f"old-{user}.pgpass")
+    with open(path, "w") as f:
+        f.write(f"*:*:*:{user}:{password}\n")
+    os.chmod(path, 0o600)
+    base = re.sub(r"[?&]passfile=[^&]*", "", uri)
+    sep = "&" if "?" in base else "?"
+    try:
+        connect(f"{base}{sep}passfile={path}").close()
+        return True
+    except psycopg2.OperationalError:
+        return False
+
+
+def test_store_passwords_rotate_without_downtime(h):
+    c = two_node_formation(h)
+    b_id = c.state()["b"]["node_id"]
+    b_pass = os.path.join(node_home(h, c, "b"), "store.pgpass")
+    op_pass = os.path.join(h.home + c.monitor_dir, "operator.pgpass")
+    old_b, old_op = passfile_password(b_pass), passfile_password(op_pass)
+
+    def keeper_session():
+        return c.monitor_sql("SELECT string_agg(pid::text, ',') FROM"
+                             " pg_stat_activity WHERE usename ="
+                             f" 'pgkeel_node_{b_id}'")
+    session = keeper_session()
+    assert session
+    h.pgkeel("rotate", "password", "--pgdata", c.nodes["b"]["pgdata"])
+    h.pgkeel("rotate", "password", "--pgdata", c.monitor_dir)
+    assert passfile_password(b_pass) != old_b
+    assert passfile_password(op_pass) != old_op
+    assert stat.S_IMODE(os.stat(b_pass).st_mode) == 0o600
+    # open sessions stayed up; old copies no longer open new ones
+    assert keeper_session() == session
+    assert not old_password_connects(h, node_uri(h, c, "b"),
+                                     f"pgkeel_node_{b_id}", old_b)
+    assert not old_password_connects(h, c.uri, "pgkeel_operator", old_op)
+    # the new ones do: the keeper restarted reports, the operator acts
+    h.stop(c.nodes["b"]["proc"])
+    c.start_keeper("b")
+    c.wait_states({"a": "primary", "b": "secondary"})
+    connect(node_uri(h, c, "b")).close()
+    h.pgkeel("perform", "switchover", "--pgdata", c.nodes["b"]["pgdata"],
+             "--monitor", c.uri)
+    c.wait_states({"a": "secondary", "b": "primary"})
