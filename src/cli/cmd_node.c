@@ -14,6 +14,7 @@
 #include "common/exitcode.h"
 #include "common/fsutil.h"
 #include "common/log.h"
+#include "common/passfile.h"
 #include "common/pidfile.h"
 #include "common/signals.h"
 #include "common/timeutil.h"
@@ -62,13 +63,30 @@ static int run_keeper(const Config *cfg, bool until_stable)
 	return rc;
 }
 
+/* Files that hold (or may hold) a secret must be the owner's alone: a
+ * service does not start with one that others can read. */
+static bool secrets_are_private(const NodePaths *paths, char *err,
+				size_t errlen)
+{
+	const char *const files[] = {paths->config, paths->state,
+				     paths->operator_pass, paths->store_pass};
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (fs_exists(files[i]) &&
+		    !passfile_is_private(files[i], err, errlen))
+			return false;
+	}
+	return true;
+}
+
 int cli_run_service(const Config *cfg, bool until_stable)
 {
 	NodePaths paths;
 	char err[1024];
 
 	if (!nodepaths_init(&paths, config_get(cfg, S_PGDATA), err,
-			    sizeof(err))) {
+			    sizeof(err)) ||
+	    !secrets_are_private(&paths, err, sizeof(err))) {
 		fprintf(stderr, "run: %s\n", err);
 		return EXIT_BAD_CONFIG;
 	}

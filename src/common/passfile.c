@@ -109,8 +109,8 @@ bool passfile_is_private(const char *path, char *err, size_t errlen)
 	}
 	if (S_ISREG(st.st_mode) && (st.st_mode & 077) == 0)
 		return true;
-	snprintf(err, errlen, "%s holds a password but others can read it "
-			      "(mode %04o): chmod 600 %s",
+	snprintf(err, errlen, "%s may hold a password but others can reach "
+			      "it (mode %04o): chmod 600 %s",
 		 path, (unsigned)(st.st_mode & 07777), path);
 	return false;
 }

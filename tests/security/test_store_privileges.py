@@ -10,7 +10,7 @@ import stat
 import psycopg2
 import pytest
 
-from cluster import two_node_formation
+from cluster import Cluster, two_node_formation
 from harness import wait_until
 
 OPERATOR_DENIED = (psycopg2.errors.InsufficientPrivilege,)
@@ -260,3 +260,15 @@ def test_store_passwords_rotate_without_downtime(h):
     h.pgkeel("perform", "switchover", "--pgdata", c.nodes["b"]["pgdata"],
              "--monitor", c.uri)
     c.wait_states({"a": "secondary", "b": "primary"})
+
+
+def test_a_service_refuses_secrets_others_can_read(h):
+    c = Cluster(h)
+    c.stop_monitor()
+    path = os.path.join(h.home + c.monitor_dir, "operator.pgpass")
+    os.chmod(path, 0o644)
+    cp = h.pgkeel("run", "--pgdata", c.monitor_dir, check=False)
+    assert cp.returncode == 3
+    assert f"chmod 600 {path}" in cp.stderr
+    os.chmod(path, 0o600)
+    c.start_monitor()
