@@ -37,3 +37,9 @@ def harness_for(request, after_cleanup=None):
             sys.stdout.write(f"\nkept {harness.root}\n")
         else:
             harness.remove()
+
+
+@pytest.fixture
+def h(request):
+    """The plain `h` fixture: a Harness cleaned up after the test."""
+    yield from harness_for(request)
