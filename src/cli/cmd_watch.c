@@ -7,6 +7,7 @@
 #include "cli/command.h"
 
 #include <curses.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,19 @@ static int watch_plain(View *v)
 	return EXIT_OK;
 }
 
+/* Whether the terminal is gone (its window closed, its tmux session
+ * killed): then getch() fails at once instead of waiting, and the loop
+ * must end rather than spin. */
+static bool terminal_lost(int64_t waited_ms)
+{
+	struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
+
+	if (poll(&pfd, 1, 0) < 0 ||
+	    (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0)
+		return true;
+	return waited_ms < 100 && !isatty(STDIN_FILENO);
+}
+
 static int watch_curses(View *v)
 {
 	char text[16384];
@@ -113,11 +127,18 @@ static int watch_curses(View *v)
 		mvaddstr(0, 0, text);
 		mvaddstr(LINES - 1, 0, "q: quit");
 		refresh();
+		int64_t asked = time_monotonic_ms();
 		int c = getch();
 		if (c == 'q' || c == 'Q')
 			break;
+		if (c == ERR && terminal_lost(time_monotonic_ms() - asked)) {
+			rc = EXIT_FAILED;
+			break;
+		}
 	}
 	endwin();
+	if (rc != EXIT_OK)
+		fprintf(stderr, "watch: the terminal went away\n");
 	return rc;
 }
 

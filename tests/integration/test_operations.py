@@ -2,6 +2,7 @@
 switchover, promotion of a named node, forced failover, and refusals."""
 
 import os
+import signal
 
 from cluster import Cluster, Writer, two_node_formation
 from harness import wait_until
@@ -218,6 +219,20 @@ def test_destroy_refuses_an_adopted_data_directory(h):
     assert os.path.exists(os.path.join(pgdata, "PG_VERSION"))
 
 
+def watch_pids(h):
+    """The `pgkeel watch` processes of this test's binary."""
+    pids = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                argv = f.read().split(b"\0")
+        except OSError:
+            continue
+        if argv[0] == h.binary.encode() and b"watch" in argv:
+            pids.append(int(pid))
+    return pids
+
+
 def test_watch_plain_and_on_a_terminal(h):
     import shutil
     import subprocess
@@ -233,6 +248,7 @@ def test_watch_plain_and_on_a_terminal(h):
     session = f"pgkeel-watch-{os.getpid()}"
     sock = h.path("tmux.sock")
     tmux = ["tmux", "-S", sock]
+    root_tmux = ["tmux", "-S", h.path("tmux-root.sock")]
     as_user = h._user_kwargs()  # the store admits the test user
     subprocess.run(tmux + ["new-session", "-d", "-s", session, "-x", "120",
                            "-y", "30", h.binary, "watch", "--pgdata",
@@ -250,6 +266,22 @@ def test_watch_plain_and_on_a_terminal(h):
         wait_until(lambda: subprocess.run(
             tmux + ["has-session", "-t", session], capture_output=True,
             **as_user).returncode != 0, what="watch to quit on q")
+        # a terminal that goes away (its session killed, watch started
+        # through runuser as an operator would): watch ends, no spinning
+        if os.geteuid() == 0 and h.user:
+            subprocess.run(root_tmux + [
+                "new-session", "-d", "-s", session, "-x", "120", "-y", "30",
+                "/usr/sbin/runuser", "-u", h.user.pw_name, "--", h.binary,
+                "watch", "--pgdata", c.monitor_dir], check=True,
+                env=h.env({"TERM": "xterm"}))
+            wait_until(lambda: watch_pids(h), what="watch to run")
+            subprocess.run(root_tmux + ["kill-session", "-t", session],
+                           check=True)
+            wait_until(lambda: not watch_pids(h), timeout=10,
+                       what="watch to end with its terminal")
     finally:
         subprocess.run(tmux + ["kill-server"], capture_output=True,
                        **as_user)
+        subprocess.run(root_tmux + ["kill-server"], capture_output=True)
+        for pid in watch_pids(h):  # a watch that outlived its terminal
+            os.kill(pid, signal.SIGKILL)
