@@ -232,11 +232,6 @@ static int run_drop(const Command *cmd, Flags *flags)
 
 	bool destroy = flags_has(flags, "destroy");
 	const char *pgdata = flags_get(flags, "pgdata");
-	if (destroy) {
-		int rc = node_destroy_check(pgdata);
-		if (rc != EXIT_OK)
-			return rc;
-	}
 	NamedNode nn;
 	int rc = open_named_node(flags, &nn);
 	Store *s = nn.store;
@@ -244,6 +239,8 @@ static int run_drop(const Command *cmd, Flags *flags)
 	const StoreNode *n = nn.node;
 	const char *name = nn.name;
 
+	if (rc == EXIT_OK && destroy)
+		rc = node_destroy_check(pgdata, n->id, n->name);
 	if (rc != EXIT_OK)
 		goto out;
 	if (state_is_primary(n->goal) && has_other_nodes(f, n)) {

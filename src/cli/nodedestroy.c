@@ -34,7 +34,7 @@ static int load(const char *pgdata, NodePaths *paths, KeeperState *st)
 	return EXIT_OK;
 }
 
-int node_destroy_check(const char *pgdata)
+int node_destroy_check(const char *pgdata, int node_id, const char *name)
 {
 	NodePaths paths;
 	KeeperState st;
@@ -42,6 +42,13 @@ int node_destroy_check(const char *pgdata)
 
 	if (rc != EXIT_OK)
 		return rc;
+	if (st.node_id != node_id) {
+		fprintf(stderr, "%s: %s is the data directory of node %s (id "
+				"%d), not of %s (id %d); nothing changed\n",
+			cli_command_path(), pgdata, st.name, st.node_id, name,
+			node_id);
+		return EXIT_REFUSED;
+	}
 	if (!st.created_pgdata) {
 		fprintf(stderr, "%s: pgkeel did not create %s (it adopted an "
 				"existing data directory) and will not delete "

@@ -5,9 +5,10 @@
 #ifndef PGK_NODEDESTROY_H
 #define PGK_NODEDESTROY_H
 
-/* Checks before the drop that --destroy may delete pgdata; an exit code
- * (after a message) when it may not. */
-int node_destroy_check(const char *pgdata);
+/* Checks before the drop that --destroy may delete pgdata: the data
+ * directory of node node_id, created by pgkeel. EXIT_OK, or an exit code
+ * after a message saying why not. */
+int node_destroy_check(const char *pgdata, int node_id, const char *name);
 /* After the drop: waits for the keeper and Postgres to stop, deletes. */
 int node_destroy(const char *pgdata);
 

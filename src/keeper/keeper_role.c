@@ -61,8 +61,12 @@ static void collect_params(Keeper *k)
 	size_t n = 0;
 	for (size_t i = 0; i < f->nparams && i < STORE_MAX_PARAMS; i++) {
 		char *q = pgconf_quote(f->params[i].value);
-		if (!q)
+		if (!q) {
+			log_error("formation parameter %s not applied: its "
+				  "value holds a control character",
+				  f->params[i].name);
 			continue;
+		}
 		snprintf(k->param_values[n], sizeof(k->param_values[n]), "%s",
 			 q);
 		free(q);

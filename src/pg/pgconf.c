@@ -35,14 +35,19 @@ static const PgParam base_params[] = {
 char *pgconf_quote(const char *value)
 {
 	size_t len = strlen(value);
-	char *out = malloc(len * 2 + 3), *p = out;
 
+	for (const char *s = value; *s; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return NULL; /* nothing may start another line */
+	}
+	char *out = malloc(len * 2 + 3), *p = out;
 	if (!out)
 		return NULL;
 	*p++ = '\'';
 	for (const char *s = value; *s; s++) {
-		if (*s == '\'')
-			*p++ = '\'';
+		/* Postgres reads \ as an escape and '' as a quote */
+		if (*s == '\'' || *s == '\\')
+			*p++ = *s;
 		*p++ = *s;
 	}
 	*p++ = '\'';

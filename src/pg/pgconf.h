@@ -56,7 +56,9 @@ bool pgconf_has_standby_signal(const char *datadir);
  * "ANY n (\"a\", \"b\")" (quorum) or "" when count or n is 0.
  */
 char *pgconf_sync_names(int n, const char *const *names, size_t count);
-/* Single-quotes a value for postgresql.conf (malloc'd). */
+/* Single-quotes a value for postgresql.conf, doubling quotes and
+ * backslashes (malloc'd); NULL for a value with a control character
+ * (a line break would start another parameter). */
 char *pgconf_quote(const char *value);
 
 #endif

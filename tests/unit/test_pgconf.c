@@ -103,6 +103,23 @@ static void names_slots(void **state)
 	assert_string_equal(buf, "pgkeel_node_b");
 }
 
+/* What Postgres reads back is the value, and nothing starts a line. */
+static void quotes_values_for_postgresql_conf(void **state)
+{
+	char *q;
+	(void)state;
+
+	q = pgconf_quote("x\\");
+	assert_string_equal(q, "'x\\\\'");
+	free(q);
+	q = pgconf_quote("it's");
+	assert_string_equal(q, "'it''s'");
+	free(q);
+	assert_null(pgconf_quote("cp %p /x\nsynchronous_standby_names = a"));
+	assert_null(pgconf_quote("tab\there"));
+	assert_null(pgconf_quote("del\x7f"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -111,6 +128,7 @@ int main(void)
 		cmocka_unit_test(formats_hba_lines),
 		cmocka_unit_test(parses_versions),
 		cmocka_unit_test(names_slots),
+		cmocka_unit_test(quotes_values_for_postgresql_conf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
