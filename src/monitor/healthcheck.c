@@ -39,12 +39,13 @@ static void log_refusal(HealthNode *h)
 		return;
 	h->refusal_logged = true;
 	log_warn("health check of node %d (%s:%d): the login as %s was "
-		 "refused (%s); the node counts as reachable since its "
-		 "server answers. The primary's keeper creates the role with "
-		 "the formation's password within a cycle: if this lasts, "
-		 "check that that keeper runs, and that the node's pg_hba "
-		 "admits the monitor's address (postgresql.hba_network on the "
-		 "node)",
+		 "refused (%s); the node counts as reachable, its server "
+		 "answers. Expected for a moment on a new formation, until the "
+		 "primary's keeper has created the role; if it lasts, check "
+		 "that that keeper runs and that this node's pg_hba admits the "
+		 "monitor's address (set postgresql.hba_network on the node "
+		 "if the monitor connects from another address than its "
+		 "URI's). Logged once until a login succeeds",
 		 h->node_id, h->host, h->port, PG_HEALTH_ROLE, h->probe.error);
 }
 
