@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/conninfo.h"
 #include "common/nodepaths.h"
 #include "pg/pgsql.h"
 
@@ -16,11 +17,13 @@
  * this node (a monitor behind NAT, or several monitors), otherwise the
  * TCP hosts of the monitor's URI (the monitor connects from the address
  * it is reached at), or samehost when the URI names only a socket. None
- * on the monitor itself.
+ * on the monitor itself. A host that cannot be one is left out: it
+ * would land in pg_hba.conf.
  */
 static void health_hosts(const Config *cfg, PgNode *node)
 {
 	const char *uri = config_get(cfg, S_MONITOR);
+	char found[PGNODE_MAX_HEALTH_HOSTS][256];
 
 	node->nhealth_hosts = 0;
 	if (!uri || !*uri)
@@ -30,8 +33,12 @@ static void health_hosts(const Config *cfg, PgNode *node)
 		node->nhealth_hosts = 1;
 		return;
 	}
-	node->nhealth_hosts = pg_conninfo_hosts(uri, node->health_hosts,
-						PGNODE_MAX_HEALTH_HOSTS);
+	size_t n = pg_conninfo_hosts(uri, found, PGNODE_MAX_HEALTH_HOSTS);
+	for (size_t i = 0; i < n; i++) {
+		if (host_is_valid(found[i]))
+			COPY(node->health_hosts[node->nhealth_hosts++],
+			     found[i]);
+	}
 	if (node->nhealth_hosts == 0) {
 		COPY(node->health_hosts[0], "samehost");
 		node->nhealth_hosts = 1;
