@@ -96,3 +96,45 @@ def test_dead_postgres_is_unreachable_within_an_interval(h):
     # waiting for the next check would take up to the 2 s interval
     assert seen_after < 1.2, seen_after
     assert c.state()["a"]["reachable"]
+
+
+def terminate_health_sessions(c, name):
+    c.h.psql(c.sock, c.nodes[name]["port"],
+             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+             "WHERE usename = 'pgkeel_health'")
+
+
+def test_new_password_without_downtime_and_refusals_logged_once(h):
+    c = two_node_formation(h)
+    first = wait_until(lambda: one_session_each(c), timeout=30,
+                       what="one health-check session per node")
+    keeper_a = c.nodes["a"]["proc"]
+    ready = "role pgkeel_health is ready"
+    assert keeper_a.log().count(ready) == 1
+
+    # the store's password changes: the primary's keeper alters the role,
+    # the open sessions stay, the next login uses the new password
+    offset = len(pg_log(c, "a"))
+    c.monitor_sql("UPDATE pgkeel.formation SET health_password = "
+                  "'rotated-health-secret'")
+    wait_until(lambda: keeper_a.log().count(ready) == 2,
+               what="the role's new password on the primary")
+    assert one_session_each(c) == first
+    terminate_health_sessions(c, "a")
+    wait_until(lambda: (one_session_each(c) or first)["a"] != first["a"],
+               what="a new health-check session on a")
+    assert "authentication failed" not in pg_log(c, "a")[offset:]
+
+    # a password the monitor does not know: each login is refused, the
+    # node still counts as reachable (its server answers), and the
+    # monitor says so once
+    h.psql(c.sock, c.nodes["a"]["port"],
+           "ALTER ROLE pgkeel_health PASSWORD 'not-the-stores'")
+    offset, mon_offset = len(pg_log(c, "a")), len(c.monitor.log())
+    terminate_health_sessions(c, "a")
+    wait_until(lambda: pg_log(c, "a")[offset:].count(
+        "password authentication failed") >= 5,
+        what="several refused logins")
+    assert c.monitor.log()[mon_offset:].count("was refused") == 1
+    assert c.state()["a"]["reachable"]
+    assert c.state()["a"]["current_state"] == "primary"
