@@ -49,8 +49,9 @@ static void log_refusal(HealthNode *h)
 		 h->node_id, h->host, h->port, PG_HEALTH_ROLE, h->probe.error);
 }
 
-/* Records a verdict; a broken connection is replaced at once. */
-static void settle(HealthNode *h, PgProbeVerdict v, const HealthOptions *o)
+/* Records a verdict; a broken connection is replaced at once. True
+ * when the node's result changed. */
+static bool settle(HealthNode *h, PgProbeVerdict v, const HealthOptions *o)
 {
 	int64_t now = time_monotonic_ms();
 
@@ -61,7 +62,7 @@ static void settle(HealthNode *h, PgProbeVerdict v, const HealthOptions *o)
 		v = login(h, o, now);
 	}
 	if (v == PROBE_NONE || v == PROBE_LOST)
-		return;
+		return false;
 	if (v == PROBE_REFUSED)
 		log_refusal(h);
 	if (v == PROBE_UP && h->probe.state == PROBE_IDLE &&
@@ -70,22 +71,32 @@ static void settle(HealthNode *h, PgProbeVerdict v, const HealthOptions *o)
 			 h->node_id, h->host, h->port, PG_HEALTH_ROLE);
 		h->refusal_logged = false;
 	}
+	bool changed = !h->tested || h->ok != (v != PROBE_DOWN);
 	h->ok = v != PROBE_DOWN;
 	h->tested = true;
+	return changed;
 }
 
-void health_tick(HealthNode *nodes, size_t n, const HealthOptions *o)
+bool health_tick(HealthNode *nodes, size_t n, const HealthOptions *o)
 {
 	int64_t now = time_monotonic_ms();
+	bool changed = false;
 
 	for (size_t i = 0; i < n; i++) {
 		HealthNode *h = &nodes[i];
 		if (h->probe.state == PROBE_IDLE)
-			settle(h, pgprobe_ping(&h->probe, now + o->timeout_ms),
-			       o);
+			changed |= settle(
+				h, pgprobe_ping(&h->probe, now + o->timeout_ms),
+				o);
 		else if (h->probe.state == PROBE_CLOSED)
-			settle(h, login(h, o, now), o);
+			changed |= settle(h, login(h, o, now), o);
 	}
+	return changed;
+}
+
+static bool busy(const PgProbe *p)
+{
+	return p->state == PROBE_CONNECTING || p->state == PROBE_PINGING;
 }
 
 /* The poll() timeout: until_ms, or the earliest deadline before it. */
@@ -93,26 +104,25 @@ static int wait_ms(const HealthNode *nodes, size_t n, int64_t until_ms)
 {
 	int64_t end = until_ms;
 	for (size_t i = 0; i < n; i++) {
-		PgProbeState st = nodes[i].probe.state;
-		if ((st == PROBE_CONNECTING || st == PROBE_PINGING) &&
-		    nodes[i].probe.deadline_ms < end)
+		if (busy(&nodes[i].probe) && nodes[i].probe.deadline_ms < end)
 			end = nodes[i].probe.deadline_ms;
 	}
 	int64_t left = end - time_monotonic_ms();
 	return left < 0 ? 0 : (int)left;
 }
 
-void health_poll(HealthNode *nodes, size_t n, int64_t until_ms, int wake_fd,
+bool health_poll(HealthNode *nodes, size_t n, int64_t until_ms, int wake_fd,
 		 const HealthOptions *o)
 {
 	struct pollfd *pfds = calloc(n + 1, sizeof(*pfds));
 	size_t *map = calloc(n + 1, sizeof(*map));
 	size_t k = 0;
+	bool changed = false;
 
 	if (!pfds || !map) {
 		free(pfds);
 		free(map);
-		return;
+		return false;
 	}
 	pfds[k++] = (struct pollfd){.fd = wake_fd, .events = POLLIN};
 	for (size_t i = 0; i < n; i++) {
@@ -129,12 +139,16 @@ void health_poll(HealthNode *nodes, size_t n, int64_t until_ms, int wake_fd,
 			ready[map[j]] = pfds[j].revents != 0;
 	}
 	int64_t now = time_monotonic_ms();
-	for (size_t i = 0; ready && i < n; i++)
-		settle(&nodes[i], pgprobe_advance(&nodes[i].probe, ready[i], now),
-		       o);
+	for (size_t i = 0; ready && i < n; i++) {
+		PgProbe *p = &nodes[i].probe;
+		if (ready[i] || (busy(p) && now >= p->deadline_ms))
+			changed |= settle(&nodes[i],
+					  pgprobe_advance(p, ready[i], now), o);
+	}
 	free(ready);
 	free(pfds);
 	free(map);
+	return changed;
 }
 
 void health_close(HealthNode *node)

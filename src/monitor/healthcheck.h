@@ -39,13 +39,14 @@ typedef struct {
 } HealthNode;
 
 /* The start of an interval: a ping on each open connection, a login on
- * each closed one (nodes still waiting for an answer keep waiting). */
-void health_tick(HealthNode *nodes, size_t n, const HealthOptions *o);
+ * each closed one (nodes still waiting for an answer keep waiting).
+ * True when a node's result changed. */
+bool health_tick(HealthNode *nodes, size_t n, const HealthOptions *o);
 /*
  * Waits once for answers (until until_ms at the latest, or wake_fd is
- * readable) and records the results decided.
+ * readable) and records the results decided; true when one changed.
  */
-void health_poll(HealthNode *nodes, size_t n, int64_t until_ms, int wake_fd,
+bool health_poll(HealthNode *nodes, size_t n, int64_t until_ms, int wake_fd,
 		 const HealthOptions *o);
 void health_close(HealthNode *node);
 

@@ -133,16 +133,18 @@ static void *run(void *arg)
 
 	while (!stopping(ht)) {
 		int64_t now = time_monotonic_ms();
+		bool changed = false;
 		if (now >= next_tick) {
 			sync_targets(ht);
-			health_tick(ht->nodes, ht->nnodes, &ht->opts);
+			changed = health_tick(ht->nodes, ht->nnodes, &ht->opts);
 			next_tick += ht->interval_ms;
 			if (next_tick <= now) /* fell behind: no burst */
 				next_tick = now + ht->interval_ms;
 		}
-		health_poll(ht->nodes, ht->nnodes, next_tick, ht->wake[0],
-			    &ht->opts);
-		publish(ht);
+		changed |= health_poll(ht->nodes, ht->nnodes, next_tick,
+				       ht->wake[0], &ht->opts);
+		if (changed)
+			publish(ht);
 	}
 	for (size_t i = 0; i < ht->nnodes; i++)
 		health_close(&ht->nodes[i]);
