@@ -4,9 +4,9 @@ Registers FORMATIONS x PER nodes with the monitor's store and then, every
 500 ms like real keepers, reports for each node the state the monitor
 assigned as reached, with Postgres running, standbys streaming from
 their assigned upstream and in sync. Each node also gets a port on which
-a tiny server answers the monitor's connection tests the way Postgres
-does when the role is not allowed (an authentication error), which the
-monitor counts as "up".
+a tiny server answers the monitor's health checks the way Postgres does
+for the health-check role: it declines TLS, accepts the login, and
+answers each empty query; the monitor keeps that connection open.
 
     sim_keepers.py SOCKDIR PORT FORMATIONS PER READY_FILE
 """
@@ -19,15 +19,51 @@ import time
 
 import psycopg2
 
-ERROR = b"SFATAL\0C28P01\0Mpassword authentication failed for user\0\0"
+SSL_OR_GSS_REQUEST = (80877103, 80877104)
+
+
+def message(kind, body=b""):
+    return kind + struct.pack("!I", len(body) + 4) + body
+
+
+def parameter(name, value):
+    return message(b"S", name + b"\0" + value + b"\0")
+
+
+READY = message(b"Z", b"I")
+LOGGED_IN = (message(b"R", struct.pack("!I", 0)) +
+             parameter(b"server_version", b"15.0") +
+             parameter(b"client_encoding", b"UTF8") +
+             parameter(b"standard_conforming_strings", b"on") +
+             parameter(b"DateStyle", b"ISO, MDY") +
+             message(b"K", struct.pack("!II", 1, 1)) + READY)
+EMPTY_QUERY = message(b"I") + READY
+
+
+async def startup(reader, writer):
+    """Reads the startup packet, declining TLS or GSS requests first."""
+    while True:
+        header = await reader.readexactly(4)
+        body = await reader.readexactly(struct.unpack("!I", header)[0] - 4)
+        if struct.unpack("!I", body[:4])[0] not in SSL_OR_GSS_REQUEST:
+            return
+        writer.write(b"N")
 
 
 async def answer(reader, writer):
     try:
-        header = await reader.readexactly(4)
-        await reader.readexactly(struct.unpack("!I", header)[0] - 4)
-        writer.write(b"E" + struct.pack("!I", len(ERROR) + 4) + ERROR)
+        await startup(reader, writer)
+        writer.write(LOGGED_IN)
         await writer.drain()
+        while True:
+            kind = await reader.readexactly(1)
+            size = struct.unpack("!I", await reader.readexactly(4))[0]
+            await reader.readexactly(size - 4)
+            if kind == b"X":
+                break
+            if kind == b"Q":
+                writer.write(EMPTY_QUERY)
+                await writer.drain()
     except (asyncio.IncompleteReadError, ConnectionError):
         pass
     writer.close()

@@ -55,6 +55,9 @@ typedef struct {
 	/* the formation's Postgres parameters, quoted for postgresql.conf */
 	PgParam params[STORE_MAX_PARAMS];
 	char param_values[STORE_MAX_PARAMS][520];
+	/* the health-check role's password last set on our primary */
+	char health_applied[128];
+	bool health_done;
 } Keeper;
 
 /*

@@ -4,6 +4,7 @@
  * a primary admits and keeps slots for every other node and applies its
  * synchronous standby names; a standby follows its assigned upstream and
  * keeps slots for the others advanced, ready for its own promotion.
+ * A primary also keeps the role the monitor's health checks log in as.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "common/log.h"
 #include "keeper/keeper.h"
 #include "pg/pgconf.h"
+#include "pg/pgroles.h"
 #include "pg/pgslots.h"
 
 const StoreNode *keeper_me(const Keeper *k)
@@ -135,6 +137,35 @@ static void sync_slots(Keeper *k, bool primary)
 	pg_disconnect(&pc);
 }
 
+/*
+ * The health-check role with the formation's password, on a primary
+ * (standbys get it by replication): once after the keeper starts and
+ * whenever the store's password changes, an ALTER ROLE that leaves open
+ * sessions alone, so a new password costs no downtime.
+ */
+static void ensure_health_role(Keeper *k)
+{
+	const char *pw = k->formation->health_password;
+	char err[512];
+	PgConn pc;
+
+	if (k->health_done && strcmp(k->health_applied, pw) == 0)
+		return;
+	if (!pgnode_connect(&k->node, &pc, err, sizeof(err)))
+		return;
+	if (pgroles_ensure_health(&pc, pw)) {
+		log_info("role %s is ready for the monitor's health checks",
+			 PG_HEALTH_ROLE);
+		snprintf(k->health_applied, sizeof(k->health_applied), "%s",
+			 pw);
+		k->health_done = true;
+	} else {
+		log_warn("cannot set up role %s: %s", PG_HEALTH_ROLE,
+			 pc.error);
+	}
+	pg_disconnect(&pc);
+}
+
 void keeper_duties(Keeper *k)
 {
 	NodeState cur = k->st.current;
@@ -164,5 +195,7 @@ void keeper_duties(Keeper *k)
 			log_error("%s", err);
 	}
 	sync_slots(k, state_is_primary(cur));
+	if (state_is_primary(cur))
+		ensure_health_role(k);
 	keeper_restart_if_requested(k);
 }

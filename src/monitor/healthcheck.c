@@ -1,114 +1,157 @@
 /*
- * healthcheck.c - parallel connection checks with PQconnectStartParams.
+ * healthcheck.c - the nodes' health-check connections, driven together:
+ * what to start each interval, one poll() over every socket, and the
+ * verdicts turned into results (a refused login logged once per node).
  */
 #include "monitor/healthcheck.h"
 
-#include <libpq-fe.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
+#include "common/log.h"
 #include "common/timeutil.h"
+#include "pg/pgroles.h"
 
-typedef struct {
-	PGconn *conn;
-	PostgresPollingStatusType st;
-	bool done;
-} Probe;
-
-/* Refusals that prove the server is up and accepting connections. */
-static bool server_answered(const char *msg)
-{
-	static const char *const up[] = {
-		"password", "authentication", "pg_hba.conf", "does not exist",
-		"permission denied", "too many connections"};
-	if (strstr(msg, "starting up") || strstr(msg, "shutting down") ||
-	    strstr(msg, "recovery mode"))
-		return false;
-	for (size_t i = 0; i < sizeof(up) / sizeof(up[0]); i++) {
-		if (strstr(msg, up[i]))
-			return true;
-	}
-	return false;
-}
-
-static void start_probe(Probe *p, const HealthTarget *t)
+/*
+ * The one place the health-check conninfo is built: the node's address,
+ * the role and database it may log in to, the formation's password and
+ * the monitor's TLS settings.
+ */
+static PgProbeVerdict login(HealthNode *h, const HealthOptions *o,
+			    int64_t now)
 {
 	char port[16];
-	const char *keys[] = {"host", "port", "user", "dbname",
+	const char *keys[] = {"host", "port", "user", "password", "dbname",
 			      "application_name", "sslmode", "gssencmode",
 			      NULL};
-	const char *vals[] = {t->host, port, "pgkeel_health", "postgres",
-			      "pgkeel_monitor", "disable", "disable", NULL};
+	const char *vals[] = {h->host, port, PG_HEALTH_ROLE, h->password,
+			      PG_HEALTH_DB, "pgkeel_monitor", o->sslmode,
+			      "disable", NULL};
 
-	snprintf(port, sizeof(port), "%d", t->port);
-	p->conn = PQconnectStartParams(keys, vals, 0);
-	p->st = PGRES_POLLING_WRITING;
-	p->done = !p->conn || PQstatus(p->conn) == CONNECTION_BAD;
+	snprintf(port, sizeof(port), "%d", h->port);
+	return pgprobe_connect(&h->probe, keys, vals, now + o->timeout_ms);
 }
 
-static void finish_probe(Probe *p, HealthTarget *t)
+static void log_refusal(HealthNode *h)
 {
-	if (!p->conn) {
-		t->ok = false;
+	if (h->refusal_logged)
 		return;
-	}
-	if (PQstatus(p->conn) == CONNECTION_OK)
-		t->ok = true;
-	else
-		t->ok = p->done && server_answered(PQerrorMessage(p->conn));
-	PQfinish(p->conn);
-	p->conn = NULL;
+	h->refusal_logged = true;
+	log_warn("health check of node %d (%s:%d): the login as %s was "
+		 "refused (%s); the node counts as reachable, its server "
+		 "answers. Expected for a moment on a new formation, until the "
+		 "primary's keeper has created the role; if it lasts, check "
+		 "that that keeper runs and that this node's pg_hba admits the "
+		 "monitor's address (set postgresql.hba_network on the node "
+		 "if the monitor connects from another address than its "
+		 "URI's). Logged once until a login succeeds",
+		 h->node_id, h->host, h->port, PG_HEALTH_ROLE, h->probe.error);
 }
 
-static size_t build_pollset(Probe *probes, size_t n, struct pollfd *pfds,
-			    size_t *map)
+/* Records a verdict; a broken connection is replaced at once. True
+ * when the node's result changed. */
+static bool settle(HealthNode *h, PgProbeVerdict v, const HealthOptions *o)
 {
-	size_t k = 0;
+	int64_t now = time_monotonic_ms();
+
+	if (v == PROBE_LOST) {
+		log_debug("health check of node %d (%s:%d): connection lost "
+			  "(%s); logging in again",
+			  h->node_id, h->host, h->port, h->probe.error);
+		v = login(h, o, now);
+	}
+	if (v == PROBE_NONE || v == PROBE_LOST)
+		return false;
+	if (v == PROBE_REFUSED)
+		log_refusal(h);
+	if (v == PROBE_UP && h->probe.state == PROBE_IDLE &&
+	    h->refusal_logged) {
+		log_info("health check of node %d (%s:%d): logged in as %s",
+			 h->node_id, h->host, h->port, PG_HEALTH_ROLE);
+		h->refusal_logged = false;
+	}
+	bool changed = !h->tested || h->ok != (v != PROBE_DOWN);
+	h->ok = v != PROBE_DOWN;
+	h->tested = true;
+	return changed;
+}
+
+bool health_tick(HealthNode *nodes, size_t n, const HealthOptions *o)
+{
+	int64_t now = time_monotonic_ms();
+	bool changed = false;
+
 	for (size_t i = 0; i < n; i++) {
-		if (probes[i].done)
-			continue;
-		pfds[k].fd = PQsocket(probes[i].conn);
-		pfds[k].events = probes[i].st == PGRES_POLLING_READING
-					 ? POLLIN
-					 : POLLOUT;
-		map[k++] = i;
+		HealthNode *h = &nodes[i];
+		if (h->probe.state == PROBE_IDLE)
+			changed |= settle(
+				h, pgprobe_ping(&h->probe, now + o->timeout_ms),
+				o);
+		else if (h->probe.state == PROBE_CLOSED)
+			changed |= settle(h, login(h, o, now), o);
 	}
-	return k;
+	return changed;
 }
 
-static void advance(Probe *p)
+static bool busy(const PgProbe *p)
 {
-	p->st = PQconnectPoll(p->conn);
-	if (p->st == PGRES_POLLING_OK || p->st == PGRES_POLLING_FAILED)
-		p->done = true;
+	return p->state == PROBE_CONNECTING || p->state == PROBE_PINGING;
 }
 
-void health_check_all(HealthTarget *targets, size_t n, int timeout_ms)
+/* The poll() timeout: until_ms, or the earliest deadline before it. */
+static int wait_ms(const HealthNode *nodes, size_t n, int64_t until_ms)
 {
-	Probe *probes = calloc(n ? n : 1, sizeof(Probe));
-	struct pollfd *pfds = calloc(n ? n : 1, sizeof(struct pollfd));
-	size_t *map = calloc(n ? n : 1, sizeof(size_t));
-	int64_t deadline = time_monotonic_ms() + timeout_ms;
-
-	for (size_t i = 0; probes && i < n; i++)
-		start_probe(&probes[i], &targets[i]);
-	while (probes && pfds && map) {
-		size_t k = build_pollset(probes, n, pfds, map);
-		int64_t left = deadline - time_monotonic_ms();
-		if (k == 0 || left <= 0)
-			break;
-		if (poll(pfds, k, (int)left) <= 0)
-			continue;
-		for (size_t j = 0; j < k; j++) {
-			if (pfds[j].revents)
-				advance(&probes[map[j]]);
-		}
+	int64_t end = until_ms;
+	for (size_t i = 0; i < n; i++) {
+		if (busy(&nodes[i].probe) && nodes[i].probe.deadline_ms < end)
+			end = nodes[i].probe.deadline_ms;
 	}
-	for (size_t i = 0; probes && i < n; i++)
-		finish_probe(&probes[i], &targets[i]);
-	free(probes);
+	int64_t left = end - time_monotonic_ms();
+	return left < 0 ? 0 : (int)left;
+}
+
+bool health_poll(HealthNode *nodes, size_t n, int64_t until_ms, int wake_fd,
+		 const HealthOptions *o)
+{
+	struct pollfd *pfds = calloc(n + 1, sizeof(*pfds));
+	size_t *map = calloc(n + 1, sizeof(*map));
+	size_t k = 0;
+	bool changed = false;
+
+	if (!pfds || !map) {
+		free(pfds);
+		free(map);
+		return false;
+	}
+	pfds[k++] = (struct pollfd){.fd = wake_fd, .events = POLLIN};
+	for (size_t i = 0; i < n; i++) {
+		short ev;
+		int fd = pgprobe_socket(&nodes[i].probe, &ev);
+		if (fd < 0)
+			continue;
+		map[k] = i;
+		pfds[k++] = (struct pollfd){.fd = fd, .events = ev};
+	}
+	bool *ready = calloc(n + 1, sizeof(bool));
+	if (ready && poll(pfds, k, wait_ms(nodes, n, until_ms)) > 0) {
+		for (size_t j = 1; j < k; j++)
+			ready[map[j]] = pfds[j].revents != 0;
+	}
+	int64_t now = time_monotonic_ms();
+	for (size_t i = 0; ready && i < n; i++) {
+		PgProbe *p = &nodes[i].probe;
+		if (ready[i] || (busy(p) && now >= p->deadline_ms))
+			changed |= settle(&nodes[i],
+					  pgprobe_advance(p, ready[i], now), o);
+	}
+	free(ready);
 	free(pfds);
 	free(map);
+	return changed;
+}
+
+void health_close(HealthNode *node)
+{
+	pgprobe_close(&node->probe);
 }

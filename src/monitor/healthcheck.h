@@ -1,24 +1,53 @@
 /*
- * healthcheck.h - the monitor's own view of each node: can it open a
- * connection to the node's Postgres? Checks run in parallel with libpq's
- * non-blocking connect, so one unreachable node does not delay the
- * others. A server that answers with an authentication request or an
- * authorization error is up; one that refuses connections, is starting
- * or stopping, or does not answer in time is not.
+ * healthcheck.h - the monitor's own view of each node: does its Postgres
+ * answer? The monitor keeps one connection per node, logged in as the
+ * health-check role (pg/pgroles.h) with the formation's password, and
+ * sends an empty query every interval; every node's connection is driven
+ * from one poll() loop, so one silent node does not delay the others.
+ *
+ * A server that answers (a ping, or a login refused on authentication or
+ * authorization) is up; one that refuses connections, is starting or
+ * stopping, or does not answer in time is not. An open connection that
+ * the server closes (its postmaster died, a shutdown) is followed at once
+ * by a new login, so a dead server is seen at once, not at the next
+ * interval.
  */
 #ifndef PGK_HEALTHCHECK_H
 #define PGK_HEALTHCHECK_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "pg/pgprobe.h"
+#include "store/store.h"
 
 typedef struct {
-	const char *host;
-	int port;
-	bool ok; /* result */
-} HealthTarget;
+	int timeout_ms;      /* a login's or a ping's time limit */
+	const char *sslmode; /* of the connections to the nodes */
+} HealthOptions;
 
-/* Checks every target, all at once, within timeout_ms. */
-void health_check_all(HealthTarget *targets, size_t n, int timeout_ms);
+typedef struct {
+	int node_id;
+	char host[STORE_HOST_LEN];
+	int port;
+	char password[128]; /* the formation's, for the next login */
+	PgProbe probe;
+	bool tested;        /* ok holds a result */
+	bool ok;
+	bool refusal_logged;
+} HealthNode;
+
+/* The start of an interval: a ping on each open connection, a login on
+ * each closed one (nodes still waiting for an answer keep waiting).
+ * True when a node's result changed. */
+bool health_tick(HealthNode *nodes, size_t n, const HealthOptions *o);
+/*
+ * Waits once for answers (until until_ms at the latest, or wake_fd is
+ * readable) and records the results decided; true when one changed.
+ */
+bool health_poll(HealthNode *nodes, size_t n, int64_t until_ms, int wake_fd,
+		 const HealthOptions *o);
+void health_close(HealthNode *node);
 
 #endif

@@ -1,15 +1,20 @@
 /*
- * healththread.c - the connection-test thread: a list of targets swapped
- * in by the decision loop, a table of results read by it, both under one
- * mutex that is never held while testing.
+ * healththread.c - the health-check thread: a list of targets swapped in
+ * by the decision loop and a table of results read by it, both under one
+ * mutex that is never held while checking. The thread's own copy of the
+ * targets holds the connections; a node keeps its connection while its
+ * address stays the same.
  */
+#define _GNU_SOURCE /* pipe2 */
 #include "monitor/healththread.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "common/timeutil.h"
 #include "monitor/healthcheck.h"
@@ -19,6 +24,7 @@ typedef struct {
 	int node_id;
 	char host[STORE_HOST_LEN];
 	int port;
+	char password[128];
 	bool tested;
 	bool ok;
 } Slot;
@@ -26,14 +32,19 @@ typedef struct {
 struct HealthThread {
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t wake;
+	int wake[2];    /* a byte written to wake[1] stops the thread */
 	bool stop;
 	int64_t interval_ms;
-	int timeout_ms;
+	HealthOptions opts;
+	char sslmode[32];
 	Slot *next;     /* being collected by the decision loop */
 	size_t nnext;
-	Slot *list;     /* tested; results live here */
+	Slot *list;     /* checked; results live here */
 	size_t nlist;
+	/* the thread's own: connections and latest verdicts */
+	HealthNode *nodes;
+	HealthNode *spare;
+	size_t nnodes;
 };
 
 static const Slot *find(const Slot *slots, size_t n, int node_id)
@@ -45,93 +56,146 @@ static const Slot *find(const Slot *slots, size_t n, int node_id)
 	return NULL;
 }
 
-/* One round: copy the targets, test them unlocked, store the results. */
-static void round_once(HealthThread *ht)
+/* The thread's node at the same address, the same index first. */
+static HealthNode *find_node(HealthNode *nodes, size_t n, size_t hint,
+			     int node_id, const char *host, int port)
+{
+	for (size_t k = 0; k <= n; k++) {
+		size_t i = k == 0 ? hint : k - 1;
+		if (i < n && nodes[i].node_id == node_id &&
+		    nodes[i].port == port && strcmp(nodes[i].host, host) == 0)
+			return &nodes[i];
+	}
+	return NULL;
+}
+
+/* Takes the latest list: nodes that stay keep their connection, new
+ * ones start without, and the connections of the others are closed. */
+static void sync_targets(HealthThread *ht)
 {
 	pthread_mutex_lock(&ht->lock);
 	size_t n = ht->nlist;
-	Slot *copy = malloc((n ? n : 1) * sizeof(Slot));
-	HealthTarget *t = calloc(n ? n : 1, sizeof(HealthTarget));
-	if (copy)
-		memcpy(copy, ht->list, n * sizeof(Slot));
-	pthread_mutex_unlock(&ht->lock);
-	if (!copy || !t) {
-		free(copy);
-		free(t);
-		return;
-	}
 	for (size_t i = 0; i < n; i++) {
-		t[i].host = copy[i].host;
-		t[i].port = copy[i].port;
+		const Slot *s = &ht->list[i];
+		HealthNode *old = find_node(ht->nodes, ht->nnodes, i,
+					    s->node_id, s->host, s->port);
+		HealthNode *h = &ht->spare[i];
+		if (old) {
+			*h = *old;
+			old->node_id = -1; /* moved */
+		} else {
+			memset(h, 0, sizeof(*h));
+			h->node_id = s->node_id;
+			snprintf(h->host, sizeof(h->host), "%s", s->host);
+			h->port = s->port;
+		}
+		snprintf(h->password, sizeof(h->password), "%s", s->password);
 	}
-	health_check_all(t, n, ht->timeout_ms);
+	pthread_mutex_unlock(&ht->lock);
+	for (size_t i = 0; i < ht->nnodes; i++) {
+		if (ht->nodes[i].node_id != -1)
+			health_close(&ht->nodes[i]);
+	}
+	HealthNode *swap = ht->nodes;
+	ht->nodes = ht->spare;
+	ht->spare = swap;
+	ht->nnodes = n;
+}
+
+/* Copies the verdicts into the results the decision loop reads. */
+static void publish(HealthThread *ht)
+{
 	pthread_mutex_lock(&ht->lock);
 	for (size_t i = 0; i < ht->nlist; i++) {
-		/* the list is usually unchanged: same index first */
-		const Slot *c = i < n && copy[i].node_id == ht->list[i].node_id
-					? &copy[i]
-					: find(copy, n, ht->list[i].node_id);
-		if (c && c->port == ht->list[i].port) {
-			ht->list[i].tested = true;
-			ht->list[i].ok = t[c - copy].ok;
+		Slot *s = &ht->list[i];
+		const HealthNode *h = find_node(ht->nodes, ht->nnodes, i,
+						s->node_id, s->host, s->port);
+		if (h && h->tested) {
+			s->tested = true;
+			s->ok = h->ok;
 		}
 	}
 	pthread_mutex_unlock(&ht->lock);
-	free(copy);
-	free(t);
 }
 
-/* Sleeps up to ms on the monotonic clock, or until woken (to stop). */
-static void wait_ms(HealthThread *ht, int64_t ms)
+static bool stopping(HealthThread *ht)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (ms % 1000) * 1000000;
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
-	pthread_cond_timedwait(&ht->wake, &ht->lock, &ts);
+	pthread_mutex_lock(&ht->lock);
+	bool stop = ht->stop;
+	pthread_mutex_unlock(&ht->lock);
+	return stop;
 }
 
 static void *run(void *arg)
 {
 	HealthThread *ht = arg;
-	for (;;) {
-		int64_t start = time_monotonic_ms();
-		round_once(ht);
-		pthread_mutex_lock(&ht->lock);
-		int64_t left = ht->interval_ms - (time_monotonic_ms() - start);
-		if (!ht->stop && left > 0)
-			wait_ms(ht, left);
-		bool stop = ht->stop;
-		pthread_mutex_unlock(&ht->lock);
-		if (stop)
-			return NULL;
+	int64_t next_tick = time_monotonic_ms();
+
+	while (!stopping(ht)) {
+		int64_t now = time_monotonic_ms();
+		bool changed = false;
+		if (now >= next_tick) {
+			sync_targets(ht);
+			changed = health_tick(ht->nodes, ht->nnodes, &ht->opts);
+			next_tick += ht->interval_ms;
+			if (next_tick <= now) /* fell behind: no burst */
+				next_tick = now + ht->interval_ms;
+		}
+		changed |= health_poll(ht->nodes, ht->nnodes, next_tick,
+				       ht->wake[0], &ht->opts);
+		if (changed)
+			publish(ht);
+	}
+	for (size_t i = 0; i < ht->nnodes; i++)
+		health_close(&ht->nodes[i]);
+	return NULL;
+}
+
+/* One descriptor per node: as many as the hard limit allows. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 }
 
-HealthThread *healththread_start(int64_t interval_ms, int timeout_ms)
+static void free_thread(HealthThread *ht)
+{
+	free(ht->next);
+	free(ht->list);
+	free(ht->nodes);
+	free(ht->spare);
+	free(ht);
+}
+
+HealthThread *healththread_start(int64_t interval_ms, int timeout_ms,
+				 const char *sslmode)
 {
 	HealthThread *ht = calloc(1, sizeof(*ht));
 	if (!ht)
 		return NULL;
 	ht->next = calloc(MONITOR_MAX_TRACKED, sizeof(Slot));
 	ht->list = calloc(MONITOR_MAX_TRACKED, sizeof(Slot));
+	ht->nodes = calloc(MONITOR_MAX_TRACKED, sizeof(HealthNode));
+	ht->spare = calloc(MONITOR_MAX_TRACKED, sizeof(HealthNode));
 	ht->interval_ms = interval_ms;
-	ht->timeout_ms = timeout_ms;
-	pthread_condattr_t attr;
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	snprintf(ht->sslmode, sizeof(ht->sslmode), "%s", sslmode);
+	ht->opts = (HealthOptions){.timeout_ms = timeout_ms,
+				   .sslmode = ht->sslmode};
+	raise_fd_limit();
+	if (!ht->next || !ht->list || !ht->nodes || !ht->spare ||
+	    pipe2(ht->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+		free_thread(ht);
+		return NULL;
+	}
 	pthread_mutex_init(&ht->lock, NULL);
-	pthread_cond_init(&ht->wake, &attr);
-	pthread_condattr_destroy(&attr);
-	if (!ht->next || !ht->list ||
-	    pthread_create(&ht->thread, NULL, run, ht) != 0) {
-		free(ht->next);
-		free(ht->list);
-		free(ht);
+	if (pthread_create(&ht->thread, NULL, run, ht) != 0) {
+		pthread_mutex_destroy(&ht->lock);
+		close(ht->wake[0]);
+		close(ht->wake[1]);
+		free_thread(ht);
 		return NULL;
 	}
 	return ht;
@@ -143,18 +207,19 @@ void healththread_stop(HealthThread *ht)
 		return;
 	pthread_mutex_lock(&ht->lock);
 	ht->stop = true;
-	pthread_cond_signal(&ht->wake);
 	pthread_mutex_unlock(&ht->lock);
+	if (write(ht->wake[1], "x", 1) < 0) {
+		/* the pipe is empty and ours: cannot fail in practice */
+	}
 	pthread_join(ht->thread, NULL);
 	pthread_mutex_destroy(&ht->lock);
-	pthread_cond_destroy(&ht->wake);
-	free(ht->next);
-	free(ht->list);
-	free(ht);
+	close(ht->wake[0]);
+	close(ht->wake[1]);
+	free_thread(ht);
 }
 
 void healththread_collect(HealthThread *ht, int node_id, const char *host,
-			  int port)
+			  int port, const char *password)
 {
 	if (ht->nnext >= MONITOR_MAX_TRACKED)
 		return;
@@ -163,6 +228,8 @@ void healththread_collect(HealthThread *ht, int node_id, const char *host,
 	s->node_id = node_id;
 	snprintf(s->host, sizeof(s->host), "%s", host);
 	s->port = port;
+	snprintf(s->password, sizeof(s->password), "%s",
+		 password ? password : "");
 }
 
 /* New list, keeping the results of nodes that stay (same address). */

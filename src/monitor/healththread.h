@@ -1,10 +1,11 @@
 /*
- * healththread.h - the monitor's connection tests, on a thread of their
- * own: every monitor_interval it tests every node the decision loop last
- * handed it (all at once, healthcheck.c) and keeps the latest result per
- * node. The decision cycle only reads results, so a node that does not
- * answer (a silent partition waits for the test's timeout) never slows
- * the decisions about the others.
+ * healththread.h - the monitor's health checks, on a thread of their
+ * own: it keeps a connection to every node the decision loop last handed
+ * it, pings each every monitor_interval (healthcheck.c), and keeps the
+ * latest result per node, updated as soon as an answer, a timeout or a
+ * closed connection decides it. The decision cycle only reads results,
+ * so a node that does not answer (a silent partition waits for the
+ * check's timeout) never slows the decisions about the others.
  */
 #ifndef PGK_HEALTHTHREAD_H
 #define PGK_HEALTHTHREAD_H
@@ -15,11 +16,14 @@
 
 typedef struct HealthThread HealthThread;
 
-HealthThread *healththread_start(int64_t interval_ms, int timeout_ms);
+/* sslmode: of the connections to the nodes (copied). */
+HealthThread *healththread_start(int64_t interval_ms, int timeout_ms,
+				 const char *sslmode);
 void healththread_stop(HealthThread *ht);
-/* Adds a node to the list being collected for the next round. */
+/* Adds a node to the list being collected for the next round, with the
+ * password of its formation's health-check role. */
 void healththread_collect(HealthThread *ht, int node_id, const char *host,
-			  int port);
+			  int port, const char *password);
 /* Makes the collected list the one tested from now on. */
 void healththread_commit(HealthThread *ht);
 /* The latest result for node_id: false when it was not tested yet. */

@@ -116,7 +116,8 @@ static void check_health(Monitor *m, StoreFormation *sf, NodeMemory **mem)
 	for (size_t i = 0; i < sf->nnodes; i++) {
 		const StoreNode *n = &sf->nodes[i];
 		bool ok = true;
-		healththread_collect(m->health, n->id, n->host, n->port);
+		healththread_collect(m->health, n->id, n->host, n->port,
+				     sf->health_password);
 		healththread_result(m->health, n->id, &ok);
 		mem[i]->health_ok = ok;
 	}
@@ -301,6 +302,19 @@ static void reload(Monitor *m)
 	m->sync_timeout_ms = config_get_ms(&m->cfg, S_SYNC_TIMEOUT);
 }
 
+/*
+ * The health checks' sslmode. Postgres connections do not carry TLS in
+ * every deployment yet: "prefer" encrypts when the node offers it and
+ * never fails a check for the lack of it. With TLS on every node this
+ * becomes ssl.mode (and its CA and CRL files), set in healthcheck.c's
+ * login().
+ */
+static const char *health_sslmode(const Monitor *m)
+{
+	(void)m;
+	return "prefer";
+}
+
 int monitor_run(Monitor *m)
 {
 	char err[1024];
@@ -309,8 +323,9 @@ int monitor_run(Monitor *m)
 	reaper_adopt_orphans();
 	log_info("monitor in %s on port %d", m->node.pgdata, m->node.port);
 	m->health = healththread_start(
-		m->interval_ms, (int)(m->interval_ms * 4 > 2000 ? 2000
-							 : m->interval_ms * 4));
+		m->interval_ms,
+		(int)(m->interval_ms * 4 > 2000 ? 2000 : m->interval_ms * 4),
+		health_sslmode(m));
 	if (!m->health) {
 		log_error("cannot start the connection-test thread");
 		return EXIT_FAILED;

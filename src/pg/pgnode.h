@@ -7,7 +7,8 @@
  * A PgNode describes the node (binaries, data directory, port, names,
  * replication credentials) and the role configuration to apply: an
  * upstream for a standby, synchronous_standby_names for a primary, the
- * hosts admitted in pg_hba, and formation-wide parameters. The operations
+ * hosts admitted in pg_hba (the other nodes for replication, the monitor
+ * for health checks), and formation-wide parameters. The operations
  * below render that into postgresql.pgkeel.conf, pg_hba.conf and
  * standby.signal, and drive pg_ctl, pg_basebackup and pg_rewind.
  */
@@ -26,6 +27,7 @@
 #include "pg/pgsql.h"
 
 #define PGNODE_MAX_HOSTS 32
+#define PGNODE_MAX_HEALTH_HOSTS 4
 
 typedef struct {
 	PgBin bin;
@@ -52,6 +54,9 @@ typedef struct {
 	char sync_names[512];   /* synchronous_standby_names on a primary */
 	char hosts[PGNODE_MAX_HOSTS][256]; /* admitted for replication */
 	size_t nhosts;
+	/* admitted as the health-check role (pg/pgroles.h): the monitor */
+	char health_hosts[PGNODE_MAX_HEALTH_HOSTS][256];
+	size_t nhealth_hosts;
 	const PgParam *params;
 	size_t nparams;
 } PgNode;

@@ -11,6 +11,7 @@
 
 #include "common/log.h"
 #include "pg/pghba.h"
+#include "pg/pgroles.h"
 #include "pg/pgslots.h"
 
 Upstream pgnode_upstream(const PgNode *node)
@@ -26,8 +27,13 @@ Upstream pgnode_upstream(const PgNode *node)
 static bool write_hba(const PgNode *node, bool *changed, char *err,
 		      size_t errlen)
 {
-	HbaEntry entries[PGNODE_MAX_HOSTS * 2];
+	HbaEntry entries[PGNODE_MAX_HOSTS * 2 + PGNODE_MAX_HEALTH_HOSTS];
 	size_t n = 0;
+
+	/* the monitor's health checks: log in, nothing else */
+	for (size_t i = 0; i < node->nhealth_hosts; i++)
+		entries[n++] = (HbaEntry){PG_HEALTH_DB, PG_HEALTH_ROLE,
+					  node->health_hosts[i], node->auth};
 
 	for (size_t i = 0; i < node->nhosts; i++) {
 		/* streaming replication, and slot management / pg_rewind */

@@ -6,9 +6,44 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/conninfo.h"
 #include "common/nodepaths.h"
+#include "pg/pgsql.h"
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
+
+/*
+ * Where the monitor's health checks come from: hba_network when set on
+ * this node (a monitor behind NAT, or several monitors), otherwise the
+ * TCP hosts of the monitor's URI (the monitor connects from the address
+ * it is reached at), or samehost when the URI names only a socket. None
+ * on the monitor itself. A host that cannot be one is left out: it
+ * would land in pg_hba.conf.
+ */
+static void health_hosts(const Config *cfg, PgNode *node)
+{
+	const char *uri = config_get(cfg, S_MONITOR);
+	char found[PGNODE_MAX_HEALTH_HOSTS][256];
+
+	node->nhealth_hosts = 0;
+	if (!uri || !*uri)
+		return;
+	if (config_is_set(cfg, S_HBA_NETWORK)) {
+		COPY(node->health_hosts[0], config_get(cfg, S_HBA_NETWORK));
+		node->nhealth_hosts = 1;
+		return;
+	}
+	size_t n = pg_conninfo_hosts(uri, found, PGNODE_MAX_HEALTH_HOSTS);
+	for (size_t i = 0; i < n; i++) {
+		if (host_is_valid(found[i]))
+			COPY(node->health_hosts[node->nhealth_hosts++],
+			     found[i]);
+	}
+	if (node->nhealth_hosts == 0) {
+		COPY(node->health_hosts[0], "samehost");
+		node->nhealth_hosts = 1;
+	}
+}
 
 bool pgnode_from_config(const Config *cfg, PgNode *node, char *err,
 			size_t errlen)
@@ -37,5 +72,6 @@ bool pgnode_from_config(const Config *cfg, PgNode *node, char *err,
 	node->timeout_ms = 60000;
 	node->interval_ms = (int)config_get_ms(cfg, S_KEEPER_INTERVAL);
 	node->restart_retries = (int)config_get_int(cfg, S_RESTART_RETRIES);
+	health_hosts(cfg, node);
 	return true;
 }

@@ -261,3 +261,34 @@ char *pg_quote_literal(PgConn *pc, const char *text)
 	PQfreemem(q);
 	return copy;
 }
+
+/* The value of key in a parsed conninfo, or NULL. */
+static const char *option(const PQconninfoOption *opts, const char *key)
+{
+	for (const PQconninfoOption *o = opts; o && o->keyword; o++) {
+		if (strcmp(o->keyword, key) == 0)
+			return o->val && *o->val ? o->val : NULL;
+	}
+	return NULL;
+}
+
+size_t pg_conninfo_hosts(const char *conninfo, char (*hosts)[256],
+			 size_t max)
+{
+	PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
+	const char *list = option(opts, "host");
+	size_t n = 0;
+
+	if (!list)
+		list = option(opts, "hostaddr");
+	for (const char *p = list; p && *p && n < max;) {
+		size_t len = strcspn(p, ",");
+		if (len > 0 && len < sizeof(hosts[0]) && p[0] != '/' &&
+		    p[0] != '@')
+			snprintf(hosts[n++], sizeof(hosts[0]), "%.*s", (int)len,
+				 p);
+		p += len + (p[len] == ',');
+	}
+	PQconninfoFree(opts);
+	return n;
+}

@@ -58,6 +58,13 @@ bool pg_exec(PgConn *pc, const char *sql, int nparams,
  */
 bool pg_query_value(PgConn *pc, const char *sql, int nparams,
 		    const char *const *params, char *buf, size_t len);
+/*
+ * The TCP hosts named by a conninfo or URI (host=h1,h2 or
+ * postgres://h1,h2/...; hostaddr when no host is given), without the
+ * Unix-socket directories, into hosts[]; returns how many (up to max).
+ */
+size_t pg_conninfo_hosts(const char *conninfo, char (*hosts)[256],
+			 size_t max);
 /* Quotes an identifier (role, slot) for SQL; malloc'd. */
 char *pg_quote_ident(PgConn *pc, const char *ident);
 char *pg_quote_literal(PgConn *pc, const char *text);

@@ -1,0 +1,117 @@
+"""The CPU an idle, healthy formation costs: a monitor and two data nodes
+(a primary and its synchronous standby, default settings) on loopback.
+
+Once the formation settled, CPU time (user + system, from /proc/PID/stat)
+is counted over WINDOW seconds for: the monitor process; each keeper; and
+each Postgres (the monitor's and the data nodes'), as the postmaster's
+own time, plus its children's, plus the time of the children it reaped
+during the window (cutime + cstime): a backend forked and gone within the
+window is counted too. Printed as a percentage of one core.
+
+    /usr/bin/python3 bench/idle_cost.py [WINDOW_S]
+
+PGKEEL_BINARY=/path/to/pgkeel measures another build (e.g. an older one).
+"""
+
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "lib"))
+
+import harness  # noqa: E402
+from cluster import two_node_formation  # noqa: E402
+from harness import Harness  # noqa: E402
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def stat_fields(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        text = f.read()
+    # fields after the command name (which may hold spaces)
+    return text[text.rindex(")") + 2:].split()
+
+
+def own_time(pid):
+    s = stat_fields(pid)
+    return int(s[11]) + int(s[12])            # utime + stime
+
+
+def reaped_time(pid):
+    s = stat_fields(pid)
+    return int(s[13]) + int(s[14])            # cutime + cstime
+
+
+def children(pid):
+    kids = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                kids += [int(k) for k in f.read().split()]
+        except OSError:
+            pass
+    return kids
+
+
+def tree_time(pid):
+    """The postmaster's time, its reaped children's and its live ones'."""
+    total = own_time(pid) + reaped_time(pid)
+    live = {}
+    for kid in children(pid):
+        try:
+            live[kid] = own_time(kid)
+        except OSError:
+            pass
+    return total, live
+
+
+def measure(window):
+    h = Harness("idle-cost")
+    try:
+        c = two_node_formation(h)
+        time.sleep(5)  # settle: the first checkpoints, slots, hba reloads
+        pids = {"monitor process": c.monitor.pid}
+        for name in ("a", "b"):
+            pids[f"keeper {name}"] = c.nodes[name]["proc"].pid
+        pms = {"monitor's Postgres": harness.read_postmaster_pid(
+            c.monitor_dir)}
+        for name in ("a", "b"):
+            pms[f"Postgres {name}"] = c.postmaster_pid(name)
+        start = {k: own_time(p) + reaped_time(p) for k, p in pids.items()}
+        trees = {k: tree_time(p) for k, p in pms.items()}
+        t0 = time.monotonic()
+        time.sleep(window)
+        elapsed = time.monotonic() - t0
+        out = {}
+        for k, p in pids.items():
+            out[k] = own_time(p) + reaped_time(p) - start[k]
+        for k, p in pms.items():
+            t_start, live0 = trees[k]
+            t_end, live1 = tree_time(p)
+            ticks = t_end - t_start
+            for kid, t in live1.items():
+                ticks += t - live0.get(kid, 0)
+            for kid, t in live0.items():
+                if kid not in live1:
+                    ticks -= t
+            out[k] = ticks
+        return {k: 100.0 * v / TICK / elapsed for k, v in out.items()}
+    finally:
+        h.cleanup()
+        h.remove()
+
+
+def main():
+    window = float(sys.argv[1]) if len(sys.argv) > 1 else 20.0
+    if os.environ.get("PGKEEL_BINARY"):
+        harness.BINARY = os.environ["PGKEEL_BINARY"]
+    res = measure(window)
+    for k, v in res.items():
+        print(f"{k:22s} {v:6.2f} % of a core")
+    print(f"{'total':22s} {sum(res.values()):6.2f} % of a core")
+
+
+if __name__ == "__main__":
+    main()

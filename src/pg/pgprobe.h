@@ -1,0 +1,63 @@
+/*
+ * pgprobe.h - one long-lived, non-blocking connection used to tell
+ * whether a Postgres server is alive, for the monitor's health checks.
+ *
+ * The caller drives many probes from one poll() loop: it starts a
+ * connection or a ping (an empty query: one round trip, no snapshot, no
+ * plan), waits on pgprobe_socket()'s events until the probe's deadline,
+ * and calls pgprobe_advance() when the socket is ready or the deadline
+ * passed (the caller owns the event loop, so probes of many servers run
+ * at once). An idle connection is watched too: a server that closes it
+ * (its postmaster died, a shutdown) is noticed at once, not at the next
+ * ping.
+ *
+ * A server that answers a login with an error (authentication, no such
+ * role or database, too many connections) is alive; one that refuses
+ * the TCP connection, is starting up or shutting down, or does not
+ * answer by the deadline is not.
+ */
+#ifndef PGK_PGPROBE_H
+#define PGK_PGPROBE_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum {
+	PROBE_CLOSED,     /* no connection */
+	PROBE_CONNECTING, /* a login under way */
+	PROBE_IDLE,       /* connected, nothing asked */
+	PROBE_PINGING,    /* an empty query sent, its answer awaited */
+} PgProbeState;
+
+typedef enum {
+	PROBE_NONE,    /* nothing decided yet */
+	PROBE_UP,      /* the server answered */
+	PROBE_REFUSED, /* it answered, refusing the login: up as well */
+	PROBE_DOWN,    /* refused the connection, or no answer in time */
+	PROBE_LOST,    /* an open connection broke: connect again now */
+} PgProbeVerdict;
+
+typedef struct {
+	PGconn *conn;
+	PgProbeState state;
+	PostgresPollingStatusType poll; /* while connecting */
+	bool flushing;                  /* a ping still being sent */
+	int64_t deadline_ms;            /* monotonic, while busy */
+	char error[256];                /* of the last DOWN or REFUSED */
+} PgProbe;
+
+/* Starts a login with keyword/value arrays; the answer is due by
+ * deadline_ms (monotonic). May decide at once (PROBE_DOWN). */
+PgProbeVerdict pgprobe_connect(PgProbe *p, const char *const *keys,
+			       const char *const *values, int64_t deadline_ms);
+/* Sends an empty query on an idle connection (PROBE_LOST if it broke). */
+PgProbeVerdict pgprobe_ping(PgProbe *p, int64_t deadline_ms);
+/* The socket to poll and the events to wait for; -1 when closed. */
+int pgprobe_socket(const PgProbe *p, short *events);
+/* After poll() said the socket is ready (ready), or to check the
+ * deadline (not ready). */
+PgProbeVerdict pgprobe_advance(PgProbe *p, bool ready, int64_t now_ms);
+void pgprobe_close(PgProbe *p);
+
+#endif
