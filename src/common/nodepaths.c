@@ -51,6 +51,8 @@ bool nodepaths_init(NodePaths *p, const char *pgdata, char *err,
 	snprintf(p->state, sizeof(p->state), "%s/keeper.state", p->home);
 	snprintf(p->pid, sizeof(p->pid), "%s/pgkeel.pid", p->home);
 	snprintf(p->pglog, sizeof(p->pglog), "%s/postgres.log", p->home);
+	snprintf(p->cert, sizeof(p->cert), "%s/server.crt", p->home);
+	snprintf(p->key, sizeof(p->key), "%s/server.key", p->home);
 	return true;
 }
 

@@ -18,6 +18,8 @@ typedef struct {
 	char state[1200];  /* keeper.state (JSON) */
 	char pid[1200];    /* pgkeel.pid, while a service runs */
 	char pglog[1200];  /* the Postgres server log */
+	char cert[1200];   /* server.crt, made by --ssl-self-signed */
+	char key[1200];    /* server.key, its private key (0600) */
 } NodePaths;
 
 /* Computes the paths for pgdata (which must be absolute). */
