@@ -27,13 +27,13 @@ static void format_address(const char *addr, char *buf, size_t len)
 		snprintf(buf, len, "%s", addr);
 }
 
-bool pghba_format_entry(const HbaEntry *e, char *buf, size_t len)
+bool pghba_format_entry(const HbaEntry *e, bool ssl, char *buf, size_t len)
 {
 	char addr[300];
 
 	format_address(e->address, addr, sizeof(addr));
-	int n = snprintf(buf, len, "host %s %s %s %s", e->database, e->user,
-			 addr, e->method);
+	int n = snprintf(buf, len, "%s %s %s %s %s", ssl ? "hostssl" : "host",
+			 e->database, e->user, addr, e->method);
 	return n > 0 && (size_t)n < len;
 }
 
@@ -54,7 +54,8 @@ static const char *skip_block(const char *text, size_t *prefix_len)
 	return end;
 }
 
-static char *render(const char *old, const HbaEntry *entries, size_t n)
+static char *render(const char *old, const HbaEntry *entries, size_t n,
+		    bool ssl)
 {
 	char *buf = NULL, line[600];
 	size_t len = 0, prefix_len;
@@ -66,7 +67,7 @@ static char *render(const char *old, const HbaEntry *entries, size_t n)
 	fwrite(old, 1, prefix_len, f);
 	fprintf(f, "%s\n", PGHBA_BEGIN);
 	for (size_t i = 0; i < n; i++) {
-		if (pghba_format_entry(&entries[i], line, sizeof(line)))
+		if (pghba_format_entry(&entries[i], ssl, line, sizeof(line)))
 			fprintf(f, "%s\n", line);
 	}
 	fprintf(f, "%s\n", PGHBA_END);
@@ -76,7 +77,7 @@ static char *render(const char *old, const HbaEntry *entries, size_t n)
 }
 
 bool pghba_write(const char *datadir, const HbaEntry *entries, size_t n,
-		 bool *changed, char *err, size_t errlen)
+		 bool ssl, bool *changed, char *err, size_t errlen)
 {
 	char path[4096];
 
@@ -88,7 +89,7 @@ bool pghba_write(const char *datadir, const HbaEntry *entries, size_t n,
 			 strerror(errno));
 		return false;
 	}
-	char *text = render(old, entries, n);
+	char *text = render(old, entries, n, ssl);
 	bool same = text && strcmp(old, text) == 0;
 	bool ok = text && (same || fs_write_file_atomic(path, text,
 							 strlen(text), 0600));

@@ -37,5 +37,6 @@ bool pgnode_from_config(const Config *cfg, PgNode *node, char *err,
 	node->timeout_ms = 60000;
 	node->interval_ms = (int)config_get_ms(cfg, S_KEEPER_INTERVAL);
 	node->restart_retries = (int)config_get_int(cfg, S_RESTART_RETRIES);
+	sslspec_from_config(cfg, &node->ssl);
 	return true;
 }
