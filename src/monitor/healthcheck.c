@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/sslconn.h"
 #include "common/timeutil.h"
 
 typedef struct {
@@ -36,14 +37,17 @@ static bool server_answered(const char *msg)
 static void start_probe(Probe *p, const HealthTarget *t)
 {
 	char port[16];
+	/* dbname carries the monitor's TLS settings (expanded by libpq) */
+	char *db = conninfo_append_ssl(strdup("dbname=postgres"),
+				       sslspec_process());
 	const char *keys[] = {"host", "port", "user", "dbname",
-			      "application_name", "sslmode", "gssencmode",
-			      NULL};
-	const char *vals[] = {t->host, port, "pgkeel_health", "postgres",
-			      "pgkeel_monitor", "disable", "disable", NULL};
+			      "application_name", "gssencmode", NULL};
+	const char *vals[] = {t->host, port, "pgkeel_health", db,
+			      "pgkeel_monitor", "disable", NULL};
 
 	snprintf(port, sizeof(port), "%d", t->port);
-	p->conn = PQconnectStartParams(keys, vals, 0);
+	p->conn = db ? PQconnectStartParams(keys, vals, 1) : NULL;
+	free(db);
 	p->st = PGRES_POLLING_WRITING;
 	p->done = !p->conn || PQstatus(p->conn) == CONNECTION_BAD;
 }

@@ -9,6 +9,7 @@
 #include "common/conninfo.h"
 #include "common/fsutil.h"
 #include "common/log.h"
+#include "common/sslconn.h"
 #include "monitor/monitor.h"
 #include "pg/pghba.h"
 #include "store/pgstore_schema.h"
@@ -16,16 +17,22 @@
 static bool write_monitor_conf(const PgNode *node, const char *hba_network,
 			       char *err, size_t errlen)
 {
+	bool ssl = sslspec_server_on(&node->ssl);
 	PgConfSpec spec = {.port = node->port,
 			   .listen_addresses = node->listen_addresses,
 			   .socket_dir = node->socket_dir,
-			   .cluster_name = "pgkeel_monitor"};
+			   .cluster_name = "pgkeel_monitor",
+			   .ssl_cert_file = ssl ? node->ssl.cert_file : NULL,
+			   .ssl_key_file = ssl ? node->ssl.key_file : NULL,
+			   .ssl_ca_file = node->ssl.ca_file,
+			   .ssl_crl_file = node->ssl.crl_file};
 	HbaEntry entry = {PGSTORE_DB, PGSTORE_NODE_ROLE, hba_network,
 			  node->auth};
 	bool changed;
 
 	return pgconf_write(node->pgdata, &spec, &changed, err, errlen) &&
-	       pghba_write(node->pgdata, &entry, 1, &changed, err, errlen);
+	       pghba_write(node->pgdata, &entry, 1, ssl, &changed, err,
+			   errlen);
 }
 
 static bool run_sql(PgConn *pc, const char *sql, char *err, size_t errlen)
@@ -105,6 +112,17 @@ static void random_password(char *buf, size_t len)
 	buf[i] = '\0';
 }
 
+/* The sslmode keepers use toward the store. The CA path stays out: it is
+ * a path on this host, and each keeper names its own (--ssl-ca-file). */
+static char *monitor_uri_ssl(char *uri, const Config *cfg)
+{
+	SslSpec ssl;
+
+	sslspec_from_config(cfg, &ssl);
+	ssl.ca_file[0] = ssl.crl_file[0] = '\0';
+	return uri_append_ssl(uri, &ssl);
+}
+
 char *monitor_uri(const Config *cfg)
 {
 	HostPort hp = {config_get(cfg, S_HOSTNAME),
@@ -127,7 +145,7 @@ char *monitor_uri(const Config *cfg)
 			     base + strlen("postgres://")) < 0)
 		uri = NULL;
 	free(base);
-	return uri;
+	return monitor_uri_ssl(uri, cfg);
 }
 
 bool monitor_create(const Config *cfg_in, char *err, size_t errlen)
