@@ -54,6 +54,21 @@ static const char *skip_block(const char *text, size_t *prefix_len)
 	return end;
 }
 
+/* With TLS, pgkeel's roles may not connect without it from anywhere,
+ * whatever the user's own lines below would admit. */
+static void put_rejects(FILE *f, const HbaEntry *entries, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(entries[j].user, entries[i].user) == 0;
+		if (!seen)
+			fprintf(f, "hostnossl all %s all reject\n"
+				   "hostnossl replication %s all reject\n",
+				entries[i].user, entries[i].user);
+	}
+}
+
 static char *render(const char *old, const HbaEntry *entries, size_t n,
 		    bool ssl)
 {
@@ -70,6 +85,8 @@ static char *render(const char *old, const HbaEntry *entries, size_t n,
 		if (pghba_format_entry(&entries[i], ssl, line, sizeof(line)))
 			fprintf(f, "%s\n", line);
 	}
+	if (ssl)
+		put_rejects(f, entries, n);
 	fprintf(f, "%s\n", PGHBA_END);
 	fputs(rest, f);
 	fclose(f);

@@ -29,7 +29,9 @@ typedef struct {
 bool pghba_format_entry(const HbaEntry *e, bool ssl, char *buf, size_t len);
 /*
  * Replaces the managed block of datadir/pg_hba.conf with entries, all
- * hostssl when ssl (the node's TLS, sslspec_server_on); sets *changed when
+ * hostssl when ssl (the node's TLS, sslspec_server_on), followed then by
+ * "hostnossl ... reject" lines for each of their users: pgkeel's roles
+ * never connect without TLS, whatever lines follow. Sets *changed when
  * the file's content changed (then Postgres needs a reload).
  */
 bool pghba_write(const char *datadir, const HbaEntry *entries, size_t n,

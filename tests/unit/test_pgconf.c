@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/fsutil.h"
 #include "pg/pgbin.h"
 #include "pg/pgconf.h"
 #include "pg/pghba.h"
@@ -81,6 +82,40 @@ static void formats_hba_lines(void **state)
 			    "host replication repl 10.0.0.5/32 scram-sha-256");
 }
 
+static void writes_a_tls_only_hba_block(void **state)
+{
+	char dir[] = "/tmp/pgkeel-hba-XXXXXX", path[64], err[256];
+	const char *user_part = "local all all peer\n"
+				"host all all 127.0.0.1/32 scram-sha-256\n";
+	HbaEntry e[] = {{"replication", "repl", "10.0.0.5", "scram-sha-256"},
+			{"postgres", "repl", "10.0.0.5", "scram-sha-256"}};
+	bool changed;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/pg_hba.conf", dir);
+	assert_true(fs_write_file_atomic(path, user_part, strlen(user_part),
+					 0600));
+	assert_true(pghba_write(dir, e, 2, true, &changed, err, sizeof(err)));
+	assert_true(changed);
+	char *text = fs_read_file(path, NULL);
+	assert_non_null(strstr(
+		text, PGHBA_BEGIN "\n"
+		      "hostssl replication repl 10.0.0.5/32 scram-sha-256\n"
+		      "hostssl postgres repl 10.0.0.5/32 scram-sha-256\n"
+		      "hostnossl all repl all reject\n"
+		      "hostnossl replication repl all reject\n" PGHBA_END "\n"
+		      "local all all peer\n"));
+	free(text);
+	/* without TLS: plain host lines and no reject */
+	assert_true(pghba_write(dir, e, 2, false, &changed, err, sizeof(err)));
+	text = fs_read_file(path, NULL);
+	assert_null(strstr(text, "hostnossl"));
+	assert_non_null(strstr(text, "\nhost postgres repl 10.0.0.5/32"));
+	free(text);
+	assert_true(fs_remove_tree(dir));
+}
+
 static void renders_ssl(void **state)
 {
 	PgParam extra[] = {{"ssl", "off"}, {"ssl_ciphers", "'HIGH'"}};
@@ -147,6 +182,7 @@ int main(void)
 		cmocka_unit_test(formats_sync_names),
 		cmocka_unit_test(formats_hba_lines),
 		cmocka_unit_test(renders_ssl),
+		cmocka_unit_test(writes_a_tls_only_hba_block),
 		cmocka_unit_test(parses_versions),
 		cmocka_unit_test(names_slots),
 	};
