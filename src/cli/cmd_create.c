@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/createssl.h"
 #include "cli/nodeconf.h"
 #include "common/exitcode.h"
 #include "common/log.h"
+#include "common/sslconn.h"
 #include "keeper/keeper.h"
 #include "monitor/monitor.h"
 
@@ -29,11 +31,16 @@ static bool apply_pgctl(const Flags *flags, Config *cfg)
 static bool load(const Flags *flags, Config *cfg)
 {
 	char err[1024];
+	SslSpec ssl;
+
 	if (!nodeconf_load(flags, cfg, false, err, sizeof(err)) ||
-	    !apply_pgctl(flags, cfg)) {
+	    !apply_pgctl(flags, cfg) ||
+	    !createssl_apply(flags, cfg, err, sizeof(err))) {
 		fprintf(stderr, "%s: %s\n", cli_command_path(), err);
 		return false;
 	}
+	sslspec_from_config(cfg, &ssl);
+	sslspec_set_process(&ssl); /* registration with the monitor */
 	return true;
 }
 
@@ -100,6 +107,7 @@ static const FlagDef monitor_flags[] = {
 	FLAG_OF(S_LISTEN_ADDRESSES),
 	FLAG_OF(S_SOCKET_DIR),
 	FLAG_OF(S_HBA_NETWORK),
+	CREATESSL_FLAGS,
 	FLAG_OF(S_MONITOR_INTERVAL),
 	FLAG_OF(S_SYNC_TIMEOUT),
 	FLAG_OF(S_NODE_DOWN_TIMEOUT),
@@ -140,6 +148,7 @@ static const FlagDef postgres_flags[] = {
 	FLAG_OF(S_DBNAME),
 	FLAG_OF(S_REPL_USER),
 	FLAG_OF(S_REPL_PASSWORD),
+	CREATESSL_FLAGS,
 	FLAG_OF(S_KEEPER_INTERVAL),
 	FLAG_OF(S_STORE_TIMEOUT),
 	FLAG_OF(S_FENCE_TIMEOUT),

@@ -13,6 +13,7 @@
 #include "store/storejson.h"
 #include "common/conninfo.h"
 #include "common/exitcode.h"
+#include "common/sslconn.h"
 #include "common/timeutil.h"
 #include "monitor/monitor.h"
 
@@ -213,8 +214,22 @@ static int show_settings_run(const Command *cmd, Flags *flags)
 	return show_formation(flags, print_settings);
 }
 
+/* The TLS of the node whose configuration this is; with none (only
+ * --monitor), the sslmode of the monitor's URI. */
+static const SslSpec *client_ssl(const Config *cfg, SslSpec *ssl)
+{
+	const char *monitor = config_get(cfg, S_MONITOR);
+
+	sslspec_from_config(cfg, ssl);
+	if (strcmp(ssl->mode, "prefer") == 0 && monitor &&
+	    !uri_get_param(monitor, "sslmode", ssl->mode, sizeof(ssl->mode)))
+		return NULL;
+	return strcmp(ssl->mode, "prefer") == 0 ? NULL : ssl;
+}
+
 static char *formation_uri(const StoreFormation *f, const Config *cfg)
 {
+	SslSpec ssl;
 	HostPort hosts[STORE_MAX_NODES];
 	size_t n = 0;
 	const char *params[] = {"target_session_attrs", "read-write", NULL};
@@ -225,7 +240,9 @@ static char *formation_uri(const StoreFormation *f, const Config *cfg)
 		hosts[n].host = f->nodes[i].host;
 		hosts[n++].port = f->nodes[i].port;
 	}
-	return uri_build(hosts, n, NULL, config_get(cfg, S_DBNAME), params);
+	char *uri = uri_build(hosts, n, NULL, config_get(cfg, S_DBNAME),
+			      params);
+	return uri_append_ssl(uri, client_ssl(cfg, &ssl));
 }
 
 static int show_uri_run(const Command *cmd, Flags *flags)

@@ -10,6 +10,7 @@
 #include "common/fsutil.h"
 #include "common/log.h"
 #include "keeper/keeper.h"
+#include "common/sslconn.h"
 
 bool nodeconf_load(const Flags *flags, Config *cfg, bool must_exist,
 		   char *err, size_t errlen)
@@ -66,8 +67,12 @@ Store *nodeconf_open_store(const Config *cfg, char *err, size_t errlen)
 		return store_open_local(config_get(cfg, S_SOCKET_DIR),
 					(int)config_get_int(cfg, S_PGPORT),
 					timeout, err, errlen);
-	if (config_get(cfg, S_MONITOR))
+	if (config_get(cfg, S_MONITOR)) {
+		SslSpec ssl; /* this node's TLS toward the store */
+		sslspec_from_config(cfg, &ssl);
+		sslspec_set_process(&ssl);
 		return keeper_store_open(cfg, err, errlen);
+	}
 	snprintf(err, errlen, "name the monitor: --monitor URI, or --pgdata "
 			      "of a pgkeel node");
 	return NULL;

@@ -30,6 +30,7 @@ bool keeper_init(Keeper *k, const Config *cfg, char *err, size_t errlen)
 	if (!config_timeouts_ordered(cfg, err, errlen))
 		return false;
 	supervisor_init(&k->sup, (int)config_get_int(cfg, S_RESTART_RETRIES));
+	sslspec_set_process(&k->node.ssl); /* the store connection's TLS */
 	hookrun_init(&k->hooks, config_get(cfg, S_HOOK_STATE_CHANGE),
 		     config_get_ms(cfg, S_HOOK_TIMEOUT));
 	k->formation = calloc(1, sizeof(StoreFormation));
@@ -245,12 +246,16 @@ void keeper_cycle(Keeper *k, int64_t now_ms)
 	keeper_publish(k, time_monotonic_ms(), false);
 }
 
-/* SIGHUP: the configuration file is read again; timeouts, the hook and
- * the log level take effect at once. */
+/* SIGHUP: Postgres is reloaded (it reads its certificate files again:
+ * this is how a renewed certificate is put in use) and the configuration
+ * file is read again; timeouts, the hook and the log level take effect
+ * at once, new [ssl] file paths with the next configuration write. */
 static void reload(Keeper *k)
 {
+	pgnode_reload_on_sighup(&k->node);
 	if (!config_reload(&k->cfg))
 		return;
+	sslspec_from_config(&k->cfg, &k->node.ssl);
 	k->interval_ms = config_get_ms(&k->cfg, S_KEEPER_INTERVAL);
 	k->fence_ms = config_get_ms(&k->cfg, S_FENCE_TIMEOUT);
 	k->store_timeout_ms = config_get_ms(&k->cfg, S_STORE_TIMEOUT);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "common/log.h"
+#include "common/sslconn.h"
 #include "common/timeutil.h"
 #include "pg/pgroles.h"
 
@@ -22,13 +23,23 @@ static PgProbeVerdict login(HealthNode *h, const HealthOptions *o,
 			    int64_t now)
 {
 	char port[16];
-	const char *keys[] = {"host", "port", "user", "password", "dbname",
-			      "application_name", "sslmode", "gssencmode",
-			      NULL};
-	const char *vals[] = {h->host, port, PG_HEALTH_ROLE, h->password,
-			      PG_HEALTH_DB, "pgkeel_monitor", o->sslmode,
-			      "disable", NULL};
+	const SslSpec *ssl = sslspec_process();
+	const char *keys[11] = {"host", "port", "user", "password", "dbname",
+				"application_name", "sslmode", "gssencmode"};
+	const char *vals[11] = {h->host, port, PG_HEALTH_ROLE, h->password,
+				PG_HEALTH_DB, "pgkeel_monitor", o->sslmode,
+				"disable"};
+	size_t n = 8;
 
+	if (ssl && ssl->ca_file[0]) {
+		keys[n] = "sslrootcert";
+		vals[n++] = ssl->ca_file;
+	}
+	if (ssl && ssl->crl_file[0]) {
+		keys[n] = "sslcrl";
+		vals[n++] = ssl->crl_file;
+	}
+	keys[n] = vals[n] = NULL;
 	snprintf(port, sizeof(port), "%d", h->port);
 	return pgprobe_connect(&h->probe, keys, vals, now + o->timeout_ms);
 }

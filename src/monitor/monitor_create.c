@@ -10,6 +10,7 @@
 #include "common/fsutil.h"
 #include "common/log.h"
 #include "common/passfile.h"
+#include "common/sslconn.h"
 #include "monitor/monitor.h"
 #include "pg/pghba.h"
 #include "pg/pgpassword.h"
@@ -18,10 +19,15 @@
 static bool write_monitor_conf(const PgNode *node, const char *hba_network,
 			       char *err, size_t errlen)
 {
+	bool ssl = sslspec_server_on(&node->ssl);
 	PgConfSpec spec = {.port = node->port,
 			   .listen_addresses = node->listen_addresses,
 			   .socket_dir = node->socket_dir,
-			   .cluster_name = "pgkeel_monitor"};
+			   .cluster_name = "pgkeel_monitor",
+			   .ssl_cert_file = ssl ? node->ssl.cert_file : NULL,
+			   .ssl_key_file = ssl ? node->ssl.key_file : NULL,
+			   .ssl_ca_file = node->ssl.ca_file,
+			   .ssl_crl_file = node->ssl.crl_file};
 	/* the nodes' own roles (members of the group) and the operator */
 	HbaEntry entries[] = {
 		{PGSTORE_DB, "+" PGSTORE_NODES_GROUP, hba_network, node->auth},
@@ -30,7 +36,8 @@ static bool write_monitor_conf(const PgNode *node, const char *hba_network,
 	bool changed;
 
 	return pgconf_write(node->pgdata, &spec, &changed, err, errlen) &&
-	       pghba_write(node->pgdata, entries, 2, &changed, err, errlen);
+	       pghba_write(node->pgdata, entries, 2, ssl, &changed, err,
+			   errlen);
 }
 
 static bool run_sql(PgConn *pc, const char *sql, char *err, size_t errlen)
@@ -133,6 +140,17 @@ static bool install_schema(const PgNode *node, char *err, size_t errlen)
 	return ok;
 }
 
+/* The sslmode keepers use toward the store. The CA path stays out: it is
+ * a path on this host, and each keeper names its own (--ssl-ca-file). */
+static char *monitor_uri_ssl(char *uri, const Config *cfg)
+{
+	SslSpec ssl;
+
+	sslspec_from_config(cfg, &ssl);
+	ssl.ca_file[0] = ssl.crl_file[0] = '\0';
+	return uri_append_ssl(uri, &ssl);
+}
+
 char *monitor_uri(const Config *cfg)
 {
 	HostPort hp = {config_get(cfg, S_HOSTNAME),
@@ -145,8 +163,9 @@ char *monitor_uri(const Config *cfg)
 			    sizeof(err)))
 		return NULL;
 	bool trust = strcmp(config_get(cfg, S_AUTH), "trust") == 0;
-	return uri_build(&hp, 1, PGSTORE_OPERATOR_ROLE, PGSTORE_DB,
-			 trust ? NULL : params);
+	return monitor_uri_ssl(uri_build(&hp, 1, PGSTORE_OPERATOR_ROLE,
+					 PGSTORE_DB, trust ? NULL : params),
+			       cfg);
 }
 
 /* The operator's password: kept from an earlier create, else new. */

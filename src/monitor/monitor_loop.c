@@ -32,6 +32,7 @@ bool monitor_init(Monitor *m, const Config *cfg, char *err, size_t errlen)
 	    !pgnode_from_config(cfg, &m->node, err, errlen))
 		return false;
 	supervisor_init(&m->sup, (int)config_get_int(cfg, S_RESTART_RETRIES));
+	sslspec_set_process(&m->node.ssl); /* the connection tests' TLS */
 	m->interval_ms = config_get_ms(cfg, S_MONITOR_INTERVAL);
 	m->node_down_ms = config_get_ms(cfg, S_NODE_DOWN_TIMEOUT);
 	m->sync_timeout_ms = config_get_ms(cfg, S_SYNC_TIMEOUT);
@@ -292,9 +293,11 @@ static bool open_store(Monitor *m)
 	return m->store != NULL;
 }
 
-/* SIGHUP: intervals, timeouts and the log level from the file again. */
+/* SIGHUP: intervals, timeouts and the log level from the file again,
+ * and a reload of Postgres, which reads its certificate files again. */
 static void reload(Monitor *m)
 {
+	pgnode_reload_on_sighup(&m->node);
 	if (!config_reload(&m->cfg))
 		return;
 	m->interval_ms = config_get_ms(&m->cfg, S_MONITOR_INTERVAL);

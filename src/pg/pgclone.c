@@ -10,6 +10,7 @@
 
 #include "common/conninfo.h"
 #include "common/log.h"
+#include "common/sslconn.h"
 #include "common/runprog.h"
 
 char *upstream_conninfo(const Upstream *up, const char *application_name,
@@ -32,7 +33,7 @@ char *upstream_conninfo(const Upstream *up, const char *application_name,
 		ci = conninfo_append(ci, "password", up->password);
 	if (ci)
 		ci = conninfo_append(ci, "connect_timeout", "2");
-	return ci;
+	return conninfo_append_ssl(ci, up->ssl);
 }
 
 static void log_progress(const char *line, void *arg)

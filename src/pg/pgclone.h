@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/sslconn.h"
 #include "pg/pgbin.h"
 
 typedef struct {
@@ -16,13 +17,15 @@ typedef struct {
 	const char *user;
 	const char *password; /* "" or NULL: none (trust) */
 	const char *dbname;
+	const SslSpec *ssl;   /* NULL: libpq's defaults */
 } Upstream;
 
 /*
  * A keyword/value connection string to the upstream for replication
  * (primary_conninfo), with application_name set so the primary can name
- * this standby in synchronous_standby_names. The password is included
- * when include_password. Returns malloc'd text.
+ * this standby in synchronous_standby_names, and the node's TLS settings
+ * (sslmode, sslrootcert, sslcrl). The password is included when
+ * include_password. Returns malloc'd text.
  */
 char *upstream_conninfo(const Upstream *up, const char *application_name,
 			bool include_password);

@@ -62,6 +62,38 @@ static void put_quoted(FILE *f, const char *name, const char *value)
 	free(q);
 }
 
+/* A formation-wide parameter must not turn TLS off or point a node at
+ * another node's files: these come from each node's own settings. */
+static bool ssl_managed(const char *name)
+{
+	static const char *const managed[] = {
+		"ssl", "ssl_cert_file", "ssl_key_file", "ssl_ca_file",
+		"ssl_crl_file", "ssl_crl_dir"};
+	for (size_t i = 0; i < sizeof(managed) / sizeof(managed[0]); i++) {
+		if (strcmp(name, managed[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Postgres reads these files again on every reload: replacing them and
+ * reloading renews the certificate for new connections. */
+static void put_ssl(FILE *f, const PgConfSpec *spec)
+{
+	bool on = spec->ssl_cert_file && *spec->ssl_cert_file &&
+		  spec->ssl_key_file && *spec->ssl_key_file;
+
+	fprintf(f, "ssl = %s\n", on ? "on" : "off");
+	if (!on)
+		return;
+	put_quoted(f, "ssl_cert_file", spec->ssl_cert_file);
+	put_quoted(f, "ssl_key_file", spec->ssl_key_file);
+	if (spec->ssl_ca_file && *spec->ssl_ca_file)
+		put_quoted(f, "ssl_ca_file", spec->ssl_ca_file);
+	if (spec->ssl_crl_file && *spec->ssl_crl_file)
+		put_quoted(f, "ssl_crl_file", spec->ssl_crl_file);
+}
+
 char *pgconf_render(const PgConfSpec *spec)
 {
 	char *buf = NULL;
@@ -82,6 +114,7 @@ char *pgconf_render(const PgConfSpec *spec)
 	put_quoted(f, "unix_socket_directories", spec->socket_dir);
 	if (spec->cluster_name)
 		put_quoted(f, "cluster_name", spec->cluster_name);
+	put_ssl(f, spec);
 	put_quoted(f, "synchronous_standby_names",
 		   spec->synchronous_standby_names
 			   ? spec->synchronous_standby_names
@@ -90,9 +123,14 @@ char *pgconf_render(const PgConfSpec *spec)
 		   spec->primary_conninfo ? spec->primary_conninfo : "");
 	put_quoted(f, "primary_slot_name",
 		   spec->primary_slot_name ? spec->primary_slot_name : "");
-	for (size_t i = 0; i < spec->nparams; i++)
-		fprintf(f, "%s = %s\n", spec->params[i].name,
-			spec->params[i].value);
+	for (size_t i = 0; i < spec->nparams; i++) {
+		if (ssl_managed(spec->params[i].name))
+			fprintf(f, "# %s: per node, from pgkeel's [ssl] "
+				   "settings\n", spec->params[i].name);
+		else
+			fprintf(f, "%s = %s\n", spec->params[i].name,
+				spec->params[i].value);
+	}
 	fclose(f);
 	return buf;
 }

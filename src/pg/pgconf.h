@@ -27,6 +27,11 @@ typedef struct {
 	const char *listen_addresses;
 	const char *socket_dir;
 	const char *cluster_name;
+	/* TLS: ssl = on when cert_file and key_file are set (else off) */
+	const char *ssl_cert_file;
+	const char *ssl_key_file;
+	const char *ssl_ca_file;  /* NULL or "": none */
+	const char *ssl_crl_file; /* NULL or "": none */
 	/* standby only (NULL on a primary) */
 	const char *primary_conninfo;
 	const char *primary_slot_name;

@@ -27,13 +27,13 @@ static void format_address(const char *addr, char *buf, size_t len)
 		snprintf(buf, len, "%s", addr);
 }
 
-bool pghba_format_entry(const HbaEntry *e, char *buf, size_t len)
+bool pghba_format_entry(const HbaEntry *e, bool ssl, char *buf, size_t len)
 {
 	char addr[300];
 
 	format_address(e->address, addr, sizeof(addr));
-	int n = snprintf(buf, len, "host %s %s %s %s", e->database, e->user,
-			 addr, e->method);
+	int n = snprintf(buf, len, "%s %s %s %s %s", ssl ? "hostssl" : "host",
+			 e->database, e->user, addr, e->method);
 	return n > 0 && (size_t)n < len;
 }
 
@@ -54,7 +54,23 @@ static const char *skip_block(const char *text, size_t *prefix_len)
 	return end;
 }
 
-static char *render(const char *old, const HbaEntry *entries, size_t n)
+/* With TLS, pgkeel's roles may not connect without it from anywhere,
+ * whatever the user's own lines below would admit. */
+static void put_rejects(FILE *f, const HbaEntry *entries, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(entries[j].user, entries[i].user) == 0;
+		if (!seen)
+			fprintf(f, "hostnossl all %s all reject\n"
+				   "hostnossl replication %s all reject\n",
+				entries[i].user, entries[i].user);
+	}
+}
+
+static char *render(const char *old, const HbaEntry *entries, size_t n,
+		    bool ssl)
 {
 	char *buf = NULL, line[600];
 	size_t len = 0, prefix_len;
@@ -66,9 +82,11 @@ static char *render(const char *old, const HbaEntry *entries, size_t n)
 	fwrite(old, 1, prefix_len, f);
 	fprintf(f, "%s\n", PGHBA_BEGIN);
 	for (size_t i = 0; i < n; i++) {
-		if (pghba_format_entry(&entries[i], line, sizeof(line)))
+		if (pghba_format_entry(&entries[i], ssl, line, sizeof(line)))
 			fprintf(f, "%s\n", line);
 	}
+	if (ssl)
+		put_rejects(f, entries, n);
 	fprintf(f, "%s\n", PGHBA_END);
 	fputs(rest, f);
 	fclose(f);
@@ -76,7 +94,7 @@ static char *render(const char *old, const HbaEntry *entries, size_t n)
 }
 
 bool pghba_write(const char *datadir, const HbaEntry *entries, size_t n,
-		 bool *changed, char *err, size_t errlen)
+		 bool ssl, bool *changed, char *err, size_t errlen)
 {
 	char path[4096];
 
@@ -88,7 +106,7 @@ bool pghba_write(const char *datadir, const HbaEntry *entries, size_t n,
 			 strerror(errno));
 		return false;
 	}
-	char *text = render(old, entries, n);
+	char *text = render(old, entries, n, ssl);
 	bool same = text && strcmp(old, text) == 0;
 	bool ok = text && (same || fs_write_file_atomic(path, text,
 							 strlen(text), 0600));

@@ -22,13 +22,19 @@ typedef struct {
 	const char *method;   /* "scram-sha-256" or "trust" */
 } HbaEntry;
 
-/* Renders one "host DB USER ADDR METHOD" line into buf. */
-bool pghba_format_entry(const HbaEntry *e, char *buf, size_t len);
 /*
- * Replaces the managed block of datadir/pg_hba.conf with entries; sets
- * *changed when the file's content changed (then Postgres needs a reload).
+ * Renders one "hostssl DB USER ADDR METHOD" line into buf: "hostssl"
+ * (TLS required) when the server serves TLS, "host" only when it does not.
+ */
+bool pghba_format_entry(const HbaEntry *e, bool ssl, char *buf, size_t len);
+/*
+ * Replaces the managed block of datadir/pg_hba.conf with entries, all
+ * hostssl when ssl (the node's TLS, sslspec_server_on), followed then by
+ * "hostnossl ... reject" lines for each of their users: pgkeel's roles
+ * never connect without TLS, whatever lines follow. Sets *changed when
+ * the file's content changed (then Postgres needs a reload).
  */
 bool pghba_write(const char *datadir, const HbaEntry *entries, size_t n,
-		 bool *changed, char *err, size_t errlen);
+		 bool ssl, bool *changed, char *err, size_t errlen);
 
 #endif

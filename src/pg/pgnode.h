@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "common/config.h"
+#include "common/sslconn.h"
 #include "pg/pgbin.h"
 #include "pg/pgclone.h"
 #include "pg/pgconf.h"
@@ -45,6 +46,7 @@ typedef struct {
 	int timeout_ms;         /* start/stop/promote limit */
 	int interval_ms;        /* keeper cycle */
 	int restart_retries;    /* crashed-Postgres restarts before giving up */
+	SslSpec ssl;            /* TLS served and used toward other nodes */
 
 	/* role configuration */
 	bool has_upstream;
@@ -86,6 +88,13 @@ bool pgnode_start(const PgNode *node, char *err, size_t errlen);
 bool pgnode_stop(const PgNode *node, PgStopMode mode, char *err,
 		 size_t errlen);
 bool pgnode_reload(const PgNode *node, char *err, size_t errlen);
+/*
+ * On SIGHUP of the keeper or the monitor: reloads a running Postgres,
+ * which reads its configuration and its certificate, key, CA and CRL
+ * files again (new connections use a renewed certificate). Logs the
+ * outcome.
+ */
+void pgnode_reload_on_sighup(const PgNode *node);
 bool pgnode_is_running(const PgNode *node);
 
 /* pg_promote, waiting until writes are accepted; reports the timeline. */

@@ -20,7 +20,8 @@ Upstream pgnode_upstream(const PgNode *node)
 		       .port = node->up_port,
 		       .user = node->repl_user,
 		       .password = node->repl_password,
-		       .dbname = node->dbname};
+		       .dbname = node->dbname,
+		       .ssl = &node->ssl};
 	return up;
 }
 
@@ -42,13 +43,15 @@ static bool write_hba(const PgNode *node, bool *changed, char *err,
 		entries[n++] = (HbaEntry){node->dbname, node->repl_user,
 					  node->hosts[i], node->auth};
 	}
-	return pghba_write(node->pgdata, entries, n, changed, err, errlen);
+	return pghba_write(node->pgdata, entries, n,
+			   sslspec_server_on(&node->ssl), changed, err, errlen);
 }
 
 bool pgnode_write_config(const PgNode *node, bool *changed, char *err,
 			 size_t errlen)
 {
 	Upstream up = pgnode_upstream(node);
+	bool ssl_on = sslspec_server_on(&node->ssl);
 	char *conninfo = node->has_upstream
 				 ? upstream_conninfo(&up, node->name, true)
 				 : NULL;
@@ -57,6 +60,10 @@ bool pgnode_write_config(const PgNode *node, bool *changed, char *err,
 		.listen_addresses = node->listen_addresses,
 		.socket_dir = node->socket_dir,
 		.cluster_name = node->name,
+		.ssl_cert_file = ssl_on ? node->ssl.cert_file : NULL,
+		.ssl_key_file = ssl_on ? node->ssl.key_file : NULL,
+		.ssl_ca_file = node->ssl.ca_file,
+		.ssl_crl_file = node->ssl.crl_file,
 		.primary_conninfo = conninfo,
 		.primary_slot_name = node->has_upstream ? node->up_slot : NULL,
 		.synchronous_standby_names =
@@ -74,6 +81,19 @@ bool pgnode_write_config(const PgNode *node, bool *changed, char *err,
 	if (changed)
 		*changed = conf_changed || hba_changed;
 	return ok;
+}
+
+void pgnode_reload_on_sighup(const PgNode *node)
+{
+	char err[512];
+
+	if (!pgnode_is_running(node))
+		return;
+	if (pgnode_reload(node, err, sizeof(err)))
+		log_info("Postgres reloaded: it reads its configuration and "
+			 "certificate files again");
+	else
+		log_error("cannot reload Postgres: %s", err);
 }
 
 bool pgnode_is_running(const PgNode *node)

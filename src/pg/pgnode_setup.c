@@ -73,5 +73,6 @@ bool pgnode_from_config(const Config *cfg, PgNode *node, char *err,
 	node->interval_ms = (int)config_get_ms(cfg, S_KEEPER_INTERVAL);
 	node->restart_retries = (int)config_get_int(cfg, S_RESTART_RETRIES);
 	health_hosts(cfg, node);
+	sslspec_from_config(cfg, &node->ssl);
 	return true;
 }

@@ -49,6 +49,34 @@ static bool connect_until(PgConn *pc, int timeout_ms)
 	return true;
 }
 
+/* libpq's TLS errors say what failed; add what to check. */
+static void hint_tls(PgConn *pc)
+{
+	static const char *const hints[][2] = {
+		{"certificate verify failed",
+		 "the server's certificate is not signed by the CA in "
+		 "ssl.ca_file (--ssl-ca-file), or has expired"},
+		{"does not match host name",
+		 "the server's certificate must name the host connected to "
+		 "(its --hostname) in its subjectAltName"},
+		{"does not support SSL",
+		 "that server runs without TLS; nodes of a formation must all "
+		 "use TLS, or all --no-ssl"},
+		{"root certificate file",
+		 "ssl.mode verify-ca and verify-full need ssl.ca_file "
+		 "(--ssl-ca-file)"},
+	};
+	size_t n = strlen(pc->error);
+
+	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {
+		if (strstr(pc->error, hints[i][0])) {
+			snprintf(pc->error + n, sizeof(pc->error) - n,
+				 " (TLS: %s)", hints[i][1]);
+			return;
+		}
+	}
+}
+
 bool pg_connect(PgConn *pc, const char *conninfo, int timeout_ms)
 {
 	const char *keys[] = {"dbname", "application_name", NULL};
@@ -71,6 +99,7 @@ bool pg_connect(PgConn *pc, const char *conninfo, int timeout_ms)
 	}
 	if (!pc->conn)
 		set_error(pc, "out of memory");
+	hint_tls(pc);
 	pg_disconnect(pc);
 	return false;
 }

@@ -10,6 +10,7 @@
 
 #include "common/conninfo.h"
 #include "common/log.h"
+#include "common/sslconn.h"
 #include "pg/pgsql.h"
 #include "store/pgstore.h"
 #include "store/pgstore_schema.h"
@@ -174,9 +175,33 @@ static Store *open_conninfo(const char *conninfo, int timeout_ms,
 	return s;
 }
 
+/* The node's own TLS settings (sslconn.h) replace the URI's: a keeper
+ * verifies the store with its own CA. */
+static char *with_node_ssl(const char *uri)
+{
+	const SslSpec *ssl = sslspec_process();
+	char *out = strdup(uri);
+
+	if (!out || !ssl || strcmp(ssl->mode, "prefer") == 0)
+		return out;
+	if (strncmp(uri, "postgres://", 11) == 0 ||
+	    strncmp(uri, "postgresql://", 13) == 0)
+		return uri_append_ssl(out, ssl);
+	return conninfo_append_ssl(out, ssl);
+}
+
 Store *store_open(const char *uri, int timeout_ms, char *err, size_t errlen)
 {
-	return open_conninfo(uri, timeout_ms, "pgkeel_goal", true, err, errlen);
+	char *ci = with_node_ssl(uri);
+
+	if (!ci) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	Store *s = open_conninfo(ci, timeout_ms, "pgkeel_goal", true, err,
+				 errlen);
+	free(ci);
+	return s;
 }
 
 /* A store made by another pgkeel version has other roles and rights. */

@@ -29,7 +29,8 @@ def test_walkthrough_primary_and_secondary(h):
     assert "Formation default: healthy" in text
     uri = c.formation_uri()
     assert uri.startswith("postgres://127.0.0.1:")
-    assert uri.endswith("/postgres?target_session_attrs=read-write")
+    assert uri.endswith("/postgres?target_session_attrs=read-write"
+                        "&sslmode=require")
     transitions = [(e["node_name"], e["new_state"]) for e in c.events()]
     assert ("a", "single") in transitions
     assert ("b", "secondary") in transitions

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/fsutil.h"
 #include "pg/pgbin.h"
 #include "pg/pgconf.h"
 #include "pg/pghba.h"
@@ -65,15 +66,86 @@ static void formats_hba_lines(void **state)
 	HbaEntry name = {"replication", "repl", "node-a.example", "trust"};
 	(void)state;
 
-	assert_true(pghba_format_entry(&ip, buf, sizeof(buf)));
+	assert_true(pghba_format_entry(&ip, true, buf, sizeof(buf)));
+	assert_string_equal(
+		buf, "hostssl replication repl 10.0.0.5/32 scram-sha-256");
+	assert_true(pghba_format_entry(&cidr, true, buf, sizeof(buf)));
+	assert_string_equal(buf, "hostssl postgres repl 10.0.0.0/24 trust");
+	assert_true(pghba_format_entry(&v6, true, buf, sizeof(buf)));
+	assert_string_equal(buf, "hostssl replication repl ::1/128 trust");
+	assert_true(pghba_format_entry(&name, true, buf, sizeof(buf)));
+	assert_string_equal(buf,
+			    "hostssl replication repl node-a.example trust");
+	/* without TLS (--no-ssl) the lines admit plain connections */
+	assert_true(pghba_format_entry(&ip, false, buf, sizeof(buf)));
 	assert_string_equal(buf,
 			    "host replication repl 10.0.0.5/32 scram-sha-256");
-	assert_true(pghba_format_entry(&cidr, buf, sizeof(buf)));
-	assert_string_equal(buf, "host postgres repl 10.0.0.0/24 trust");
-	assert_true(pghba_format_entry(&v6, buf, sizeof(buf)));
-	assert_string_equal(buf, "host replication repl ::1/128 trust");
-	assert_true(pghba_format_entry(&name, buf, sizeof(buf)));
-	assert_string_equal(buf, "host replication repl node-a.example trust");
+}
+
+static void writes_a_tls_only_hba_block(void **state)
+{
+	char dir[] = "/tmp/pgkeel-hba-XXXXXX", path[64], err[256];
+	const char *user_part = "local all all peer\n"
+				"host all all 127.0.0.1/32 scram-sha-256\n";
+	HbaEntry e[] = {{"replication", "repl", "10.0.0.5", "scram-sha-256"},
+			{"postgres", "repl", "10.0.0.5", "scram-sha-256"}};
+	bool changed;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/pg_hba.conf", dir);
+	assert_true(fs_write_file_atomic(path, user_part, strlen(user_part),
+					 0600));
+	assert_true(pghba_write(dir, e, 2, true, &changed, err, sizeof(err)));
+	assert_true(changed);
+	char *text = fs_read_file(path, NULL);
+	assert_non_null(strstr(
+		text, PGHBA_BEGIN "\n"
+		      "hostssl replication repl 10.0.0.5/32 scram-sha-256\n"
+		      "hostssl postgres repl 10.0.0.5/32 scram-sha-256\n"
+		      "hostnossl all repl all reject\n"
+		      "hostnossl replication repl all reject\n" PGHBA_END "\n"
+		      "local all all peer\n"));
+	free(text);
+	/* without TLS: plain host lines and no reject */
+	assert_true(pghba_write(dir, e, 2, false, &changed, err, sizeof(err)));
+	text = fs_read_file(path, NULL);
+	assert_null(strstr(text, "hostnossl"));
+	assert_non_null(strstr(text, "\nhost postgres repl 10.0.0.5/32"));
+	free(text);
+	assert_true(fs_remove_tree(dir));
+}
+
+static void renders_ssl(void **state)
+{
+	PgParam extra[] = {{"ssl", "off"}, {"ssl_ciphers", "'HIGH'"}};
+	PgConfSpec spec = {.port = 6010,
+			   .listen_addresses = "*",
+			   .socket_dir = "/tmp",
+			   .ssl_cert_file = "/n/server.crt",
+			   .ssl_key_file = "/n/server.key",
+			   .ssl_ca_file = "/ca/it's.crt",
+			   .params = extra,
+			   .nparams = 2};
+	(void)state;
+
+	char *text = pgconf_render(&spec);
+	assert_non_null(strstr(text, "\nssl = on\n"));
+	assert_non_null(strstr(text, "\nssl_cert_file = '/n/server.crt'\n"));
+	assert_non_null(strstr(text, "\nssl_key_file = '/n/server.key'\n"));
+	assert_non_null(strstr(text, "\nssl_ca_file = '/ca/it''s.crt'\n"));
+	assert_null(strstr(text, "ssl_crl_file"));
+	/* a formation parameter cannot turn TLS off; others still apply */
+	assert_null(strstr(text, "\nssl = off"));
+	assert_non_null(strstr(text, "\nssl_ciphers = 'HIGH'\n"));
+	free(text);
+
+	spec.ssl_cert_file = NULL; /* no certificate: no TLS */
+	spec.nparams = 0;
+	text = pgconf_render(&spec);
+	assert_non_null(strstr(text, "\nssl = off\n"));
+	assert_null(strstr(text, "ssl_key_file"));
+	free(text);
 }
 
 static void parses_versions(void **state)
@@ -126,6 +198,8 @@ int main(void)
 		cmocka_unit_test(renders_a_standby),
 		cmocka_unit_test(formats_sync_names),
 		cmocka_unit_test(formats_hba_lines),
+		cmocka_unit_test(renders_ssl),
+		cmocka_unit_test(writes_a_tls_only_hba_block),
 		cmocka_unit_test(parses_versions),
 		cmocka_unit_test(names_slots),
 		cmocka_unit_test(quotes_values_for_postgresql_conf),
