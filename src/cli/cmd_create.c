@@ -113,6 +113,8 @@ static const FlagDef monitor_flags[] = {
 	FLAG_OF(S_NODE_DOWN_TIMEOUT),
 	FLAG_OF(S_HTTP_LISTEN),
 	FLAG_OF(S_HTTP_PORT),
+	FLAG_OF(S_HTTP_MAX_PER_CLIENT),
+	FLAG_OF(S_HTTP_TIMEOUT),
 	FLAG_OF(S_LOG_LEVEL),
 	FLAG_SWITCH("run", "run the monitor in the foreground once created"),
 };
@@ -156,6 +158,8 @@ static const FlagDef postgres_flags[] = {
 	FLAG_OF(S_RESTART_RETRIES),
 	FLAG_OF(S_HTTP_LISTEN),
 	FLAG_OF(S_HTTP_PORT),
+	FLAG_OF(S_HTTP_MAX_PER_CLIENT),
+	FLAG_OF(S_HTTP_TIMEOUT),
 	FLAG_OF(S_HOOK_STATE_CHANGE),
 	FLAG_OF(S_HOOK_TIMEOUT),
 	FLAG_OF(S_LOG_LEVEL),

@@ -32,11 +32,25 @@ typedef void (*HttpHandler)(void *ctx, const HttpRequest *req,
 			    HttpResponse *resp);
 
 /*
+ * What one client may hold, so that no client (a scanner, a flood of
+ * half-open connections) can starve a load balancer's checks: connections
+ * per client address, and the seconds after which an idle or slow
+ * connection is closed. The server holds HTTP_MAX_CONNECTIONS at most.
+ */
+typedef struct {
+	unsigned per_client;
+	unsigned timeout_s;
+} HttpLimits;
+
+#define HTTP_MAX_CONNECTIONS 512u
+
+/*
  * Listens on addr:port (an IPv4 or IPv6 literal or name) and serves
  * handler on a thread of its own. NULL with err on failure.
  */
-HttpServer *http_start(const char *addr, int port, HttpHandler handler,
-		       void *ctx, char *err, size_t errlen);
+HttpServer *http_start(const char *addr, int port, const HttpLimits *lim,
+		       HttpHandler handler, void *ctx, char *err,
+		       size_t errlen);
 /*
  * The server a node's configuration asks for (http.listen, http.port):
  * NULL with err[0] == '\0' when http.port is 0 (off), NULL with err when

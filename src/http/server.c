@@ -125,8 +125,9 @@ static int bound_port(struct MHD_Daemon *d)
 	return info ? info->port : 0;
 }
 
-HttpServer *http_start(const char *addr, int port, HttpHandler handler,
-		       void *ctx, char *err, size_t errlen)
+HttpServer *http_start(const char *addr, int port, const HttpLimits *lim,
+		       HttpHandler handler, void *ctx, char *err,
+		       size_t errlen)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
@@ -144,8 +145,10 @@ HttpServer *http_start(const char *addr, int port, HttpHandler handler,
 	s->daemon = MHD_start_daemon(
 		flags, (uint16_t)port, NULL, NULL, on_request, s,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)64, MHD_OPTION_END);
+		MHD_OPTION_CONNECTION_TIMEOUT, lim->timeout_s,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim->per_client,
+		MHD_OPTION_CONNECTION_LIMIT, HTTP_MAX_CONNECTIONS,
+		MHD_OPTION_END);
 	if (!s->daemon) {
 		snprintf(err, errlen, "cannot listen on %s port %d (in use, or "
 				      "not an address of this machine)",
@@ -162,11 +165,16 @@ HttpServer *http_start_configured(const Config *cfg, HttpHandler handler,
 {
 	int port = (int)config_get_int(cfg, S_HTTP_PORT);
 	const char *addr = config_get(cfg, S_HTTP_LISTEN);
+	int64_t timeout_ms = config_get_ms(cfg, S_HTTP_TIMEOUT);
+	HttpLimits lim = {
+		.per_client = (unsigned)config_get_int(cfg, S_HTTP_MAX_PER_CLIENT),
+		.timeout_s = (unsigned)((timeout_ms + 999) / 1000)};
 
 	err[0] = '\0';
 	if (port == 0)
 		return NULL;
-	HttpServer *s = http_start(addr, port, handler, ctx, err, errlen);
+	HttpServer *s = http_start(addr, port, &lim, handler, ctx, err,
+				   errlen);
 	if (s)
 		log_info("HTTP API on %s port %d", addr, port);
 	return s;
