@@ -115,6 +115,7 @@ static const FlagDef monitor_flags[] = {
 	FLAG_OF(S_HTTP_PORT),
 	FLAG_OF(S_HTTP_MAX_PER_CLIENT),
 	FLAG_OF(S_HTTP_TIMEOUT),
+	FLAG_OF(S_HTTP_AUTH_FILE),
 	FLAG_OF(S_LOG_LEVEL),
 	FLAG_SWITCH("run", "run the monitor in the foreground once created"),
 };
@@ -160,6 +161,7 @@ static const FlagDef postgres_flags[] = {
 	FLAG_OF(S_HTTP_PORT),
 	FLAG_OF(S_HTTP_MAX_PER_CLIENT),
 	FLAG_OF(S_HTTP_TIMEOUT),
+	FLAG_OF(S_HTTP_AUTH_FILE),
 	FLAG_OF(S_HOOK_STATE_CHANGE),
 	FLAG_OF(S_HOOK_TIMEOUT),
 	FLAG_OF(S_LOG_LEVEL),

@@ -20,6 +20,7 @@ typedef struct {
 	const char *method; /* GET, HEAD or OPTIONS: others get 405 */
 	const char *path;
 	void *conn;         /* for http_query() */
+	bool authorized;    /* no http.auth_file, or its credentials given */
 } HttpRequest;
 
 typedef struct {
@@ -78,6 +79,10 @@ int http_port(const HttpServer *s);
 
 /* A query parameter of the request, or NULL. */
 const char *http_query(const HttpRequest *req, const char *name);
+
+/* Every endpoint but the routing checks calls this first: false after
+ * setting resp to 401 when the request lacks the credentials. */
+bool http_authorized(const HttpRequest *req, HttpResponse *resp);
 
 /* Sets resp to status with a malloc'd copy of body. */
 void http_reply(HttpResponse *resp, int status, const char *content_type,

@@ -6,6 +6,7 @@
 #include "http/http.h"
 
 #include "common/log.h"
+#include "http/httpauth.h"
 
 #include <microhttpd.h>
 #include <netdb.h>
@@ -20,6 +21,7 @@ struct HttpServer {
 	HttpHandler handler;
 	void *ctx;
 	int port;
+	HttpAuth auth; /* HTTP_AUTH_NONE: everything is open */
 };
 
 const char *http_query(const HttpRequest *req, const char *name)
@@ -55,6 +57,9 @@ static enum MHD_Result respond(struct MHD_Connection *conn, HttpResponse *r)
 	if (r->content_type)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 					r->content_type);
+	if (r->status == MHD_HTTP_UNAUTHORIZED)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+					"Basic realm=\"pgkeel\", Bearer");
 	if (r->status == MHD_HTTP_METHOD_NOT_ALLOWED)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
 					"GET, HEAD, OPTIONS");
@@ -64,6 +69,35 @@ static enum MHD_Result respond(struct MHD_Connection *conn, HttpResponse *r)
 						 resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+/* Whether the request carries the configured credentials. */
+static bool presents(const HttpAuth *auth, struct MHD_Connection *conn)
+{
+	if (auth->kind == HTTP_AUTH_NONE)
+		return true;
+	if (auth->kind == HTTP_AUTH_TOKEN) {
+		const char *h = MHD_lookup_connection_value(
+			conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+		return h && strncmp(h, "Bearer ", 7) == 0 &&
+		       http_auth_equal(h + 7, auth->secret);
+	}
+	char *pass = NULL;
+	char *user = MHD_basic_auth_get_username_password(conn, &pass);
+	bool ok = user && pass && http_auth_equal(user, auth->user) &&
+		  http_auth_equal(pass, auth->secret);
+	MHD_free(user);
+	MHD_free(pass);
+	return ok;
+}
+
+bool http_authorized(const HttpRequest *req, HttpResponse *resp)
+{
+	if (req->authorized)
+		return true;
+	http_reply(resp, MHD_HTTP_UNAUTHORIZED, "application/json",
+		   "{\"error\": \"credentials required (http.auth_file)\"}\n");
+	return false;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
@@ -91,7 +125,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 			   "{\"error\": \"the API is read-only\"}\n");
 		return respond(conn, &resp);
 	}
-	HttpRequest req = {.method = method, .path = url, .conn = conn};
+	HttpRequest req = {.method = method, .path = url, .conn = conn,
+			   .authorized = presents(&s->auth, conn)};
 	s->handler(s->ctx, &req, &resp);
 	return respond(conn, &resp);
 }
@@ -170,11 +205,19 @@ HttpServer *http_start_configured(const Config *cfg, HttpHandler handler,
 		.per_client = (unsigned)config_get_int(cfg, S_HTTP_MAX_PER_CLIENT),
 		.timeout_s = (unsigned)((timeout_ms + 999) / 1000)};
 
+	HttpAuth auth = {.kind = HTTP_AUTH_NONE};
+	const char *auth_file = config_get(cfg, S_HTTP_AUTH_FILE);
+
 	err[0] = '\0';
 	if (port == 0)
 		return NULL;
+	if (auth_file && !http_auth_load(auth_file, &auth, err, errlen))
+		return NULL;
 	HttpServer *s = http_start(addr, port, &lim, handler, ctx, err,
 				   errlen);
+	if (s)
+		s->auth = auth;
+	memset(&auth, 0, sizeof(auth));
 	if (s)
 		log_info("HTTP API on %s port %d", addr, port);
 	return s;

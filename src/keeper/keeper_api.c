@@ -67,6 +67,8 @@ static void handle(void *ctx, const HttpRequest *req, HttpResponse *resp)
 
 	if (c != CHECK_NONE)
 		reply_check(api, c, req, resp);
+	else if (!http_authorized(req, resp))
+		return;
 	else if (strcmp(req->path, "/node") == 0)
 		reply_copy(api, &api->node_json, "application/json", resp);
 	else if (strcmp(req->path, "/metrics") == 0)

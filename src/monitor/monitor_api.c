@@ -70,16 +70,18 @@ static void route(MonitorApi *api, const HttpRequest *req, HttpResponse *resp)
 	int64_t age = time_monotonic_ms() - api->built_ms;
 	int64_t limit = api->interval_ms * 10 > 10000 ? api->interval_ms * 10
 						      : 10000;
-	if (strcmp(req->path, "/formation") == 0)
+	if (strcmp(req->path, "/health") == 0)
+		status(api->pg_up, "health", resp);
+	else if (strcmp(req->path, "/liveness") == 0)
+		status(api->built_ms > 0 && age <= limit, "liveness", resp);
+	else if (!http_authorized(req, resp))
+		return;
+	else if (strcmp(req->path, "/formation") == 0)
 		formation(api, req, resp);
 	else if (strcmp(req->path, "/formations") == 0 && api->formations)
 		reply_json(resp, 200, api->formations);
 	else if (strcmp(req->path, "/metrics") == 0 && api->metrics)
 		http_reply(resp, 200, PROM_CONTENT_TYPE, api->metrics);
-	else if (strcmp(req->path, "/health") == 0)
-		status(api->pg_up, "health", resp);
-	else if (strcmp(req->path, "/liveness") == 0)
-		status(api->built_ms > 0 && age <= limit, "liveness", resp);
 	else
 		http_reply(resp, api->built_ms ? 404 : 503, "application/json",
 			   api->built_ms ? "{\"error\": \"no such endpoint\"}\n"

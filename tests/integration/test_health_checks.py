@@ -68,8 +68,11 @@ def test_idle_formation_holds_one_session_per_node(h):
                         "WHERE r.rolname = 'pgkeel_health'")
         assert grants == "0"
         with open(os.path.join(c.nodes[name]["pgdata"], "pg_hba.conf")) as f:
-            assert "host postgres pgkeel_health 127.0.0.1/32 " \
-                "scram-sha-256" in f.read()
+            # TLS is on by default: hostssl, and no plain connection
+            hba = f.read()
+            assert "hostssl postgres pgkeel_health 127.0.0.1/32 " \
+                "scram-sha-256" in hba
+            assert "hostnossl all pgkeel_health all reject" in hba
 
 
 def test_dead_postgres_is_unreachable_within_an_interval(h):

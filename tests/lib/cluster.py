@@ -51,14 +51,16 @@ class Cluster:
     def operator_passfile_copy(self):
         """The operator's URI with a copy of its passfile the test user
         can read, as an operator hands it to another machine."""
-        src = urllib.parse.unquote(self.uri.split("passfile=")[1])
+        parts = urllib.parse.urlsplit(self.uri)
+        query = urllib.parse.parse_qs(parts.query)
         dst = self.h.path("operator.pgpass")
-        shutil.copyfile(src, dst)
+        shutil.copyfile(query["passfile"][0], dst)
         os.chmod(dst, 0o600)
         if self.h.user:
             os.chown(dst, self.h.user.pw_uid, self.h.user.pw_gid)
-        return self.uri.split("passfile=")[0] + "passfile=" + \
-            urllib.parse.quote(dst, safe="")
+        query["passfile"] = [dst]
+        return urllib.parse.urlunsplit(parts._replace(
+            query=urllib.parse.urlencode(query, doseq=True)))
 
     def mon_pgkeel(self, *args, **kw):
         return self.h.pgkeel(*args, env=self.mon_env, user=self.mon_user,

@@ -2,8 +2,10 @@
 request a byte at a time) must not starve the routing checks a load
 balancer relies on (docs/security.md, "HTTP API")."""
 
+import os
 import socket
 import time
+import urllib.error
 import urllib.request
 
 from cluster import http_formation
@@ -58,3 +60,49 @@ def test_half_open_connections_do_not_starve_the_checks(h):
         for s in held:
             s.close()
     assert check_primary(port) < 1.0
+
+
+def get(port, path, headers=None):
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
+                                 headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=5) as r:
+            return r.status, dict(r.headers)
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers)
+
+
+def auth_file(h, name, line, mode=0o600):
+    path = h.path(name)
+    with open(path, "w") as f:
+        f.write(line + "\n")
+    os.chmod(path, mode)
+    if h.user:
+        os.chown(path, h.user.pw_uid, h.user.pw_gid)
+    return path
+
+
+def test_everything_but_the_routing_checks_takes_credentials(h):
+    token = auth_file(h, "token.auth", "token s3cret-token")
+    c = http_formation(h, "--http-auth-file", token)
+    a, b = c.http["a"], c.http["b"]
+    assert get(a, "/primary")[0] == 200  # load balancers need no secret
+    assert get(b, "/replica")[0] == 200
+    assert get(a, "/health")[0] == 200
+    for path in ("/node", "/metrics"):
+        code, headers = get(a, path)
+        assert code == 401 and "WWW-Authenticate" in headers, path
+        assert get(a, path, {"Authorization": "Bearer wrong"})[0] == 401
+        assert get(a, path, {"Authorization":
+                             "Bearer s3cret-token"})[0] == 200
+    assert "s3cret-token" not in h.dump_logs()
+
+
+def test_an_auth_file_others_can_read_is_refused(h):
+    loose = auth_file(h, "loose.auth", "basic ops:pw", mode=0o644)
+    c = http_formation(h)
+    h.stop(c.nodes["b"]["proc"])
+    cp = h.pgkeel("run", "--pgdata", c.nodes["b"]["pgdata"],
+                  "--http-auth-file", loose, check=False, timeout=20)
+    assert cp.returncode == 3
+    assert f"chmod 600 {loose}" in cp.stderr
