@@ -88,7 +88,8 @@ static bool store_value(const FlagDef *def, const char *value, Flags *out,
 	if (flag_metavar(def) &&
 	    !value_validate(flag_spec(def), value, why, sizeof(why))) {
 		fprintf(stderr, "%s: invalid value \"%s\" for --%s: %s\n", cmd,
-			value, flag_name(def), why);
+			setting_quotable(flag_metavar(def), value),
+			flag_name(def), why);
 		return false;
 	}
 	out->values[idx] = flag_metavar(def) ? value : "true";

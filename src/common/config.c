@@ -45,7 +45,8 @@ bool config_set(Config *cfg, SettingId id, const char *value, char *err,
 	}
 	if (!value_validate(&def->spec, value, why, sizeof(why))) {
 		snprintf(err, errlen, "invalid value \"%s\" for %s.%s: %s",
-			 value, def->section, def->key, why);
+			 setting_quotable(def->metavar, value), def->section,
+			 def->key, why);
 		return false;
 	}
 	char *copy = strdup(value);

@@ -142,6 +142,12 @@ const SettingDef *setting_def(SettingId id)
 	return (id >= 0 && id < SETTING_COUNT) ? &settings[id] : NULL;
 }
 
+const char *setting_quotable(const char *metavar, const char *value)
+{
+	return metavar && strcmp(metavar, "SECRET") == 0 ? "(not shown)"
+							 : value;
+}
+
 const SettingDef *setting_find(const char *section, const char *key)
 {
 	for (size_t i = 0; i < SETTING_COUNT; i++) {

@@ -110,6 +110,9 @@ typedef struct {
 } SettingDef;
 
 const SettingDef *setting_def(SettingId id);
+/* What a message may quote of a value given for metavar: a secret's
+ * value is never quoted. */
+const char *setting_quotable(const char *metavar, const char *value);
 /* Looks up "section.key"; NULL when unknown. */
 const SettingDef *setting_find(const char *section, const char *key);
 const SettingDef *setting_find_flag(const char *flag);

@@ -98,9 +98,11 @@ FsmNode *fsm_switchover_candidate(const FsmFormation *f);
 
 /*
  * sync.c: the standbys whose acknowledgement a commit on the primary
- * waits for, as synchronous_standby_names ("" for none).
+ * waits for, as synchronous_standby_names ("" for none). False when the
+ * list does not fit in len: buf is then "" and must not be applied (an
+ * empty list would make commits asynchronous without a word).
  */
-void fsm_sync_names(const FsmFormation *f, const FsmNode *primary, char *buf,
+bool fsm_sync_names(const FsmFormation *f, const FsmNode *primary, char *buf,
 		    size_t len);
 /* Standbys that count for the synchronous quorum right now. */
 int fsm_sync_eligible(const FsmFormation *f, const FsmNode *primary);

@@ -35,7 +35,7 @@ int fsm_sync_eligible(const FsmFormation *f, const FsmNode *primary)
 	return count;
 }
 
-void fsm_sync_names(const FsmFormation *f, const FsmNode *primary, char *buf,
+bool fsm_sync_names(const FsmFormation *f, const FsmNode *primary, char *buf,
 		    size_t len)
 {
 	size_t off;
@@ -43,7 +43,7 @@ void fsm_sync_names(const FsmFormation *f, const FsmNode *primary, char *buf,
 
 	buf[0] = '\0';
 	if (primary->goal != NS_PRIMARY || f->settings.number_sync_standbys <= 0)
-		return;
+		return true;
 	off = (size_t)snprintf(buf, len, "ANY %d (",
 			       f->settings.number_sync_standbys);
 	for (size_t i = 0; i < f->nnodes && off < len; i++) {
@@ -53,8 +53,10 @@ void fsm_sync_names(const FsmFormation *f, const FsmNode *primary, char *buf,
 		off += (size_t)snprintf(buf + off, len - off, "%s\"%s\"",
 					count++ ? ", " : "", n->name);
 	}
-	if (count == 0 || off + 2 > len)
+	bool fits = off + 2 <= len;
+	if (count == 0 || !fits)
 		buf[0] = '\0';
 	else
 		snprintf(buf + off, len - off, ")");
+	return fits;
 }

@@ -48,6 +48,7 @@ typedef struct {
 	bool reachable;
 	char sync_names[512];
 	bool written; /* reachable/sync_names stored at least once */
+	bool sync_too_long; /* said once that the names did not fit */
 } NodeMemory;
 
 typedef struct {
@@ -66,6 +67,8 @@ typedef struct {
 	int64_t node_down_ms;
 	int64_t sync_timeout_ms;
 	int64_t last_cycle_us; /* duration of the last decision cycle */
+	bool said_memory_full;     /* logged once: nodes beyond the memory */
+	bool said_formations_cut;  /* logged once: formations beyond 256 */
 	FormationStats stats[MONITOR_MAX_FORMATIONS];
 	size_t nstats;
 	struct MonitorApi *api;      /* NULL when http.port is 0 */

@@ -132,9 +132,17 @@ static size_t changed_views(Monitor *m, FsmFormation *f, NodeMemory **mem,
 	for (size_t i = 0; i < f->nnodes; i++) {
 		FsmNode *n = &f->nodes[i];
 		char names[512] = "";
-		if (state_is_primary(n->goal))
-			fsm_sync_names(f, n, names, sizeof(names));
 		NodeMemory *nm = mem[i];
+		bool fits = !state_is_primary(n->goal) ||
+			    fsm_sync_names(f, n, names, sizeof(names));
+		if (!fits && !nm->sync_too_long)
+			log_error("synchronous_standby_names for %s would be "
+				  "longer than %zu bytes: kept as it was; use "
+				  "shorter node names",
+				  n->name, sizeof(names) - 1);
+		nm->sync_too_long = !fits;
+		if (!fits) /* never drop to asynchronous for a long list */
+			snprintf(names, sizeof(names), "%s", nm->sync_names);
 		if (nm->written && nm->reachable == n->health_ok &&
 		    strcmp(nm->sync_names, names) == 0)
 			continue;
@@ -200,8 +208,15 @@ static void decide(Monitor *m, StoreFormation *sf, int64_t now_ms)
 	settings_of(m, sf, &f.settings);
 	for (size_t i = 0; i < sf->nnodes; i++) {
 		mem[i] = nodememory_get(m, sf->nodes[i].id, now_ms);
-		if (!mem[i])
-			return; /* more nodes than the monitor tracks */
+		if (!mem[i]) { /* more nodes than the monitor tracks */
+			if (!m->said_memory_full)
+				log_error("formation %s is not managed: the "
+					  "monitor tracks %d nodes at most; "
+					  "restart it to forget dropped ones",
+					  sf->name, MONITOR_MAX_TRACKED);
+			m->said_memory_full = true;
+			return;
+		}
 	}
 	check_health(m, sf, mem);
 	for (size_t i = 0; i < sf->nnodes; i++) {
@@ -247,6 +262,11 @@ void monitor_cycle(Monitor *m, int64_t now_ms)
 		log_warn("%s", m->store->error);
 		return;
 	}
+	if (n == MAX_FORMATIONS && !m->said_formations_cut)
+		log_error("the store may hold more than %d formations: only "
+			  "the first %d (by name) are managed",
+			  MAX_FORMATIONS, MAX_FORMATIONS);
+	m->said_formations_cut = n == MAX_FORMATIONS;
 	for (size_t i = 0; i < n; i++) {
 		if (store_get_formation(m->store, names[i], m->formation))
 			decide(m, m->formation, now_ms);

@@ -51,8 +51,13 @@ static void joining_standby_path_to_primary(void **state)
 	tf_step(&t);
 	assert_int_equal(GOAL(&t, 1), NS_PRIMARY);
 	char names[256];
-	fsm_sync_names(&t.f, fsm_node(&t.f, 1), names, sizeof(names));
+	assert_true(fsm_sync_names(&t.f, fsm_node(&t.f, 1), names,
+				   sizeof(names)));
 	assert_string_equal(names, "ANY 1 (\"node2\")");
+	/* a list that does not fit is refused, not cut or emptied quietly */
+	char tiny[12];
+	assert_false(fsm_sync_names(&t.f, fsm_node(&t.f, 1), tiny,
+				    sizeof(tiny)));
 	tf_reach_all(&t);
 	assert_int_equal(tf_step(&t), 0);
 	assert_int_equal(fsm_health(&t.f), FH_HEALTHY);

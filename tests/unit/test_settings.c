@@ -8,6 +8,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "common/config.h"
 #include "common/settings.h"
 #include "common/timeutil.h"
 
@@ -55,6 +56,23 @@ static void error_says_what_was_expected(void **state)
 	assert_non_null(strstr(err, "port number between 1 and 65535"));
 }
 
+/* A refused secret is not echoed into an error (which reaches logs). */
+static void refused_secrets_are_not_quoted(void **state)
+{
+	Config cfg;
+	char err[300];
+	(void)state;
+
+	config_init(&cfg);
+	assert_false(config_set(&cfg, S_REPL_PASSWORD, "hunter2\nmore", err,
+				sizeof(err)));
+	assert_null(strstr(err, "hunter2"));
+	assert_non_null(strstr(err, "replication.password"));
+	assert_false(config_set(&cfg, S_PGPORT, "70000", err, sizeof(err)));
+	assert_non_null(strstr(err, "70000"));
+	config_free(&cfg);
+}
+
 static void parses_durations(void **state)
 {
 	int64_t ms;
@@ -100,6 +118,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(validates_each_type),
 		cmocka_unit_test(error_says_what_was_expected),
+		cmocka_unit_test(refused_secrets_are_not_quoted),
 		cmocka_unit_test(parses_durations),
 		cmocka_unit_test(table_is_consistent),
 	};
