@@ -71,7 +71,8 @@ static bool secrets_are_private(const Config *cfg, const NodePaths *paths,
 	const char *auth = config_get(cfg, S_HTTP_AUTH_FILE);
 	const char *const files[] = {paths->config, paths->state,
 				     paths->operator_pass, paths->store_pass,
-				     auth ? auth : ""};
+				     auth ? auth : "",
+				     config_get(cfg, S_LOG_FILE)};
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		if (files[i][0] && fs_exists(files[i]) &&

@@ -4,6 +4,8 @@
 #include "common/log.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -58,8 +60,12 @@ bool log_set_file(const char *path)
 	}
 	if (!path)
 		return true;
-	log_file = fopen(path, "a");
+	/* log lines can name hosts, roles and files: the owner's alone */
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	log_file = fd >= 0 ? fdopen(fd, "a") : NULL;
 	if (!log_file) {
+		if (fd >= 0)
+			close(fd);
 		log_error("cannot open log file \"%s\": %s", path,
 			  strerror(errno));
 		return false;

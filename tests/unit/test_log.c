@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/fsutil.h"
@@ -61,11 +62,30 @@ static void writes_filtered_json_lines(void **state)
 	unlink(path);
 }
 
+static void log_file_is_the_owners_alone(void **state)
+{
+	char path[64];
+	struct stat st;
+	(void)state;
+
+	snprintf(path, sizeof(path), "/tmp/pgkeel-test-log-%d", (int)getpid());
+	unlink(path);
+	mode_t old = umask(022);
+	assert_true(log_set_file(path));
+	umask(old);
+	log_info("one line");
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	log_set_file(NULL);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parses_levels),
 		cmocka_unit_test(writes_filtered_json_lines),
+		cmocka_unit_test(log_file_is_the_owners_alone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
