@@ -12,13 +12,29 @@
 
 #include "common/fsutil.h"
 
+/* Whether pid runs a pgkeel binary: a PID file left by a crash may
+ * name a number the system gave to another program since. */
+bool pidfile_is_pgkeel(pid_t pid)
+{
+	char link[64], exe[4096];
+
+	snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
+	ssize_t n = readlink(link, exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return false; /* gone, or another user's: not our service */
+	exe[n] = '\0';
+	const char *base = strrchr(exe, '/');
+	return strncmp(base ? base + 1 : exe, "pgkeel", 6) == 0;
+}
+
 pid_t pidfile_read(const char *path)
 {
 	char *text = fs_read_file(path, NULL);
 	pid_t pid = text ? (pid_t)atoi(text) : 0;
 
 	free(text);
-	if (pid <= 0 || (kill(pid, 0) != 0 && errno == ESRCH))
+	if (pid <= 0 || (kill(pid, 0) != 0 && errno == ESRCH) ||
+	    !pidfile_is_pgkeel(pid))
 		return 0;
 	return pid;
 }
