@@ -14,6 +14,7 @@
 #include "common/conninfo.h"
 #include "common/exitcode.h"
 #include "common/sslconn.h"
+#include "common/termtext.h"
 #include "common/timeutil.h"
 #include "monitor/monitor.h"
 
@@ -150,9 +151,12 @@ static int show_events_run(const Command *cmd, Flags *flags)
 	for (size_t i = 0; i < n; i++) {
 		time_format_wall(ev[i].time_ms, when, sizeof(when));
 		if (!flags_has(flags, "json")) {
+			char name[256], desc[2048];
 			printf("%s  %-10s %17s -> %-17s %s\n", when,
-			       ev[i].node_name, ev[i].old_state,
-			       ev[i].new_state, ev[i].description);
+			       termtext(ev[i].node_name, name, sizeof(name)),
+			       ev[i].old_state, ev[i].new_state,
+			       termtext(ev[i].description, desc,
+					sizeof(desc)));
 			continue;
 		}
 		json_array_append_new(arr, store_event_json(&ev[i]));

@@ -16,6 +16,7 @@
 #include "cli/nodeconf.h"
 #include "common/exitcode.h"
 #include "common/signals.h"
+#include "common/termtext.h"
 #include "common/timeutil.h"
 
 #define EVENTS_SHOWN 8
@@ -62,9 +63,11 @@ static void render(const View *v, char *buf, size_t len)
 	}
 	OUT("\nLatest events:\n");
 	for (size_t i = 0; i < v->nevents; i++) {
+		char name[256], desc[2048];
 		time_format_wall(v->events[i].time_ms, when, sizeof(when));
-		OUT("%s  %-10s %s\n", when, v->events[i].node_name,
-		    v->events[i].description);
+		OUT("%s  %-10s %s\n", when,
+		    termtext(v->events[i].node_name, name, sizeof(name)),
+		    termtext(v->events[i].description, desc, sizeof(desc)));
 	}
 #undef OUT
 }
