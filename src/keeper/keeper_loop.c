@@ -31,6 +31,10 @@ bool keeper_init(Keeper *k, const Config *cfg, char *err, size_t errlen)
 		return false;
 	supervisor_init(&k->sup, (int)config_get_int(cfg, S_RESTART_RETRIES));
 	sslspec_set_process(&k->node.ssl); /* the store connection's TLS */
+	if (*config_get(cfg, S_REPL_PASSWORD))
+		log_warn("replication.password is not used by the keeper: "
+			 "every node uses the formation's replication password, "
+			 "which the store generates");
 	hookrun_init(&k->hooks, config_get(cfg, S_HOOK_STATE_CHANGE),
 		     config_get_ms(cfg, S_HOOK_TIMEOUT));
 	k->formation = calloc(1, sizeof(StoreFormation));
