@@ -13,6 +13,8 @@
 #include <stddef.h>
 
 #define NODE_ROLE_OF(id) "'" PGSTORE_NODE_ROLE_PREFIX "' || " id
+/* what a node name's replication slot is made of (pg/pgslots.c) */
+#define SLOT_KEY(name) "left(lower(translate(" name ", '-', '_')), 56)"
 
 const char *const pgstore_schema_keeper_sql[] = {
 	/* the operator's role, or a superuser (the monitor itself) */
@@ -59,22 +61,25 @@ const char *const pgstore_schema_keeper_sql[] = {
 	" %:%: give this node its own --hostname and --pgport, or drop % first"
 	"', v_other, p_host, p_port, v_other"
 	"   USING ERRCODE = 'unique_violation'; END IF;"
-	"  PERFORM 1 FROM pgkeel.node WHERE formation = p_formation"
-	"   AND name = p_name;"
-	"  IF FOUND THEN RAISE EXCEPTION 'formation % already has a node"
-	" named %: choose another --name', p_formation, p_name"
-	"   USING ERRCODE = 'unique_violation'; END IF;"
 	"  INSERT INTO pgkeel.formation (name) VALUES (p_formation)"
 	"   ON CONFLICT DO NOTHING;"
 	"  node_id := nextval(pg_get_serial_sequence('pgkeel.node', 'id'));"
+	"  node_name := coalesce(nullif(p_name, ''), 'node_' || node_id);"
+	/* names that would share a replication slot: pg/pgslots.c makes
+	 * a slot name from the name lower-cased, '-' as '_', cut to fit */
+	"  SELECT n.name INTO v_other FROM pgkeel.node n"
+	"   WHERE n.formation = p_formation AND " SLOT_KEY("n.name")
+	"   = " SLOT_KEY("node_name") ";"
+	"  IF FOUND THEN RAISE EXCEPTION 'formation % already has a node"
+	" named % (the same replication slot as %): choose another --name',"
+	"   p_formation, v_other, node_name"
+	"   USING ERRCODE = 'unique_violation'; END IF;"
 	"  secret := replace(gen_random_uuid()::text, '-', '')"
 	"   || replace(gen_random_uuid()::text, '-', '');"
 	"  INSERT INTO pgkeel.node (id, formation, name, host, port,"
 	"   candidate_priority, replication_quorum)"
-	"   VALUES (node_id, p_formation,"
-	"     coalesce(nullif(p_name, ''), 'node_' || node_id),"
-	"     p_host, p_port, p_priority, p_quorum)"
-	"   RETURNING node.name INTO node_name;"
+	"   VALUES (node_id, p_formation, node_name,"
+	"     p_host, p_port, p_priority, p_quorum);"
 	"  EXECUTE format('DROP ROLE IF EXISTS %I', " NODE_ROLE_OF("node_id")
 	");"
 	"  EXECUTE format('CREATE ROLE %I LOGIN CONNECTION LIMIT 8"

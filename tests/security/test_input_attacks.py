@@ -49,3 +49,14 @@ def test_destroy_refuses_another_nodes_data_directory(h):
     assert "not of c" in cp.stderr and "nothing changed" in cp.stderr
     assert os.path.exists(os.path.join(a_data, "PG_VERSION"))
     assert c.state()["c"]["assigned_state"] == "secondary"
+
+
+def test_names_that_would_share_a_slot_are_refused(h):
+    c = two_node_formation(h)
+    before = c.monitor_sql("SELECT count(*) FROM pgkeel.node")
+    cp = h.pgkeel("create", "postgres", "--pgdata", h.path("B"),
+                  "--pgport", "7397", "--hostname", "127.0.0.1", "--name",
+                  "B", "--monitor", c.uri, check=False)
+    assert cp.returncode != 0
+    assert "same replication slot as B" in cp.stderr
+    assert c.monitor_sql("SELECT count(*) FROM pgkeel.node") == before
