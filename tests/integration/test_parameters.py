@@ -6,26 +6,19 @@ from cluster import Writer, two_node_formation
 from harness import wait_until
 
 
-def show(c, name, param):
-    return c.h.psql(c.sock, c.nodes[name]["port"], f"SHOW {param}")
-
-
-def config(c, *args, check=True):
-    return c.h.pgkeel("config", *args, "--pgdata", c.monitor_dir,
-                      check=check)
 
 
 def test_parameters_reload_or_wait_for_a_rolling_restart(h):
     c = two_node_formation(h)
     # a reloadable parameter reaches every node without a restart
-    out = config(c, "set", "postgresql.work_mem", "12MB").stdout
+    out = c.config("set", "postgresql.work_mem", "12MB").stdout
     assert "reload" in out
     for n in ("a", "b"):
-        wait_until(lambda: show(c, n, "work_mem") == "12MB",
+        wait_until(lambda: c.show(n, "work_mem") == "12MB",
                    what=f"work_mem on {n}")
-    assert config(c, "get", "postgresql.work_mem").stdout.strip() == "12MB"
+    assert c.config("get", "postgresql.work_mem").stdout.strip() == "12MB"
     # a static one waits for a restart, and show state says so
-    out = config(c, "set", "postgresql.max_connections", "120").stdout
+    out = c.config("set", "postgresql.max_connections", "120").stdout
     assert "perform restart --rolling" in out
     wait_until(lambda: all(n["pending_restart"]
                            for n in c.state().values()),
@@ -39,7 +32,7 @@ def test_parameters_reload_or_wait_for_a_rolling_restart(h):
     assert "a            restarted as a standby by the switchover" in out
     c.wait_states({"a": "secondary", "b": "primary"})
     for n in ("a", "b"):
-        assert show(c, n, "max_connections") == "120"
+        assert c.show(n, "max_connections") == "120"
     wait_until(lambda: not any(n["pending_restart"]
                                for n in c.state().values()),
                what="no restart pending")
@@ -54,11 +47,11 @@ def test_parameters_reload_or_wait_for_a_rolling_restart(h):
     assert "b            restarted, primary" in out
     assert c.postmaster_pid("b") != before
     # unset: back to the node's own value
-    config(c, "unset", "postgresql.work_mem")
-    wait_until(lambda: show(c, "a", "work_mem") == "4MB",
+    c.config("unset", "postgresql.work_mem")
+    wait_until(lambda: c.show("a", "work_mem") == "4MB",
                what="work_mem back to its default")
-    assert config(c, "get", "postgresql.work_mem", check=False
-                  ).returncode == 1
+    assert c.config("get", "postgresql.work_mem", check=False
+                    ).returncode == 1
 
 
 def test_bad_parameters_are_refused_and_change_nothing(h):
@@ -74,7 +67,7 @@ def test_bad_parameters_are_refused_and_change_nothing(h):
         ("postgresql.synchronous_commit", "sometimes", "invalid value"),
     ]
     for name, value, why in cases:
-        cp = config(c, "set", name, value, check=False)
+        cp = c.config("set", name, value, check=False)
         assert cp.returncode == 8, (name, cp.stderr)
         assert why in cp.stderr, (name, cp.stderr)
     settings = h.pgkeel_json("show", "settings", "--pgdata", c.monitor_dir)

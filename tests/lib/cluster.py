@@ -166,6 +166,16 @@ class Cluster:
         return self.h.psql(self.mon_sock, self.monitor_port, sql,
                            db="pgkeel", user=self.mon_user)
 
+    def show(self, name, param):
+        """A Postgres parameter's value on node `name` (SHOW)."""
+        return self.h.psql(self.sock, self.nodes[name]["port"],
+                           f"SHOW {param}")
+
+    def config(self, *args, check=True):
+        """pgkeel config ... with the monitor's --pgdata."""
+        return self.h.pgkeel("config", *args, "--pgdata", self.monitor_dir,
+                             check=check)
+
     # -- clients ----------------------------------------------------------
     def create_app_user(self):
         """An application role with a password, created on the primary

@@ -8,35 +8,28 @@ from cluster import two_node_formation
 from harness import wait_until
 
 
-def show(c, name, param):
-    return c.h.psql(c.sock, c.nodes[name]["port"], f"SHOW {param}")
-
-
-def config(c, *args, check=True):
-    return c.h.pgkeel("config", *args, "--pgdata", c.monitor_dir,
-                      check=check)
 
 
 def test_parameter_values_cannot_break_out_of_their_line(h):
     c = two_node_formation(h)
-    before = show(c, "a", "synchronous_standby_names")
+    before = c.show("a", "synchronous_standby_names")
     # a line break would set another parameter after archive_command
     for value in ("cp %p /tmp/x\nsynchronous_standby_names = 'nobody'",
                   "x\r", "x" * 256):
-        cp = config(c, "set", "postgresql.archive_command", value,
+        cp = c.config("set", "postgresql.archive_command", value,
                     check=False)
         assert cp.returncode != 0
         assert "one line of at most 255 bytes" in cp.stderr
     assert c.monitor_sql("SELECT count(*) FROM pgkeel.pg_param") == "0"
     # a trailing backslash is a value, not an escape of the closing quote:
     # the file still parses and Postgres reads the value back as given
-    config(c, "set", "postgresql.log_line_prefix", "%m x\\")
-    wait_until(lambda: show(c, "b", "log_line_prefix") == "%m x\\",
+    c.config("set", "postgresql.log_line_prefix", "%m x\\")
+    wait_until(lambda: c.show("b", "log_line_prefix") == "%m x\\",
                what="the value with a backslash on b")
     h.pgkeel("perform", "restart", "--name", "b", "--pgdata", c.monitor_dir)
     c.wait_states({"a": "primary", "b": "secondary"})
-    assert show(c, "b", "log_line_prefix") == "%m x\\"
-    assert show(c, "a", "synchronous_standby_names") == before
+    assert c.show("b", "log_line_prefix") == "%m x\\"
+    assert c.show("a", "synchronous_standby_names") == before
 
 
 def test_destroy_refuses_another_nodes_data_directory(h):
