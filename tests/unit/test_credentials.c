@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,27 @@ static void rewrites_uri_for_a_node(void **state)
 	assert_true(pg_conninfo_has("host=h passfile=/p", "passfile"));
 }
 
+/* Found by tests/fuzz/fuzz_conninfo: an IPv6 host with a zone
+ * (fe80::1%eth0) was written with a raw '%', a URI libpq refuses. */
+static void rewrites_an_ipv6_zone_so_it_parses(void **state)
+{
+	char err[256];
+	(void)state;
+
+	char *u = pg_conninfo_rewrite("postgresql://[::1]:5432,"
+				      "[fe80::1%25eth0]/db",
+				      NULL, NULL, err, sizeof(err));
+	assert_non_null(u);
+	assert_string_equal(u, "postgres://[::1]:5432,[fe80::1%25eth0]:5432/db");
+	PQconninfoOption *opts = PQconninfoParse(u, NULL);
+	assert_non_null(opts);
+	for (PQconninfoOption *o = opts; o->keyword; o++)
+		if (strcmp(o->keyword, "host") == 0)
+			assert_string_equal(o->val, "::1,fe80::1%eth0");
+	PQconninfoFree(opts);
+	free(u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -106,6 +128,7 @@ int main(void)
 		cmocka_unit_test(refuses_files_others_can_read),
 		cmocka_unit_test(random_passwords_differ),
 		cmocka_unit_test(rewrites_uri_for_a_node),
+		cmocka_unit_test(rewrites_an_ipv6_zone_so_it_parses),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
