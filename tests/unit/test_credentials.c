@@ -47,6 +47,29 @@ static void writes_and_reads_back_escaped(void **state)
 	unlink(path);
 }
 
+/* Found by tests/fuzz/fuzz_passfile: a password that escaped to more than
+ * the line buffer was cut silently, and the file then held a different
+ * password from the one the store was given. */
+static void refuses_a_password_too_long_to_write_whole(void **state)
+{
+	char path[128], out[1024], err[512], pw[401];
+	(void)state;
+
+	memset(pw, ':', 400);
+	pw[400] = '\0';
+	temp_path(path, sizeof(path));
+	assert_false(passfile_write(path, "u", pw, err, sizeof(err)));
+	assert_non_null(strstr(err, "too long"));
+	assert_null(strstr(err, "::::"));
+	memset(pw, ':', 255);
+	pw[255] = '\0';
+	assert_true(passfile_write(path, "u", pw, err, sizeof(err)));
+	assert_true(passfile_read(path, "u", out, sizeof(out), err,
+				  sizeof(err)));
+	assert_string_equal(out, pw);
+	unlink(path);
+}
+
 static void refuses_files_others_can_read(void **state)
 {
 	char path[128], out[128], err[512];
@@ -126,6 +149,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(writes_and_reads_back_escaped),
 		cmocka_unit_test(refuses_files_others_can_read),
+		cmocka_unit_test(refuses_a_password_too_long_to_write_whole),
 		cmocka_unit_test(random_passwords_differ),
 		cmocka_unit_test(rewrites_uri_for_a_node),
 		cmocka_unit_test(rewrites_an_ipv6_zone_so_it_parses),
