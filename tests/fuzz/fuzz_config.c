@@ -22,6 +22,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static NodePaths paths;
 
+/* Removes the scratch node directory when the run ends. */
+static void remove_home(void)
+{
+	unlink(paths.config);
+	rmdir(paths.home);
+	rmdir(getenv("PGKEEL_HOME"));
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	char home[64], err[256];
@@ -35,6 +43,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		fprintf(stderr, "fuzz_config: %s\n", err);
 		abort();
 	}
+	atexit(remove_home);
 	return 0;
 }
 

@@ -28,12 +28,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	st.current = st.goal;
 	st.lsn = size > 1 ? data[1] : 0;
 	st.primary_lsn = size > 2 ? (Lsn)data[2] << 24 : 0;
+	st.known = st.store_ok = st.pg_running = true;
+	st.in_recovery = st.streaming = size > 3 && (data[3] & 1);
+	st.published_ms = 0;
+	st.interval_ms = 1000;
 	for (int c = 0; c <= CHECK_NONE; c++) {
 		char why[128];
 		memset(why, 'x', sizeof(why));
-		(void)keeper_check(&st, (KeeperCheck)c, lag, 0, why,
-				   sizeof(why));
+		bool ok = keeper_check(&st, (KeeperCheck)c, lag, 0, why,
+				       sizeof(why));
 		FUZZ_CHECK(memchr(why, '\0', sizeof(why)) != NULL);
+		if (c == CHECK_REPLICA && lag >= 0 &&
+		    keeper_status_lag(&st) > lag)
+			FUZZ_CHECK(!ok);
 		(void)keeper_check_name((KeeperCheck)c);
 	}
 	(void)keeper_check_for_path(text);
