@@ -5,6 +5,7 @@
 #                   and under ASan+UBSan), the layering check and the
 #                   integration tests
 #   make unit       unit tests only (plain and sanitized)
+#   make fuzz       libFuzzer targets for FUZZ_SECONDS each (mk/fuzz.mk)
 #   make demo       run a local monitor and two data nodes (scripts/demo)
 #   make install    copy build/pgkeel to $(PREFIX)/bin (default /usr/local)
 #   make clean
@@ -100,6 +101,7 @@ check: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory layering
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory fuzz-replay
 	@$(MAKE) --no-print-directory integration
 	@$(MAKE) --no-print-directory security
 	@$(MAKE) --no-print-directory faults-fast
@@ -131,5 +133,7 @@ install: all
 
 clean:
 	rm -rf $(BUILD)
+
+include mk/fuzz.mk
 
 -include $(LIB_OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(OBJ)/main.d

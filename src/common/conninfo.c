@@ -73,9 +73,18 @@ static void put_encoded(FILE *f, const char *text)
 
 static void put_host(FILE *f, const HostPort *hp)
 {
-	if (strchr(hp->host, ':'))
-		fprintf(f, "[%s]", hp->host); /* IPv6 literal */
-	else
+	if (strchr(hp->host, ':')) {
+		/* IPv6 literal; libpq decodes it, so a zone's '%' (or any
+		 * other odd character) is written percent-encoded */
+		fputc('[', f);
+		for (const char *p = hp->host; *p; p++) {
+			if (isalnum((unsigned char)*p) || *p == ':' || *p == '.')
+				fputc(*p, f);
+			else
+				fprintf(f, "%%%02X", (unsigned char)*p);
+		}
+		fputc(']', f);
+	} else
 		put_encoded(f, hp->host);
 	if (hp->port > 0)
 		fprintf(f, ":%d", hp->port);

@@ -15,16 +15,18 @@
 
 #include "common/fsutil.h"
 
-static void escape(const char *in, char *out, size_t len)
+/* False when the escaped text does not fit in len (nothing is cut). */
+static bool escape(const char *in, char *out, size_t len)
 {
-	size_t j = 0;
+	size_t j = 0, i;
 
-	for (size_t i = 0; in[i] && j + 2 < len; i++) {
+	for (i = 0; in[i] && j + 2 < len; i++) {
 		if (in[i] == ':' || in[i] == '\\')
 			out[j++] = '\\';
 		out[j++] = in[i];
 	}
 	out[j] = '\0';
+	return in[i] == '\0';
 }
 
 bool passfile_write(const char *path, const char *user, const char *password,
@@ -36,8 +38,15 @@ bool passfile_write(const char *path, const char *user, const char *password,
 		snprintf(err, errlen, "a password cannot contain a line break");
 		return false;
 	}
-	escape(user, euser, sizeof(euser));
-	escape(password, epass, sizeof(epass));
+	if (!escape(user, euser, sizeof(euser)) ||
+	    !escape(password, epass, sizeof(epass))) {
+		memset(epass, 0, sizeof(epass));
+		snprintf(err, errlen, "cannot write %s: the user name or "
+				      "password is too long (keep them under "
+				      "127 and 255 characters)",
+			 path);
+		return false;
+	}
 	int n = snprintf(line, sizeof(line), "*:*:*:%s:%s\n", euser, epass);
 	bool ok = n > 0 && (size_t)n < sizeof(line) &&
 		  fs_write_file_atomic(path, line, (size_t)n, 0600);

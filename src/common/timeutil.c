@@ -3,6 +3,7 @@
  */
 #include "common/timeutil.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +48,9 @@ bool duration_parse_ms(const char *text, int64_t *out)
 	char *end;
 	long long value;
 
-	if (!text || !*text || *text == '-' || *text == '+')
+	/* digits first: strtoll would skip blanks and take a sign after
+	 * them (" -5s") */
+	if (!text || !isdigit((unsigned char)*text))
 		return false;
 	errno = 0;
 	value = strtoll(text, &end, 10);

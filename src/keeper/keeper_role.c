@@ -62,6 +62,11 @@ static void collect_params(Keeper *k)
 
 	size_t n = 0;
 	for (size_t i = 0; i < f->nparams && i < STORE_MAX_PARAMS; i++) {
+		if (!pgconf_name_is_valid(f->params[i].name)) {
+			log_error("a formation parameter was not applied: its "
+				  "name is not a Postgres parameter name");
+			continue;
+		}
 		char *q = pgconf_quote(f->params[i].value);
 		if (!q) {
 			log_error("formation parameter %s not applied: its "

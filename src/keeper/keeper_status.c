@@ -5,6 +5,8 @@
 #include "keeper/keeper_status.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +55,7 @@ long long keeper_status_lag(const KeeperStatus *st)
 bool keeper_parse_lag(const char *text, long long *out)
 {
 	char *end;
+	errno = 0;
 	long long v = strtoll(text, &end, 10);
 	long long mult = 1;
 
@@ -68,6 +71,10 @@ bool keeper_parse_lag(const char *text, long long *out)
 		mult = 1024LL * 1024 * 1024;
 	else if (*end != '\0' && strcasecmp(end, "B") != 0)
 		return false;
+	if (v == LLONG_MAX && errno == ERANGE)
+		return false; /* more digits than a long long holds */
+	if (v > LLONG_MAX / mult)
+		return false; /* the product would overflow */
 	*out = v * mult;
 	return true;
 }

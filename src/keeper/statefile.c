@@ -31,7 +31,10 @@ bool statefile_load(const char *path, KeeperState *st, char *err,
 			     &restarted);
 	st->created_pgdata = created;
 	st->restarted = (long long)restarted;
-	bool ok = rc == 0 && state_parse(current, &st->current);
+	/* a longer name would be cut, maybe inside a UTF-8 character,
+	 * and the file could not be saved again */
+	bool ok = rc == 0 && state_parse(current, &st->current) &&
+		  strlen(name) < sizeof(st->name);
 	if (ok) {
 		snprintf(st->name, sizeof(st->name), "%s", name);
 	} else {

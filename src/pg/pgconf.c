@@ -5,6 +5,7 @@
 #define _GNU_SOURCE /* open_memstream */
 #include "pg/pgconf.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,17 @@ static const PgParam base_params[] = {
 	{"recovery_target_timeline", "'latest'"},
 	{"password_encryption", "'scram-sha-256'"},
 };
+
+bool pgconf_name_is_valid(const char *name)
+{
+	if (!isalpha((unsigned char)*name) && *name != '_')
+		return false;
+	for (const char *s = name; *s; s++) {
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '.')
+			return false;
+	}
+	return true;
+}
 
 char *pgconf_quote(const char *value)
 {
@@ -124,6 +136,8 @@ char *pgconf_render(const PgConfSpec *spec)
 	put_quoted(f, "primary_slot_name",
 		   spec->primary_slot_name ? spec->primary_slot_name : "");
 	for (size_t i = 0; i < spec->nparams; i++) {
+		if (!pgconf_name_is_valid(spec->params[i].name))
+			continue; /* a name that could start another line */
 		if (ssl_managed(spec->params[i].name))
 			fprintf(f, "# %s: per node, from pgkeel's [ssl] "
 				   "settings\n", spec->params[i].name);

@@ -65,5 +65,9 @@ char *pgconf_sync_names(int n, const char *const *names, size_t count);
  * backslashes (malloc'd); NULL for a value with a control character
  * (a line break would start another parameter). */
 char *pgconf_quote(const char *value);
+/* Whether name can be a parameter name (letters, digits, '_' and '.',
+ * not starting with a digit or '.'); pgconf_render leaves out the
+ * others, which could otherwise add lines to the file. */
+bool pgconf_name_is_valid(const char *name);
 
 #endif

@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,29 @@ static void writes_and_reads_back_escaped(void **state)
 	assert_false(passfile_read(path, "pgkeel_operator", out, sizeof(out),
 				   err, sizeof(err)));
 	assert_non_null(strstr(err, "no password for pgkeel_operator"));
+	unlink(path);
+}
+
+/* Found by tests/fuzz/fuzz_passfile: a password that escaped to more than
+ * the line buffer was cut silently, and the file then held a different
+ * password from the one the store was given. */
+static void refuses_a_password_too_long_to_write_whole(void **state)
+{
+	char path[128], out[1024], err[512], pw[401];
+	(void)state;
+
+	memset(pw, ':', 400);
+	pw[400] = '\0';
+	temp_path(path, sizeof(path));
+	assert_false(passfile_write(path, "u", pw, err, sizeof(err)));
+	assert_non_null(strstr(err, "too long"));
+	assert_null(strstr(err, "::::"));
+	memset(pw, ':', 255);
+	pw[255] = '\0';
+	assert_true(passfile_write(path, "u", pw, err, sizeof(err)));
+	assert_true(passfile_read(path, "u", out, sizeof(out), err,
+				  sizeof(err)));
+	assert_string_equal(out, pw);
 	unlink(path);
 }
 
@@ -99,13 +123,36 @@ static void rewrites_uri_for_a_node(void **state)
 	assert_true(pg_conninfo_has("host=h passfile=/p", "passfile"));
 }
 
+/* Found by tests/fuzz/fuzz_conninfo: an IPv6 host with a zone
+ * (fe80::1%eth0) was written with a raw '%', a URI libpq refuses. */
+static void rewrites_an_ipv6_zone_so_it_parses(void **state)
+{
+	char err[256];
+	(void)state;
+
+	char *u = pg_conninfo_rewrite("postgresql://[::1]:5432,"
+				      "[fe80::1%25eth0]/db",
+				      NULL, NULL, err, sizeof(err));
+	assert_non_null(u);
+	assert_string_equal(u, "postgres://[::1]:5432,[fe80::1%25eth0]:5432/db");
+	PQconninfoOption *opts = PQconninfoParse(u, NULL);
+	assert_non_null(opts);
+	for (PQconninfoOption *o = opts; o->keyword; o++)
+		if (strcmp(o->keyword, "host") == 0)
+			assert_string_equal(o->val, "::1,fe80::1%eth0");
+	PQconninfoFree(opts);
+	free(u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(writes_and_reads_back_escaped),
 		cmocka_unit_test(refuses_files_others_can_read),
+		cmocka_unit_test(refuses_a_password_too_long_to_write_whole),
 		cmocka_unit_test(random_passwords_differ),
 		cmocka_unit_test(rewrites_uri_for_a_node),
+		cmocka_unit_test(rewrites_an_ipv6_zone_so_it_parses),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -147,6 +147,21 @@ static void paths_and_lag_values(void **state)
 	assert_false(keeper_parse_lag("5 parsecs", &v));
 }
 
+/* Found by the lag fuzzer (tests/fuzz/corpus/lag): a product past
+ * LLONG_MAX was undefined behaviour and could come out negative,
+ * which means "no limit". */
+static void lag_values_that_overflow_are_refused(void **state)
+{
+	long long v = 0;
+	(void)state;
+	assert_false(keeper_parse_lag("9007199254740993GB", &v));
+	assert_false(keeper_parse_lag("9223372036854775807kB", &v));
+	assert_false(keeper_parse_lag("99999999999999999999", &v));
+	assert_true(keeper_parse_lag("8589934591GB", &v));
+	assert_int_equal(v, 8589934591LL * 1024 * 1024 * 1024);
+	assert_true(keeper_parse_lag("9223372036854775807", &v));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -156,6 +171,7 @@ int main(void)
 		cmocka_unit_test(leaving_standbys_and_stopped_servers_fail),
 		cmocka_unit_test(liveness_follows_the_loop),
 		cmocka_unit_test(paths_and_lag_values),
+		cmocka_unit_test(lag_values_that_overflow_are_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -192,6 +192,34 @@ static void quotes_values_for_postgresql_conf(void **state)
 	assert_null(pgconf_quote("del\x7f"));
 }
 
+/* Found by tests/fuzz/fuzz_store_params: a parameter name read from the
+ * store was written as is, so "ssl = off #" or a name with a line break
+ * set another parameter. */
+static void leaves_out_parameters_with_a_bad_name(void **state)
+{
+	PgParam extra[] = {{"ssl = off #", "'x'"},
+			   {"work_mem\nssl", "'off'"},
+			   {"1x", "'1'"},
+			   {"auto_explain.log_min_duration", "'1s'"},
+			   {"_x", "'1'"}};
+	PgConfSpec spec = {.port = 6010,
+			   .listen_addresses = "*",
+			   .socket_dir = "/tmp",
+			   .params = extra,
+			   .nparams = 5};
+	(void)state;
+
+	assert_false(pgconf_name_is_valid("ssl = off #"));
+	assert_false(pgconf_name_is_valid(""));
+	assert_true(pgconf_name_is_valid("work_mem"));
+	char *text = pgconf_render(&spec);
+	assert_null(strstr(text, "ssl"));
+	assert_null(strstr(text, "\n1x"));
+	assert_non_null(strstr(text, "\nauto_explain.log_min_duration = '1s'\n"));
+	assert_non_null(strstr(text, "\n_x = '1'\n"));
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,6 +231,7 @@ int main(void)
 		cmocka_unit_test(parses_versions),
 		cmocka_unit_test(names_slots),
 		cmocka_unit_test(quotes_values_for_postgresql_conf),
+		cmocka_unit_test(leaves_out_parameters_with_a_bad_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -90,6 +90,10 @@ static void parses_durations(void **state)
 	assert_false(duration_parse_ms("-1s", &ms));
 	assert_false(duration_parse_ms("s", &ms));
 	assert_false(duration_parse_ms("3 weeks", &ms));
+	/* found by tests/fuzz/fuzz_settings: blanks before a sign */
+	assert_false(duration_parse_ms("\n-685", &ms));
+	assert_false(duration_parse_ms(" -5s", &ms));
+	assert_false(duration_parse_ms(" 5s", &ms));
 	assert_string_equal(duration_format(250, buf, sizeof(buf)), "250ms");
 	assert_string_equal(duration_format(3000, buf, sizeof(buf)), "3s");
 	assert_string_equal(duration_format(1500, buf, sizeof(buf)), "1.5s");

@@ -1,0 +1,70 @@
+/*
+ * test_statefile.c - the keeper's state file: saved and read back, and
+ * refused when it holds what the keeper could not save again.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/fsutil.h"
+#include "keeper/statefile.h"
+
+static void put(char *path, size_t len, const char *text)
+{
+	snprintf(path, len, "/tmp/pgkeel-test-state-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_true(fs_write_file_atomic(path, text, strlen(text), 0600));
+}
+
+static void saves_and_reads_back(void **state)
+{
+	char path[64], err[256];
+	KeeperState st = {3, "node_3", NS_SECONDARY, true, 2}, back;
+	(void)state;
+
+	put(path, sizeof(path), "");
+	assert_true(statefile_save(path, &st));
+	assert_true(statefile_load(path, &back, err, sizeof(err)));
+	assert_int_equal(back.node_id, 3);
+	assert_string_equal(back.name, "node_3");
+	assert_int_equal(back.current, NS_SECONDARY);
+	assert_true(back.created_pgdata);
+	assert_int_equal(back.restarted, 2);
+	unlink(path);
+}
+
+/* Found by tests/fuzz/fuzz_statefile: a name longer than 63 bytes was cut,
+ * here inside a UTF-8 character, and the keeper then failed to save its
+ * state after every transition. */
+static void refuses_a_name_too_long_to_keep(void **state)
+{
+	char path[64], err[256], text[256];
+	KeeperState st;
+	(void)state;
+
+	snprintf(text, sizeof(text),
+		 "{\"node_id\": 1, \"name\": \"%.62s\xc3\xa9\xc3\xa9\", "
+		 "\"current_state\": \"single\"}",
+		 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	put(path, sizeof(path), text);
+	assert_false(statefile_load(path, &st, err, sizeof(err)));
+	assert_non_null(strstr(err, "malformed"));
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(saves_and_reads_back),
+		cmocka_unit_test(refuses_a_name_too_long_to_keep),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
