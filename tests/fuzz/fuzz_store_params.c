@@ -7,7 +7,8 @@
  * terminated string; whatever the store holds, the rendered file has
  * exactly one line per parameter applied (no row can add a line, hence
  * no row can set another parameter), and each of those lines starts with
- * a parameter name followed by " = '".
+ * a parameter name followed by " = '" (or is the comment that says a
+ * TLS parameter is set per node).
  */
 #include <ctype.h>
 
@@ -28,9 +29,13 @@ static size_t count_lines(const char *text)
 static void check_line(const char *line)
 {
 	const char *p = line;
+	if (strncmp(p, "# ", 2) == 0) /* a parameter pgkeel sets per node */
+		p += 2;
+	const char *name = p;
 	while (isalnum((unsigned char)*p) || *p == '_' || *p == '.')
 		p++;
-	FUZZ_CHECK(p > line && strncmp(p, " = '", 4) == 0);
+	FUZZ_CHECK(p > name && (strncmp(p, " = '", 4) == 0 ||
+				(name > line && p[0] == ':')));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -39,7 +44,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static StoreFormation f;
 	static PgParam params[STORE_MAX_PARAMS];
 	static char values[STORE_MAX_PARAMS][520];
-	PgConfSpec spec = {5432, "*", "/tmp", NULL, NULL, NULL, "", params, 0};
+	PgConfSpec spec = {.port = 5432,
+			   .listen_addresses = "*",
+			   .socket_dir = "/tmp",
+			   .synchronous_standby_names = "",
+			   .params = params};
 
 	if (!pgstore_parse_params(json, &f)) {
 		free(json);
