@@ -59,6 +59,8 @@ def test_bad_parameters_are_refused_and_change_nothing(h):
     cases = [
         ("postgresql.port", "6000", "managed by pgkeel"),
         ("postgresql.primary_conninfo", "host=x", "managed by pgkeel"),
+        ("postgresql.ssl", "off", "managed by pgkeel"),
+        ("postgresql.ssl_key_file", "/tmp/k", "managed by pgkeel"),
         ("postgresql.no_such_thing", "1", "unknown Postgres parameter"),
         ("postgresql.max_connections", "many", "invalid value"),
         ("postgresql.max_connections", "0", "out of range"),
