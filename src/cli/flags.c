@@ -133,7 +133,9 @@ bool flags_parse(const FlagDef *defs, size_t ndefs, int argc, char **argv,
 	if (ndefs > FLAGS_MAX)
 		return false;
 	build_options(defs, ndefs, opts);
-	optind = 1;
+	optind = 0; /* 0, not 1: glibc then forgets a cluster like "-hx" half
+		     * read by an earlier parse (found by the flags fuzz
+		     * target) */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if (c == 'h') {

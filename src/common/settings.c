@@ -230,8 +230,32 @@ static bool check_range(const ValueSpec *spec, int64_t v, const char *what,
 	return false;
 }
 
-/* pgkeel.ini is read with inih: lines of at most 200 bytes, and " ;"
- * starts a comment. Values that would not read back are refused. */
+/* pgkeel.ini is read with inih: a ";" first or after any white space
+ * starts a comment, and white space around a value is dropped. Values
+ * that would not read back as they are are refused (found by the flags
+ * fuzz target: --monitor ";" was saved and read back empty). */
+static bool reads_back(const char *text, char *err, size_t errlen)
+{
+	size_t n = strlen(text);
+	bool comment = text[0] == ';';
+
+	for (size_t i = 1; i < n && !comment; i++)
+		comment = text[i] == ';' && isspace((unsigned char)text[i - 1]);
+	if (strchr(text, '\n') || comment) {
+		snprintf(err, errlen, "a value cannot contain a line break or "
+				      "\" ;\" (a comment in pgkeel.ini)");
+		return false;
+	}
+	if (n && (isspace((unsigned char)text[0]) ||
+		  isspace((unsigned char)text[n - 1]))) {
+		snprintf(err, errlen, "a value cannot start or end with white "
+				      "space (pgkeel.ini drops it)");
+		return false;
+	}
+	return true;
+}
+
+/* pgkeel.ini is read with inih: lines of at most 200 bytes. */
 static bool fits_one_line(const char *text, char *err, size_t errlen)
 {
 	if (strlen(text) > SETTING_MAX_VALUE) {
@@ -241,12 +265,7 @@ static bool fits_one_line(const char *text, char *err, size_t errlen)
 			 SETTING_MAX_VALUE);
 		return false;
 	}
-	if (strchr(text, '\n') || strstr(text, " ;") || strstr(text, "\t;")) {
-		snprintf(err, errlen, "a value cannot contain a line break or "
-				      "\" ;\" (a comment in pgkeel.ini)");
-		return false;
-	}
-	return true;
+	return reads_back(text, err, errlen);
 }
 
 bool value_validate(const ValueSpec *spec, const char *text, char *err,
@@ -257,7 +276,7 @@ bool value_validate(const ValueSpec *spec, const char *text, char *err,
 
 	if (spec->type == VAL_URI) {
 		if (*text && strlen(text) < 4096 && !strchr(text, '\n'))
-			return true;
+			return reads_back(text, err, errlen);
 		snprintf(err, errlen, "expected a connection URI on one line");
 		return false;
 	}

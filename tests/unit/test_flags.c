@@ -96,6 +96,26 @@ static void help_short_circuits(void **state)
 	assert_true(help);
 }
 
+/* Found by the flags fuzz target: a parse that stopped inside a cluster
+ * of short options ("-hx": help) left getopt half-way, and the next parse
+ * read the rest ("x") as an unknown flag. */
+static void a_parse_does_not_depend_on_the_one_before(void **state)
+{
+	char *first[] = {"cmd", "-hx", NULL};
+	char *second[] = {"cmd", "--pgdata", "/d", NULL};
+	Flags f;
+	bool help;
+	(void)state;
+
+	assert_true(parse(2, first, &f, &help));
+	assert_true(help);
+	flags_free(&f);
+	assert_true(parse(3, second, &f, &help));
+	assert_false(help);
+	assert_string_equal(flags_get(&f, "pgdata"), "/d");
+	flags_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -103,6 +123,7 @@ int main(void)
 		cmocka_unit_test(makes_relative_paths_absolute),
 		cmocka_unit_test(rejects_bad_values),
 		cmocka_unit_test(help_short_circuits),
+		cmocka_unit_test(a_parse_does_not_depend_on_the_one_before),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
