@@ -21,12 +21,20 @@ void hookrun_init(HookRunner *h, const char *command, int64_t timeout_ms)
 	h->timeout_ms = timeout_ms;
 }
 
-void hookrun_var(HookEvent *e, const char *name, const char *value)
+bool hookrun_var(HookEvent *e, const char *name, const char *value)
 {
-	if (e->nvars >= HOOK_MAX_VARS)
-		return;
+	/* a value cut short could name another directory or node: the
+	 * hook gets none rather than a wrong one (found by the hookenv fuzz
+	 * target) */
+	if (e->nvars >= HOOK_MAX_VARS ||
+	    strlen(name) + 1 + strlen(value) >= sizeof(e->vars[0])) {
+		log_warn("hook variable %s not passed: too long or too many",
+			 name);
+		return false;
+	}
 	snprintf(e->vars[e->nvars++], sizeof(e->vars[0]), "%s=%s", name,
 		 value);
+	return true;
 }
 
 bool hookrun_fire(HookRunner *h, const HookEvent *e)

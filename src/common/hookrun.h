@@ -31,8 +31,9 @@ typedef struct {
 } HookRunner;
 
 void hookrun_init(HookRunner *h, const char *command, int64_t timeout_ms);
-/* Adds NAME=VALUE to an event. */
-void hookrun_var(HookEvent *e, const char *name, const char *value);
+/* Adds NAME=VALUE to an event; false (logged, nothing added) when it
+ * would not fit whole or the event has HOOK_MAX_VARS already. */
+bool hookrun_var(HookEvent *e, const char *name, const char *value);
 /* Queues an event; false (and counted) when the queue is full. */
 bool hookrun_fire(HookRunner *h, const HookEvent *e);
 /* Collects a finished hook, kills an overdue one, starts the next. */

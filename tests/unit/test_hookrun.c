@@ -91,12 +91,37 @@ static void a_full_queue_drops_and_counts(void **state)
 	assert_int_equal(h.count, 0);
 }
 
+/* Found by the hookenv fuzz target: a value longer than a variable holds
+ * was cut short (a PGDATA of /data/pg10... could reach the hook as
+ * /data/pg1); it is now left out whole, and the rest still pass. */
+static void a_variable_too_long_is_left_out_not_cut(void **state)
+{
+	char value[400];
+	HookEvent e = {.nvars = 0};
+	(void)state;
+
+	memset(value, 'd', sizeof(value) - 1);
+	value[0] = '/';
+	value[sizeof(value) - 1] = '\0';
+	assert_false(hookrun_var(&e, "PGKEEL_PGDATA", value));
+	assert_int_equal(e.nvars, 0);
+	value[300] = '\0';
+	assert_true(hookrun_var(&e, "PGKEEL_PGDATA", value));
+	assert_int_equal(e.nvars, 1);
+	assert_string_equal(e.vars[0] + strlen("PGKEEL_PGDATA="), value);
+	for (int i = 1; i < HOOK_MAX_VARS; i++)
+		assert_true(hookrun_var(&e, "PGKEEL_X", "x"));
+	assert_false(hookrun_var(&e, "PGKEEL_X", "x"));
+	assert_int_equal(e.nvars, HOOK_MAX_VARS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(events_run_in_order_with_their_variables),
 		cmocka_unit_test(a_slow_hook_is_killed_and_never_blocks),
 		cmocka_unit_test(a_full_queue_drops_and_counts),
+		cmocka_unit_test(a_variable_too_long_is_left_out_not_cut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
