@@ -5,7 +5,8 @@
  * Invariants: an accepted lag is never negative; a value of plain digits
  * that is accepted reads back as the same number; keeper_check always
  * writes a NUL-terminated reason and a replica check with a limit under
- * the node's lag fails.
+ * the node's lag fails; a path selects a check only when it is exactly one
+ * of the check paths.
  */
 #include "fuzz_util.h"
 #include "keeper/keeper_status.h"
@@ -43,7 +44,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(!ok);
 		(void)keeper_check_name((KeeperCheck)c);
 	}
-	(void)keeper_check_for_path(text);
+	/* a check is selected by its exact path only: no query, no
+	 * trailing slash, no other case */
+	KeeperCheck by_path = keeper_check_for_path(text);
+	FUZZ_CHECK(by_path >= CHECK_PRIMARY && by_path <= CHECK_NONE);
+	if (by_path != CHECK_NONE)
+		FUZZ_CHECK(text[0] == '/' &&
+			   strspn(text + 1, "abcdefghijklmnopqrstuvwxyz-") ==
+				   strlen(text + 1));
 	free(text);
 	return 0;
 }
