@@ -18,21 +18,20 @@ import re
 import statistics
 import sys
 import time
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "lib"))
 
 from harness import Harness, free_port, wait_until  # noqa: E402
+from httpapi import request  # noqa: E402
 
 FORMATIONS, PER = 200, 5
 SECTION = "## Monitor at scale"
 
 
 def cycle_seconds(port):
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics",
-                                timeout=5) as r:
-        text = r.read().decode()
+    status, text, _ = request(port, "/metrics")
+    assert status == 200, text
     return float(re.search(r"^pgkeel_monitor_cycle_seconds (\S+)$", text,
                            re.M).group(1))
 

@@ -95,6 +95,12 @@ static int run_create_postgres(const Command *cmd, Flags *flags)
 	return cli_run_service(&cfg, !flags_has(flags, "run"));
 }
 
+/* The [http] settings, the same on both create commands. */
+#define HTTP_FLAGS                                                        \
+	FLAG_OF(S_HTTP_LISTEN), FLAG_OF(S_HTTP_PORT), FLAG_OF(S_HTTP_TLS),  \
+		FLAG_OF(S_HTTP_MAX_PER_CLIENT), FLAG_OF(S_HTTP_TIMEOUT),    \
+		FLAG_OF(S_HTTP_AUTH_FILE)
+
 static const FlagDef monitor_flags[] = {
 	FLAG_OF_REQUIRED(S_PGDATA),
 	FLAG_OF(S_PGPORT),
@@ -111,11 +117,7 @@ static const FlagDef monitor_flags[] = {
 	FLAG_OF(S_MONITOR_INTERVAL),
 	FLAG_OF(S_SYNC_TIMEOUT),
 	FLAG_OF(S_NODE_DOWN_TIMEOUT),
-	FLAG_OF(S_HTTP_LISTEN),
-	FLAG_OF(S_HTTP_PORT),
-	FLAG_OF(S_HTTP_MAX_PER_CLIENT),
-	FLAG_OF(S_HTTP_TIMEOUT),
-	FLAG_OF(S_HTTP_AUTH_FILE),
+	HTTP_FLAGS,
 	FLAG_OF(S_LOG_LEVEL),
 	FLAG_SWITCH("run", "run the monitor in the foreground once created"),
 };
@@ -157,11 +159,7 @@ static const FlagDef postgres_flags[] = {
 	FLAG_OF(S_FENCE_TIMEOUT),
 	FLAG_OF(S_NODE_DOWN_TIMEOUT),
 	FLAG_OF(S_RESTART_RETRIES),
-	FLAG_OF(S_HTTP_LISTEN),
-	FLAG_OF(S_HTTP_PORT),
-	FLAG_OF(S_HTTP_MAX_PER_CLIENT),
-	FLAG_OF(S_HTTP_TIMEOUT),
-	FLAG_OF(S_HTTP_AUTH_FILE),
+	HTTP_FLAGS,
 	FLAG_OF(S_HOOK_STATE_CHANGE),
 	FLAG_OF(S_HOOK_TIMEOUT),
 	FLAG_OF(S_LOG_LEVEL),

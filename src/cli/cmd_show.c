@@ -333,6 +333,34 @@ static const Command show_settings = {
 	.run = show_settings_run,
 };
 
+/*
+ * Whether the checks go over HTTPS: --http-tls when given, else what the
+ * configuration read says (keepers serve HTTPS unless made with --no-ssl
+ * or http.tls false). With ssl.ca_file (--ssl-ca-file) HAProxy verifies
+ * the keepers' certificates; self-signed ones it cannot.
+ */
+static bool haproxy_tls(const Flags *flags, const Config *cfg,
+			HaproxyOptions *o)
+{
+	const char *given = flags_get(flags, "http-tls");
+	const char *ca = config_get(cfg, S_SSL_CA_FILE);
+	const char *mode = config_get(cfg, S_SSL_MODE);
+	bool tls = config_get_bool(cfg, S_HTTP_TLS) &&
+		   !(mode && strcmp(mode, "disable") == 0);
+
+	if (given)
+		value_parse_bool(given, &tls);
+	o->check_ssl = tls;
+	o->ca_file = tls && ca && *ca ? ca : NULL;
+	if (o->ca_file && strchr(o->ca_file, '\'')) {
+		fprintf(stderr, "%s: ssl.ca_file %s: a path with a quote (') "
+				"cannot go in an HAProxy configuration\n",
+			cli_command_path(), o->ca_file);
+		return false;
+	}
+	return true;
+}
+
 static int show_haproxy_run(const Command *cmd, Flags *flags)
 {
 	Config cfg;
@@ -346,9 +374,11 @@ static int show_haproxy_run(const Command *cmd, Flags *flags)
 	StoreFormation *f = s ? read_formation(s, &cfg) : NULL;
 
 	(void)cmd;
-	if (f && o.rw_port == o.ro_port) {
-		fprintf(stderr, "%s: --rw-port and --ro-port must differ\n",
-			cli_command_path());
+	if (f && (o.rw_port == o.ro_port || !haproxy_tls(flags, &cfg, &o))) {
+		if (o.rw_port == o.ro_port)
+			fprintf(stderr, "%s: --rw-port and --ro-port must "
+					"differ\n",
+				cli_command_path());
 		free(f);
 		store_close(s);
 		return EXIT_USAGE;
@@ -372,6 +402,8 @@ static const FlagDef haproxy_flags[] = {
 		   VAL_INT, 1, 65535, NULL),
 	FLAG_VALUE("stats-port", "PORT", "HAProxy's stats page (default none)",
 		   VAL_INT, 1, 65535, NULL),
+	FLAG_OF(S_HTTP_TLS),
+	FLAG_OF(S_SSL_CA_FILE),
 };
 
 static const Command show_haproxy = {
@@ -382,7 +414,8 @@ static const Command show_haproxy = {
 		"read-write port goes to the node whose keeper answers 200 on "
 		"/primary, the read-only port to those answering 200 on "
 		"/replica, each checked every second through the keeper's "
-		"HTTP API (http.port on every node).",
+		"HTTP API (http.port on every node), over HTTPS unless "
+		"--http-tls false or the configuration read has no TLS.",
 	.flags = FLAGS(haproxy_flags),
 	.run = show_haproxy_run,
 };

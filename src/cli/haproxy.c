@@ -36,7 +36,20 @@ static void header(FILE *out, const StoreFormation *f, const HaproxyOptions *o)
 			o->bind, o->stats_port);
 }
 
-static void servers(FILE *out, const StoreFormation *f)
+/* HTTPS checks when the keepers serve their API over TLS. */
+static void check_options(FILE *out, const HaproxyOptions *o)
+{
+	if (!o->check_ssl)
+		return;
+	if (o->ca_file)
+		fprintf(out, " check-ssl verify required ca-file '%s'",
+			o->ca_file);
+	else
+		fprintf(out, " check-ssl verify none");
+}
+
+static void servers(FILE *out, const StoreFormation *f,
+		    const HaproxyOptions *o)
 {
 	for (size_t i = 0; i < f->nnodes; i++) {
 		const StoreNode *n = &f->nodes[i];
@@ -47,8 +60,10 @@ static void servers(FILE *out, const StoreFormation *f)
 				n->name, n->host, n->port);
 			continue;
 		}
-		fprintf(out, "    server %s %s:%d check port %d\n", n->name,
+		fprintf(out, "    server %s %s:%d check port %d", n->name,
 			n->host, n->port, n->report.http_port);
+		check_options(out, o);
+		fputc('\n', out);
 	}
 }
 
@@ -64,7 +79,7 @@ static void section(FILE *out, const StoreFormation *f,
 		"    http-check expect status 200\n",
 		f->name, kind, o->bind, port,
 		port == o->rw_port ? "first" : "roundrobin", check);
-	servers(out, f);
+	servers(out, f, o);
 	fputc('\n', out);
 }
 

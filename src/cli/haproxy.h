@@ -7,6 +7,7 @@
 #ifndef PGK_HAPROXY_H
 #define PGK_HAPROXY_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "store/store.h"
@@ -16,6 +17,8 @@ typedef struct {
 	int rw_port;
 	int ro_port;
 	int stats_port;    /* 0: no stats page */
+	bool check_ssl;    /* the keepers' HTTP APIs speak HTTPS */
+	const char *ca_file; /* verify their certificates; NULL: verify none */
 } HaproxyOptions;
 
 /* Writes the configuration; nodes without an HTTP API are left out

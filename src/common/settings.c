@@ -116,6 +116,8 @@ static const SettingDef settings[SETTING_COUNT] = {
 	 "ADDR", "HTTP API listen address"},
 	{S_HTTP_PORT, "http", "port", "http-port", INT(0, 65535), "0", "PORT",
 	 "HTTP API port (0: off)"},
+	{S_HTTP_TLS, "http", "tls", "http-tls", BOOL, "true", "BOOL",
+	 "serve HTTPS with the node's certificate (when it has one)"},
 	{S_HTTP_AUTH_FILE, "http", "auth_file", "http-auth-file", PATH, NULL,
 	 "FILE", "credentials required for everything but the routing checks"},
 	{S_HTTP_MAX_PER_CLIENT, "http", "max_per_client",

@@ -85,6 +85,7 @@ typedef enum {
 	/* [http] */
 	S_HTTP_LISTEN,
 	S_HTTP_PORT,
+	S_HTTP_TLS,
 	S_HTTP_AUTH_FILE,
 	S_HTTP_MAX_PER_CLIENT,
 	S_HTTP_TIMEOUT,

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "common/config.h"
+#include "http/httptls.h"
 
 typedef struct HttpServer HttpServer;
 
@@ -47,13 +48,16 @@ typedef struct {
 
 /*
  * Listens on addr:port (an IPv4 or IPv6 literal or name) and serves
- * handler on a thread of its own. NULL with err on failure.
+ * handler on a thread of its own: HTTPS when tls holds a certificate (the
+ * server takes the pair over and clears *tls), else plain HTTP. NULL with
+ * err on failure.
  */
 HttpServer *http_start(const char *addr, int port, const HttpLimits *lim,
-		       HttpHandler handler, void *ctx, char *err,
+		       HttpTls *tls, HttpHandler handler, void *ctx, char *err,
 		       size_t errlen);
 /*
- * The server a node's configuration asks for (http.listen, http.port):
+ * The server a node's configuration asks for (http.listen, http.port,
+ * http.tls with ssl.cert_file and ssl.key_file, http.auth_file, limits):
  * NULL with err[0] == '\0' when http.port is 0 (off), NULL with err when
  * it cannot listen.
  */
@@ -73,6 +77,14 @@ typedef struct {
 
 bool http_api_start(HttpApi *api, const Config *cfg, HttpHandler handler,
 		    void *ctx, char *err, size_t errlen);
+/*
+ * Stops the server and starts it again from cfg (SIGHUP: new [http]
+ * settings, a renewed certificate); what the owner published stays. False
+ * with err when it cannot start again (api->server is then NULL: stop the
+ * api and start it later).
+ */
+bool http_api_restart(HttpApi *api, const Config *cfg, char *err,
+		      size_t errlen);
 void http_api_stop(HttpApi *api);
 /* The port actually bound (useful with port 0 in tests). */
 int http_port(const HttpServer *s);

@@ -7,6 +7,7 @@
 
 #include "common/log.h"
 #include "http/httpauth.h"
+#include "http/httptls.h"
 
 #include <microhttpd.h>
 #include <netdb.h>
@@ -22,6 +23,7 @@ struct HttpServer {
 	void *ctx;
 	int port;
 	HttpAuth auth; /* HTTP_AUTH_NONE: everything is open */
+	HttpTls tls;   /* no certificate: plain HTTP */
 };
 
 const char *http_query(const HttpRequest *req, const char *name)
@@ -160,15 +162,48 @@ static int bound_port(struct MHD_Daemon *d)
 	return info ? info->port : 0;
 }
 
+/* TLS 1.2 and 1.3 only, with GnuTLS's default suites for those. */
+#define HTTP_TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+
+static struct MHD_Daemon *start_daemon(HttpServer *s, unsigned flags,
+				       int port, struct sockaddr_storage *ss,
+				       const HttpLimits *lim)
+{
+	struct MHD_OptionItem tls[] = {
+		{MHD_OPTION_HTTPS_MEM_CERT, 0, s->tls.cert_pem},
+		{MHD_OPTION_HTTPS_MEM_KEY, 0, s->tls.key_pem},
+		{MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)HTTP_TLS_PRIORITIES},
+		{MHD_OPTION_END, 0, NULL},
+	};
+
+	if (s->tls.cert_pem)
+		flags |= MHD_USE_TLS;
+	else
+		tls[0].option = MHD_OPTION_END;
+	return MHD_start_daemon(
+		flags, (uint16_t)port, NULL, NULL, on_request, s,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)ss,
+		MHD_OPTION_CONNECTION_TIMEOUT, lim->timeout_s,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim->per_client,
+		MHD_OPTION_CONNECTION_LIMIT, HTTP_MAX_CONNECTIONS,
+		MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
+}
+
 HttpServer *http_start(const char *addr, int port, const HttpLimits *lim,
-		       HttpHandler handler, void *ctx, char *err,
+		       HttpTls *tls, HttpHandler handler, void *ctx, char *err,
 		       size_t errlen)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
 	HttpServer *s = calloc(1, sizeof(*s));
 
+	if (s && tls) { /* the server owns the pair from here */
+		s->tls = *tls;
+		memset(tls, 0, sizeof(*tls));
+	}
 	if (!s || !resolve(addr, port, &ss, &len, err, errlen)) {
+		if (tls)
+			http_tls_free(s ? &s->tls : tls);
 		free(s);
 		return NULL;
 	}
@@ -177,17 +212,12 @@ HttpServer *http_start(const char *addr, int port, const HttpLimits *lim,
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	s->daemon = MHD_start_daemon(
-		flags, (uint16_t)port, NULL, NULL, on_request, s,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_CONNECTION_TIMEOUT, lim->timeout_s,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim->per_client,
-		MHD_OPTION_CONNECTION_LIMIT, HTTP_MAX_CONNECTIONS,
-		MHD_OPTION_END);
+	s->daemon = start_daemon(s, flags, port, &ss, lim);
 	if (!s->daemon) {
 		snprintf(err, errlen, "cannot listen on %s port %d (in use, or "
 				      "not an address of this machine)",
 			 addr, port);
+		http_tls_free(&s->tls);
 		free(s);
 		return NULL;
 	}
@@ -206,6 +236,7 @@ HttpServer *http_start_configured(const Config *cfg, HttpHandler handler,
 		.timeout_s = (unsigned)((timeout_ms + 999) / 1000)};
 
 	HttpAuth auth = {.kind = HTTP_AUTH_NONE};
+	HttpTls tls;
 	const char *auth_file = config_get(cfg, S_HTTP_AUTH_FILE);
 
 	err[0] = '\0';
@@ -213,13 +244,17 @@ HttpServer *http_start_configured(const Config *cfg, HttpHandler handler,
 		return NULL;
 	if (auth_file && !http_auth_load(auth_file, &auth, err, errlen))
 		return NULL;
-	HttpServer *s = http_start(addr, port, &lim, handler, ctx, err,
+	if (!http_tls_load(cfg, &tls, err, errlen))
+		return NULL;
+	bool https = tls.cert_pem != NULL;
+	HttpServer *s = http_start(addr, port, &lim, &tls, handler, ctx, err,
 				   errlen);
 	if (s)
 		s->auth = auth;
-	memset(&auth, 0, sizeof(auth));
+	explicit_bzero(&auth, sizeof(auth));
 	if (s)
-		log_info("HTTP API on %s port %d", addr, port);
+		log_info("HTTP API on %s port %d (%s)", addr, port,
+			 https ? "HTTPS" : "plain HTTP");
 	return s;
 }
 
@@ -228,6 +263,8 @@ void http_stop(HttpServer *s)
 	if (!s)
 		return;
 	MHD_stop_daemon(s->daemon);
+	http_tls_free(&s->tls);
+	explicit_bzero(&s->auth, sizeof(s->auth));
 	free(s);
 }
 
@@ -243,6 +280,17 @@ bool http_api_start(HttpApi *api, const Config *cfg, HttpHandler handler,
 	api->server = http_start_configured(cfg, handler, ctx, err, errlen);
 	if (!api->server)
 		pthread_mutex_destroy(&api->lock);
+	return api->server != NULL;
+}
+
+bool http_api_restart(HttpApi *api, const Config *cfg, char *err,
+		      size_t errlen)
+{
+	HttpHandler handler = api->server->handler;
+	void *ctx = api->server->ctx;
+
+	http_stop(api->server); /* waits for requests in flight */
+	api->server = http_start_configured(cfg, handler, ctx, err, errlen);
 	return api->server != NULL;
 }
 

@@ -105,6 +105,12 @@ void keeper_api_publish(KeeperApi *api, const KeeperStatus *st)
 	free(old_metrics);
 }
 
+bool keeper_api_restart(KeeperApi *api, const Config *cfg, char *err,
+		      size_t errlen)
+{
+	return http_api_restart(&api->http, cfg, err, errlen);
+}
+
 void keeper_api_stop(KeeperApi *api)
 {
 	if (!api)

@@ -21,6 +21,10 @@ typedef struct KeeperApi KeeperApi;
  */
 KeeperApi *keeper_api_start(const Config *cfg, char *err, size_t errlen);
 void keeper_api_publish(KeeperApi *api, const KeeperStatus *st);
+/* SIGHUP: the server again from cfg, keeping what was published. False
+ * with err when it cannot start: stop the api then. */
+bool keeper_api_restart(KeeperApi *api, const Config *cfg, char *err,
+		      size_t errlen);
 void keeper_api_stop(KeeperApi *api);
 
 /* keeper_metrics.c: the bodies of /node and /metrics (malloc'd). */

@@ -250,10 +250,26 @@ void keeper_cycle(Keeper *k, int64_t now_ms)
 	keeper_publish(k, time_monotonic_ms(), false);
 }
 
+/* SIGHUP, for the HTTP API: its server starts again with the [http]
+ * settings and the certificate read again (keeper_api_open starts it in
+ * this cycle when this fails or when it was off). */
+static void reload_api(Keeper *k)
+{
+	char err[512];
+
+	k->api_retry_ms = 0;
+	if (!k->api || keeper_api_restart(k->api, &k->cfg, err, sizeof(err)))
+		return;
+	log_error("HTTP API: %s", err);
+	keeper_api_stop(k->api);
+	k->api = NULL;
+}
+
 /* SIGHUP: Postgres is reloaded (it reads its certificate files again:
  * this is how a renewed certificate is put in use) and the configuration
  * file is read again; timeouts, the hook and the log level take effect
- * at once, new [ssl] file paths with the next configuration write. */
+ * at once, new [ssl] file paths with the next configuration write, the
+ * HTTP API restarts. */
 static void reload(Keeper *k)
 {
 	pgnode_reload_on_sighup(&k->node);
@@ -266,6 +282,7 @@ static void reload(Keeper *k)
 	snprintf(k->hooks.command, sizeof(k->hooks.command), "%s",
 		 config_get(&k->cfg, S_HOOK_STATE_CHANGE));
 	k->hooks.timeout_ms = config_get_ms(&k->cfg, S_HOOK_TIMEOUT);
+	reload_api(k);
 }
 
 static bool stable(NodeState s)

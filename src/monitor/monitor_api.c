@@ -123,6 +123,12 @@ void monitor_api_publish(MonitorApi *api, json_t *formations, char *metrics,
 	free(old_m);
 }
 
+bool monitor_api_restart(MonitorApi *api, const Config *cfg, char *err,
+		      size_t errlen)
+{
+	return http_api_restart(&api->http, cfg, err, errlen);
+}
+
 void monitor_api_stop(MonitorApi *api)
 {
 	if (!api)

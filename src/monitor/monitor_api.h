@@ -26,6 +26,10 @@ MonitorApi *monitor_api_start(const Config *cfg, char *err, size_t errlen);
  */
 void monitor_api_publish(MonitorApi *api, json_t *formations, char *metrics,
 			 bool pg_up, int64_t now_ms, int64_t interval_ms);
+/* SIGHUP: the server again from cfg, keeping what was published. False
+ * with err when it cannot start: stop the api then. */
+bool monitor_api_restart(MonitorApi *api, const Config *cfg, char *err,
+		      size_t errlen);
 void monitor_api_stop(MonitorApi *api);
 
 #endif

@@ -313,8 +313,27 @@ static bool open_store(Monitor *m)
 	return m->store != NULL;
 }
 
+/* SIGHUP, for the HTTP API: its server starts again with the [http]
+ * settings and the certificate read again. */
+static void reload_api(Monitor *m)
+{
+	char err[512];
+
+	if (m->api && !monitor_api_restart(m->api, &m->cfg, err, sizeof(err))) {
+		monitor_api_stop(m->api);
+		m->api = NULL;
+	} else if (!m->api) {
+		m->api = monitor_api_start(&m->cfg, err, sizeof(err));
+	} else {
+		return;
+	}
+	if (!m->api && err[0])
+		log_error("HTTP API: %s", err);
+}
+
 /* SIGHUP: intervals, timeouts and the log level from the file again,
- * and a reload of Postgres, which reads its certificate files again. */
+ * a reload of Postgres, which reads its certificate files again, and a
+ * restart of the HTTP API. */
 static void reload(Monitor *m)
 {
 	pgnode_reload_on_sighup(&m->node);
@@ -323,6 +342,7 @@ static void reload(Monitor *m)
 	m->interval_ms = config_get_ms(&m->cfg, S_MONITOR_INTERVAL);
 	m->node_down_ms = config_get_ms(&m->cfg, S_NODE_DOWN_TIMEOUT);
 	m->sync_timeout_ms = config_get_ms(&m->cfg, S_SYNC_TIMEOUT);
+	reload_api(m);
 }
 
 /*

@@ -1,13 +1,15 @@
 """HAProxy, configured by `pgkeel show haproxy-config`, in front of a
 formation: the read-write port follows the primary across a whole-node
-crash, the read-only port reaches a standby."""
+crash, the read-only port reaches a standby; checks over HTTPS, verified
+against the CA when the formation has one."""
 
 import subprocess
 import time
 
 import psycopg2
 
-from cluster import APP_PASSWORD, APP_USER, Writer, http_formation
+from certs import make_ca, make_server_cert
+from cluster import APP_PASSWORD, APP_USER, Cluster, Writer, http_formation
 from harness import free_port, wait_until
 
 HAPROXY = "/usr/sbin/haproxy"
@@ -41,7 +43,8 @@ def test_haproxy_follows_the_primary_and_serves_reads(h):
                     "--bind", "127.0.0.1", "--rw-port", rw, "--ro-port",
                     ro).stdout
     assert "option httpchk GET /primary" in text
-    assert f"check port {c.http['a']}" in text
+    # the keepers serve HTTPS (self-signed: HAProxy cannot verify them)
+    assert f"check port {c.http['a']} check-ssl verify none" in text
     path = h.path("haproxy.cfg")
     with open(path, "w") as f:
         f.write(text)
@@ -77,3 +80,29 @@ def test_haproxy_follows_the_primary_and_serves_reads(h):
     c.wait_states({"a": "secondary", "b": "primary"})
     wait_until(lambda: served_by(ro) == (True, a_port),
                what="the read-only port to reach a, now a standby")
+
+
+def test_haproxy_verifies_the_keepers_certificates_against_the_ca(h):
+    ca = make_ca(h, "ca")
+
+    def tls(name):
+        cert = make_server_cert(h, ca, name)
+        return ("--ssl-ca-file", ca["crt"], "--server-cert", cert["crt"],
+                "--server-key", cert["key"])
+
+    c = Cluster(h, extra_monitor_flags=tls("monitor"))
+    http = free_port()
+    c.add_node("a", "--http-port", http, *tls("a"), wait_state="single")
+    c.create_app_user()
+    rw, ro = free_port(), free_port()
+    text = h.pgkeel("show", "haproxy-config", "--pgdata", c.monitor_dir,
+                    "--bind", "127.0.0.1", "--rw-port", rw, "--ro-port",
+                    ro).stdout
+    assert (f"check port {http} check-ssl verify required "
+            f"ca-file '{ca['crt']}'") in text
+    path = h.path("haproxy-ca.cfg")
+    with open(path, "w") as f:
+        f.write(text)
+    h.start("haproxy", [HAPROXY, "-db", "-f", path])
+    wait_until(lambda: served_by(rw) == (False, c.nodes["a"]["port"]),
+               what="the read-write port to reach a, its check verified")

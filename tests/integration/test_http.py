@@ -6,22 +6,16 @@ import json
 import os
 import re
 import urllib.error
-import urllib.request
 
 from prometheus_client.parser import text_string_to_metric_families
 
 from cluster import Writer, http_formation
 from harness import wait_until
+from httpapi import request
 
 
 def get(port, path, method="GET"):
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
-                                 method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=5) as r:
-            return r.status, r.read().decode(), r.headers
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode(), e.headers
+    return request(port, path, method=method)
 
 
 def code(port, path):

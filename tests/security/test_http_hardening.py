@@ -5,11 +5,10 @@ balancer relies on (docs/security.md, "HTTP API")."""
 import os
 import socket
 import time
-import urllib.error
-import urllib.request
 
 from cluster import http_formation
 from harness import wait_until
+from httpapi import request
 
 ATTACKER = "127.0.0.2"  # any 127/8 address is this machine's loopback
 
@@ -34,9 +33,7 @@ def still_open(s):
 
 def check_primary(port):
     started = time.monotonic()
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/primary",
-                                timeout=1) as r:
-        assert r.status == 200
+    assert request(port, "/primary", timeout=1)[0] == 200
     return time.monotonic() - started
 
 
@@ -63,13 +60,8 @@ def test_half_open_connections_do_not_starve_the_checks(h):
 
 
 def get(port, path, headers=None):
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
-                                 headers=headers or {})
-    try:
-        with urllib.request.urlopen(req, timeout=5) as r:
-            return r.status, dict(r.headers)
-    except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers)
+    status, _, answer_headers = request(port, path, headers=headers)
+    return status, dict(answer_headers)
 
 
 def auth_file(h, name, line, mode=0o600):
