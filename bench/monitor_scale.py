@@ -24,6 +24,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests", "lib"))
 
 from harness import Harness, free_port, wait_until  # noqa: E402
 from httpapi import request  # noqa: E402
+from report import write_section  # noqa: E402
 
 FORMATIONS, PER = 200, 5
 SECTION = "## Monitor at scale"
@@ -77,16 +78,6 @@ def measure(seconds=20):
         h.remove()
 
 
-def write_section(text):
-    path = os.path.join(HERE, "..", "docs", "benchmarks.md")
-    with open(path) as f:
-        doc = f.read()
-    doc = doc.split(SECTION)[0].rstrip("\n") + "\n\n" + text
-    with open(path, "w") as f:
-        f.write(doc)
-    print(f"wrote {os.path.normpath(path)}")
-
-
 RUNS = 3
 
 
@@ -105,8 +96,7 @@ def main():
     runs = [one_run() for _ in range(RUNS)]
     med, p95, top, rss, n = (statistics.median(r[i] for r in runs)
                              for i in range(5))
-    write_section("\n".join([
-        SECTION, "",
+    write_section(SECTION, "\n".join([
         f"Method: one monitor (default settings) with {FORMATIONS} "
         f"formations of {PER} nodes ({FORMATIONS * PER} nodes) from "
         "simulated keepers (bench/sim_keepers.py) that report every "

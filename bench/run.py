@@ -10,7 +10,9 @@ written to docs/benchmarks.md with the method.
 
     make bench            (or: /usr/bin/python3 bench/run.py [RUNS])
 
-It ends with the monitor scale benchmark (bench/monitor_scale.py).
+Then the cost of TLS on a failover (bench/tls_failover.py) and the
+monitor scale benchmark (bench/monitor_scale.py). Each writes its own
+section of docs/benchmarks.md (bench/report.py).
 """
 
 import datetime
@@ -26,6 +28,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests", "lib"))
 
 from cluster import Writer, two_node_formation  # noqa: E402
 from harness import Harness, wait_until  # noqa: E402
+from report import write_section  # noqa: E402
 
 
 def gap_after(writer, fault_at):
@@ -64,10 +67,10 @@ SCENARIOS = [
 ]
 
 
-def run_once(fn):
+def run_once(fn, formation=two_node_formation):
     h = Harness("bench")
     try:
-        c = two_node_formation(h)
+        c = formation(h)
         w = Writer(c).start()
         time.sleep(1.0)
         gap, survivor = fn(c, w)
@@ -136,30 +139,25 @@ def main():
     cpu = statistics.median(r[1] for r in res)
     print(f"idle keeper: {rss} kB resident, {cpu:.2f} % of a core")
     write_report(results, runs, rss, cpu)
+    import tls_failover
+    tls_failover.main(runs)
     import monitor_scale
     monitor_scale.main()
 
 
 def write_report(results, runs, rss_kb, cpu_pct):
-    path = os.path.join(HERE, "..", "docs", "benchmarks.md")
     now = datetime.datetime.now().strftime("%Y-%m-%d")
     lines = [
-        "# Benchmarks",
-        "",
-        "Written by `make bench` (bench/run.py); rerun it to refresh.",
-        "",
-        "## Write downtime after a failure",
-        "",
         "Method: a fresh formation per run (a monitor and two data nodes "
-        "on loopback, default settings: keeper_interval 500ms, "
+        "on loopback, default settings: TLS on, keeper_interval 500ms, "
         "monitor_interval 250ms, node_down_timeout 3s). One client "
         "inserts a row every ~10 ms through the formation's multi-host URI "
         "(`target_session_attrs=read-write`, connect_timeout 2 s) and "
         "records every acknowledged commit. The fault is injected after "
-        "1 s of writes (the switchover is requested then); the write gap is the longest time between two "
-        "acknowledged commits around the fault, as the client sees it. "
-        "Afterwards every acknowledged row is looked up on the final "
-        "primary.",
+        "1 s of writes (the switchover is requested then); the write gap "
+        "is the longest time between two acknowledged commits around the "
+        "fault, as the client sees it. Afterwards every acknowledged row "
+        "is looked up on the final primary.",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
         f"{platform.system()} {platform.release()}; {runs} runs each; "
@@ -172,10 +170,8 @@ def write_report(results, runs, rss_kb, cpu_pct):
     for title, med, lo, hi, target, lost, fo in results:
         lines.append(f"| {title} | {med:.2f} s | {lo:.2f} s | {hi:.2f} s "
                      f"| {target:.0f} s | {lost} | {fo} |")
-    lines += [
-        "",
-        "## Keeper resources",
-        "",
+    write_section("## Write downtime after a failure", "\n".join(lines))
+    write_section("## Keeper resources", "\n".join([
         "Method: the keeper of an idle primary (with one synchronous "
         "standby) is watched for 20 s after the formation settled: "
         "resident memory from /proc/PID/status (VmRSS), CPU from "
@@ -194,11 +190,7 @@ def write_report(results, runs, rss_kb, cpu_pct):
         "settings): pg_auto_failover 2.0 took 50 s after a whole-node "
         "crash and 2.5 s after a postmaster crash (and failed over); "
         "Patroni 3.0 with etcd 22 s and 4.2 s.",
-        "",
-    ]
-    with open(path, "w") as f:
-        f.write("\n".join(lines))
-    print(f"wrote {os.path.normpath(path)}")
+    ]))
 
 
 if __name__ == "__main__":

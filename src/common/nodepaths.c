@@ -55,6 +55,8 @@ bool nodepaths_init(NodePaths *p, const char *pgdata, char *err,
 		 "%s/operator.pgpass", p->home);
 	snprintf(p->store_pass, sizeof(p->store_pass), "%s/store.pgpass",
 		 p->home);
+	snprintf(p->repl_pass, sizeof(p->repl_pass), "%s/replication.pgpass",
+		 p->home);
 	snprintf(p->cert, sizeof(p->cert), "%s/server.crt", p->home);
 	snprintf(p->key, sizeof(p->key), "%s/server.key", p->home);
 	return true;

@@ -20,6 +20,7 @@ typedef struct {
 	char pglog[1200];  /* the Postgres server log */
 	char operator_pass[1200]; /* monitor: the operator's passfile */
 	char store_pass[1200];    /* data node: its own store passfile */
+	char repl_pass[1200];     /* data node: the replication passfile */
 	char cert[1200];   /* server.crt, made by --ssl-self-signed */
 	char key[1200];    /* server.key, its private key (0600) */
 } NodePaths;

@@ -90,11 +90,13 @@ void keeper_apply_role(Keeper *k, NodeState goal)
 	PgNode *node = &k->node;
 	const StoreNode *me = keeper_me(k);
 	const StoreNode *up = keeper_upstream(k);
+	char err[512];
 
 	if (!me)
 		return;
-	snprintf(node->repl_password, sizeof(node->repl_password), "%s",
-		 k->formation->repl_password);
+	if (!pgnode_set_repl_password(node, k->formation->repl_password, err,
+				      sizeof(err)))
+		log_error("replication password: %s", err);
 	collect_hosts(k);
 	collect_params(k);
 	node->has_upstream = (state_is_standby(goal) || goal == NS_DEMOTED ||

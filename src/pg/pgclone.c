@@ -1,6 +1,7 @@
 /*
- * pgclone.c - pg_basebackup and pg_rewind, with progress and passwords
- * passed through the environment (never on a command line).
+ * pgclone.c - pg_basebackup and pg_rewind, with progress; the
+ * replication password reaches them through a passfile named in the
+ * connection string (never on a command line or in the environment).
  */
 #include "pg/pgclone.h"
 
@@ -13,8 +14,7 @@
 #include "common/sslconn.h"
 #include "common/runprog.h"
 
-char *upstream_conninfo(const Upstream *up, const char *application_name,
-			bool include_password)
+char *upstream_conninfo(const Upstream *up, const char *application_name)
 {
 	char port[16];
 	char *ci = NULL;
@@ -29,8 +29,8 @@ char *upstream_conninfo(const Upstream *up, const char *application_name,
 		ci = conninfo_append(ci, "dbname", up->dbname);
 	if (ci && application_name)
 		ci = conninfo_append(ci, "application_name", application_name);
-	if (ci && include_password && up->password && *up->password)
-		ci = conninfo_append(ci, "password", up->password);
+	if (ci && up->passfile)
+		ci = conninfo_append(ci, "passfile", up->passfile);
 	if (ci)
 		ci = conninfo_append(ci, "connect_timeout", "2");
 	return conninfo_append_ssl(ci, up->ssl);
@@ -54,19 +54,13 @@ static void describe_failure(char *err, size_t errlen, const char *what,
 		err[--n] = '\0';
 }
 
-static bool run_tool(const char *const *argv, const Upstream *up,
-		     const char *what, char *err, size_t errlen)
+static bool run_tool(const char *const *argv, const char *what, char *err,
+		     size_t errlen)
 {
-	char pwenv[300];
-	const char *env[] = {pwenv, NULL};
 	RunSpec spec = {.argv = argv, .on_line = log_progress,
 			.on_line_arg = (void *)what};
 	RunResult r;
 
-	snprintf(pwenv, sizeof(pwenv), "PGPASSWORD=%s",
-		 up->password ? up->password : "");
-	if (up->password && *up->password)
-		spec.env = env;
 	bool ok = run_program(&spec, &r);
 	if (!ok)
 		describe_failure(err, errlen, what, &r);
@@ -78,7 +72,7 @@ bool pgclone_basebackup(const PgBin *bin, const Upstream *up, const char *slot,
 			const char *target, char *err, size_t errlen)
 {
 	char prog[1100];
-	char *ci = upstream_conninfo(up, "pgkeel_basebackup", false);
+	char *ci = upstream_conninfo(up, "pgkeel_basebackup");
 	const char *argv[16];
 	size_t i = 0;
 
@@ -102,7 +96,7 @@ bool pgclone_basebackup(const PgBin *bin, const Upstream *up, const char *slot,
 	argv[i] = NULL;
 	log_info("cloning %s:%d into %s%s%s", up->host, up->port, target,
 		 slot ? " through slot " : "", slot ? slot : "");
-	bool ok = run_tool(argv, up, "pg_basebackup", err, errlen);
+	bool ok = run_tool(argv, "pg_basebackup", err, errlen);
 	free(ci);
 	return ok;
 }
@@ -111,7 +105,7 @@ bool pgclone_rewind(const PgBin *bin, const Upstream *up, const char *datadir,
 		    char *err, size_t errlen)
 {
 	char prog[1100];
-	char *ci = upstream_conninfo(up, "pgkeel_rewind", false);
+	char *ci = upstream_conninfo(up, "pgkeel_rewind");
 
 	if (!ci) {
 		snprintf(err, errlen, "out of memory");
@@ -121,7 +115,7 @@ bool pgclone_rewind(const PgBin *bin, const Upstream *up, const char *datadir,
 			      "--target-pgdata", datadir, "--source-server", ci,
 			      "--progress", NULL};
 	log_info("rewinding %s to follow %s:%d", datadir, up->host, up->port);
-	bool ok = run_tool(argv, up, "pg_rewind", err, errlen);
+	bool ok = run_tool(argv, "pg_rewind", err, errlen);
 	free(ci);
 	return ok;
 }

@@ -15,7 +15,7 @@ typedef struct {
 	const char *host;
 	int port;
 	const char *user;
-	const char *password; /* "" or NULL: none (trust) */
+	const char *passfile; /* the password's file; NULL: none (trust) */
 	const char *dbname;
 	const SslSpec *ssl;   /* NULL: libpq's defaults */
 } Upstream;
@@ -24,11 +24,10 @@ typedef struct {
  * A keyword/value connection string to the upstream for replication
  * (primary_conninfo), with application_name set so the primary can name
  * this standby in synchronous_standby_names, and the node's TLS settings
- * (sslmode, sslrootcert, sslcrl). The password is included when
- * include_password. Returns malloc'd text.
+ * (sslmode, sslrootcert, sslcrl). The password is never in it: libpq
+ * reads it from the passfile the string names. Returns malloc'd text.
  */
-char *upstream_conninfo(const Upstream *up, const char *application_name,
-			bool include_password);
+char *upstream_conninfo(const Upstream *up, const char *application_name);
 
 /*
  * pg_basebackup into target (which must not exist or be empty), streaming

@@ -42,6 +42,7 @@ typedef struct {
 	char dbname[64];
 	char repl_user[64];
 	char repl_password[256];
+	char repl_passfile[1200]; /* repl_password for libpq (0600) */
 	char auth[32];          /* pg_hba method for other nodes */
 	int timeout_ms;         /* start/stop/promote limit */
 	int interval_ms;        /* keeper cycle */
@@ -69,6 +70,15 @@ typedef struct {
  */
 bool pgnode_from_config(const Config *cfg, PgNode *node, char *err,
 			size_t errlen);
+
+/*
+ * The replication role's password (from the store or pgkeel.ini): kept
+ * in memory for creating the role, and in repl_passfile (0600), which
+ * every connection pgkeel makes or configures as that role names. The
+ * file is rewritten only when the password changes; "" leaves both empty.
+ */
+bool pgnode_set_repl_password(PgNode *node, const char *password, char *err,
+			      size_t errlen);
 
 /* The upstream as pg/pgclone describes it. */
 Upstream pgnode_upstream(const PgNode *node);

@@ -19,7 +19,8 @@ Upstream pgnode_upstream(const PgNode *node)
 	Upstream up = {.host = node->up_host,
 		       .port = node->up_port,
 		       .user = node->repl_user,
-		       .password = node->repl_password,
+		       .passfile = node->repl_password[0] ? node->repl_passfile
+						   : NULL,
 		       .dbname = node->dbname,
 		       .ssl = &node->ssl};
 	return up;
@@ -53,7 +54,7 @@ bool pgnode_write_config(const PgNode *node, bool *changed, char *err,
 	Upstream up = pgnode_upstream(node);
 	bool ssl_on = sslspec_server_on(&node->ssl);
 	char *conninfo = node->has_upstream
-				 ? upstream_conninfo(&up, node->name, true)
+				 ? upstream_conninfo(&up, node->name)
 				 : NULL;
 	PgConfSpec spec = {
 		.port = node->port,
@@ -150,7 +151,7 @@ bool pgnode_ensure_upstream_slot(const PgNode *node, char *err,
 				 size_t errlen)
 {
 	Upstream up = pgnode_upstream(node);
-	char *ci = upstream_conninfo(&up, "pgkeel", true);
+	char *ci = upstream_conninfo(&up, "pgkeel");
 	PgConn pc;
 
 	if (!node->up_slot[0]) {

@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "common/conninfo.h"
+#include "common/fsutil.h"
 #include "common/nodepaths.h"
+#include "common/passfile.h"
 #include "pg/pgsql.h"
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
@@ -67,12 +69,35 @@ bool pgnode_from_config(const Config *cfg, PgNode *node, char *err,
 						    : "pgkeel");
 	COPY(node->dbname, config_get(cfg, S_DBNAME));
 	COPY(node->repl_user, config_get(cfg, S_REPL_USER));
-	COPY(node->repl_password, config_get(cfg, S_REPL_PASSWORD));
+	COPY(node->repl_passfile, paths.repl_pass);
+	if (!pgnode_set_repl_password(node, config_get(cfg, S_REPL_PASSWORD),
+				      err, errlen))
+		return false;
 	COPY(node->auth, config_get(cfg, S_AUTH));
 	node->timeout_ms = 60000;
 	node->interval_ms = (int)config_get_ms(cfg, S_KEEPER_INTERVAL);
 	node->restart_retries = (int)config_get_int(cfg, S_RESTART_RETRIES);
 	health_hosts(cfg, node);
 	sslspec_from_config(cfg, &node->ssl);
+	return true;
+}
+
+bool pgnode_set_repl_password(PgNode *node, const char *password, char *err,
+			      size_t errlen)
+{
+	if (!password)
+		password = "";
+	if (strcmp(node->repl_password, password) == 0 &&
+	    (!*password || fs_exists(node->repl_passfile)))
+		return true;
+	if (strlen(password) >= sizeof(node->repl_password)) {
+		snprintf(err, errlen, "the replication password is too long");
+		return false;
+	}
+	if (*password && !passfile_write(node->repl_passfile, node->repl_user,
+					 password, err, errlen))
+		return false;
+	snprintf(node->repl_password, sizeof(node->repl_password), "%s",
+		 password);
 	return true;
 }

@@ -167,13 +167,15 @@ def private_files(h, c):
 def test_no_secret_in_the_process_list_logs_or_show(h):
     c = two_node_formation(h)
     secrets = secrets_of(h, c)
-    cmdlines = []
+    cmdlines, environs = [], []
     for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                cmdlines.append(f.read().replace(b"\0", b" ").decode())
-        except OSError:
-            pass
+        for what, into in (("cmdline", cmdlines), ("environ", environs)):
+            try:
+                with open(f"/proc/{pid}/{what}", "rb") as f:
+                    into.append(f.read().replace(b"\0", b" ").decode(
+                        errors="replace"))
+            except OSError:
+                pass
     assert any("pgkeel" in line for line in cmdlines)
     shown = []
     for args in (("show", "state"), ("show", "events"), ("show", "uri"),
@@ -183,7 +185,8 @@ def test_no_secret_in_the_process_list_logs_or_show(h):
                                   c.monitor_dir).stdout)
     logs = h.dump_logs()
     for name, secret in secrets.items():
-        for where, texts in (("process list", cmdlines), ("show", shown),
+        for where, texts in (("process list", cmdlines),
+                             ("environments", environs), ("show", shown),
                              ("logs", [logs])):
             assert not any(secret in t for t in texts), (name, where)
     for path in private_files(h, c):
@@ -193,6 +196,14 @@ def test_no_secret_in_the_process_list_logs_or_show(h):
         ini = f.read()
     assert "pgkeel_operator" not in ini  # the operator's URI is not kept
     assert not any(s in ini for s in secrets.values())
+    # the standby streams with the replication password from its passfile
+    passfile = os.path.join(node_home(h, c, "b"), "replication.pgpass")
+    assert passfile_password(passfile) == secrets["replication"]
+    with open(os.path.join(c.nodes["b"]["pgdata"],
+                           "postgresql.pgkeel.conf")) as f:
+        conf = f.read()
+    assert f"passfile=''{passfile}''" in conf
+    assert secrets["replication"] not in conf
 
 
 def test_a_dropped_node_loses_its_store_role(h):
