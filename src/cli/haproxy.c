@@ -6,6 +6,7 @@
  */
 #include "cli/haproxy.h"
 
+#include "common/idents.h"
 static void header(FILE *out, const StoreFormation *f, const HaproxyOptions *o)
 {
 	fprintf(out,
@@ -53,6 +54,13 @@ static void servers(FILE *out, const StoreFormation *f,
 {
 	for (size_t i = 0; i < f->nnodes; i++) {
 		const StoreNode *n = &f->nodes[i];
+		/* the store checks these too; the file does not rely on it */
+		if (!host_is_valid(n->host) || !name_is_valid(n->name)) {
+			fprintf(out, "    # node %d is left out: its name or "
+				     "host in the store is not valid\n",
+				n->id);
+			continue;
+		}
 		if (n->report.http_port <= 0) {
 			fprintf(out,
 				"    # %s (%s:%d) is left out: its keeper has "

@@ -121,14 +121,3 @@ char *uri_build(const HostPort *hosts, size_t nhosts, const char *user,
 	fclose(f);
 	return buf;
 }
-
-bool host_is_valid(const char *host)
-{
-	if (!host || !*host || strlen(host) > 253)
-		return false;
-	for (const char *p = host; *p; p++) {
-		if (!isalnum((unsigned char)*p) && !strchr(".-_:", *p))
-			return false;
-	}
-	return true;
-}

@@ -35,7 +35,4 @@ char *uri_build(const HostPort *hosts, size_t nhosts, const char *user,
 /* Percent-encodes everything but RFC 3986 unreserved characters. */
 char *uri_encode(const char *text);
 
-/* Checks a hostname or IP address for characters that cannot belong. */
-bool host_is_valid(const char *host);
-
 #endif

@@ -12,6 +12,7 @@
 
 #include "common/compat.h"
 #include "common/conninfo.h"
+#include "common/idents.h"
 #include "common/timeutil.h"
 
 #define STR {VAL_STRING, 0, 0, NULL}
@@ -211,17 +212,6 @@ static bool enum_contains(const char *choices, const char *text)
 	return false;
 }
 
-static bool is_name(const char *text)
-{
-	if (!*text || strlen(text) > 63)
-		return false;
-	for (const char *p = text; *p; p++) {
-		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
-			return false;
-	}
-	return true;
-}
-
 static bool check_range(const ValueSpec *spec, int64_t v, const char *what,
 			char *err, size_t errlen)
 {
@@ -335,7 +325,7 @@ bool value_validate(const ValueSpec *spec, const char *text, char *err,
 		snprintf(err, errlen, "expected a host name or IP address");
 		return false;
 	case VAL_NAME:
-		if (is_name(text))
+		if (name_is_valid(text))
 			return true;
 		snprintf(err, errlen, "expected a name of letters, digits, _ "
 				      "and - (at most 63)");

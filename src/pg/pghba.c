@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/fsutil.h"
+#include "common/idents.h"
 
 /* An IP address gets a host-only mask; names and keywords stay as is. */
 static void format_address(const char *addr, char *buf, size_t len)
@@ -27,10 +28,36 @@ static void format_address(const char *addr, char *buf, size_t len)
 		snprintf(buf, len, "%s", addr);
 }
 
+/* A host, an IP address or keyword, or ADDRESS/BITS. */
+static bool address_is_valid(const char *addr)
+{
+	char host[300];
+	const char *slash = strchr(addr, '/');
+	size_t n = slash ? (size_t)(slash - addr) : strlen(addr);
+
+	if (n >= sizeof(host))
+		return false;
+	memcpy(host, addr, n);
+	host[n] = '\0';
+	if (!host_is_valid(host))
+		return false;
+	if (!slash)
+		return true;
+	size_t bits = strlen(slash + 1);
+	return bits >= 1 && bits <= 3 && strspn(slash + 1, "0123456789") == bits;
+}
+
 bool pghba_format_entry(const HbaEntry *e, bool ssl, char *buf, size_t len)
 {
 	char addr[300];
 
+	/* defence in depth: whatever reaches here (a host read from the
+	 * store) cannot add a line or a field to pg_hba.conf */
+	const char *user = e->user[0] == '+' ? e->user + 1 : e->user;
+
+	if (!name_is_valid(e->database) || !name_is_valid(user) ||
+	    !name_is_valid(e->method) || !address_is_valid(e->address))
+		return false;
 	format_address(e->address, addr, sizeof(addr));
 	int n = snprintf(buf, len, "%s %s %s %s %s", ssl ? "hostssl" : "host",
 			 e->database, e->user, addr, e->method);
@@ -59,7 +86,8 @@ static const char *skip_block(const char *text, size_t *prefix_len)
 static void put_rejects(FILE *f, const HbaEntry *entries, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		bool seen = false;
+		bool seen = entries[i].user[0] == '+' ||
+			    !name_is_valid(entries[i].user);
 		for (size_t j = 0; j < i && !seen; j++)
 			seen = strcmp(entries[j].user, entries[i].user) == 0;
 		if (!seen)

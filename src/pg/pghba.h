@@ -25,6 +25,9 @@ typedef struct {
 /*
  * Renders one "hostssl DB USER ADDR METHOD" line into buf: "hostssl"
  * (TLS required) when the server serves TLS, "host" only when it does not.
+ * False, and the entry left out of the file, when a field is not a name
+ * or the address is not a host, an IP address or ADDRESS/BITS
+ * (common/idents.h).
  */
 bool pghba_format_entry(const HbaEntry *e, bool ssl, char *buf, size_t len);
 /*

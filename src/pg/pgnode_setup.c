@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/conninfo.h"
+#include "common/idents.h"
 #include "common/fsutil.h"
 #include "common/nodepaths.h"
 #include "common/passfile.h"

@@ -12,12 +12,16 @@
 #include "store/pgstore_schema.h"
 
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "common/idents.h"
 
 /* What a host, a name and a reported state may look like in the store:
  * nothing in them can break out of pg_hba.conf, a configuration file or
  * a terminal line. */
-#define HOST_RE "'^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$'"
-#define NAME_RE "'^[A-Za-z0-9_-]{1,63}$'"
+#define HOST_RE "'" HOST_PATTERN "'"
+#define NAME_RE "'" NAME_PATTERN "'"
 
 static const char *const tables_sql[] = {
 	"CREATE SCHEMA pgkeel",
@@ -136,3 +140,16 @@ const char *const *const pgstore_schema_sql[] = {
 	tables_sql, pgstore_schema_keeper_sql, pgstore_schema_operator_sql,
 	grants_sql, NULL,
 };
+
+bool pgstore_schema_version_ok(const char *version, char *err, size_t errlen)
+{
+	if (version && atoi(version) == PGSTORE_SCHEMA_VERSION)
+		return true;
+	snprintf(err, errlen,
+		 "the state store has schema version %s, this pgkeel needs %d: "
+		 "create a new monitor and register the nodes with it "
+		 "(docs/security.md, \"Upgrading from schema 1\")",
+		 version && *version ? version : "(none)",
+		 PGSTORE_SCHEMA_VERSION);
+	return false;
+}

@@ -7,6 +7,9 @@
 #ifndef PGK_PGSTORE_SCHEMA_H
 #define PGK_PGSTORE_SCHEMA_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #define PGSTORE_DB "pgkeel"
 /* NOLOGIN group holding what every node's own role may do */
 #define PGSTORE_NODES_GROUP "pgkeel_nodes"
@@ -16,6 +19,12 @@
 #define PGSTORE_OPERATOR_ROLE "pgkeel_operator"
 #define PGSTORE_SCHEMA_VERSION 2
 #define PGSTORE_SCHEMA_VERSION_TEXT "2"
+
+/* The query that reads a store's schema version, and the verdict on its
+ * answer: false with err (what to do) when it is not this pgkeel's. A
+ * store made by another pgkeel version has other roles and rights. */
+#define PGSTORE_SCHEMA_VERSION_SQL "SELECT max(schema_version) FROM pgkeel.meta"
+bool pgstore_schema_version_ok(const char *version, char *err, size_t errlen);
 
 /* Lists of statements, run in order in one transaction by `create
  * monitor`: the tables, the functions, then the grants. */

@@ -7,7 +7,7 @@ import os
 from cluster import two_node_formation
 from harness import wait_until
 
-
+INJECTED_HOST = "127.0.0.1/32 trust\nhost all all 0.0.0.0/0 trust\n#"
 
 
 def test_parameter_values_cannot_break_out_of_their_line(h):
@@ -53,3 +53,30 @@ def test_names_that_would_share_a_slot_are_refused(h):
     assert cp.returncode != 0
     assert "same replication slot as B" in cp.stderr
     assert c.monitor_sql("SELECT count(*) FROM pgkeel.node") == before
+
+
+def test_keepers_check_hosts_the_store_did_not(h):
+    """A store without its CHECK constraints (made by hand, or tampered
+    with by its owner): the host of issue-style injection reaches the
+    keepers, which leave it out of pg_hba.conf and say so."""
+    c = two_node_formation(h)
+    c.monitor_sql("SELECT * FROM pgkeel.register_node('default', 'ghost',"
+                  " '127.0.0.9', 7399, 0, false)")
+    c.monitor_sql("ALTER TABLE pgkeel.node DROP CONSTRAINT node_host_check")
+    quoted = INJECTED_HOST.replace("\n", "' || chr(10) || '")
+    c.monitor_sql(f"UPDATE pgkeel.node SET host = '{quoted}'"
+                  " WHERE name = 'ghost'")
+    logs = {n: c.nodes[n]["proc"] for n in ("a", "b")}
+    for name, proc in logs.items():
+        wait_until(lambda: "not a host name or IP address" in proc.log(),
+                   what=f"{name}'s keeper refusing the host")
+    # one more cycle of each keeper wrote whatever it would write
+    c.config("set", "formation.number_sync_standbys", "1")
+    for name in ("a", "b"):
+        with open(os.path.join(c.nodes[name]["pgdata"],
+                               "pg_hba.conf")) as f:
+            hba = f.read()
+        assert "0.0.0.0/0 trust" not in hba, hba
+        assert logs[name].log().count("not a host name or IP address") == 1
+    assert "0.0.0.0/0" not in c.mon_pgkeel(
+        "show", "haproxy-config", "--pgdata", c.monitor_dir).stdout

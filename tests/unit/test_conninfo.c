@@ -7,8 +7,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/conninfo.h"
+#include "common/idents.h"
 
 static void quotes_values(void **state)
 {
@@ -77,6 +79,33 @@ static void validates_hosts(void **state)
 	assert_false(host_is_valid("a b"));
 	assert_false(host_is_valid("host/evil"));
 	assert_false(host_is_valid("x';drop"));
+	assert_false(host_is_valid("-leading-dash"));
+	assert_false(host_is_valid("127.0.0.1/32 trust\nhost all all 0/0"));
+	assert_false(host_is_valid("a\n"));
+	assert_false(host_is_valid(NULL));
+	char longest[254];
+	memset(longest, 'a', 253);
+	longest[253] = '\0';
+	assert_true(host_is_valid(longest));
+	char too_long[255];
+	memset(too_long, 'a', 254);
+	too_long[254] = '\0';
+	assert_false(host_is_valid(too_long));
+}
+
+static void validates_names(void **state)
+{
+	(void)state;
+	assert_true(name_is_valid("node_a-1"));
+	assert_false(name_is_valid(""));
+	assert_false(name_is_valid("a.b"));
+	assert_false(name_is_valid("a\n"));
+	char too_long[65];
+	memset(too_long, 'n', 64);
+	too_long[64] = '\0';
+	assert_false(name_is_valid(too_long));
+	too_long[63] = '\0';
+	assert_true(name_is_valid(too_long));
 }
 
 int main(void)
@@ -87,6 +116,7 @@ int main(void)
 		cmocka_unit_test(builds_multi_host_uri),
 		cmocka_unit_test(encodes_user_db_and_params),
 		cmocka_unit_test(validates_hosts),
+		cmocka_unit_test(validates_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

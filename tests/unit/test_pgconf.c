@@ -82,6 +82,30 @@ static void formats_hba_lines(void **state)
 			    "host replication repl 10.0.0.5/32 scram-sha-256");
 }
 
+/* Whatever a field holds, it cannot add a line or a field. */
+static void refuses_hba_fields_that_break_out(void **state)
+{
+	char buf[200];
+	HbaEntry bad[] = {
+		{"replication", "repl", "127.0.0.1/32 trust\nhost all all "
+					"0.0.0.0/0 trust\n#", "trust"},
+		{"replication", "repl", "10.0.0.1 trust", "trust"},
+		{"replication", "repl", "10.0.0.0/24x", "trust"},
+		{"replication", "repl", "-x", "trust"},
+		{"all,replication", "repl", "10.0.0.1", "trust"},
+		{"replication", "repl all", "10.0.0.1", "trust"},
+		{"replication", "repl", "10.0.0.1", "trust\nlocal all all trust"},
+	};
+	HbaEntry group = {"pgkeel", "+pgkeel_nodes", "samenet", "trust"};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(pghba_format_entry(&bad[i], true, buf,
+						 sizeof(buf)));
+	assert_true(pghba_format_entry(&group, true, buf, sizeof(buf)));
+	assert_string_equal(buf, "hostssl pgkeel +pgkeel_nodes samenet trust");
+}
+
 static void writes_a_tls_only_hba_block(void **state)
 {
 	char dir[] = "/tmp/pgkeel-hba-XXXXXX", path[64], err[256];
@@ -227,6 +251,7 @@ int main(void)
 		cmocka_unit_test(renders_a_standby),
 		cmocka_unit_test(formats_sync_names),
 		cmocka_unit_test(formats_hba_lines),
+		cmocka_unit_test(refuses_hba_fields_that_break_out),
 		cmocka_unit_test(renders_ssl),
 		cmocka_unit_test(writes_a_tls_only_hba_block),
 		cmocka_unit_test(parses_versions),
