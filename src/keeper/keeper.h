@@ -55,9 +55,11 @@ typedef struct {
 	/* the formation's Postgres parameters, quoted for postgresql.conf */
 	PgParam params[STORE_MAX_PARAMS];
 	char param_values[STORE_MAX_PARAMS][520];
-	/* the health-check role's password last set on our primary */
+	/* the formation's passwords last set on our primary's roles ("":
+	 * not yet since the keeper started) */
+	char repl_applied[128];
 	char health_applied[128];
-	bool health_done;
+	int bad_host_id; /* a node whose host in the store was refused */
 } Keeper;
 
 /*

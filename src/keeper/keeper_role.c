@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/idents.h"
 #include "common/log.h"
 #include "keeper/keeper.h"
 #include "pg/pgconf.h"
@@ -50,6 +51,16 @@ static void collect_hosts(Keeper *k)
 		if (n->id == k->st.node_id || n->goal == NS_DROPPED ||
 		    has_host(node, n->host) || node->nhosts >= PGNODE_MAX_HOSTS)
 			continue;
+		/* the store checks hosts too; this keeper does not rely on it */
+		if (!host_is_valid(n->host)) {
+			if (k->bad_host_id != n->id)
+				log_error("node %d's host in the store is not a "
+					  "host name or IP address: not admitted "
+					  "in pg_hba.conf",
+					  n->id);
+			k->bad_host_id = n->id;
+			continue;
+		}
 		snprintf(node->hosts[node->nhosts++], sizeof(node->hosts[0]),
 			 "%s", n->host);
 	}
@@ -145,28 +156,40 @@ static void sync_slots(Keeper *k, bool primary)
 }
 
 /*
- * The health-check role with the formation's password, on a primary
- * (standbys get it by replication): once after the keeper starts and
- * whenever the store's password changes, an ALTER ROLE that leaves open
- * sessions alone, so a new password costs no downtime.
+ * The formation's passwords on our primary's roles (standbys get them by
+ * replication): the replication role's and the health-check role's, once
+ * after the keeper starts and whenever the store's passwords change
+ * (`pgkeel rotate`). ALTER ROLE leaves open sessions alone, so a new
+ * password costs no downtime; the other nodes read theirs from the store
+ * into their replication.pgpass.
  */
-static void ensure_health_role(Keeper *k)
+static void ensure_roles(Keeper *k)
 {
-	const char *pw = k->formation->health_password;
+	const StoreFormation *f = k->formation;
+	bool repl = strcmp(k->repl_applied, f->repl_password) != 0;
+	bool health = strcmp(k->health_applied, f->health_password) != 0;
 	char err[512];
 	PgConn pc;
 
-	if (k->health_done && strcmp(k->health_applied, pw) == 0)
+	if ((!repl && !health) ||
+	    !pgnode_connect(&k->node, &pc, err, sizeof(err)))
 		return;
-	if (!pgnode_connect(&k->node, &pc, err, sizeof(err)))
-		return;
-	if (pgroles_ensure_health(&pc, pw)) {
+	if (repl && pgroles_ensure_replication(&pc, k->node.repl_user,
+					       f->repl_password)) {
+		log_info("role %s has the formation's replication password",
+			 k->node.repl_user);
+		snprintf(k->repl_applied, sizeof(k->repl_applied), "%s",
+			 f->repl_password);
+	} else if (repl) {
+		log_warn("cannot set up role %s: %s", k->node.repl_user,
+			 pc.error);
+	}
+	if (health && pgroles_ensure_health(&pc, f->health_password)) {
 		log_info("role %s is ready for the monitor's health checks",
 			 PG_HEALTH_ROLE);
 		snprintf(k->health_applied, sizeof(k->health_applied), "%s",
-			 pw);
-		k->health_done = true;
-	} else {
+			 f->health_password);
+	} else if (health) {
 		log_warn("cannot set up role %s: %s", PG_HEALTH_ROLE,
 			 pc.error);
 	}
@@ -203,6 +226,6 @@ void keeper_duties(Keeper *k)
 	}
 	sync_slots(k, state_is_primary(cur));
 	if (state_is_primary(cur))
-		ensure_health_role(k);
+		ensure_roles(k);
 	keeper_restart_if_requested(k);
 }

@@ -87,6 +87,10 @@ char *monitor_uri(const Config *cfg);
 /* Gives the operator's role a new password (operator.pgpass too); false
  * with err, the old password still working. */
 bool monitor_rotate_password(const Config *cfg, char *err, size_t errlen);
+/* monitor_rotate.c: a new random replication or health-check password
+ * ("replication" or "health") for cfg's formation; the keepers apply it. */
+bool monitor_rotate_secret(const Config *cfg, const char *which, char *err,
+			   size_t errlen);
 
 bool monitor_init(Monitor *m, const Config *cfg, char *err, size_t errlen);
 int monitor_run(Monitor *m);

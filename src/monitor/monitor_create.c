@@ -89,25 +89,16 @@ static bool create_roles_and_db(const PgNode *node, const char *password,
 	return ok;
 }
 
-/* A store made by an older pgkeel has other roles and functions: say so
- * rather than run with rights that no longer match docs/security.md. */
 static bool check_schema_version(PgConn *pc, char *err, size_t errlen)
 {
 	char v[16];
 
-	if (!pg_query_value(pc, "SELECT max(schema_version) FROM pgkeel.meta",
-			    0, NULL, v, sizeof(v))) {
+	if (!pg_query_value(pc, PGSTORE_SCHEMA_VERSION_SQL, 0, NULL, v,
+			    sizeof(v))) {
 		snprintf(err, errlen, "%s", pc->error);
 		return false;
 	}
-	if (atoi(v) == PGSTORE_SCHEMA_VERSION)
-		return true;
-	snprintf(err, errlen,
-		 "the state store has schema version %s, this pgkeel needs %d: "
-		 "create a new monitor and register the nodes with it "
-		 "(docs/security.md, \"Upgrading from schema 1\")",
-		 v, PGSTORE_SCHEMA_VERSION);
-	return false;
+	return pgstore_schema_version_ok(v, err, errlen);
 }
 
 static bool install_schema(const PgNode *node, char *err, size_t errlen)
@@ -228,27 +219,5 @@ bool monitor_create(const Config *cfg_in, char *err, size_t errlen)
 	config_free(&out);
 	if (!ok)
 		snprintf(err, errlen, "cannot write %s", paths.config);
-	return ok;
-}
-
-bool monitor_rotate_password(const Config *cfg, char *err, size_t errlen)
-{
-	NodePaths paths;
-	PgNode node;
-	PgConn pc;
-
-	if (!pgnode_from_config(cfg, &node, err, errlen) ||
-	    !nodepaths_init(&paths, node.pgdata, err, errlen))
-		return false;
-	if (strcmp(node.auth, "trust") == 0) {
-		snprintf(err, errlen, "this monitor uses --auth trust: its "
-				      "roles have no password to rotate");
-		return false;
-	}
-	if (!pgnode_connect(&node, &pc, err, errlen))
-		return false;
-	bool ok = pg_rotate_password(&pc, PGSTORE_OPERATOR_ROLE,
-				     paths.operator_pass, err, errlen);
-	pg_disconnect(&pc);
 	return ok;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "pg/pgpassword.h"
 
 static const char *const rewind_functions[] = {
 	"pg_catalog.pg_ls_dir(text, boolean, boolean)",
@@ -31,8 +32,6 @@ bool pgroles_ensure_replication(PgConn *pc, const char *user,
 	char sql[1024];
 	char *ident = pg_quote_ident(pc, user);
 	char *userlit = pg_quote_literal(pc, user);
-	char *pwlit = password && *password ? pg_quote_literal(pc, password)
-					    : NULL;
 	bool ok = ident && userlit;
 
 	snprintf(sql, sizeof(sql),
@@ -40,10 +39,14 @@ bool pgroles_ensure_replication(PgConn *pc, const char *user,
 		 "rolname = %s) THEN CREATE ROLE %s; END IF; END $$",
 		 userlit ? userlit : "''", ident ? ident : "\"\"");
 	ok = ok && run_sql(pc, sql);
-	snprintf(sql, sizeof(sql), "ALTER ROLE %s WITH LOGIN REPLICATION "
-				   "PASSWORD %s",
-		 ident ? ident : "\"\"", pwlit ? pwlit : "NULL");
+	snprintf(sql, sizeof(sql), "ALTER ROLE %s WITH LOGIN REPLICATION%s",
+		 ident ? ident : "\"\"",
+		 password && *password ? "" : " PASSWORD NULL");
 	ok = ok && run_sql(pc, sql);
+	if (ok && password && *password && !pg_set_password(pc, user, password)) {
+		log_error("%s", pc->error);
+		ok = false;
+	}
 	for (size_t i = 0; ok && i < sizeof(rewind_functions) /
 					    sizeof(rewind_functions[0]);
 	     i++) {
@@ -53,7 +56,6 @@ bool pgroles_ensure_replication(PgConn *pc, const char *user,
 	}
 	free(ident);
 	free(userlit);
-	free(pwlit);
 	return ok;
 }
 

@@ -12,7 +12,8 @@
 
 #include "pg/pgsql.h"
 
-/* Creates or updates the role; password "" leaves it without one. */
+/* Creates or updates the role; password "" leaves it without one. The
+ * password is sent as a SCRAM verifier computed here. */
 bool pgroles_ensure_replication(PgConn *pc, const char *user,
 				const char *password);
 

@@ -118,8 +118,10 @@ def test_new_password_without_downtime_and_refusals_logged_once(h):
     # the store's password changes: the primary's keeper alters the role,
     # the open sessions stay, the next login uses the new password
     offset = len(pg_log(c, "a"))
-    c.monitor_sql("UPDATE pgkeel.formation SET health_password = "
-                  "'rotated-health-secret'")
+    old = c.monitor_sql("SELECT health_password FROM pgkeel.formation")
+    c.mon_pgkeel("rotate", "health-password", "--pgdata", c.monitor_dir)
+    assert c.monitor_sql("SELECT health_password FROM pgkeel.formation") \
+        not in ("", old)
     wait_until(lambda: keeper_a.log().count(ready) == 2,
                what="the role's new password on the primary")
     assert one_session_each(c) == first
