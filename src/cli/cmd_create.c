@@ -31,7 +31,6 @@ static bool apply_pgctl(const Flags *flags, Config *cfg)
 static bool load(const Flags *flags, Config *cfg)
 {
 	char err[1024];
-	SslSpec ssl;
 
 	if (!nodeconf_load(flags, cfg, false, err, sizeof(err)) ||
 	    !apply_pgctl(flags, cfg) ||
@@ -39,8 +38,6 @@ static bool load(const Flags *flags, Config *cfg)
 		fprintf(stderr, "%s: %s\n", cli_command_path(), err);
 		return false;
 	}
-	sslspec_from_config(cfg, &ssl);
-	sslspec_set_process(&ssl); /* registration with the monitor */
 	return true;
 }
 

@@ -67,12 +67,8 @@ Store *nodeconf_open_store(const Config *cfg, char *err, size_t errlen)
 		return store_open_local(config_get(cfg, S_SOCKET_DIR),
 					(int)config_get_int(cfg, S_PGPORT),
 					timeout, err, errlen);
-	if (config_get(cfg, S_MONITOR)) {
-		SslSpec ssl; /* this node's TLS toward the store */
-		sslspec_from_config(cfg, &ssl);
-		sslspec_set_process(&ssl);
+	if (config_get(cfg, S_MONITOR))
 		return keeper_store_open(cfg, err, errlen);
-	}
 	snprintf(err, errlen, "name the monitor: --monitor URI, or --pgdata "
 			      "of a pgkeel node");
 	return NULL;

@@ -14,8 +14,6 @@
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
 
-static SslSpec process_spec;
-static bool process_spec_set;
 
 void sslspec_from_config(const Config *cfg, SslSpec *ssl)
 {
@@ -168,15 +166,4 @@ char *uri_append_ssl(char *uri, const SslSpec *ssl)
 	if (uri && ssl->crl_file[0] && strcmp(ssl->mode, "disable") != 0)
 		uri = uri_set_param(uri, "sslcrl", ssl->crl_file);
 	return uri;
-}
-
-void sslspec_set_process(const SslSpec *ssl)
-{
-	process_spec = *ssl;
-	process_spec_set = true;
-}
-
-const SslSpec *sslspec_process(void)
-{
-	return process_spec_set ? &process_spec : NULL;
 }

@@ -7,11 +7,6 @@
  * its own Postgres serves. Every libpq connection string or URI pgkeel
  * builds for another host goes through conninfo_append_ssl or
  * uri_append_ssl, so the settings apply the same way everywhere.
- *
- * A process that runs for one node (keeper, monitor, a CLI command with
- * --pgdata) declares that node's spec once (sslspec_set_process); what it
- * opens without a PgNode at hand (the store, the monitor's connection
- * tests) uses it.
  */
 #ifndef PGK_SSLCONN_H
 #define PGK_SSLCONN_H
@@ -59,9 +54,5 @@ char *uri_set_param(char *uri, const char *key, const char *value);
 /* The decoded value of a URI's query parameter into buf; false if absent. */
 bool uri_get_param(const char *uri, const char *key, char *buf, size_t len);
 
-/* The spec of the node this process runs for (see above). */
-void sslspec_set_process(const SslSpec *ssl);
-/* NULL when the process declared none (then URIs are used as given). */
-const SslSpec *sslspec_process(void);
 
 #endif

@@ -75,8 +75,11 @@ static bool register_with_store(const Config *cfg, RegisteredNode *out,
 			 "user can read in the process list; give it in a "
 			 "passfile instead (`pgkeel show uri --monitor`)");
 	fill_registration(cfg, &reg);
-	Store *store = store_open(uri, (int)config_get_ms(cfg, S_STORE_TIMEOUT),
-				  err, errlen);
+	SslSpec ssl;
+	sslspec_from_config(cfg, &ssl);
+	Store *store = store_open(uri, &ssl,
+				  (int)config_get_ms(cfg, S_STORE_TIMEOUT), err,
+				  errlen);
 	if (!store)
 		return false;
 	bool ok = store_register_node(store, &reg, out);

@@ -46,8 +46,12 @@ static char *store_conninfo(const Config *cfg, bool *own, char *err,
 Store *keeper_store_open(const Config *cfg, char *err, size_t errlen)
 {
 	bool own;
+	SslSpec ssl; /* this node's TLS toward the store */
 	char *ci = store_conninfo(cfg, &own, err, errlen);
-	Store *s = ci ? store_open(ci, (int)config_get_ms(cfg, S_STORE_TIMEOUT),
+
+	sslspec_from_config(cfg, &ssl);
+	Store *s = ci ? store_open(ci, &ssl,
+				   (int)config_get_ms(cfg, S_STORE_TIMEOUT),
 				   err, errlen)
 		      : NULL;
 	free(ci);

@@ -30,7 +30,6 @@ bool keeper_init(Keeper *k, const Config *cfg, char *err, size_t errlen)
 	if (!config_timeouts_ordered(cfg, err, errlen))
 		return false;
 	supervisor_init(&k->sup, (int)config_get_int(cfg, S_RESTART_RETRIES));
-	sslspec_set_process(&k->node.ssl); /* the store connection's TLS */
 	if (*config_get(cfg, S_REPL_PASSWORD))
 		log_warn("replication.password is not used by the keeper: "
 			 "every node uses the formation's replication password, "

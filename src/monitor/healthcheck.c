@@ -23,7 +23,7 @@ static PgProbeVerdict login(HealthNode *h, const HealthOptions *o,
 			    int64_t now)
 {
 	char port[16];
-	const SslSpec *ssl = sslspec_process();
+	const SslSpec *ssl = &o->ssl;
 	const char *keys[11] = {"host", "port", "user", "password", "dbname",
 				"application_name", "sslmode", "gssencmode"};
 	const char *vals[11] = {h->host, port, PG_HEALTH_ROLE, h->password,
@@ -31,11 +31,11 @@ static PgProbeVerdict login(HealthNode *h, const HealthOptions *o,
 				"disable"};
 	size_t n = 8;
 
-	if (ssl && ssl->ca_file[0]) {
+	if (ssl->ca_file[0]) {
 		keys[n] = "sslrootcert";
 		vals[n++] = ssl->ca_file;
 	}
-	if (ssl && ssl->crl_file[0]) {
+	if (ssl->crl_file[0]) {
 		keys[n] = "sslcrl";
 		vals[n++] = ssl->crl_file;
 	}

@@ -19,12 +19,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/sslconn.h"
 #include "pg/pgprobe.h"
 #include "store/store.h"
 
 typedef struct {
 	int timeout_ms;      /* a login's or a ping's time limit */
 	const char *sslmode; /* of the connections to the nodes */
+	SslSpec ssl;         /* the monitor's CA and CRL to verify them */
 } HealthOptions;
 
 typedef struct {

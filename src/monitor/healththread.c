@@ -171,7 +171,7 @@ static void free_thread(HealthThread *ht)
 }
 
 HealthThread *healththread_start(int64_t interval_ms, int timeout_ms,
-				 const char *sslmode)
+				 const char *sslmode, const SslSpec *ssl)
 {
 	HealthThread *ht = calloc(1, sizeof(*ht));
 	if (!ht)
@@ -183,7 +183,8 @@ HealthThread *healththread_start(int64_t interval_ms, int timeout_ms,
 	ht->interval_ms = interval_ms;
 	snprintf(ht->sslmode, sizeof(ht->sslmode), "%s", sslmode);
 	ht->opts = (HealthOptions){.timeout_ms = timeout_ms,
-				   .sslmode = ht->sslmode};
+				   .sslmode = ht->sslmode,
+				   .ssl = *ssl};
 	raise_fd_limit();
 	if (!ht->next || !ht->list || !ht->nodes || !ht->spare ||
 	    pipe2(ht->wake, O_CLOEXEC | O_NONBLOCK) != 0) {

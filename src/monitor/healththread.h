@@ -14,11 +14,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/sslconn.h"
+
 typedef struct HealthThread HealthThread;
 
 /* sslmode: of the connections to the nodes (copied). */
 HealthThread *healththread_start(int64_t interval_ms, int timeout_ms,
-				 const char *sslmode);
+				 const char *sslmode, const SslSpec *ssl);
 void healththread_stop(HealthThread *ht);
 /* Adds a node to the list being collected for the next round, with the
  * password of its formation's health-check role. */

@@ -32,7 +32,6 @@ bool monitor_init(Monitor *m, const Config *cfg, char *err, size_t errlen)
 	    !pgnode_from_config(cfg, &m->node, err, errlen))
 		return false;
 	supervisor_init(&m->sup, (int)config_get_int(cfg, S_RESTART_RETRIES));
-	sslspec_set_process(&m->node.ssl); /* the connection tests' TLS */
 	m->interval_ms = config_get_ms(cfg, S_MONITOR_INTERVAL);
 	m->node_down_ms = config_get_ms(cfg, S_NODE_DOWN_TIMEOUT);
 	m->sync_timeout_ms = config_get_ms(cfg, S_SYNC_TIMEOUT);
@@ -368,7 +367,7 @@ int monitor_run(Monitor *m)
 	m->health = healththread_start(
 		m->interval_ms,
 		(int)(m->interval_ms * 4 > 2000 ? 2000 : m->interval_ms * 4),
-		health_sslmode(m));
+		health_sslmode(m), &m->node.ssl);
 	if (!m->health) {
 		log_error("cannot start the connection-test thread");
 		return EXIT_FAILED;

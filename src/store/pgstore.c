@@ -21,19 +21,28 @@ PgStore *pgstore_impl(Store *s)
 	return (PgStore *)s->impl;
 }
 
+/* A refusal to a node's own role: the command needed the operator's. */
+static bool node_role_denied(const PgConn *pc)
+{
+	const char *user = pc->conn ? PQuser(pc->conn) : NULL;
 
+	return strcmp(pc->sqlstate, "42501") == 0 && user &&
+	       strncmp(user, PGSTORE_NODE_ROLE_PREFIX,
+		       strlen(PGSTORE_NODE_ROLE_PREFIX)) == 0;
+}
 
 static void fail(Store *s, const char *what)
 {
 	const PgConn *pc = &pgstore_impl(s)->pc;
-	bool denied = strcmp(pc->sqlstate, "42501") == 0;
 
 	snprintf(s->error, sizeof(s->error), "%s: %s%s", what, pc->error,
-		 denied ? " (operator actions take the operator's credential: "
-			  "run the command with the monitor's --pgdata, or "
-			  "with --monitor and the URI `pgkeel show uri "
-			  "--monitor` prints on the monitor)"
-			: "");
+		 node_role_denied(pc)
+			 ? " (this is a data node's own credential; operator "
+			   "actions take the operator's: run the command with "
+			   "the monitor's --pgdata, or with --monitor and the "
+			   "URI `pgkeel show uri --monitor` prints on the "
+			   "monitor)"
+			 : "");
 }
 
 /* (Re)connects when the connection was lost; LISTENs again. */
@@ -175,11 +184,9 @@ static Store *open_conninfo(const char *conninfo, int timeout_ms,
 	return s;
 }
 
-/* The node's own TLS settings (sslconn.h) replace the URI's: a keeper
- * verifies the store with its own CA. */
-static char *with_node_ssl(const char *uri)
+/* The node's own TLS settings (sslconn.h) replace the URI's. */
+static char *with_node_ssl(const char *uri, const SslSpec *ssl)
 {
-	const SslSpec *ssl = sslspec_process();
 	char *out = strdup(uri);
 
 	if (!out || !ssl || strcmp(ssl->mode, "prefer") == 0)
@@ -190,9 +197,10 @@ static char *with_node_ssl(const char *uri)
 	return conninfo_append_ssl(out, ssl);
 }
 
-Store *store_open(const char *uri, int timeout_ms, char *err, size_t errlen)
+Store *store_open(const char *uri, const SslSpec *ssl, int timeout_ms,
+		  char *err, size_t errlen)
 {
-	char *ci = with_node_ssl(uri);
+	char *ci = with_node_ssl(uri, ssl);
 
 	if (!ci) {
 		snprintf(err, errlen, "out of memory");
@@ -204,25 +212,16 @@ Store *store_open(const char *uri, int timeout_ms, char *err, size_t errlen)
 	return s;
 }
 
-/* A store made by another pgkeel version has other roles and rights. */
 static bool schema_is_current(Store *s, char *err, size_t errlen)
 {
-	PGresult *res = pgstore_query(
-		s, "SELECT max(schema_version) FROM pgkeel.meta", 0, NULL);
-	int v = res ? atoi(PQgetvalue(res, 0, 0)) : -1;
+	PGresult *res = pgstore_query(s, PGSTORE_SCHEMA_VERSION_SQL, 0, NULL);
+	bool ok = res && pgstore_schema_version_ok(PQgetvalue(res, 0, 0), err,
+						    errlen);
 
-	PQclear(res);
-	if (v == PGSTORE_SCHEMA_VERSION)
-		return true;
-	if (v < 0)
+	if (!res)
 		snprintf(err, errlen, "%s", s->error);
-	else
-		snprintf(err, errlen,
-			 "the state store has schema version %d, this pgkeel "
-			 "needs %d: see docs/security.md, \"Upgrading from "
-			 "schema 1\"",
-			 v, PGSTORE_SCHEMA_VERSION);
-	return false;
+	PQclear(res);
+	return ok;
 }
 
 Store *store_open_local(const char *sockdir, int port, int timeout_ms,

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "common/lsn.h"
+#include "common/sslconn.h"
 #include "fsm/states.h"
 
 #define STORE_MAX_NODES 64
@@ -165,8 +166,11 @@ struct Store {
 	void *impl;
 };
 
-/* Connects to the store named by uri (postgres://... for pgstore). */
-Store *store_open(const char *uri, int timeout_ms, char *err, size_t errlen);
+/* Connects to the store named by uri (postgres://... for pgstore), with
+ * ssl's TLS settings in place of the URI's (NULL, or mode "prefer": the
+ * URI as given): a keeper verifies the store with its own CA. */
+Store *store_open(const char *uri, const SslSpec *ssl, int timeout_ms,
+		  char *err, size_t errlen);
 /* The monitor's own connection to the store in its local Postgres. */
 Store *store_open_local(const char *sockdir, int port, int timeout_ms,
 			char *err, size_t errlen);

@@ -135,6 +135,8 @@ def test_operator_actions_from_a_data_node_need_the_operator(h):
     cp = h.pgkeel("config", "set", "postgresql.work_mem", "8MB",
                   "--pgdata", c.nodes["a"]["pgdata"], check=False)
     assert cp.returncode != 0
+    assert "data node's own credential" in cp.stderr, cp.stderr
+    assert "show uri --monitor" in cp.stderr, cp.stderr
     assert c.monitor_sql("SELECT count(*) FROM pgkeel.pg_param") == "0"
     # with the operator's URI, from the node's machine, it works
     h.pgkeel("perform", "switchover", "--pgdata", c.nodes["b"]["pgdata"],

@@ -93,23 +93,12 @@ static void appends_to_uri(void **state)
 	free(uri);
 }
 
-static void keeps_the_process_spec(void **state)
-{
-	SslSpec ssl = {.mode = "require"};
-	(void)state;
-
-	assert_null(sslspec_process());
-	sslspec_set_process(&ssl);
-	assert_string_equal(sslspec_process()->mode, "require");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(resolves_the_mode),
 		cmocka_unit_test(appends_to_conninfo),
 		cmocka_unit_test(appends_to_uri),
-		cmocka_unit_test(keeps_the_process_spec),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
