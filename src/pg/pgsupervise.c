@@ -21,7 +21,9 @@ SuperviseAction pgnode_supervise(const PgNode *node, Supervisor *sup,
 		bool ok = pgnode_start(node, err, errlen);
 		supervisor_attempted(sup, ok, now_ms);
 		if (ok)
-			log_info("restarted Postgres in %s", node->pgdata);
+			log_info("%s Postgres in %s",
+				 sup->failures ? "restarted" : "started",
+				 node->pgdata);
 		else
 			log_error("restart failed: %s", err);
 	}
