@@ -14,6 +14,7 @@
 #include <libpq-fe.h>
 
 #include "common/conninfo.h"
+#include "common/idents.h"
 #include "fuzz_util.h"
 #include "pg/pgconninfo.h"
 
@@ -120,10 +121,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_quote(text);
 	check_encode(text);
 	if (host_is_valid(text)) {
-		FUZZ_CHECK(strlen(text) <= 253);
+		FUZZ_CHECK(strlen(text) <= 253 && text[0] != '-');
 		for (const char *p = text; *p; p++)
 			FUZZ_CHECK(isalnum((unsigned char)*p) ||
-				   strchr(".-_:", *p));
+				   strchr(".-:", *p));
 	}
 	check_rewrite(text, data[0]);
 	free(text);

@@ -12,6 +12,7 @@
 #include <ctype.h>
 
 #include "common/conninfo.h"
+#include "common/idents.h"
 #include "common/settings.h"
 #include "common/timeutil.h"
 #include "fuzz_util.h"
