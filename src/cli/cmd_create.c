@@ -114,6 +114,7 @@ static const FlagDef monitor_flags[] = {
 	FLAG_OF(S_MONITOR_INTERVAL),
 	FLAG_OF(S_SYNC_TIMEOUT),
 	FLAG_OF(S_NODE_DOWN_TIMEOUT),
+	FLAG_OF(S_RESTART_ALLOWANCE),
 	HTTP_FLAGS,
 	FLAG_OF(S_LOG_LEVEL),
 	FLAG_SWITCH("run", "run the monitor in the foreground once created"),

@@ -112,6 +112,10 @@ static const SettingDef settings[SETTING_COUNT] = {
 	{S_RESTART_RETRIES, "timeouts", "postgres_restart_retries",
 	 "postgres-restart-retries", INT(0, 100), "3", "N",
 	 "restarts of a crashed Postgres before reporting it failed"},
+	{S_RESTART_ALLOWANCE, "timeouts", "restart_allowance",
+	 "restart-allowance", DUR(0, 3600000), "5s", "DURATION",
+	 "a primary whose keeper reports it is restarting Postgres gets this "
+	 "long beyond node_down_timeout before a failover"},
 
 	{S_HTTP_LISTEN, "http", "listen", "http-listen", HOST, "127.0.0.1",
 	 "ADDR", "HTTP API listen address"},

@@ -19,6 +19,7 @@ void fsm_settings_default(FsmSettings *s)
 	s->switchover_to = -1;
 	s->failover_requested = false;
 	s->node_down_ms = 3000;
+	s->restart_allowance_ms = 5000;
 	s->sync_timeout_ms = 5000;
 	s->catchup_bytes = 16 * 1024 * 1024;
 }
@@ -63,10 +64,24 @@ static bool a_standby_streams_from(const FsmFormation *f, const FsmNode *p)
 	return false;
 }
 
+/*
+ * A keeper that still reports, with Postgres down and not given up, is
+ * restarting it in place: that Postgres is lost only once the checks
+ * have failed for node_down_ms and restart_allowance_ms on top.
+ */
+static bool restart_overdue(const FsmFormation *f, const FsmNode *p)
+{
+	return p->health_fail_since_ms >= 0 &&
+	       f->now_ms - p->health_fail_since_ms >=
+		       f->settings.node_down_ms +
+			       f->settings.restart_allowance_ms;
+}
+
 bool fsm_primary_down(const FsmFormation *f, const FsmNode *p)
 {
 	bool keeper_lost = !fsm_is_fresh(f, p);
-	bool postgres_lost = p->pg_failed || !p->pg_running;
+	bool postgres_lost =
+		p->pg_failed || (!p->pg_running && restart_overdue(f, p));
 
 	return health_lost(f, p) && (keeper_lost || postgres_lost) &&
 	       !a_standby_streams_from(f, p);

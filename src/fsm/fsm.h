@@ -52,6 +52,9 @@ typedef struct {
 	int switchover_to;    /* operator request: -1 none, 0 best, node id */
 	bool failover_requested; /* operator request: forced failover */
 	int64_t node_down_ms; /* all signals lost this long: down */
+	int64_t restart_allowance_ms; /* a primary whose keeper reports it
+				       is restarting Postgres: this long
+				       beyond node_down_ms */
 	int64_t sync_timeout_ms;
 	uint64_t catchup_bytes; /* a standby this close to the primary is
 				   in sync */

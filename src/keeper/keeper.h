@@ -23,6 +23,8 @@
 #include "pg/pgobserve.h"
 #include "store/store.h"
 
+#define KEEPER_HURRY_MS 20
+
 typedef struct {
 	Config cfg;
 	NodePaths paths;
@@ -60,6 +62,8 @@ typedef struct {
 	char repl_applied[128];
 	char health_applied[128];
 	int bad_host_id; /* a node whose host in the store was refused */
+	bool hurry;      /* a restart is waiting for a dead server's
+			    processes: next cycle in KEEPER_HURRY_MS */
 } Keeper;
 
 /*

@@ -98,6 +98,7 @@ static void supervise(Keeper *k, int64_t now_ms)
 	if (a == SUPERVISE_GAVE_UP && !k->pg_failed)
 		log_error("Postgres does not stay up; reporting it failed");
 	k->pg_failed = a == SUPERVISE_GAVE_UP;
+	k->hurry = a == SUPERVISE_CLEARING;
 }
 
 static void fill_report(const Keeper *k, NodeReport *r)
@@ -322,8 +323,11 @@ int keeper_run(Keeper *k, bool stop_when_stable, int timeout_ms)
 		}
 		if (timeout_ms > 0 && now - start > timeout_ms)
 			return EXIT_TIMEOUT;
-		if (!k->store || !store_wait(k->store, (int)k->interval_ms))
-			time_sleep_ms(k->interval_ms);
+		/* a restart waiting for the old server's processes looks
+		 * again in a moment rather than a whole interval later */
+		int64_t pause = k->hurry ? KEEPER_HURRY_MS : k->interval_ms;
+		if (!k->store || !store_wait(k->store, (int)pause))
+			time_sleep_ms(pause);
 	}
 	return EXIT_OK;
 }

@@ -65,6 +65,7 @@ typedef struct {
 	StoreFormation *formation; /* scratch for one formation */
 	int64_t interval_ms;
 	int64_t node_down_ms;
+	int64_t restart_allowance_ms;
 	int64_t sync_timeout_ms;
 	int64_t last_cycle_us; /* duration of the last decision cycle */
 	bool said_memory_full;     /* logged once: nodes beyond the memory */

@@ -34,6 +34,7 @@ bool monitor_init(Monitor *m, const Config *cfg, char *err, size_t errlen)
 	supervisor_init(&m->sup, (int)config_get_int(cfg, S_RESTART_RETRIES));
 	m->interval_ms = config_get_ms(cfg, S_MONITOR_INTERVAL);
 	m->node_down_ms = config_get_ms(cfg, S_NODE_DOWN_TIMEOUT);
+	m->restart_allowance_ms = config_get_ms(cfg, S_RESTART_ALLOWANCE);
 	m->sync_timeout_ms = config_get_ms(cfg, S_SYNC_TIMEOUT);
 	if (!config_timeouts_ordered(cfg, err, errlen))
 		return false;
@@ -63,6 +64,7 @@ static void settings_of(const Monitor *m, const StoreFormation *sf,
 	s->switchover_to = sf->switchover_to;
 	s->failover_requested = sf->failover_requested;
 	s->node_down_ms = m->node_down_ms;
+	s->restart_allowance_ms = m->restart_allowance_ms;
 	s->sync_timeout_ms = m->sync_timeout_ms;
 }
 
@@ -340,6 +342,7 @@ static void reload(Monitor *m)
 		return;
 	m->interval_ms = config_get_ms(&m->cfg, S_MONITOR_INTERVAL);
 	m->node_down_ms = config_get_ms(&m->cfg, S_NODE_DOWN_TIMEOUT);
+	m->restart_allowance_ms = config_get_ms(&m->cfg, S_RESTART_ALLOWANCE);
 	m->sync_timeout_ms = config_get_ms(&m->cfg, S_SYNC_TIMEOUT);
 	reload_api(m);
 }

@@ -1,6 +1,7 @@
 /*
  * pgctl.c - initdb, pg_ctl start/stop, reload and postmaster status.
  */
+#define _GNU_SOURCE /* strchrnul, memmem */
 #include "pg/pgctl.h"
 
 #include <errno.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/fsutil.h"
@@ -53,20 +55,71 @@ bool pgctl_initdb(const PgBin *bin, const char *datadir, char *err,
 	return ok;
 }
 
-static const char *server_log_tail(const char *logfile, char *buf,
-				   size_t len)
+static size_t file_size(const char *path)
 {
-	char *text = fs_read_file(logfile, NULL);
-	size_t n = text ? strlen(text) : 0;
-	snprintf(buf, len, "%s", text ? text + (n > 600 ? n - 600 : 0) : "");
+	struct stat st;
+	return stat(path, &st) == 0 ? (size_t)st.st_size : 0;
+}
+
+/* The lines of text that name a failure's cause: errors, and the
+ * messages and hints around them ("could not bind ...: Address already
+ * in use", "Is another postmaster ...?"). */
+static bool names_cause(const char *line, size_t n)
+{
+	static const char *const marks[] = {"FATAL:", "PANIC:", "ERROR:",
+					     "HINT:", "could not"};
+	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+		if (memmem(line, n, marks[i], strlen(marks[i])))
+			return true;
+	}
+	return false;
+}
+
+/* Appends the lines of text that name the cause, joined by " | ". */
+static size_t cause_lines(const char *text, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	for (const char *line = text; *line && used + 1 < len;) {
+		const char *end = strchrnul(line, '\n');
+		int n = (int)(end - line);
+		if (names_cause(line, (size_t)n))
+			used += (size_t)snprintf(buf + used, len - used,
+						 "%s%.*s", used ? " | " : "", n,
+						 line);
+		line = *end ? end + 1 : end;
+	}
+	return used;
+}
+
+/*
+ * What the failed start wrote to the server log (from offset on): the
+ * lines that name the cause, else its last whole lines; never lines of
+ * earlier runs (a health check's FATAL before the crash).
+ */
+static const char *start_log_excerpt(const char *logfile, size_t offset,
+				     char *buf, size_t len)
+{
+	size_t n = 0;
+	char *text = fs_read_file(logfile, &n);
+	const char *from = text && offset < n ? text + offset : "";
+	size_t rest = strlen(from);
+
+	buf[0] = '\0';
+	if (rest && !cause_lines(from, buf, len)) {
+		const char *tail = rest > len - 1 ? from + rest - (len - 1) : from;
+		const char *nl = tail > from ? strchr(tail, '\n') : NULL;
+		snprintf(buf, len, "%s", nl ? nl + 1 : tail);
+	}
 	free(text);
-	return buf;
+	return buf[0] ? buf : "(nothing new in the server log)";
 }
 
 bool pgctl_start(const PgBin *bin, const char *datadir, const char *logfile,
 		 int timeout_ms, char *err, size_t errlen)
 {
 	char prog[1100], secs[16], logtail[700];
+	size_t log_offset = file_size(logfile);
 	PgPostmaster pm;
 
 	if (pgctl_status(datadir, &pm) != PM_NOT_RUNNING)
@@ -85,7 +138,8 @@ bool pgctl_start(const PgBin *bin, const char *datadir, const char *logfile,
 		snprintf(err, errlen, "Postgres did not start (%s); server log: "
 				      "%s",
 			 r.output[0] ? "pg_ctl failed" : "no output",
-			 server_log_tail(logfile, logtail, sizeof(logtail)));
+			 start_log_excerpt(logfile, log_offset, logtail,
+					   sizeof(logtail)));
 	}
 	run_result_free(&r);
 	return ok;

@@ -1,9 +1,57 @@
 /*
- * pgsupervise.c - restarting a crashed Postgres under a Supervisor.
+ * pgsupervise.c - restarting a crashed Postgres under a Supervisor, in
+ * place and at once: what the dead postmaster left behind (pgleftover.h)
+ * is waited for in small steps or cleared, rather than failing a start
+ * and backing off.
  */
 #include "pg/pgsupervise.h"
 
 #include "common/log.h"
+#include "pg/pgleftover.h"
+
+/*
+ * Whether Postgres can start now. Orphaned processes of a dead postmaster
+ * still attached to its segment get SUPERVISE_CLEAR_MS to exit by
+ * themselves (idle ones notice at once), then are killed; a
+ * postmaster.pid no server holds (a zombie's, a reused PID's) is removed.
+ */
+static bool leftovers_cleared(const PgNode *node, Supervisor *sup,
+			      int64_t now_ms, char *err, size_t errlen)
+{
+	PgLeftover l;
+
+	pgleftover_read(node->pgdata, &l);
+	if (l.attached > 0 && !l.pid_alive) {
+		if (sup->clearing_since < 0) {
+			sup->clearing_since = now_ms;
+			log_info("waiting for %d processes of the dead "
+				 "postmaster %d to exit",
+				 l.attached, (int)l.pid);
+		} else if (now_ms - sup->clearing_since >= SUPERVISE_CLEAR_MS &&
+			   !sup->cleared_by_kill) {
+			sup->cleared_by_kill = true;
+			log_warn("%d processes of the dead postmaster %d still "
+				 "hold its shared memory after %d ms: killed %d",
+				 l.attached, (int)l.pid, SUPERVISE_CLEAR_MS,
+				 pgleftover_kill_attached(&l));
+		}
+		return false;
+	}
+	/* a gone PID Postgres sees as stale itself; these two it does not */
+	if (pgleftover_pidfile_is_stale(&l) && (l.pid_zombie || l.pid_alive)) {
+		log_info("removing postmaster.pid and its socket lock: "
+			 "postmaster %d is %s",
+			 (int)l.pid,
+			 l.pid_zombie ? "dead (a zombie not reaped yet)"
+				      : "gone and its PID taken by another "
+					"program");
+		if (!pgleftover_remove_stale(&l, node->pgdata, err, errlen)) {
+			log_error("%s", err);
+			return false;
+		}
+	}
+	return true;
+}
 
 SuperviseAction pgnode_supervise(const PgNode *node, Supervisor *sup,
 				 bool should_run, int64_t now_ms, char *err,
@@ -17,15 +65,16 @@ SuperviseAction pgnode_supervise(const PgNode *node, Supervisor *sup,
 	if (was_up && !running && should_run)
 		log_warn("Postgres in %s is not running (crash #%d)",
 			 node->pgdata, sup->failures);
-	if (action == SUPERVISE_RESTART) {
-		bool ok = pgnode_start(node, err, errlen);
-		supervisor_attempted(sup, ok, now_ms);
-		if (ok)
-			log_info("%s Postgres in %s",
-				 sup->failures ? "restarted" : "started",
-				 node->pgdata);
-		else
-			log_error("restart failed: %s", err);
-	}
+	if (action != SUPERVISE_RESTART)
+		return action;
+	if (!leftovers_cleared(node, sup, now_ms, err, errlen))
+		return SUPERVISE_CLEARING;
+	bool ok = pgnode_start(node, err, errlen);
+	supervisor_attempted(sup, ok, now_ms);
+	if (ok)
+		log_info("%s Postgres in %s",
+			 sup->failures ? "restarted" : "started", node->pgdata);
+	else
+		log_error("restart failed: %s", err);
 	return action;
 }

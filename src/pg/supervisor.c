@@ -16,6 +16,8 @@ void supervisor_reset(Supervisor *s)
 	s->failures = 0;
 	s->up_since = -1;
 	s->next_try = 0;
+	s->clearing_since = -1;
+	s->cleared_by_kill = false;
 }
 
 SuperviseAction supervisor_step(Supervisor *s, bool running, bool should_run,
@@ -49,6 +51,8 @@ void supervisor_attempted(Supervisor *s, bool started, int64_t now_ms)
 {
 	int64_t delay = s->backoff_ms;
 
+	s->clearing_since = -1;
+	s->cleared_by_kill = false;
 	if (started) {
 		s->up_since = now_ms;
 		s->next_try = 0;

@@ -19,8 +19,14 @@ typedef enum {
 	SUPERVISE_NOTHING,  /* running, or not supposed to run */
 	SUPERVISE_RESTART,  /* start it now */
 	SUPERVISE_WAIT,     /* down, next attempt later */
-	SUPERVISE_GAVE_UP   /* down for good: report it */
+	SUPERVISE_GAVE_UP,  /* down for good: report it */
+	SUPERVISE_CLEARING  /* due, but the dead server's processes are
+			       still going: look again in a moment */
 } SuperviseAction;
+
+/* How long a dead postmaster's orphaned processes get to exit by
+ * themselves before they are killed (pgsupervise.c). */
+#define SUPERVISE_CLEAR_MS 1000
 
 typedef struct {
 	int max_retries;
@@ -29,6 +35,9 @@ typedef struct {
 	int failures;        /* consecutive failed or short-lived runs */
 	int64_t up_since;    /* when it was last seen running, or -1 */
 	int64_t next_try;    /* earliest time for the next attempt */
+	int64_t clearing_since; /* waiting for a dead server's processes,
+				   or -1 */
+	bool cleared_by_kill;   /* those processes were killed */
 } Supervisor;
 
 void supervisor_init(Supervisor *s, int max_retries);
