@@ -385,7 +385,8 @@ int monitor_run(Monitor *m)
 		reaper_reap();
 		pgnode_supervise(&m->node, &m->sup, true, now, err, sizeof(err));
 		monitor_view_begin(m, now);
-		if (open_store(m) && hold_lease(m))
+		/* not while its Postgres is still starting (recovering) */
+		if (!m->sup.launching && open_store(m) && hold_lease(m))
 			monitor_cycle(m, now);
 		monitor_view_end(m, now);
 		if (!m->store || !store_wait(m->store, (int)m->interval_ms))

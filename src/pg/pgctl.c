@@ -16,6 +16,7 @@
 #include "common/fsutil.h"
 #include "common/log.h"
 #include "common/runprog.h"
+#include "common/timeutil.h"
 
 static void log_progress_line(const char *line, void *arg)
 {
@@ -115,8 +116,11 @@ static const char *start_log_excerpt(const char *logfile, size_t offset,
 	return buf[0] ? buf : "(nothing new in the server log)";
 }
 
-bool pgctl_start(const PgBin *bin, const char *datadir, const char *logfile,
-		 int timeout_ms, char *err, size_t errlen)
+/* How long a launched postmaster gets to write its postmaster.pid. */
+#define LAUNCH_SEEN_MS 2000
+
+static bool start(const PgBin *bin, const char *datadir, const char *logfile,
+		  int timeout_ms, bool wait, char *err, size_t errlen)
 {
 	char prog[1100], secs[16], logtail[700];
 	size_t log_offset = file_size(logfile);
@@ -127,7 +131,8 @@ bool pgctl_start(const PgBin *bin, const char *datadir, const char *logfile,
 	snprintf(secs, sizeof(secs), "%d", (timeout_ms + 999) / 1000);
 	const char *argv[] = {pgbin_path(bin, "pg_ctl", prog, sizeof(prog)),
 			      "start", "--pgdata", datadir, "--log", logfile,
-			      "--wait", "--timeout", secs, NULL};
+			      wait ? "--wait" : "--no-wait", "--timeout", secs,
+			      NULL};
 	RunSpec spec = {.argv = argv, .on_line = log_progress_line,
 			.on_line_arg = "pg_ctl"};
 	RunResult r;
@@ -143,6 +148,48 @@ bool pgctl_start(const PgBin *bin, const char *datadir, const char *logfile,
 	}
 	run_result_free(&r);
 	return ok;
+}
+
+bool pgctl_start(const PgBin *bin, const char *datadir, const char *logfile,
+		 int timeout_ms, char *err, size_t errlen)
+{
+	return start(bin, datadir, logfile, timeout_ms, true, err, errlen);
+}
+
+bool pgctl_launch(const PgBin *bin, const char *datadir, const char *logfile,
+		  char *err, size_t errlen)
+{
+	char logtail[700];
+	size_t log_offset = file_size(logfile);
+	PgPostmaster pm;
+
+	if (!start(bin, datadir, logfile, 0, false, err, errlen))
+		return false;
+	/* the postmaster writes postmaster.pid first thing: until then it
+	 * could not yet be told from a server that failed at once */
+	int64_t until = time_monotonic_ms() + LAUNCH_SEEN_MS;
+	while (pgctl_status(datadir, &pm) == PM_NOT_RUNNING) {
+		if (time_monotonic_ms() >= until) {
+			snprintf(err, errlen, "Postgres did not start; server "
+					      "log: %s",
+				 start_log_excerpt(logfile, log_offset, logtail,
+						   sizeof(logtail)));
+			return false;
+		}
+		time_sleep_ms(10);
+	}
+	return true;
+}
+
+size_t pgctl_log_size(const char *logfile)
+{
+	return file_size(logfile);
+}
+
+const char *pgctl_start_log(const char *logfile, size_t offset, char *buf,
+			    size_t len)
+{
+	return start_log_excerpt(logfile, offset, buf, len);
 }
 
 const char *pgctl_stop_mode_name(PgStopMode mode)

@@ -40,6 +40,19 @@ bool pgctl_initdb(const PgBin *bin, const char *datadir, char *err,
  */
 bool pgctl_start(const PgBin *bin, const char *datadir, const char *logfile,
 		 int timeout_ms, char *err, size_t errlen);
+/*
+ * pg_ctl start without waiting: the server is on its way (recovering,
+ * then accepting connections, which pgctl_status tells) or has already
+ * failed; the caller looks at it again later. False only when pg_ctl
+ * could not launch it.
+ */
+bool pgctl_launch(const PgBin *bin, const char *datadir, const char *logfile,
+		  char *err, size_t errlen);
+/* The server log's size, before a start; then what that start wrote
+ * there that names why it failed (or its last lines). */
+size_t pgctl_log_size(const char *logfile);
+const char *pgctl_start_log(const char *logfile, size_t offset, char *buf,
+			    size_t len);
 /* Stops the server if it runs; success when it is not running after. */
 bool pgctl_stop(const PgBin *bin, const char *datadir, PgStopMode mode,
 		int timeout_ms, char *err, size_t errlen);

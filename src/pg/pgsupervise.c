@@ -7,6 +7,7 @@
 #include "pg/pgsupervise.h"
 
 #include "common/log.h"
+#include "pg/pgctl.h"
 #include "pg/pgleftover.h"
 
 /*
@@ -53,12 +54,39 @@ static bool leftovers_cleared(const PgNode *node, Supervisor *sup,
 	return true;
 }
 
+/* A restart launched earlier: ready by now, or failed (say why). */
+static void follow_launch(const PgNode *node, Supervisor *sup, bool running)
+{
+	PgPostmaster pm;
+	char why[700];
+
+	if (!sup->launching)
+		return;
+	if (running && pgctl_status(node->pgdata, &pm) != PM_READY)
+		return; /* still recovering */
+	sup->launching = false;
+	if (running)
+		log_info("%s Postgres in %s",
+			 sup->failures ? "restarted" : "started", node->pgdata);
+	else
+		log_error("Postgres in %s did not start: %s", node->pgdata,
+			  pgctl_start_log(node->pglog, sup->launch_log, why,
+					  sizeof(why)));
+}
+
+/*
+ * A restart does not wait for the server: pg_ctl is launched, and later
+ * calls see it recovering, ready or failed, so the keeper goes on
+ * reporting while a long crash recovery runs.
+ */
 SuperviseAction pgnode_supervise(const PgNode *node, Supervisor *sup,
 				 bool should_run, int64_t now_ms, char *err,
 				 size_t errlen)
 {
 	bool was_up = sup->up_since >= 0;
 	bool running = pgnode_is_running(node);
+
+	follow_launch(node, sup, running);
 	SuperviseAction action =
 		supervisor_step(sup, running, should_run, now_ms);
 
@@ -69,12 +97,16 @@ SuperviseAction pgnode_supervise(const PgNode *node, Supervisor *sup,
 		return action;
 	if (!leftovers_cleared(node, sup, now_ms, err, errlen))
 		return SUPERVISE_CLEARING;
-	bool ok = pgnode_start(node, err, errlen);
+	size_t log_size = pgctl_log_size(node->pglog);
+	bool ok = pgctl_launch(&node->bin, node->pgdata, node->pglog, err,
+			       errlen);
 	supervisor_attempted(sup, ok, now_ms);
-	if (ok)
-		log_info("%s Postgres in %s",
-			 sup->failures ? "restarted" : "started", node->pgdata);
-	else
+	if (ok) {
+		sup->launching = true;
+		sup->launch_log = log_size;
+		follow_launch(node, sup, true);
+	} else {
 		log_error("restart failed: %s", err);
+	}
 	return action;
 }

@@ -18,6 +18,7 @@ void supervisor_reset(Supervisor *s)
 	s->next_try = 0;
 	s->clearing_since = -1;
 	s->cleared_by_kill = false;
+	s->launching = false;
 }
 
 SuperviseAction supervisor_step(Supervisor *s, bool running, bool should_run,

@@ -13,6 +13,7 @@
 #define PGK_SUPERVISOR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef enum {
@@ -38,6 +39,8 @@ typedef struct {
 	int64_t clearing_since; /* waiting for a dead server's processes,
 				   or -1 */
 	bool cleared_by_kill;   /* those processes were killed */
+	bool launching;         /* a restart launched, not ready yet */
+	size_t launch_log;      /* the server log's size at that launch */
 } Supervisor;
 
 void supervisor_init(Supervisor *s, int max_retries);
