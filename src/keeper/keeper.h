@@ -64,6 +64,7 @@ typedef struct {
 	int bad_host_id; /* a node whose host in the store was refused */
 	bool hurry;      /* a restart is waiting for a dead server's
 			    processes: next cycle in KEEPER_HURRY_MS */
+	PgConn local;    /* to the local Postgres, kept across cycles */
 } Keeper;
 
 /*
@@ -92,6 +93,12 @@ Store *keeper_store_open(const Config *cfg, char *err, size_t errlen);
 /* Gives the node's store role a new password (store.pgpass too); false
  * with err, the old password still working. */
 bool keeper_rotate_password(const Config *cfg, char *err, size_t errlen);
+
+/* keeper_local.c: the one connection to the local Postgres (NULL when
+ * it cannot be opened), and the cycle's observation through it. */
+PgConn *keeper_local(Keeper *k);
+void keeper_local_close(Keeper *k);
+bool keeper_observe(Keeper *k);
 
 /* keeper_role.c: the formation's view applied to our PgNode. */
 const StoreNode *keeper_me(const Keeper *k);

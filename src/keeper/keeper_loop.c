@@ -47,6 +47,7 @@ void keeper_free(Keeper *k)
 	keeper_api_stop(k->api);
 	k->api = NULL;
 	hookrun_stop(&k->hooks);
+	keeper_local_close(k);
 	config_free(&k->cfg);
 	store_close(k->store);
 	free(k->formation);
@@ -67,9 +68,7 @@ static bool connect_store(Keeper *k)
 
 static void observe(Keeper *k)
 {
-	char err[1024];
-	k->obs_ok = pgnode_is_running(&k->node) &&
-		    pgnode_observe(&k->node, &k->obs, err, sizeof(err));
+	k->obs_ok = pgnode_is_running(&k->node) && keeper_observe(k);
 	if (!k->obs_ok)
 		memset(&k->obs, 0, sizeof(k->obs));
 }
@@ -157,6 +156,7 @@ static void transition(Keeper *k, NodeState goal, int64_t now_ms)
 
 	if (now_ms < k->next_transition_ms)
 		return;
+	keeper_local_close(k); /* transitions stop and start the server */
 	keeper_apply_role(k, goal);
 	keeper_track_promotion(k, goal, false, now_ms);
 	keeper_publish(k, now_ms, true);

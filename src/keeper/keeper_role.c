@@ -142,17 +142,14 @@ static void sync_slots(Keeper *k, bool primary)
 {
 	char names[SLOTS_MAX][64];
 	const char *ptrs[SLOTS_MAX];
-	char err[512];
-	PgConn pc;
+	PgConn *pc = keeper_local(k);
 
 	/* a standby keeps one for its upstream too: promoted, it holds the
 	 * WAL its old primary needs to rejoin */
 	size_t n = wanted_slots(k, names, ptrs, SLOTS_MAX);
-	if (!pgnode_connect(&k->node, &pc, err, sizeof(err)))
-		return;
-	if (!slots_sync(&pc, ptrs, n, primary ? LSN_INVALID : k->obs.replay_lsn))
-		log_warn("replication slots: %s", pc.error);
-	pg_disconnect(&pc);
+	if (pc &&
+	    !slots_sync(pc, ptrs, n, primary ? LSN_INVALID : k->obs.replay_lsn))
+		log_warn("replication slots: %s", pc->error);
 }
 
 /*
@@ -168,13 +165,11 @@ static void ensure_roles(Keeper *k)
 	const StoreFormation *f = k->formation;
 	bool repl = strcmp(k->repl_applied, f->repl_password) != 0;
 	bool health = strcmp(k->health_applied, f->health_password) != 0;
-	char err[512];
-	PgConn pc;
+	PgConn *pc = repl || health ? keeper_local(k) : NULL;
 
-	if ((!repl && !health) ||
-	    !pgnode_connect(&k->node, &pc, err, sizeof(err)))
+	if (!pc)
 		return;
-	if (repl && pgroles_ensure_replication(&pc, k->node.repl_user,
+	if (repl && pgroles_ensure_replication(pc, k->node.repl_user,
 					       f->repl_password)) {
 		log_info("role %s has the formation's replication password",
 			 k->node.repl_user);
@@ -182,18 +177,17 @@ static void ensure_roles(Keeper *k)
 			 f->repl_password);
 	} else if (repl) {
 		log_warn("cannot set up role %s: %s", k->node.repl_user,
-			 pc.error);
+			 pc->error);
 	}
-	if (health && pgroles_ensure_health(&pc, f->health_password)) {
+	if (health && pgroles_ensure_health(pc, f->health_password)) {
 		log_info("role %s is ready for the monitor's health checks",
 			 PG_HEALTH_ROLE);
 		snprintf(k->health_applied, sizeof(k->health_applied), "%s",
 			 f->health_password);
 	} else if (health) {
 		log_warn("cannot set up role %s: %s", PG_HEALTH_ROLE,
-			 pc.error);
+			 pc->error);
 	}
-	pg_disconnect(&pc);
 }
 
 void keeper_duties(Keeper *k)

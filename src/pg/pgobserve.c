@@ -95,12 +95,12 @@ bool pg_observe(PgConn *pc, Observation *obs)
 	PGresult *res;
 
 	memset(obs, 0, sizeof(*obs));
-	res = pg_query(pc, node_sql, 0, NULL);
+	res = pg_query_cached(pc, node_sql, 0, NULL);
 	if (!res)
 		return false;
 	read_node_row(res, obs);
 	PQclear(res);
-	res = pg_query(pc, standbys_sql, 0, NULL);
+	res = pg_query_cached(pc, standbys_sql, 0, NULL);
 	if (!res)
 		return false;
 	read_standby_rows(res, obs);

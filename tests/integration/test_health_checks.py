@@ -25,6 +25,13 @@ def health_sessions(c, name):
     return [tuple(line.split("|")) for line in out.splitlines()]
 
 
+def keeper_sessions(c, name):
+    """The local sessions of the node's keeper (application pgkeel)."""
+    return c.h.psql(c.sock, c.nodes[name]["port"],
+                    "SELECT string_agg(pid::text, ',') FROM pg_stat_activity"
+                    " WHERE application_name = 'pgkeel'")
+
+
 def one_session_each(c):
     sessions = {n: health_sessions(c, n) for n in c.nodes}
     return sessions if all(len(s) == 1 for s in sessions.values()) else None
@@ -37,11 +44,17 @@ def test_idle_formation_holds_one_session_per_node(h):
     offsets = {n: len(pg_log(c, n)) for n in c.nodes}
     mon_offset = len(c.monitor.log())
 
-    # ~10 s of an idle formation (about 40 monitor intervals): the same
-    # session all along, each check an empty query on it
+    # ~10 s of an idle formation (about 40 monitor intervals, 20 keeper
+    # cycles): the same sessions all along, the monitor's and each
+    # keeper's own, each check an empty query on its session
+    keepers = wait_until(
+        lambda: (lambda s: s if all(v and "," not in v for v in s.values())
+                 else None)({n: keeper_sessions(c, n) for n in c.nodes}),
+        what="one keeper session per node")
     end = time.monotonic() + 10
     while time.monotonic() < end:
         assert {n: health_sessions(c, n) for n in c.nodes} == first
+        assert {n: keeper_sessions(c, n) for n in c.nodes} == keepers
         time.sleep(0.5)
     for name in c.nodes:
         text = pg_log(c, name)[offsets[name]:]

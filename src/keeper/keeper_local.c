@@ -1,0 +1,46 @@
+/*
+ * keeper_local.c - the keeper's one connection to its local Postgres,
+ * kept from cycle to cycle: observing, slot duties and the roles all use
+ * it, so an idle keeper costs its server no new backend per cycle. It is
+ * opened again after Postgres restarted (the session died with it).
+ */
+#include <libpq-fe.h>
+#include <stdio.h>
+
+#include "common/log.h"
+#include "keeper/keeper.h"
+
+PgConn *keeper_local(Keeper *k)
+{
+	char err[512];
+
+	if (k->local.conn && PQstatus(k->local.conn) == CONNECTION_OK)
+		return &k->local;
+	keeper_local_close(k);
+	if (!pgnode_connect(&k->node, &k->local, err, sizeof(err))) {
+		log_debug("%s", err);
+		return NULL;
+	}
+	return &k->local;
+}
+
+void keeper_local_close(Keeper *k)
+{
+	pg_disconnect(&k->local);
+}
+
+bool keeper_observe(Keeper *k)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		PgConn *pc = keeper_local(k);
+		if (!pc)
+			return false;
+		if (pg_observe(pc, &k->obs))
+			return true;
+		/* a session that outlived its server (a restart since the
+		 * last cycle) fails once: open a new one and look again */
+		log_debug("observing the local Postgres: %s", pc->error);
+		keeper_local_close(k);
+	}
+	return false;
+}
