@@ -7,20 +7,10 @@ by `create postgres`, not by the keeper that supervises it now)."""
 import os
 import signal
 import subprocess
-import sys
+
 from cluster import Cluster, Writer
-from harness import free_port, wait_until
-
-SUBREAPER = os.path.join(os.path.dirname(__file__), "..", "lib",
-                         "subreaper.py")
-
-
-def proc_state(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return None
+from elsewhere import Elsewhere, proc_state
+from harness import wait_until
 
 
 def promotions(c):
@@ -73,24 +63,9 @@ def test_postmaster_killed_alone_restarts_in_place(h):
 
 def test_zombie_postmaster_is_restarted_in_place(h):
     c = Cluster(h)
-    port = free_port()
-    pgdata = h.path("a")
-    c.nodes["a"] = {"port": port, "pgdata": pgdata, "flags": ()}
-    log = open(h.path("logs", "subreaper.log"), "ab")
-    helper = subprocess.Popen(
-        [sys.executable, SUBREAPER, h.binary, "create", "postgres",
-         "--pgdata", pgdata, "--pgport", str(port), "--hostname",
-         "127.0.0.1", "--name", "a", "--monitor", c.uri,
-         "--socket-directory", c.sock],
-        stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT,
-        env=h.env(), cwd=h.root, start_new_session=True,
-        **h._user_kwargs())
-    log.close()
+    a = Elsewhere(c, "a")
     try:
-        wait_until(lambda: "exited 0" in open(h.path("logs",
-                                                     "subreaper.log")).read(),
-                   timeout=60, what="create postgres for a")
-        keeper = c.start_keeper("a")
+        keeper = c.nodes["a"]["proc"]
         c.add_node("b")
         c.wait_states({"a": "primary", "b": "secondary"})
         c.create_app_user()
@@ -111,5 +86,4 @@ def test_zombie_postmaster_is_restarted_in_place(h):
         assert w.missing_on("a") == []
         assert "a zombie not reaped yet" in keeper.log()
     finally:
-        helper.stdin.close()
-        helper.wait(30)
+        a.close()
