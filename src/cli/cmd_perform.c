@@ -72,18 +72,38 @@ static int check_candidate(const StoreFormation *f, const char *name,
 	return EXIT_OK;
 }
 
-static void print_change(const StoreNode *n, NodeState *seen, int64_t t0)
+/* A state change: printed, or recorded in trace. */
+static void note_change(const StoreNode *n, NodeState *seen, int64_t t0,
+			PerformTrace *trace)
 {
+	double t = (double)(time_monotonic_ms() - t0) / 1000;
+
 	if (*seen == n->reported)
 		return;
-	printf("%6.2fs  %-12s %s\n", (double)(time_monotonic_ms() - t0) / 1000,
-	       n->name, state_name(n->reported));
 	*seen = n->reported;
+	if (!trace) {
+		printf("%6.2fs  %-12s %s\n", t, n->name,
+		       state_name(n->reported));
+		return;
+	}
+	if (trace->n < PERFORM_TRACE_MAX) {
+		PerformStep *st = &trace->steps[trace->n++];
+		st->t = t;
+		st->state = n->reported;
+		snprintf(st->node, sizeof(st->node), "%s", n->name);
+	}
+	if (n->id == trace->target && state_is_primary(n->reported) &&
+	    trace->promoted_s < 0)
+		trace->promoted_s = t;
 }
 
-/* Waits until `target` is the primary and `old` (if any) is a standby
- * in sync again, printing every state change with its time. */
 int perform_wait_done(Store *s, const char *formation, int target, int old)
+{
+	return perform_wait(s, formation, target, old, NULL);
+}
+
+int perform_wait(Store *s, const char *formation, int target, int old,
+		 PerformTrace *trace)
 {
 	StoreFormation *f = calloc(1, sizeof(StoreFormation));
 	NodeState seen[STORE_MAX_NODES];
@@ -101,7 +121,7 @@ int perform_wait_done(Store *s, const char *formation, int target, int old)
 		bool pending = f->switchover_to >= 0 || f->failover_requested;
 		for (size_t i = 0; i < f->nnodes; i++) {
 			const StoreNode *n = &f->nodes[i];
-			print_change(n, &seen[i], t0);
+			note_change(n, &seen[i], t0, trace);
 			began = began || n->goal != n->reported;
 			promoted = promoted || (n->id == target &&
 						state_is_primary(n->reported) &&
@@ -109,8 +129,11 @@ int perform_wait_done(Store *s, const char *formation, int target, int old)
 			back = back || (n->id == old && perform_in_sync(n));
 		}
 		if (promoted && back) {
-			printf("done in %.2fs\n",
-			       (double)(time_monotonic_ms() - t0) / 1000);
+			double done = (double)(time_monotonic_ms() - t0) / 1000;
+			if (trace)
+				trace->done_s = done;
+			else
+				printf("done in %.2fs\n", done);
 			free(f);
 			return EXIT_OK;
 		}
@@ -130,6 +153,24 @@ int perform_wait_done(Store *s, const char *formation, int target, int old)
 	fprintf(stderr, "%s: not done after %d s; see `pgkeel show events`\n",
 		cli_command_path(), WAIT_MS / 1000);
 	return EXIT_TIMEOUT;
+}
+
+int perform_ask(Store *s, const StoreFormation *f, const char *what,
+		const char *name, int *target, int *old)
+{
+	const StoreNode *cand = NULL;
+	int rc = check_candidate(f, name, &cand);
+	if (rc != EXIT_OK)
+		return rc;
+	if (!store_request(s, f->name, what, name ? name : "")) {
+		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
+		return EXIT_REFUSED;
+	}
+	*target = cand->id;
+	*old = strcmp(what, "switchover") == 0
+		       ? store_formation_primary(f)->id
+		       : 0;
+	return EXIT_OK;
 }
 
 int perform_request(Store *s, const StoreFormation *f, const char *what,

@@ -218,37 +218,6 @@ static int show_settings_run(const Command *cmd, Flags *flags)
 	return show_formation(flags, print_settings);
 }
 
-/* The TLS of the node whose configuration this is; with none (only
- * --monitor), the sslmode of the monitor's URI. */
-static const SslSpec *client_ssl(const Config *cfg, SslSpec *ssl)
-{
-	const char *monitor = config_get(cfg, S_MONITOR);
-
-	sslspec_from_config(cfg, ssl);
-	if (strcmp(ssl->mode, "prefer") == 0 && monitor &&
-	    !uri_get_param(monitor, "sslmode", ssl->mode, sizeof(ssl->mode)))
-		return NULL;
-	return strcmp(ssl->mode, "prefer") == 0 ? NULL : ssl;
-}
-
-static char *formation_uri(const StoreFormation *f, const Config *cfg)
-{
-	SslSpec ssl;
-	HostPort hosts[STORE_MAX_NODES];
-	size_t n = 0;
-	const char *params[] = {"target_session_attrs", "read-write", NULL};
-
-	for (size_t i = 0; i < f->nnodes; i++) {
-		if (f->nodes[i].goal == NS_DROPPED)
-			continue;
-		hosts[n].host = f->nodes[i].host;
-		hosts[n++].port = f->nodes[i].port;
-	}
-	char *uri = uri_build(hosts, n, NULL, config_get(cfg, S_DBNAME),
-			      params);
-	return uri_append_ssl(uri, client_ssl(cfg, &ssl));
-}
-
 static int show_uri_run(const Command *cmd, Flags *flags)
 {
 	Config cfg;
@@ -268,7 +237,7 @@ static int show_uri_run(const Command *cmd, Flags *flags)
 	} else {
 		Store *s = open_for_show(flags, &cfg);
 		StoreFormation *f = s ? read_formation(s, &cfg) : NULL;
-		uri = f ? formation_uri(f, &cfg) : NULL;
+		uri = f ? nodeconf_formation_uri(f, &cfg) : NULL;
 		free(f);
 		store_close(s);
 		if (!uri)

@@ -58,5 +58,6 @@ extern const Command cmd_watch;
 extern const Command cmd_do;
 extern const Command cmd_version;
 extern const Command cmd_rotate;
+extern const Command cmd_drill;
 
 #endif

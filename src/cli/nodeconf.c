@@ -1,5 +1,6 @@
 /*
- * nodeconf.c - loading a node's configuration and reaching its store.
+ * nodeconf.c - loading a node's configuration, reaching its store, and the
+ * formation's URI for clients.
  */
 #include "cli/nodeconf.h"
 
@@ -7,10 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/conninfo.h"
 #include "common/fsutil.h"
 #include "common/log.h"
-#include "keeper/keeper.h"
 #include "common/sslconn.h"
+#include "keeper/keeper.h"
 
 bool nodeconf_load(const Flags *flags, Config *cfg, bool must_exist,
 		   char *err, size_t errlen)
@@ -89,4 +91,35 @@ bool nodeconf_refuse_root(const char *command)
 const char *nodeconf_formation(const Config *cfg)
 {
 	return config_get(cfg, S_FORMATION);
+}
+
+/* The TLS of the node whose configuration this is; with none (only
+ * --monitor), the sslmode of the monitor's URI. */
+static const SslSpec *client_ssl(const Config *cfg, SslSpec *ssl)
+{
+	const char *monitor = config_get(cfg, S_MONITOR);
+
+	sslspec_from_config(cfg, ssl);
+	if (strcmp(ssl->mode, "prefer") == 0 && monitor &&
+	    !uri_get_param(monitor, "sslmode", ssl->mode, sizeof(ssl->mode)))
+		return NULL;
+	return strcmp(ssl->mode, "prefer") == 0 ? NULL : ssl;
+}
+
+char *nodeconf_formation_uri(const StoreFormation *f, const Config *cfg)
+{
+	SslSpec ssl;
+	HostPort hosts[STORE_MAX_NODES];
+	size_t n = 0;
+	const char *params[] = {"target_session_attrs", "read-write", NULL};
+
+	for (size_t i = 0; i < f->nnodes; i++) {
+		if (f->nodes[i].goal == NS_DROPPED)
+			continue;
+		hosts[n].host = f->nodes[i].host;
+		hosts[n++].port = f->nodes[i].port;
+	}
+	char *uri = uri_build(hosts, n, NULL, config_get(cfg, S_DBNAME),
+			      params);
+	return uri_append_ssl(uri, client_ssl(cfg, &ssl));
 }

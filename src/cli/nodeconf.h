@@ -30,5 +30,8 @@ Store *nodeconf_open_store(const Config *cfg, char *err, size_t errlen);
 bool nodeconf_refuse_root(const char *command);
 /* The formation to show: --formation, or the node's, or "default". */
 const char *nodeconf_formation(const Config *cfg);
+/* The formation's multi-host URI for clients (target_session_attrs
+ * read-write, the TLS of cfg's node or of its monitor URI); malloc'd. */
+char *nodeconf_formation_uri(const StoreFormation *f, const Config *cfg);
 
 #endif

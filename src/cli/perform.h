@@ -18,8 +18,30 @@ bool perform_in_sync(const StoreNode *n);
  */
 int perform_request(Store *s, const StoreFormation *f, const char *what,
 		    const char *name, bool force, bool wait);
-/* Waits until target is the primary and old (if not 0) in sync again. */
+/* Waits until target is the primary and old (if not 0) in sync again,
+ * printing each state change with its time. */
 int perform_wait_done(Store *s, const char *formation, int target, int old);
+
+/* The same wait, recording the state changes instead of printing them. */
+#define PERFORM_TRACE_MAX 64
+typedef struct {
+	double t; /* seconds since the wait began */
+	char node[64];
+	NodeState state;
+} PerformStep;
+typedef struct {
+	int target;        /* set by the caller: the node to promote */
+	double promoted_s; /* when it reported a primary state; -1 before */
+	double done_s;
+	size_t n;
+	PerformStep steps[PERFORM_TRACE_MAX];
+} PerformTrace;
+int perform_wait(Store *s, const char *formation, int target, int old,
+		 PerformTrace *trace);
+/* Checks and stores the request like perform_request, without printing
+ * anything but refusals; *target and *old are the nodes to wait for. */
+int perform_ask(Store *s, const StoreFormation *f, const char *what,
+		const char *name, int *target, int *old);
 
 /* cmd_restart.c: perform restart [--rolling] */
 struct Command;
