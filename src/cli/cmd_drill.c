@@ -151,15 +151,18 @@ static json_t *drill_json(const Drill *d)
 static void print_drill(const Drill *d)
 {
 	printf("%s from %s to %s\n", d->kind, d->from, d->to);
-	printf("  write gap (longest between two acknowledged commits) "
-	       "%.2f s\n",
+	printf("  write gap        %6.2f s  longest time between two "
+	       "acknowledged commits\n",
 	       d->gap_s);
-	printf("  promotion (request to %s reporting primary)        %.2f s\n",
-	       d->to, d->trace.promoted_s);
-	printf("  done (%s back in sync)                             %.2f s\n",
-	       d->from, d->trace.done_s);
-	printf("  rows acknowledged %lld, lost %lld\n", d->acked, d->lost);
-	printf("  replication lag before %llu bytes, after %llu bytes\n",
+	printf("  promotion        %6.2f s  from the request to %s reporting "
+	       "a primary state\n",
+	       d->trace.promoted_s, d->to);
+	printf("  done             %6.2f s  until %s is a standby in sync "
+	       "again\n",
+	       d->trace.done_s, d->from);
+	printf("  rows             %lld acknowledged, %lld lost\n", d->acked,
+	       d->lost);
+	printf("  replication lag  %llu bytes before, %llu bytes after\n",
 	       d->lag_before, d->lag_after);
 	printf("  states:\n");
 	for (size_t i = 0; i < d->trace.n; i++)
@@ -204,13 +207,15 @@ static int run_drill(Store *s, const Config *cfg, const Flags *flags,
 	} else if (f) {
 		const char *kind =
 			flags_has(flags, "failover") ? "failover" : "switchover";
-		rc = drill_once(s, f, kind, NULL, conninfo, &d[n++]);
+		rc = drill_once(s, f, kind, NULL, conninfo, &d[n]);
+		n += d[n].kind != NULL; /* reported once it was requested */
 	}
 	if (rc == EXIT_OK && flags_has(flags, "back")) {
 		StoreFormation *now = read_formation(s, f->name);
 		rc = now ? drill_once(s, now, "switchover", d[0].from, conninfo,
-				      &d[n++])
+				      &d[n])
 			 : EXIT_STORE;
+		n += now && d[n].kind != NULL;
 		free(now);
 	}
 	if (n)

@@ -22,12 +22,21 @@ static bool exec_ok(PGconn *c, const char *sql, char *err, size_t errlen)
 
 /* As a client would: the URI's hosts, 2 s to connect, 3 s a statement
  * (a commit waiting for a standby that went away gives up). */
+static void no_notices(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message; /* "table ... does not exist, skipping" */
+}
+
 static PGconn *open_conn(const char *conninfo)
 {
 	const char *keys[] = {"dbname", "connect_timeout", "application_name",
 			      NULL};
 	const char *vals[] = {conninfo, "2", "pgkeel_drill", NULL};
-	return PQconnectdbParams(keys, vals, 1);
+	PGconn *c = PQconnectdbParams(keys, vals, 1);
+	if (c)
+		PQsetNoticeProcessor(c, no_notices, NULL);
+	return c;
 }
 
 static PGconn *connect_rw(const DrillWriter *w)
@@ -109,8 +118,11 @@ bool drill_writer_start(DrillWriter *w, const char *conninfo, char *err,
 	PGconn *c = w->conninfo ? connect_rw(w) : NULL;
 	if (!c) {
 		PGconn *why = open_conn(conninfo);
-		snprintf(err, errlen, "cannot connect through %s: %s",
-			 "the formation's URI", PQerrorMessage(why));
+		snprintf(err, errlen,
+			 "the drill's client cannot connect: %s(it connects "
+			 "as any libpq client: give the user and database in "
+			 "--dsn, the password in PGPASSFILE or ~/.pgpass)",
+			 PQerrorMessage(why));
 		PQfinish(why);
 		return false;
 	}

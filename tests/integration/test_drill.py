@@ -46,12 +46,22 @@ def test_switchover_drill_and_back(h):
         assert 0 <= d["promotion_s"] <= d["done_s"]
         assert any(s["node"] == d["to"] and s["state"] == "primary"
                    for s in d["states"])
+    h.pgkeel("disable", "maintenance", "--name", "b", "--pgdata",
+             c.monitor_dir)
+    c.wait_states({"a": "primary", "b": "secondary"})
+    # a client that cannot log in: said so, and no switchover
+    cp = c.h.pgkeel("drill", "--pgdata", c.monitor_dir, "--dsn",
+                    f"host=127.0.0.1 port={c.nodes['a']['port']} "
+                    "dbname=postgres user=nobody", check=False)
+    assert cp.returncode == 1
+    assert "the drill's client cannot connect" in cp.stderr
+    assert cp.stdout == ""
     assert c.primary() == "a"
     assert not drill_table_exists(c)
     # the text report names the same
     out = drill(c).stdout
     assert "switchover from a to b" in out
-    assert "rows acknowledged" in out and "lost 0" in out
+    assert "acknowledged, 0 lost" in out
     assert c.primary() == "b"
 
 
