@@ -10,7 +10,8 @@ written to docs/benchmarks.md with the method.
 
     make bench            (or: /usr/bin/python3 bench/run.py [RUNS])
 
-Then Postgres crashes restarted in place (bench/pg_crash.py), the cost
+Then Postgres crashes restarted in place (bench/pg_crash.py), the idle
+cost of a formation (bench/idle_cost.py), the cost
 of TLS on a failover (bench/tls_failover.py) and the
 monitor scale benchmark (bench/monitor_scale.py). Each writes its own
 section of docs/benchmarks.md (bench/report.py).
@@ -154,6 +155,8 @@ def main():
     write_report(results, runs, rss, pss, cpu)
     import pg_crash
     pg_crash.main(runs)
+    import idle_cost
+    idle_cost.main(20.0)
     import tls_failover
     tls_failover.main(runs)
     import monitor_scale

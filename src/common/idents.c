@@ -1,28 +1,38 @@
 /*
- * idents.c - host and name checks against the patterns of idents.h.
+ * idents.c - host and name checks against the patterns of idents.h. The
+ * patterns are compiled once per process (keepers check hosts and the
+ * fields of pg_hba lines every cycle); regexec on them is thread-safe.
  */
 #include "common/idents.h"
 
+#include <pthread.h>
 #include <regex.h>
 #include <stddef.h>
 
-static bool matches(const char *pattern, const char *text)
-{
-	regex_t re;
+static regex_t host_re, name_re;
+static bool compiled;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-	if (!text || regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
-		return false;
-	bool ok = regexec(&re, text, 0, NULL, 0) == 0;
-	regfree(&re);
-	return ok;
+static void compile(void)
+{
+	compiled = regcomp(&host_re, HOST_PATTERN, REG_EXTENDED | REG_NOSUB) ==
+			   0 &&
+		   regcomp(&name_re, NAME_PATTERN, REG_EXTENDED | REG_NOSUB) ==
+			   0;
+}
+
+static bool matches(regex_t *re, const char *text)
+{
+	pthread_once(&once, compile);
+	return compiled && text && regexec(re, text, 0, NULL, 0) == 0;
 }
 
 bool host_is_valid(const char *host)
 {
-	return matches(HOST_PATTERN, host);
+	return matches(&host_re, host);
 }
 
 bool name_is_valid(const char *name)
 {
-	return matches(NAME_PATTERN, name);
+	return matches(&name_re, name);
 }
