@@ -10,11 +10,12 @@ written to docs/benchmarks.md with the method.
 
     make bench            (or: /usr/bin/python3 bench/run.py [RUNS])
 
-Then Postgres crashes restarted in place (bench/pg_crash.py), the idle
-cost of a formation (bench/idle_cost.py), the cost
-of TLS on a failover (bench/tls_failover.py) and the
-monitor scale benchmark (bench/monitor_scale.py). Each writes its own
-section of docs/benchmarks.md (bench/report.py).
+Then, each from its own file and writing its own section of
+docs/benchmarks.md (bench/report.py): the idle keeper's resources
+(keeper_resources.py), Postgres crashes restarted in place (pg_crash.py),
+the idle cost of a formation (idle_cost.py), the cost of synchronous
+replication (sync_cost.py), the cost of TLS on a failover
+(tls_failover.py) and the monitor at scale (monitor_scale.py).
 """
 
 import datetime
@@ -113,6 +114,8 @@ def main():
     pg_crash.main(runs)
     import idle_cost
     idle_cost.main(20.0)
+    import sync_cost
+    sync_cost.main(3)
     import tls_failover
     tls_failover.main(runs)
     import monitor_scale
