@@ -107,8 +107,8 @@ static const SettingDef settings[SETTING_COUNT] = {
 	 "a node unseen by every signal for this long is down"},
 	{S_SYNC_TIMEOUT, "timeouts", "sync_timeout", "sync-timeout",
 	 DUR(0, 600000), "5s", "DURATION",
-	 "after this long without a synchronous standby the primary stops "
-	 "waiting for one (unless strict)"},
+	 "a standby that does not report or stream this long leaves the "
+	 "synchronous set (unless strict)"},
 	{S_RESTART_RETRIES, "timeouts", "postgres_restart_retries",
 	 "postgres-restart-retries", INT(0, 100), "3", "N",
 	 "restarts of a crashed Postgres before reporting it failed"},

@@ -106,6 +106,19 @@ static bool caught_up(const FsmFormation *f, const FsmNode *n, int *up,
 	return true;
 }
 
+/* Every signal of the standby lost for node_down_ms: no report, no
+ * stream, no answer to the monitor's checks. It is down: waiting
+ * sync_timeout on top would only stall the primary's commits longer. */
+static bool standby_down(const FsmFormation *f, const FsmNode *n)
+{
+	int64_t down = f->settings.node_down_ms;
+	return !fsm_is_fresh(f, n) && !n->health_ok &&
+	       n->health_fail_since_ms >= 0 &&
+	       f->now_ms - n->health_fail_since_ms >= down &&
+	       n->not_streaming_since_ms >= 0 &&
+	       f->now_ms - n->not_streaming_since_ms >= down;
+}
+
 static bool standby_lost(const FsmFormation *f, const FsmNode *n, int *up,
 			 char *why, size_t len)
 {
@@ -115,6 +128,12 @@ static bool standby_lost(const FsmFormation *f, const FsmNode *n, int *up,
 	/* when the primary is in trouble, keep standbys eligible */
 	if (!primary_is_healthy(f, p))
 		return false;
+	if (standby_down(f, n)) {
+		snprintf(why, len, "down (no report, no stream, no answer for "
+				   "%lld ms): out of the synchronous set",
+			 (long long)(f->now_ms - n->last_report_ms));
+		return true;
+	}
 	if (f->now_ms - n->last_report_ms > limit) {
 		snprintf(why, len, "no report for %lld ms: out of the "
 				   "synchronous set",
@@ -416,7 +435,8 @@ const FsmRule fsm_rules[] = {
 
 	/* synchronous replication */
 	{FROM(NS_SECONDARY), true, NS_CATCHINGUP, standby_lost,
-	 "a standby lost for sync_timeout leaves the synchronous set"},
+	 "a standby down (every signal lost for node_down_timeout), or "
+	 "lost for sync_timeout, leaves the synchronous set"},
 	{FROM(NS_WAIT_PRIMARY), true, NS_PRIMARY, enough_sync_standbys,
 	 "enough standbys in sync: commits wait for them"},
 	{FROM(NS_PRIMARY), false, NS_WAIT_PRIMARY, too_few_sync_standbys,
