@@ -49,7 +49,8 @@ static const char *secret_sql(const char *which)
 		       " WHERE name = $1 RETURNING name)"
 		       " INSERT INTO pgkeel.event (formation, description)"
 		       " SELECT name, 'replication password rotated' FROM u"
-		       " RETURNING pg_notify('pgkeel_goal', formation)";
+		       " RETURNING pg_notify('pgkeel_goal', formation),"
+		       " pg_notify('pgkeel_report', formation)";
 	if (strcmp(which, "health") == 0)
 		return "WITH u AS (UPDATE pgkeel.formation SET"
 		       " health_password = replace(gen_random_uuid()::text,"
@@ -57,7 +58,8 @@ static const char *secret_sql(const char *which)
 		       " WHERE name = $1 RETURNING name)"
 		       " INSERT INTO pgkeel.event (formation, description)"
 		       " SELECT name, 'health check password rotated' FROM u"
-		       " RETURNING pg_notify('pgkeel_goal', formation)";
+		       " RETURNING pg_notify('pgkeel_goal', formation),"
+		       " pg_notify('pgkeel_report', formation)";
 	return NULL;
 }
 

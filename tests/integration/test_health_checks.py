@@ -141,7 +141,11 @@ def test_new_password_without_downtime_and_refusals_logged_once(h):
     terminate_health_sessions(c, "a")
     wait_until(lambda: (one_session_each(c) or first)["a"] != first["a"],
                what="a new health-check session on a")
-    assert "authentication failed" not in pg_log(c, "a")[offset:]
+    # a login that raced the new password to the monitor is refused at
+    # most once, which still counts as the server answering
+    assert pg_log(c, "a")[offset:].count(
+        "password authentication failed") <= 1
+    assert c.state()["a"]["reachable"]
 
     # a password the monitor does not know: each login is refused, the
     # node still counts as reachable (its server answers), and the
