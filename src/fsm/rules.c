@@ -106,17 +106,16 @@ static bool caught_up(const FsmFormation *f, const FsmNode *n, int *up,
 	return true;
 }
 
-/* Every signal of the standby lost for node_down_ms: no report, no
- * stream, no answer to the monitor's checks. It is down: waiting
+/* The standby's signals lost for node_down_ms: no report from its
+ * keeper, no answer to the monitor's checks (a dead node reports no
+ * stream either). It is down, as a primary would be: waiting
  * sync_timeout on top would only stall the primary's commits longer. */
 static bool standby_down(const FsmFormation *f, const FsmNode *n)
 {
 	int64_t down = f->settings.node_down_ms;
 	return !fsm_is_fresh(f, n) && !n->health_ok &&
 	       n->health_fail_since_ms >= 0 &&
-	       f->now_ms - n->health_fail_since_ms >= down &&
-	       n->not_streaming_since_ms >= 0 &&
-	       f->now_ms - n->not_streaming_since_ms >= down;
+	       f->now_ms - n->health_fail_since_ms >= down;
 }
 
 static bool standby_lost(const FsmFormation *f, const FsmNode *n, int *up,
@@ -129,8 +128,8 @@ static bool standby_lost(const FsmFormation *f, const FsmNode *n, int *up,
 	if (!primary_is_healthy(f, p))
 		return false;
 	if (standby_down(f, n)) {
-		snprintf(why, len, "down (no report, no stream, no answer for "
-				   "%lld ms): out of the synchronous set",
+		snprintf(why, len, "down (no report and no answer for %lld "
+				   "ms): out of the synchronous set",
 			 (long long)(f->now_ms - n->last_report_ms));
 		return true;
 	}
@@ -435,7 +434,7 @@ const FsmRule fsm_rules[] = {
 
 	/* synchronous replication */
 	{FROM(NS_SECONDARY), true, NS_CATCHINGUP, standby_lost,
-	 "a standby down (every signal lost for node_down_timeout), or "
+	 "a standby down (no report, no answer for node_down_timeout), or "
 	 "lost for sync_timeout, leaves the synchronous set"},
 	{FROM(NS_WAIT_PRIMARY), true, NS_PRIMARY, enough_sync_standbys,
 	 "enough standbys in sync: commits wait for them"},

@@ -254,9 +254,11 @@ static void lost_standby_leaves_sync_set_unless_strict(void **state)
 		t.f.settings.strict_sync = strict;
 		tf_replicating(&t, NS_PRIMARY);
 		tf_kill(&t, 2);
-		tf_advance(&t, 4000);
+		/* no report, no answer: out at node_down_timeout (3 s),
+		 * not sync_timeout (5 s) */
+		tf_advance(&t, 2900);
 		assert_int_equal(tf_step(&t), 0);
-		tf_advance(&t, 2000);
+		tf_advance(&t, 200);
 		tf_step(&t);
 		assert_int_equal(GOAL(&t, 2), NS_CATCHINGUP);
 		assert_int_equal(GOAL(&t, 1),
@@ -265,6 +267,26 @@ static void lost_standby_leaves_sync_set_unless_strict(void **state)
 		fsm_sync_names(&t.f, fsm_node(&t.f, 1), names, sizeof(names));
 		assert_string_equal(names, strict ? "ANY 1 (\"node2\")" : "");
 	}
+}
+
+/* A standby that still reports and answers but does not stream (a cut
+ * replication path) keeps its place until sync_timeout. */
+static void standby_not_streaming_leaves_at_sync_timeout(void **state)
+{
+	TestFormation t;
+	(void)state;
+
+	tf_init(&t, 2);
+	tf_replicating(&t, NS_PRIMARY);
+	FsmNode *s = fsm_node(&t.f, 2);
+	s->receiver_streaming = false;
+	s->streaming_from = 0;
+	s->not_streaming_since_ms = t.f.now_ms;
+	tf_advance(&t, 4900);
+	assert_int_equal(tf_step(&t), 0);
+	tf_advance(&t, 200);
+	tf_step(&t);
+	assert_int_equal(GOAL(&t, 2), NS_CATCHINGUP);
 }
 
 static void promotion_cancelled_when_primary_returns(void **state)
@@ -444,6 +466,7 @@ int main(void)
 		cmocka_unit_test(candidate_fast_forwards_before_promotion),
 		cmocka_unit_test(others_follow_the_new_primary),
 		cmocka_unit_test(lost_standby_leaves_sync_set_unless_strict),
+		cmocka_unit_test(standby_not_streaming_leaves_at_sync_timeout),
 		cmocka_unit_test(promotion_cancelled_when_primary_returns),
 		cmocka_unit_test(candidate_retargets_a_standby_that_comes_back_ahead),
 		cmocka_unit_test(primary_without_standbys_returns_to_single),
