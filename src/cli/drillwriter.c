@@ -25,7 +25,7 @@ static bool exec_ok(PGconn *c, const char *sql, char *err, size_t errlen)
 static void no_notices(void *arg, const char *message)
 {
 	(void)arg;
-	(void)message; /* "table ... does not exist, skipping" */
+	(void)message; /* notices are not the drill's report */
 }
 
 static PGconn *open_conn(const char *conninfo)
@@ -126,12 +126,16 @@ bool drill_writer_start(DrillWriter *w, const char *conninfo, char *err,
 		PQfinish(why);
 		return false;
 	}
-	bool ok = exec_ok(c, "DROP TABLE IF EXISTS " DRILL_TABLE, err,
-			  errlen) &&
-		  exec_ok(c,
+	/* a table of that name the drill did not create is left alone */
+	bool ok = exec_ok(c,
 			  "CREATE TABLE " DRILL_TABLE " (id bigint PRIMARY "
 			  "KEY, at timestamptz NOT NULL DEFAULT now())",
 			  err, errlen);
+	if (!ok && strstr(err, "already exists"))
+		snprintf(err, errlen,
+			 "table " DRILL_TABLE " already exists: the drill "
+			 "writes only into a table it creates (drop it if an "
+			 "interrupted drill left it)");
 	PQfinish(c);
 	if (ok && pthread_create(&w->thread, NULL, run, w) != 0) {
 		snprintf(err, errlen, "cannot start the writer thread");

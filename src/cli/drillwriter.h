@@ -27,8 +27,8 @@ typedef struct {
 	char last_error[256];
 } DrillWriter;
 
-/* Creates the table (replacing a drill's leftover) and starts writing;
- * false with err when the formation cannot be written to. */
+/* Creates the table and starts writing; false with err when the
+ * formation cannot be written to, or the table exists already. */
 bool drill_writer_start(DrillWriter *w, const char *conninfo, char *err,
 			size_t errlen);
 /* Waits until count more commits are acknowledged (false at timeout). */

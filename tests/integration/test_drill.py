@@ -19,11 +19,15 @@ def drill(c, *args, check=True):
                       env={"PGPASSWORD": APP_PASSWORD})
 
 
-def healthy_formation(h):
-    c = two_node_formation(h)
+def wait_healthy(c):
     wait_until(lambda: "Formation default: healthy" in c.mon_pgkeel(
         "show", "state", "--pgdata", c.monitor_dir).stdout,
         what="a healthy formation")
+
+
+def healthy_formation(h):
+    c = two_node_formation(h)
+    wait_healthy(c)
     return c
 
 
@@ -46,16 +50,6 @@ def test_switchover_drill_and_back(h):
         assert 0 <= d["promotion_s"] <= d["done_s"]
         assert any(s["node"] == d["to"] and s["state"] == "primary"
                    for s in d["states"])
-    h.pgkeel("disable", "maintenance", "--name", "b", "--pgdata",
-             c.monitor_dir)
-    c.wait_states({"a": "primary", "b": "secondary"})
-    # a client that cannot log in: said so, and no switchover
-    cp = c.h.pgkeel("drill", "--pgdata", c.monitor_dir, "--dsn",
-                    f"host=127.0.0.1 port={c.nodes['a']['port']} "
-                    "dbname=postgres user=nobody", check=False)
-    assert cp.returncode == 1
-    assert "the drill's client cannot connect" in cp.stderr
-    assert cp.stdout == ""
     assert c.primary() == "a"
     assert not drill_table_exists(c)
     # the text report names the same
@@ -91,3 +85,23 @@ def test_drill_refuses_a_formation_not_fit_for_it(h):
     assert "b is in maintenance" in cp.stderr
     assert c.primary() == "a"
     assert not drill_table_exists(c)
+    h.pgkeel("disable", "maintenance", "--name", "b", "--pgdata",
+             c.monitor_dir)
+    c.wait_states({"a": "primary", "b": "secondary"})
+    wait_healthy(c)
+    # a client that cannot log in: said so, and no switchover
+    cp = c.h.pgkeel("drill", "--pgdata", c.monitor_dir, "--dsn",
+                    f"host=127.0.0.1 port={c.nodes['a']['port']} "
+                    "dbname=postgres user=nobody", check=False)
+    assert cp.returncode == 1
+    assert "the drill's client cannot connect" in cp.stderr
+    assert cp.stdout == ""
+    assert not drill_table_exists(c)
+    # a table of the drill's name that it did not create is left alone
+    c.sql("CREATE TABLE pgkeel_drill (mine text); "
+          "INSERT INTO pgkeel_drill VALUES ('keep')")
+    cp = drill(c, check=False)
+    assert cp.returncode == 1
+    assert "already exists" in cp.stderr
+    assert c.sql("SELECT mine FROM pgkeel_drill") == [("keep",)]
+    assert c.primary() == "a"
