@@ -190,21 +190,20 @@ static void report(const Config *cfg, const Drill *d, size_t n, bool json)
 		print_drill(&d[i]);
 }
 
-static int run_drill(Store *s, const Config *cfg, const Flags *flags,
-		     const char *conninfo)
+static int run_drill(Store *s, const Config *cfg, const StoreFormation *f,
+		     const Flags *flags, const char *conninfo)
 {
 	Drill d[2];
 	char why[256];
 	size_t n = 0;
-	int rc = EXIT_STORE;
-	StoreFormation *f = read_formation(s, nodeconf_formation(cfg));
-	const char *bad = f ? unfit(f, why, sizeof(why)) : NULL;
+	int rc;
+	const char *bad = unfit(f, why, sizeof(why));
 
 	if (bad) {
 		fprintf(stderr, "%s: formation %s is not ready for a drill: %s\n",
 			cli_command_path(), f->name, bad);
 		rc = EXIT_REFUSED;
-	} else if (f) {
+	} else {
 		const char *kind =
 			flags_has(flags, "failover") ? "failover" : "switchover";
 		rc = drill_once(s, f, kind, NULL, conninfo, &d[n]);
@@ -220,7 +219,6 @@ static int run_drill(Store *s, const Config *cfg, const Flags *flags,
 	}
 	if (n)
 		report(cfg, d, n, flags_has(flags, "json"));
-	free(f);
 	return rc;
 }
 
@@ -243,7 +241,8 @@ static int drill_run(const Command *cmd, Flags *flags)
 	StoreFormation *f = read_formation(s, nodeconf_formation(&cfg));
 	char *uri = f ? nodeconf_formation_uri(f, &cfg) : NULL;
 	const char *dsn = flags_get(flags, "dsn");
-	int rc = f ? run_drill(s, &cfg, flags, dsn ? dsn : uri) : EXIT_STORE;
+	int rc = f ? run_drill(s, &cfg, f, flags, dsn ? dsn : uri)
+		   : EXIT_STORE;
 	free(uri);
 	free(f);
 	store_close(s);

@@ -1,8 +1,9 @@
 /*
- * cmd_rotate.c - `pgkeel rotate`: a new password for the store
- * role of a directory (the operator's on the monitor, the node's own on
- * a data node), with no downtime: open sessions stay up, new ones use the
- * new password from the passfile.
+ * cmd_rotate.c - `pgkeel rotate`: new passwords with no downtime (open
+ * sessions stay up). `password`: the store role of a directory (the
+ * operator's on the monitor, the node's own on a data node), in its
+ * passfile. `replication-password` and `health-password`: the
+ * formation's, on the monitor, applied by the keepers.
  */
 #include "cli/command.h"
 

@@ -39,27 +39,25 @@ bool monitor_rotate_password(const Config *cfg, char *err, size_t errlen)
 	return ok;
 }
 
-/* The column of each formation password, by the name the CLI uses. */
+/* A new value for one password column, an event saying so, and the
+ * keepers and the monitor woken to apply it. */
+#define ROTATE_SQL(column, what)                                           \
+	"WITH u AS (UPDATE pgkeel.formation SET " column                  \
+	" = replace(gen_random_uuid()::text, '-', '')"                     \
+	" || replace(gen_random_uuid()::text, '-', '')"                    \
+	" WHERE name = $1 RETURNING name)"                                 \
+	" INSERT INTO pgkeel.event (formation, description)"               \
+	" SELECT name, '" what " password rotated' FROM u"                 \
+	" RETURNING pg_notify('pgkeel_goal', formation),"                  \
+	" pg_notify('pgkeel_report', formation)"
+
+/* The statement for each formation password, by the name the CLI uses. */
 static const char *secret_sql(const char *which)
 {
 	if (strcmp(which, "replication") == 0)
-		return "WITH u AS (UPDATE pgkeel.formation SET"
-		       " replication_password = replace(gen_random_uuid()::text,"
-		       " '-', '') || replace(gen_random_uuid()::text, '-', '')"
-		       " WHERE name = $1 RETURNING name)"
-		       " INSERT INTO pgkeel.event (formation, description)"
-		       " SELECT name, 'replication password rotated' FROM u"
-		       " RETURNING pg_notify('pgkeel_goal', formation),"
-		       " pg_notify('pgkeel_report', formation)";
+		return ROTATE_SQL("replication_password", "replication");
 	if (strcmp(which, "health") == 0)
-		return "WITH u AS (UPDATE pgkeel.formation SET"
-		       " health_password = replace(gen_random_uuid()::text,"
-		       " '-', '') || replace(gen_random_uuid()::text, '-', '')"
-		       " WHERE name = $1 RETURNING name)"
-		       " INSERT INTO pgkeel.event (formation, description)"
-		       " SELECT name, 'health check password rotated' FROM u"
-		       " RETURNING pg_notify('pgkeel_goal', formation),"
-		       " pg_notify('pgkeel_report', formation)";
+		return ROTATE_SQL("health_password", "health check");
 	return NULL;
 }
 
