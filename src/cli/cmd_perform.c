@@ -155,6 +155,32 @@ int perform_wait(Store *s, const char *formation, int target, int old,
 	return EXIT_TIMEOUT;
 }
 
+/* A forced failover loses acknowledged writes only when commits do not
+ * wait for standbys: with a synchronous set, every acknowledged commit is
+ * on a standby, and the candidate fetches from the most advanced one
+ * before it is promoted (docs/state-machine.md). Prints the refusal. */
+static bool would_lose(const StoreFormation *f, const StoreNode *p)
+{
+	const StoreNode *max = NULL;
+	if (p->sync_names[0])
+		return false;
+	for (size_t i = 0; i < f->nnodes; i++) {
+		const StoreNode *n = &f->nodes[i];
+		if (n != p && perform_in_sync(n) &&
+		    (!max || n->report.lsn > max->report.lsn))
+			max = n;
+	}
+	if (!max || max->report.lsn >= p->report.lsn)
+		return false;
+	fprintf(stderr,
+		"%s: commits on %s do not wait for a standby, and the most "
+		"advanced standby %s is %llu bytes behind it: writes not yet "
+		"on a standby would be lost; add --force to fail over anyway\n",
+		cli_command_path(), p->name, max->name,
+		(unsigned long long)(p->report.lsn - max->report.lsn));
+	return true;
+}
+
 int perform_ask(Store *s, const StoreFormation *f, const char *what,
 		const char *name, int *target, int *old)
 {
@@ -181,17 +207,8 @@ int perform_request(Store *s, const StoreFormation *f, const char *what,
 	if (rc != EXIT_OK)
 		return rc;
 	const StoreNode *p = store_formation_primary(f);
-	if (strcmp(what, "failover") == 0 && cand->report.lsn < p->report.lsn &&
-	    !force) {
-		fprintf(stderr,
-			"%s: %s is %llu bytes behind the primary %s: writes "
-			"not yet on it would be lost; add --force to fail over "
-			"anyway\n",
-			cli_command_path(), cand->name,
-			(unsigned long long)(p->report.lsn - cand->report.lsn),
-			p->name);
+	if (strcmp(what, "failover") == 0 && !force && would_lose(f, p))
 		return EXIT_REFUSED;
-	}
 	if (!store_request(s, f->name, what, name ? name : "")) {
 		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
 		return EXIT_REFUSED;

@@ -40,6 +40,44 @@ def test_forced_failover(h):
                                          for e in c.events())
 
 
+def lsn(text):
+    hi, lo = text.split("/")
+    return (int(hi, 16) << 32) | int(lo, 16)
+
+
+def test_forced_failover_refused_when_acknowledged_writes_would_be_lost(h):
+    """With commits not waiting for a standby and the standby behind, a
+    forced failover is refused and says by how much; the synchronous case
+    above is accepted under a writer (every acknowledged commit is on b)."""
+    c = two_node_formation(h)
+    c.config("set", "formation.number_sync_standbys", "0")
+    c.wait_states({"a": "wait_primary", "b": "secondary"})
+    bport = c.nodes["b"]["port"]
+    receiver = int(h.psql(c.sock, bport,
+                          "SELECT pid FROM pg_stat_wal_receiver"))
+    os.kill(receiver, signal.SIGSTOP)  # b's stream stalls, b stays up
+    try:
+        c.sql("CREATE TABLE acked AS SELECT generate_series(1, 10000) g")
+
+        def behind():
+            st = c.state()
+            return lsn(st["a"]["lsn"]) > lsn(st["b"]["lsn"])
+        wait_until(behind, timeout=30, what="a's report ahead of b's")
+        cp = h.pgkeel("perform", "failover", "--pgdata", c.monitor_dir,
+                      check=False)
+        assert cp.returncode == 8, cp.stderr
+        assert "bytes behind" in cp.stderr and "--force" in cp.stderr
+        assert c.state()["a"]["assigned_state"] == "wait_primary"
+    finally:
+        os.kill(receiver, signal.SIGCONT)
+    c.wait_states({"a": "wait_primary", "b": "secondary"})
+    wait_until(lambda: h.psql(c.sock, bport, "SELECT to_regclass('acked')"
+                              " IS NOT NULL") == "t",
+               timeout=30, what="b to receive the rows after the stall")
+    assert h.psql(c.sock, bport, "SELECT count(*) FROM acked") == "10000"
+    assert not [e for e in c.events() if "forced" in e["description"]]
+
+
 def test_refusals_change_nothing(h):
     c = Cluster(h)
     c.add_node("a", wait_state="single")
