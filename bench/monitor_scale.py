@@ -1,5 +1,5 @@
 """Monitor scale benchmark: the decision-cycle time of one monitor with
-1,000 nodes (DESIGN: under 100 ms).
+1,000 nodes (target: under 100 ms).
 
 A monitor (default settings, HTTP API on) gets 200 formations of 5 nodes
 from simulated keepers (bench/sim_keepers.py): they report every 500 ms

@@ -60,7 +60,7 @@ bool config_reread(Config *cfg, char *err, size_t errlen);
 bool config_reload(Config *cfg);
 
 /*
- * DESIGN invariant 5's ordering: fence_timeout + store_timeout +
+ * The ordering of docs/configuration.md: fence_timeout + store_timeout +
  * keeper_interval < node_down_timeout; err explains a violation.
  */
 bool config_timeouts_ordered(const Config *cfg, char *err, size_t errlen);

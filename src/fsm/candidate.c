@@ -1,5 +1,5 @@
 /*
- * candidate.c - choosing the standby to promote (DESIGN invariant 3).
+ * candidate.c - choosing the standby to promote (docs/state-machine.md).
  *
  * The candidate must be in sync (secondary), fresh and willing (priority
  * above 0); among those the highest priority wins, then the most

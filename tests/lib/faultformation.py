@@ -6,7 +6,7 @@ ignore network namespaces), and to the formation only through pgkeel's
 CLI.
 
 The client (tests/faults/client.py) writes through the multi-host URI
-from its own namespace; check() then verifies DESIGN's invariants."""
+from its own namespace; check() then verifies the guarantees of docs/guarantees.md."""
 
 import json
 import os
@@ -315,7 +315,7 @@ class FaultFormation:
 
     # -- the checker ----------------------------------------------------------
     def check(self, scenario, converge_timeout=60):
-        """DESIGN's invariants after a fault healed: the formation is back
+        """The guarantees (docs/guarantees.md) after a fault healed: the formation is back
         to one primary with in-sync standbys within converge_timeout;
         every acknowledged commit is on the primary; every node holds
         exactly the primary's rows (no divergent history survived); and
