@@ -68,7 +68,7 @@ Store *nodeconf_open_store(const Config *cfg, char *err, size_t errlen)
 	if (role && strcmp(role, "monitor") == 0)
 		return store_open_local(config_get(cfg, S_SOCKET_DIR),
 					(int)config_get_int(cfg, S_PGPORT),
-					timeout, err, errlen);
+					timeout, false, err, errlen);
 	if (config_get(cfg, S_MONITOR))
 		return keeper_store_open(cfg, err, errlen);
 	snprintf(err, errlen, "name the monitor: --monitor URI, or --pgdata "

@@ -77,14 +77,59 @@ static bool restart_overdue(const FsmFormation *f, const FsmNode *p)
 			       f->settings.restart_allowance_ms;
 }
 
+/*
+ * No standby streamed from p within the window in which p's keeper, cut
+ * off from the store, still counts its replies and keeps p open
+ * (fsm.h). Only reporting standbys are known; with every_one, all must
+ * report, and there must be one.
+ */
+static bool standbys_let_go(const FsmFormation *f, const FsmNode *p,
+			    bool every_one)
+{
+	size_t known = 0;
+	for (size_t i = 0; i < f->nnodes; i++) {
+		const FsmNode *s = &f->nodes[i];
+		if (s == p || s->goal == NS_DROPPED)
+			continue;
+		if (!fsm_is_fresh(f, s)) {
+			if (every_one)
+				return false;
+			continue;
+		}
+		known++;
+		if (s->not_streaming_since_ms < 0 ? s->streaming_from == p->id
+		    : f->now_ms - s->not_streaming_since_ms <
+			      STANDBY_REPLY_FRESH_MS + FENCE_MARGIN_MS)
+			return false;
+	}
+	return !every_one || known > 0;
+}
+
+/*
+ * Definitive evidence, no need to wait out node_down_ms: the host
+ * refuses connections to the primary's port (a refusal, not a timeout),
+ * and the primary's keeper, silent, must have fenced it by now had it
+ * been alive but cut off (its reported fence_ms, a margin, and the
+ * standbys' reply window).
+ */
+bool fsm_primary_refused(const FsmFormation *f, const FsmNode *p)
+{
+	return !p->health_ok && p->port_closed && p->fence_ms > 0 &&
+	       f->now_ms - p->last_report_ms >= p->fence_ms + FENCE_MARGIN_MS &&
+	       standbys_let_go(f, p, true);
+}
+
 bool fsm_primary_down(const FsmFormation *f, const FsmNode *p)
 {
 	bool keeper_lost = !fsm_is_fresh(f, p);
 	bool postgres_lost =
 		p->pg_failed || (!p->pg_running && restart_overdue(f, p));
 
-	return health_lost(f, p) && (keeper_lost || postgres_lost) &&
-	       !a_standby_streams_from(f, p);
+	if (a_standby_streams_from(f, p))
+		return false;
+	return (health_lost(f, p) && (keeper_lost || postgres_lost) &&
+		standbys_let_go(f, p, false)) ||
+	       fsm_primary_refused(f, p);
 }
 
 static bool rule_applies(const FsmRule *r, const FsmNode *n)

@@ -43,6 +43,11 @@ typedef struct {
 	bool health_ok;           /* the monitor's last connection test */
 	int64_t health_fail_since_ms; /* first failed test in a row, or -1 */
 	int64_t not_streaming_since_ms; /* standbys: or -1 while streaming */
+	bool port_closed; /* the last check: the host refused the connection
+			     (nothing listens on the port) */
+	int64_t fence_ms; /* reported: a primary cut off from the store stops
+			     taking writes this long after its last report;
+			     0 unknown */
 } FsmNode;
 
 typedef struct {
@@ -74,6 +79,17 @@ typedef struct {
 	char why[256];
 } FsmDecision;
 
+/*
+ * A primary's keeper that cut off from the store keeps its Postgres open
+ * while a standby replied within STANDBY_REPLY_FRESH_MS (keeper/fence.c);
+ * the replies come every second (wal_receiver_status_interval). The
+ * monitor's fast decision (fsm.c) waits out that window after the last
+ * standby stopped streaming, and FENCE_MARGIN_MS more for the keeper's
+ * own step and the fencing itself (docs/guarantees.md).
+ */
+#define STANDBY_REPLY_FRESH_MS 2000
+#define FENCE_MARGIN_MS 250
+
 /* The defaults documented in docs/configuration.md. */
 void fsm_settings_default(FsmSettings *s);
 
@@ -89,8 +105,12 @@ FsmNode *fsm_node(const FsmFormation *f, int id);
 /* The node whose goal is a primary state, or NULL. */
 FsmNode *fsm_primary(const FsmFormation *f);
 bool fsm_is_fresh(const FsmFormation *f, const FsmNode *n);
-/* The primary is down by every independent signal (DESIGN invariant 4). */
+/* The primary is down: by every independent signal, or by definitive
+ * evidence (docs/guarantees.md, "When the primary is declared down"). */
 bool fsm_primary_down(const FsmFormation *f, const FsmNode *p);
+/* ... the definitive evidence alone: its port refuses connections, its
+ * keeper is silent past its fencing time, the standbys let go of it. */
+bool fsm_primary_refused(const FsmFormation *f, const FsmNode *p);
 
 /* candidate.c: the standby to promote, or NULL when none is eligible. */
 FsmNode *fsm_choose_candidate(const FsmFormation *f, char *why, size_t len);

@@ -211,6 +211,11 @@ static bool failover_started(const FsmFormation *f, const FsmNode *n,
 	if (!fsm_primary_down(f, n))
 		snprintf(why, len, "forced failover: fenced, a standby is "
 				   "promoted");
+	else if (fsm_primary_refused(f, n))
+		snprintf(why, len, "primary failed (its port refuses "
+				   "connections, its keeper is silent past its "
+				   "fencing time, no standby streams from it): "
+				   "a standby is promoted");
 	else
 		snprintf(why, len, "primary failed (monitor checks, keeper and "
 				   "standbys all lost it): fenced, a standby is "

@@ -1,10 +1,18 @@
 /*
- * fence.c - self-fencing (DESIGN invariant 5): a primary whose keeper has
+ * fence.c - self-fencing (docs/guarantees.md): a primary whose keeper has
  * not reached the store for fence_timeout and that has no streaming
  * standby stops accepting writes. The monitor cannot promote anyone
  * before node_down_timeout, which start-up checks to be longer than
  * fence_timeout + store_timeout + keeper_interval; so by the time a
  * promotion can happen, this primary has stopped.
+ *
+ * Its deadline is counted from the start of the keeper's last cycle
+ * that reached the store (before that cycle's report was written): a
+ * call to the store gives up by then (store_set_deadline), the keeper
+ * wakes up then, and it checks between the steps of a cycle. So a primary
+ * stops taking writes within fence_timeout of the last report the
+ * monitor saw, plus the time of one step; the monitor's fast decision
+ * on a refused port counts on that (docs/guarantees.md).
  *
  * A standby counts as streaming only while its status messages arrive
  * (every wal_receiver_status_interval, 1 s): a walsender whose standby
@@ -15,9 +23,8 @@
  */
 #include <string.h>
 
+#include "fsm/fsm.h"
 #include "keeper/keeper.h"
-
-#define STANDBY_REPLY_FRESH_MS 2000
 
 static bool has_streaming_standby(const Observation *obs)
 {
@@ -36,4 +43,23 @@ bool keeper_should_fence(const Keeper *k, int64_t now_ms)
 	if (now_ms - k->last_store_ok_ms < k->fence_ms)
 		return false;
 	return !(k->obs_ok && k->obs.running && has_streaming_standby(&k->obs));
+}
+
+int64_t keeper_fence_deadline(const Keeper *k)
+{
+	if (k->fenced || k->paused || !state_is_primary(k->st.current))
+		return 0;
+	return k->last_store_ok_ms + k->fence_ms;
+}
+
+int64_t keeper_pause(const Keeper *k, int64_t now_ms)
+{
+	int64_t pause = k->hurry ? KEEPER_HURRY_MS : k->interval_ms;
+	int64_t deadline = keeper_fence_deadline(k);
+
+	/* wake up at the deadline to fence then (past it: fenced already,
+	 * or a standby still streams and the primary may go on) */
+	if (deadline > now_ms && deadline - now_ms < pause)
+		pause = deadline - now_ms;
+	return pause;
 }

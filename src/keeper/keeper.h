@@ -123,5 +123,11 @@ void keeper_track_promotion(Keeper *k, NodeState goal, bool reached,
 
 /* fence.c */
 bool keeper_should_fence(const Keeper *k, int64_t now_ms);
+/* When this primary must be fenced unless the store answers first
+ * (monotonic ms), or 0 when it need not be. */
+int64_t keeper_fence_deadline(const Keeper *k);
+/* How long to wait before the next cycle: the interval, or less to
+ * fence on time (or to look again soon at a clearing restart). */
+int64_t keeper_pause(const Keeper *k, int64_t now_ms);
 
 #endif

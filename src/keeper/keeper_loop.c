@@ -109,6 +109,7 @@ static void fill_report(const Keeper *k, NodeReport *r)
 	r->fenced = k->fenced;
 	r->restarted = k->st.restarted;
 	r->http_port = k->api ? (int)config_get_int(&k->cfg, S_HTTP_PORT) : 0;
+	r->fence_ms = (int)k->fence_ms;
 	if (!k->obs_ok) {
 		r->lsn = k->drained_lsn; /* what a stopped primary handed over */
 		return;
@@ -131,6 +132,7 @@ static bool talk_to_store(Keeper *k, int64_t now_ms)
 	k->store_ok = false;
 	if (!connect_store(k))
 		return false;
+	store_set_deadline(k->store, keeper_fence_deadline(k));
 	fill_report(k, &r);
 	/* a dropped node's row may be gone already: reading still tells */
 	if (!store_report(k->store, k->st.node_id, &r) &&
@@ -211,15 +213,29 @@ static bool paused(Keeper *k)
 	return now;
 }
 
+/* A fencing due now happens now: checked between the steps of a cycle
+ * that may take time, with the clock read again (docs/guarantees.md). */
+static void fence_if_due(Keeper *k)
+{
+	if (!k->paused)
+		fence_if_cut_off(k, time_monotonic_ms());
+}
+
+/*
+ * The store first, then Postgres: a restart of a primary's Postgres
+ * starts right after the store confirmed it is one, and, should the
+ * start take long, the fencing deadline is checked again once it is
+ * launched.
+ */
 static void cycle(Keeper *k, int64_t now_ms)
 {
 	observe(k);
-	if (!paused(k))
-		supervise(k, now_ms);
 	bool reached = talk_to_store(k, now_ms);
 	if (paused(k))
 		return;
-	fence_if_cut_off(k, now_ms);
+	fence_if_due(k);
+	supervise(k, time_monotonic_ms());
+	fence_if_due(k);
 	if (!reached)
 		return;
 	const StoreNode *me = keeper_me(k);
@@ -235,7 +251,8 @@ static void cycle(Keeper *k, int64_t now_ms)
 	if (me->goal != k->st.current) {
 		transition(k, me->goal, now_ms);
 		observe(k);
-		talk_to_store(k, now_ms); /* tell the monitor at once */
+		/* tell the monitor at once */
+		talk_to_store(k, time_monotonic_ms());
 	} else if (!k->fenced) {
 		keeper_duties(k);
 	}
@@ -325,7 +342,7 @@ int keeper_run(Keeper *k, bool stop_when_stable, int timeout_ms)
 			return EXIT_TIMEOUT;
 		/* a restart waiting for the old server's processes looks
 		 * again in a moment rather than a whole interval later */
-		int64_t pause = k->hurry ? KEEPER_HURRY_MS : k->interval_ms;
+		int64_t pause = keeper_pause(k, time_monotonic_ms());
 		if (!k->store || !store_wait(k->store, (int)pause))
 			time_sleep_ms(pause);
 	}

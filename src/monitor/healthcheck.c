@@ -84,6 +84,8 @@ static bool settle(HealthNode *h, PgProbeVerdict v, const HealthOptions *o)
 	}
 	bool changed = !h->tested || h->ok != (v != PROBE_DOWN);
 	h->ok = v != PROBE_DOWN;
+	changed |= h->port_closed != (!h->ok && h->probe.port_closed);
+	h->port_closed = !h->ok && h->probe.port_closed;
 	h->tested = true;
 	return changed;
 }

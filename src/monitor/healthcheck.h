@@ -37,6 +37,7 @@ typedef struct {
 	PgProbe probe;
 	bool tested;        /* ok holds a result */
 	bool ok;
+	bool port_closed;   /* not ok: the connection was refused */
 	bool refusal_logged;
 } HealthNode;
 

@@ -27,6 +27,7 @@ typedef struct {
 	char password[128];
 	bool tested;
 	bool ok;
+	bool port_closed;
 } Slot;
 
 struct HealthThread {
@@ -113,6 +114,7 @@ static void publish(HealthThread *ht)
 		if (h && h->tested) {
 			s->tested = true;
 			s->ok = h->ok;
+			s->port_closed = h->port_closed;
 		}
 	}
 	pthread_mutex_unlock(&ht->lock);
@@ -243,6 +245,7 @@ void healththread_commit(HealthThread *ht)
 		    strcmp(old->host, ht->next[i].host) == 0) {
 			ht->next[i].tested = old->tested;
 			ht->next[i].ok = old->ok;
+			ht->next[i].port_closed = old->port_closed;
 		}
 	}
 	Slot *swap = ht->list;
@@ -253,13 +256,16 @@ void healththread_commit(HealthThread *ht)
 	pthread_mutex_unlock(&ht->lock);
 }
 
-bool healththread_result(HealthThread *ht, int node_id, bool *ok)
+bool healththread_result(HealthThread *ht, int node_id, bool *ok,
+			 bool *port_closed)
 {
 	pthread_mutex_lock(&ht->lock);
 	const Slot *s = find(ht->list, ht->nlist, node_id);
 	bool tested = s && s->tested;
-	if (tested)
+	if (tested) {
 		*ok = s->ok;
+		*port_closed = s->port_closed;
+	}
 	pthread_mutex_unlock(&ht->lock);
 	return tested;
 }

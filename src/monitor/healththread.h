@@ -28,7 +28,9 @@ void healththread_collect(HealthThread *ht, int node_id, const char *host,
 			  int port, const char *password);
 /* Makes the collected list the one tested from now on. */
 void healththread_commit(HealthThread *ht);
-/* The latest result for node_id: false when it was not tested yet. */
-bool healththread_result(HealthThread *ht, int node_id, bool *ok);
+/* The latest result for node_id (port_closed: not ok, and the
+ * connection was refused): false when it was not tested yet. */
+bool healththread_result(HealthThread *ht, int node_id, bool *ok,
+			 bool *port_closed);
 
 #endif

@@ -45,6 +45,7 @@ typedef struct {
 	int64_t health_fail_since_ms;
 	int64_t not_streaming_since_ms;
 	bool health_ok;            /* the latest connection test passed */
+	bool port_closed;          /* ... failed: the connection refused */
 	bool reachable;
 	char sync_names[512];
 	bool written; /* reachable/sync_names stored at least once */

@@ -14,6 +14,7 @@
 #include "monitor/monitor.h"
 #include "pg/pghba.h"
 #include "pg/pgpassword.h"
+#include "store/pgstore_migrate.h"
 #include "store/pgstore_schema.h"
 
 static bool write_monitor_conf(const PgNode *node, const char *hba_network,
@@ -89,18 +90,6 @@ static bool create_roles_and_db(const PgNode *node, const char *password,
 	return ok;
 }
 
-static bool check_schema_version(PgConn *pc, char *err, size_t errlen)
-{
-	char v[16];
-
-	if (!pg_query_value(pc, PGSTORE_SCHEMA_VERSION_SQL, 0, NULL, v,
-			    sizeof(v))) {
-		snprintf(err, errlen, "%s", pc->error);
-		return false;
-	}
-	return pgstore_schema_version_ok(v, err, errlen);
-}
-
 static bool install_schema(const PgNode *node, char *err, size_t errlen)
 {
 	PgConn pc;
@@ -115,8 +104,12 @@ static bool install_schema(const PgNode *node, char *err, size_t errlen)
 				 "SELECT count(*) FROM pg_namespace WHERE "
 				 "nspname = 'pgkeel'",
 				 0, NULL, exists, sizeof(exists));
+	int from;
 	if (ok && strcmp(exists, "0") != 0) {
-		ok = check_schema_version(&pc, err, errlen);
+		ok = pgstore_migrate(&pc, false, &from, err, errlen);
+		if (ok && from != PGSTORE_SCHEMA_VERSION)
+			log_info("state store upgraded from schema %d to %d",
+				 from, PGSTORE_SCHEMA_VERSION);
 		pg_disconnect(&pc);
 		return ok;
 	}
@@ -126,6 +119,7 @@ static bool install_schema(const PgNode *node, char *err, size_t errlen)
 			ok = run_sql(&pc, pgstore_schema_sql[l][i], err,
 				     errlen);
 	}
+	ok = ok && pgstore_migrate(&pc, true, &from, err, errlen);
 	ok = ok && run_sql(&pc, "COMMIT", err, errlen);
 	pg_disconnect(&pc);
 	return ok;

@@ -105,6 +105,8 @@ static void to_fsm_node(const StoreFormation *sf, const StoreNode *n,
 	f->health_ok = nm->health_fail_since_ms < 0;
 	f->health_fail_since_ms = nm->health_fail_since_ms;
 	f->not_streaming_since_ms = nm->not_streaming_since_ms;
+	f->port_closed = nm->port_closed;
+	f->fence_ms = n->report.fence_ms;
 }
 
 /*
@@ -117,11 +119,12 @@ static void check_health(Monitor *m, StoreFormation *sf, NodeMemory **mem)
 {
 	for (size_t i = 0; i < sf->nnodes; i++) {
 		const StoreNode *n = &sf->nodes[i];
-		bool ok = true;
+		bool ok = true, closed = false;
 		healththread_collect(m->health, n->id, n->host, n->port,
 				     sf->health_password);
-		healththread_result(m->health, n->id, &ok);
+		healththread_result(m->health, n->id, &ok, &closed);
 		mem[i]->health_ok = ok;
+		mem[i]->port_closed = closed;
 	}
 }
 
@@ -308,7 +311,7 @@ static bool open_store(Monitor *m)
 		return true;
 	m->store = store_open_local(m->node.socket_dir, m->node.port,
 				    (int)config_get_ms(&m->cfg, S_STORE_TIMEOUT),
-				    err, sizeof(err));
+				    true, err, sizeof(err));
 	if (!m->store)
 		log_warn("%s", err);
 	return m->store != NULL;

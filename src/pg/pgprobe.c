@@ -53,6 +53,9 @@ void pgprobe_close(PgProbe *p)
 static PgProbeVerdict fail(PgProbe *p, PgProbeVerdict v, const char *msg)
 {
 	set_error(p, msg);
+	/* libpq's words for ECONNREFUSED: pgkeel never calls setlocale(),
+	 * so its messages stay untranslated */
+	p->port_closed = v == PROBE_DOWN && strstr(p->error, "Connection refused");
 	pgprobe_close(p);
 	return v;
 }

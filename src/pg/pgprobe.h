@@ -45,6 +45,8 @@ typedef struct {
 	bool flushing;                  /* a ping still being sent */
 	int64_t deadline_ms;            /* monotonic, while busy */
 	char error[256];                /* of the last DOWN or REFUSED */
+	bool port_closed; /* the last DOWN: the host refused the connection
+			     (nothing listens), not a timeout */
 } PgProbe;
 
 /* Starts a login with keyword/value arrays; the answer is due by

@@ -11,8 +11,10 @@
 #include "common/conninfo.h"
 #include "common/log.h"
 #include "common/sslconn.h"
+#include "common/timeutil.h"
 #include "pg/pgsql.h"
 #include "store/pgstore.h"
+#include "store/pgstore_migrate.h"
 #include "store/pgstore_schema.h"
 #include "store/store.h"
 
@@ -45,6 +47,23 @@ static void fail(Store *s, const char *what)
 			 : "");
 }
 
+/* The time the next call may take: the store's timeout, or less to
+ * keep to the deadline. */
+static int call_budget(const PgStore *p)
+{
+	if (p->deadline_ms <= 0)
+		return p->timeout_ms;
+	int64_t left = p->deadline_ms - time_monotonic_ms();
+	if (left < STORE_MIN_CALL_MS)
+		left = STORE_MIN_CALL_MS;
+	return left < p->timeout_ms ? (int)left : p->timeout_ms;
+}
+
+static void pg_set_deadline(Store *s, int64_t deadline_ms)
+{
+	pgstore_impl(s)->deadline_ms = deadline_ms;
+}
+
 /* (Re)connects when the connection was lost; LISTENs again. */
 static bool ensure_connected(Store *s)
 {
@@ -55,12 +74,12 @@ static bool ensure_connected(Store *s)
 		return true;
 	pg_disconnect(&p->pc);
 	p->held_term = 0; /* a session advisory lock dies with its session */
-	if (!pg_connect(&p->pc, p->conninfo, p->timeout_ms)) {
+	if (!pg_connect(&p->pc, p->conninfo, call_budget(p))) {
 		fail(s, "cannot connect to the state store");
 		return false;
 	}
 	if (p->remote)
-		p->pc.query_timeout_ms = p->timeout_ms;
+		p->pc.query_timeout_ms = call_budget(p);
 	snprintf(sql, sizeof(sql), "SET statement_timeout = %d", p->timeout_ms);
 	pg_exec(&p->pc, sql, 0, NULL);
 	if (p->listen) {
@@ -83,6 +102,8 @@ PGresult *pgstore_query(Store *s, const char *sql, int n,
 
 	if (!ensure_connected(s))
 		return NULL;
+	if (p->remote)
+		p->pc.query_timeout_ms = call_budget(p);
 	PGresult *res = pg_query_cached(&p->pc, sql, n, params);
 	if (!res) {
 		fail(s, "state store query failed");
@@ -146,6 +167,7 @@ static const StoreOps pg_ops = {
 	.list_formations = pgstore_list_formations,
 	.events = pgstore_events,
 	.wait = pg_wait,
+	.set_deadline = pg_set_deadline,
 	.acquire = pgstore_acquire,
 	.apply = pgstore_apply,
 	.request = pgstore_request,
@@ -224,8 +246,21 @@ static bool schema_is_current(Store *s, char *err, size_t errlen)
 	return ok;
 }
 
+/* Brings the schema up to this version, saying so when it did. */
+static bool upgrade_schema(Store *s, char *err, size_t errlen)
+{
+	int from;
+
+	if (!pgstore_migrate(&pgstore_impl(s)->pc, false, &from, err, errlen))
+		return false;
+	if (from != PGSTORE_SCHEMA_VERSION)
+		log_info("state store upgraded from schema %d to %d", from,
+			 PGSTORE_SCHEMA_VERSION);
+	return true;
+}
+
 Store *store_open_local(const char *sockdir, int port, int timeout_ms,
-			char *err, size_t errlen)
+			bool upgrade, char *err, size_t errlen)
 {
 	char portbuf[16];
 	char *ci = NULL;
@@ -241,6 +276,10 @@ Store *store_open_local(const char *sockdir, int port, int timeout_ms,
 	Store *s = open_conninfo(ci, timeout_ms, "pgkeel_report", false, err,
 				 errlen);
 	free(ci);
+	if (s && upgrade && !upgrade_schema(s, err, errlen)) {
+		pg_close(s);
+		return NULL;
+	}
 	if (s && !schema_is_current(s, err, errlen)) {
 		pg_close(s);
 		return NULL;

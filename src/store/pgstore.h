@@ -14,6 +14,7 @@ typedef struct {
 	PgConn pc;
 	char conninfo[2048];
 	int timeout_ms;
+	int64_t deadline_ms; /* see store_set_deadline; 0: none */
 	const char *listen; /* channel, or NULL */
 	int64_t held_term;  /* the lease term while this session holds it */
 	bool remote;        /* over the network: every query has a deadline */

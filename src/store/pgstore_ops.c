@@ -45,7 +45,7 @@ bool pgstore_register_node(Store *s, const NodeRegistration *reg,
 bool pgstore_report(Store *s, int node_id, const NodeReport *r)
 {
 	char id[16], lsn[LSN_TEXT_LEN], tli[16], up_port[16], restarted[24];
-	char http_port[16];
+	char http_port[16], fence_ms[16];
 	const char *params[] = {id,
 				state_name(r->current),
 				r->pg_running ? "t" : "f",
@@ -59,17 +59,19 @@ bool pgstore_report(Store *s, int node_id, const NodeReport *r)
 				r->pending_restart ? "t" : "f",
 				r->fenced ? "t" : "f",
 				restarted,
-				http_port};
+				http_port,
+				fence_ms};
 
 	snprintf(id, sizeof(id), "%d", node_id);
 	snprintf(tli, sizeof(tli), "%d", r->timeline);
 	snprintf(up_port, sizeof(up_port), "%d", r->upstream_port);
 	snprintf(restarted, sizeof(restarted), "%lld", r->restarted);
 	snprintf(http_port, sizeof(http_port), "%d", r->http_port);
+	snprintf(fence_ms, sizeof(fence_ms), "%d", r->fence_ms);
 	return pgstore_exec(s,
 			    "SELECT pgkeel.report($1, $2, $3, $4, $5, $6, $7,"
-			    " $8, $9, $10, $11, $12, $13, $14)",
-			    14, params);
+			    " $8, $9, $10, $11, $12, $13, $14, $15)",
+			    15, params);
 }
 
 static void read_node(PGresult *res, int row, StoreNode *n)
@@ -103,6 +105,7 @@ static void read_node(PGresult *res, int row, StoreNode *n)
 	n->restart_requested = atoll(PQgetvalue(res, row, 25));
 	n->report.restarted = atoll(PQgetvalue(res, row, 26));
 	n->report.http_port = get_int(res, row, 27);
+	n->report.fence_ms = get_int(res, row, 28);
 }
 
 static bool read_formation_row(Store *s, const char *name,
@@ -165,8 +168,8 @@ bool pgstore_get_formation(Store *s, const char *formation,
 		" in_recovery, lsn, timeline, receiver_streaming,"
 		" upstream_host, upstream_port, pending_restart, fenced,"
 		" report_seq, report_age_ms, reachable, maintenance,"
-		" drop_requested, restart_requested, restarted, http_port"
-		" FROM pgkeel.node_public WHERE formation = $1 ORDER BY id",
+		" drop_requested, restart_requested, restarted, http_port,"
+		" fence_ms FROM pgkeel.node_public WHERE formation = $1 ORDER BY id",
 		1, params);
 	if (!res)
 		return false;

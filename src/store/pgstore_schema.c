@@ -96,16 +96,9 @@ static const char *const tables_sql[] = {
 	"CREATE TABLE pgkeel.retired_role (role text PRIMARY KEY,"
 	" since timestamptz NOT NULL DEFAULT clock_timestamp())",
 	"CREATE TABLE pgkeel.meta (schema_version int NOT NULL)",
-	"INSERT INTO pgkeel.meta VALUES (" PGSTORE_SCHEMA_VERSION_TEXT ")",
+	"INSERT INTO pgkeel.meta VALUES (" PGSTORE_SCHEMA_BASE_TEXT ")",
 
-	"CREATE VIEW pgkeel.node_public AS SELECT id, formation, name, host,"
-	" port, candidate_priority, replication_quorum, goal_state,"
-	" upstream_id, sync_names, reported_state, pg_running, pg_failed,"
-	" in_recovery, lsn, timeline, receiver_streaming, upstream_host,"
-	" upstream_port, pending_restart, fenced, report_seq,"
-	" coalesce((extract(epoch FROM clock_timestamp() - report_time)"
-	"  * 1000)::bigint, 1000000000) AS report_age_ms, reachable,"
-	" maintenance, drop_requested, restart_requested, restarted, http_port"
+	"CREATE VIEW pgkeel.node_public AS SELECT " PGSTORE_NODE_PUBLIC_BASE
 	" FROM pgkeel.node",
 
 	NULL,
@@ -122,9 +115,7 @@ static const char *const grants_sql[] = {
 	"GRANT SELECT ON pgkeel.node_public, pgkeel.formation, pgkeel.event,"
 	" pgkeel.pg_param, pgkeel.retired_role TO " PGSTORE_NODES_GROUP ", "
 	PGSTORE_OPERATOR_ROLE,
-	"GRANT EXECUTE ON FUNCTION pgkeel.report(int, text, bool, bool, bool,"
-	" pg_lsn, int, bool, text, int, bool, bool, bigint, int),"
-	" pgkeel.request(text, text, text),"
+	"GRANT EXECUTE ON FUNCTION pgkeel.request(text, text, text),"
 	" pgkeel.set_maintenance(text, text, bool),"
 	" pgkeel.drop_node(text, text)"
 	" TO " PGSTORE_NODES_GROUP ", " PGSTORE_OPERATOR_ROLE,
@@ -143,13 +134,30 @@ const char *const *const pgstore_schema_sql[] = {
 
 bool pgstore_schema_version_ok(const char *version, char *err, size_t errlen)
 {
-	if (version && atoi(version) == PGSTORE_SCHEMA_VERSION)
+	int v = version ? atoi(version) : 0;
+
+	if (v == PGSTORE_SCHEMA_VERSION)
 		return true;
-	snprintf(err, errlen,
-		 "the state store has schema version %s, this pgkeel needs %d: "
-		 "create a new monitor and register the nodes with it "
-		 "(docs/security.md, \"Upgrading from schema 1\")",
-		 version && *version ? version : "(none)",
-		 PGSTORE_SCHEMA_VERSION);
+	if (v > PGSTORE_SCHEMA_VERSION)
+		snprintf(err, errlen,
+			 "the state store has schema version %d, newer than "
+			 "this pgkeel's %d: run the pgkeel version the "
+			 "monitor runs",
+			 v, PGSTORE_SCHEMA_VERSION);
+	else if (v >= PGSTORE_SCHEMA_BASE_VERSION)
+		snprintf(err, errlen,
+			 "the state store has schema version %d, this pgkeel "
+			 "needs %d: start the monitor with this pgkeel version "
+			 "first, it upgrades the store (docs/commands.md, "
+			 "\"Upgrading pgkeel\")",
+			 v, PGSTORE_SCHEMA_VERSION);
+	else
+		snprintf(err, errlen,
+			 "the state store has schema version %s, this pgkeel "
+			 "needs %d: create a new monitor and register the "
+			 "nodes with it (docs/security.md, \"Upgrading from "
+			 "schema 1\")",
+			 version && *version ? version : "(none)",
+			 PGSTORE_SCHEMA_VERSION);
 	return false;
 }

@@ -15,10 +15,28 @@
 #define PGSTORE_NODES_GROUP "pgkeel_nodes"
 /* a node's own login role is this prefix and its node id */
 #define PGSTORE_NODE_ROLE_PREFIX "pgkeel_node_"
+/* SQL: the name of node id's own role */
+#define PGSTORE_NODE_ROLE_OF(id) "'" PGSTORE_NODE_ROLE_PREFIX "' || " id
 /* registration and every operator action */
 #define PGSTORE_OPERATOR_ROLE "pgkeel_operator"
-#define PGSTORE_SCHEMA_VERSION 2
-#define PGSTORE_SCHEMA_VERSION_TEXT "2"
+/* A new store is made at the base version, then brought up to the
+ * current one by the same steps that upgrade an older store
+ * (pgstore_migrate.c). Stores below the base cannot be upgraded. */
+#define PGSTORE_SCHEMA_BASE_VERSION 2
+#define PGSTORE_SCHEMA_BASE_TEXT "2"
+#define PGSTORE_SCHEMA_VERSION 3
+
+/* The columns of pgkeel.node_public (what every node may read of every
+ * node) at the base version; upgrades append theirs. */
+#define PGSTORE_NODE_PUBLIC_BASE \
+	"id, formation, name, host, port, candidate_priority," \
+	" replication_quorum, goal_state, upstream_id, sync_names," \
+	" reported_state, pg_running, pg_failed, in_recovery, lsn, timeline," \
+	" receiver_streaming, upstream_host, upstream_port, pending_restart," \
+	" fenced, report_seq," \
+	" coalesce((extract(epoch FROM clock_timestamp() - report_time)" \
+	"  * 1000)::bigint, 1000000000) AS report_age_ms, reachable," \
+	" maintenance, drop_requested, restart_requested, restarted, http_port"
 
 /* The query that reads a store's schema version, and the verdict on its
  * answer: false with err (what to do) when it is not this pgkeel's. A
@@ -27,7 +45,8 @@
 bool pgstore_schema_version_ok(const char *version, char *err, size_t errlen);
 
 /* Lists of statements, run in order in one transaction by `create
- * monitor`: the tables, the functions, then the grants. */
+ * monitor`: the tables, the functions, then the grants; then the
+ * upgrade steps (pgstore_migrate.h), in the same transaction. */
 extern const char *const *const pgstore_schema_sql[];
 /* pgstore_schema_keeper.c: registration, reports, node-scoped actions */
 extern const char *const pgstore_schema_keeper_sql[];

@@ -12,7 +12,6 @@
 
 #include <stddef.h>
 
-#define NODE_ROLE_OF(id) "'" PGSTORE_NODE_ROLE_PREFIX "' || " id
 /* what a node name's replication slot is made of (pg/pgslots.c) */
 #define SLOT_KEY(name) "left(lower(translate(" name ", '-', '_')), 56)"
 
@@ -28,7 +27,7 @@ const char *const pgstore_schema_keeper_sql[] = {
 	"CREATE FUNCTION pgkeel.caller_node() RETURNS int"
 	" LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog"
 	" AS $$ SELECT id FROM pgkeel.node"
-	" WHERE " NODE_ROLE_OF("id") " = session_user::text $$",
+	" WHERE " PGSTORE_NODE_ROLE_OF("id") " = session_user::text $$",
 
 	/* an operator acts on any node; a node's role on itself only */
 	"CREATE FUNCTION pgkeel.check_may_act(p_formation text, p_node text)"
@@ -80,42 +79,15 @@ const char *const pgstore_schema_keeper_sql[] = {
 	"   candidate_priority, replication_quorum)"
 	"   VALUES (node_id, p_formation, node_name,"
 	"     p_host, p_port, p_priority, p_quorum);"
-	"  EXECUTE format('DROP ROLE IF EXISTS %I', " NODE_ROLE_OF("node_id")
+	"  EXECUTE format('DROP ROLE IF EXISTS %I', " PGSTORE_NODE_ROLE_OF("node_id")
 	");"
 	"  EXECUTE format('CREATE ROLE %I LOGIN CONNECTION LIMIT 8"
 	" IN ROLE " PGSTORE_NODES_GROUP " PASSWORD %L', "
-	NODE_ROLE_OF("node_id") ", secret);"
+	PGSTORE_NODE_ROLE_OF("node_id") ", secret);"
 	"  INSERT INTO pgkeel.event (formation, node_id, node_name, new_state,"
 	"   description) VALUES (p_formation, node_id, node_name, 'init',"
 	"   format('registered %s:%s', p_host, p_port));"
 	"  PERFORM pg_notify('pgkeel_report', p_formation);"
-	" END $$",
-
-	/* reports: from the node's own role only */
-	"CREATE FUNCTION pgkeel.report(p_id int, p_state text,"
-	" p_running bool, p_failed bool, p_recovery bool, p_lsn pg_lsn,"
-	" p_timeline int, p_streaming bool, p_up_host text, p_up_port int,"
-	" p_pending bool, p_fenced bool, p_restarted bigint, p_http_port int)"
-	" RETURNS void"
-	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$"
-	" DECLARE v_formation text;"
-	" BEGIN"
-	"  UPDATE pgkeel.node SET reported_state = p_state,"
-	"   pg_running = p_running, pg_failed = p_failed,"
-	"   in_recovery = p_recovery, lsn = p_lsn, timeline = p_timeline,"
-	"   receiver_streaming = p_streaming, upstream_host = p_up_host,"
-	"   upstream_port = p_up_port, pending_restart = p_pending,"
-	"   fenced = p_fenced, restarted = p_restarted, http_port = p_http_port,"
-	"   report_seq = report_seq + 1,"
-	"   report_time = clock_timestamp()"
-	"   WHERE id = p_id AND " NODE_ROLE_OF("id") " = session_user::text"
-	"   RETURNING formation INTO v_formation;"
-	"  IF NOT FOUND THEN"
-	"   RAISE EXCEPTION 'node % unknown, or this is not node %''s"
-	" credential', p_id, p_id"
-	"    USING ERRCODE = 'invalid_authorization_specification';"
-	"  END IF;"
-	"  PERFORM pg_notify('pgkeel_report', v_formation);"
 	" END $$",
 
 	/* the monitor's removal of dropped nodes; their roles go a little
@@ -127,13 +99,13 @@ const char *const pgstore_schema_keeper_sql[] = {
 	" DECLARE r record;"
 	" BEGIN"
 	"  INSERT INTO pgkeel.retired_role (role)"
-	"   SELECT " NODE_ROLE_OF("id") " FROM pgkeel.node"
+	"   SELECT " PGSTORE_NODE_ROLE_OF("id") " FROM pgkeel.node"
 	"   WHERE formation = p_formation AND goal_state = 'dropped'"
 	"   AND (reported_state = 'dropped'"
 	"   OR report_time < clock_timestamp() - interval '30 seconds'"
 	"   OR report_time IS NULL) ON CONFLICT DO NOTHING;"
 	"  DELETE FROM pgkeel.node WHERE formation = p_formation"
-	"   AND " NODE_ROLE_OF("id") " IN (SELECT role FROM pgkeel.retired_role);"
+	"   AND " PGSTORE_NODE_ROLE_OF("id") " IN (SELECT role FROM pgkeel.retired_role);"
 	"  FOR r IN DELETE FROM pgkeel.retired_role WHERE since <"
 	"   clock_timestamp() - interval '10 seconds' RETURNING role LOOP"
 	"   EXECUTE format('DROP ROLE IF EXISTS %I', r.role);"

@@ -39,6 +39,11 @@ bool store_wait(Store *s, int timeout_ms)
 	return s->ops->wait(s, timeout_ms);
 }
 
+void store_set_deadline(Store *s, int64_t deadline_ms)
+{
+	s->ops->set_deadline(s, deadline_ms);
+}
+
 bool store_acquire(Store *s, const char *holder, int64_t *term)
 {
 	return s->ops->acquire(s, holder, term);

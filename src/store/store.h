@@ -56,6 +56,9 @@ typedef struct {
 	bool fenced;      /* the keeper fenced its primary itself */
 	long long restarted; /* the last restart request carried out */
 	int http_port;       /* the keeper's HTTP API, 0 when off */
+	int fence_ms;  /* a primary cut off from the store stops taking
+			  writes this long after its last contact at the
+			  latest; 0: unknown (docs/guarantees.md) */
 } NodeReport;
 
 typedef struct {
@@ -138,6 +141,7 @@ typedef struct {
 	bool (*events)(Store *s, const char *formation, int count,
 		       StoreEvent *out, size_t *n);
 	bool (*wait)(Store *s, int timeout_ms);
+	void (*set_deadline)(Store *s, int64_t deadline_ms);
 	bool (*acquire)(Store *s, const char *holder, int64_t *term);
 	bool (*apply)(Store *s, int64_t term, const char *formation,
 		      const StoreDecision *d, size_t nd,
@@ -171,9 +175,10 @@ struct Store {
  * URI as given): a keeper verifies the store with its own CA. */
 Store *store_open(const char *uri, const SslSpec *ssl, int timeout_ms,
 		  char *err, size_t errlen);
-/* The monitor's own connection to the store in its local Postgres. */
+/* The monitor's own connection to the store in its local Postgres;
+ * upgrade (the monitor's, at start) brings an older schema up first. */
 Store *store_open_local(const char *sockdir, int port, int timeout_ms,
-			char *err, size_t errlen);
+			bool upgrade, char *err, size_t errlen);
 
 bool store_register_node(Store *s, const NodeRegistration *reg,
 			 RegisteredNode *out);
@@ -187,6 +192,15 @@ bool store_events(Store *s, const char *formation, int count,
 		  StoreEvent *out, size_t *n);
 /* Waits up to timeout_ms for a change notification; false on error. */
 bool store_wait(Store *s, int timeout_ms);
+/*
+ * Every later call (a connection attempt included) gives up by
+ * deadline_ms (monotonic) rather than after the store's timeout, but
+ * takes STORE_MIN_CALL_MS at least; 0 lifts the limit. A primary's keeper
+ * uses it so that a store that stopped answering cannot hold it past its
+ * fencing time.
+ */
+#define STORE_MIN_CALL_MS 50
+void store_set_deadline(Store *s, int64_t deadline_ms);
 bool store_acquire(Store *s, const char *holder, int64_t *term);
 /* Writes decisions, fenced by term; clear_requests consumes the pending
  * switchover/failover request the decisions carried out. */

@@ -1,4 +1,4 @@
-"""Fault scenarios 6-9 and 13: partitions of the primary, the monitor and
+"""Fault scenarios 6-9 (7b: 7 with connections refused) and 13: partitions of the primary, the monitor and
 the standbys, and a planned switchover, on a three-node formation spread
 over network namespaces, with a client writing through the multi-host
 URI."""
@@ -43,8 +43,8 @@ def test_7_primary_isolated_from_everyone(h):
                what="n1 to fence itself")
     f.wait_failover_from("n1")
     f.wait_writes(10)
-    # DESIGN invariant 5: the old primary fenced itself before anyone
-    # could be promoted
+    # docs/guarantees.md, "One writer": the old primary fenced itself
+    # before anyone could be promoted
     fenced = [ln for ln in f.nodes["n1"]["proc"].log().splitlines()
               if "fencing it" in ln][0]
     promoted = [e for e in f.events() if e["new_state"] ==
@@ -54,6 +54,34 @@ def test_7_primary_isolated_from_everyone(h):
     assert margin > 0, (fenced, promoted)
     n1.heal()
     f.check("primary isolated")
+    assert f.state()["n1"]["current_state"] == "secondary"
+
+
+@pytest.mark.fast
+def test_7b_primary_isolated_behind_a_refusing_firewall(h):
+    """The monitor's checks of the primary are refused, not timed out,
+    and its keeper falls silent: what a crashed node whose host stays up
+    looks like, and what the monitor fails over early. The primary is
+    alive, though: it must have fenced itself before the promotion."""
+    f = FaultFormation(h)
+    f.start_client()
+    n1 = f.nodes["n1"]["host"]
+    n1.isolate_refusing()
+    wait_until(lambda: "fencing it" in f.nodes["n1"]["proc"].log(),
+               what="n1 to fence itself")
+    f.wait_failover_from("n1")
+    f.wait_writes(10)
+    fenced = [ln for ln in f.nodes["n1"]["proc"].log().splitlines()
+              if "fencing it" in ln][0]
+    promoted = [e for e in f.events() if e["new_state"] ==
+                "prepare_promotion"][0]
+    margin = promoted["time_ms"] - wall_ms(fenced)
+    early = any("port refuses" in e["description"] for e in f.events())
+    print(f"\nn1 fenced itself {margin:.0f} ms before the promotion "
+          f"({'early decision' if early else 'after node_down_timeout'})")
+    assert margin > 0, (fenced, promoted)
+    n1.heal()
+    f.check("primary isolated behind a refusing firewall")
     assert f.state()["n1"]["current_state"] == "secondary"
 
 

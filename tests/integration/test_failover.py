@@ -80,6 +80,10 @@ def test_whole_node_crash_fails_over_then_old_node_rejoins(h):
     w = Writer(c).start()
     c.kill_node("a")
     c.wait_state("b", "wait_primary", timeout=30)
+    # the host stayed up: its port refused, which is definitive once the
+    # keeper's fencing time passed (docs/guarantees.md)
+    assert any("port refuses connections" in e["description"]
+               for e in c.events() if e["node_name"] == "a"), c.events()
     w.wait_more(20)
     c.start_keeper("a")
     c.wait_states({"a": "secondary", "b": "primary"})

@@ -56,6 +56,18 @@ class Host:
         self.ipt("-A", "INPUT", "-i", "eth0", "-j", "DROP")
         self.ipt("-A", "OUTPUT", "-o", "eth0", "-j", "DROP")
 
+    def isolate_refusing(self):
+        """As isolate(), but TCP is refused both ways (a reset, as a
+        firewall's REJECT gives) instead of dropped: to the others this
+        host's Postgres looks stopped while it runs."""
+        # the resets REJECT sends go out through OUTPUT too
+        self.ipt("-A", "OUTPUT", "-o", "eth0", "-p", "tcp", "--tcp-flags",
+                 "RST", "RST", "-j", "ACCEPT")
+        for chain, flag in (("INPUT", "-i"), ("OUTPUT", "-o")):
+            self.ipt("-A", chain, flag, "eth0", "-p", "tcp", "-j", "REJECT",
+                     "--reject-with", "tcp-reset")
+            self.ipt("-A", chain, flag, "eth0", "-j", "DROP")
+
     def lose(self, probability):
         """Drops that share of the packets in each direction."""
         for chain, flag in (("INPUT", "-i"), ("OUTPUT", "-o")):

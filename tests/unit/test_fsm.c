@@ -1,6 +1,6 @@
 /*
  * test_fsm.c - every transition of the state machine, and the decisions
- * that must not be taken (DESIGN invariants 3 and 4).
+ * that must not be taken (docs/guarantees.md).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -106,6 +106,57 @@ static void primary_crash_fails_over_after_node_down_timeout(void **state)
 	tf_step(&t);
 	assert_int_equal(old->goal, NS_CATCHINGUP);
 	assert_int_equal(old->upstream_id, 2);
+}
+
+/* A whole node lost while its host stays up: the port refuses, the
+ * keeper fell silent. */
+static void refused_port(TestFormation *t, int id)
+{
+	tf_kill(t, id);
+	FsmNode *p = fsm_node(&t->f, id);
+	p->port_closed = true;
+	p->fence_ms = 1000;
+}
+
+static void refused_port_and_silent_keeper_fail_over_early(void **state)
+{
+	TestFormation t;
+	(void)state;
+
+	tf_init(&t, 2);
+	tf_replicating(&t, NS_PRIMARY);
+	refused_port(&t, 1);
+	/* the standby's replies may still count on the primary's side */
+	tf_advance(&t, STANDBY_REPLY_FRESH_MS + FENCE_MARGIN_MS - 10);
+	assert_int_equal(tf_step(&t), 0);
+	tf_advance(&t, 10);
+	assert_int_equal(tf_step(&t), 2);
+	assert_int_equal(GOAL(&t, 2), NS_PREPARE_PROMOTION);
+	assert_int_equal(GOAL(&t, 1), NS_DEMOTED);
+}
+
+static void no_early_failover_without_definitive_evidence(void **state)
+{
+	(void)state;
+	for (int c = 0; c < 5; c++) {
+		TestFormation t;
+		tf_init(&t, 2);
+		tf_replicating(&t, NS_PRIMARY);
+		refused_port(&t, 1);
+		FsmNode *p = fsm_node(&t.f, 1), *s = fsm_node(&t.f, 2);
+		if (c == 0)
+			p->port_closed = false; /* a timeout: host frozen, cut */
+		if (c == 1)
+			p->fence_ms = 0; /* a keeper that does not say */
+		if (c == 2)
+			p->fence_ms = 2900; /* fences later than that */
+		tf_advance(&t, 2500);
+		if (c == 3)
+			p->last_report_ms = t.f.now_ms; /* the keeper reports */
+		if (c == 4) /* the standby went silent: it may be streaming */
+			s->last_report_ms = t.f.now_ms - 3001;
+		assert_int_equal(tf_step(&t), 0);
+	}
 }
 
 static void no_failover_while_standbys_stream(void **state)
@@ -476,6 +527,8 @@ int main(void)
 		cmocka_unit_test(maintenance_in_and_out),
 		cmocka_unit_test(drop_a_standby_but_not_a_primary_with_standbys),
 		cmocka_unit_test(paused_formation_decides_nothing),
+		cmocka_unit_test(refused_port_and_silent_keeper_fail_over_early),
+		cmocka_unit_test(no_early_failover_without_definitive_evidence),
 		cmocka_unit_test(every_rule_is_documented),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

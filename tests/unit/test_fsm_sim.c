@@ -2,8 +2,8 @@
  * test_fsm_sim.c - a randomized simulation of a formation under the state
  * machine: three data nodes whose keepers carry out their goals, with
  * crashes, restarts, partitions of the monitor or of a node, and lagging
- * standbys. After every step it checks DESIGN's invariants on the
- * simulated servers:
+ * standbys. After every step it checks the guarantees of
+ * docs/guarantees.md on the simulated servers:
  *   1. one writer: never two nodes accepting writes at once;
  *   2. no acknowledged commit lost to a single failure: a promoted node
  *      has every commit a synchronous standby acknowledged (checked in
@@ -13,7 +13,10 @@
  *   6. once faults heal, the formation converges to one primary with
  *      in-sync standbys.
  * The keepers' self-fencing follows the timeouts' ordering (fence_timeout
- * before node_down_timeout).
+ * before node_down_timeout), keeping a primary that a standby streamed
+ * from within STANDBY_REPLY_FRESH_MS, as keeper/fence.c does. A crashed
+ * node's host, or a firewall in front of a cut-off one, may refuse the
+ * monitor's connections, which lets the monitor decide early.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -38,6 +41,8 @@ typedef struct {
 	Lsn lsn;           /* WAL this server has */
 	int upstream;      /* server it streams from, 0 for none */
 	int64_t store_ok;  /* last time the keeper reached the store */
+	int64_t last_reply; /* last time a standby streamed from it */
+	bool refusing;     /* down or cut off: connections are refused */
 } Server;
 
 typedef struct {
@@ -73,6 +78,7 @@ static void sim_init(Sim *s, unsigned seed)
 		n->health_fail_since_ms = -1;
 		n->not_streaming_since_ms = -1;
 		n->last_report_ms = s->f.now_ms;
+		n->fence_ms = FENCE_MS;
 		s->srv[i].alive = true;
 		s->srv[i].store_ok = s->f.now_ms;
 	}
@@ -171,16 +177,19 @@ static void report(Sim *s)
 		}
 		/* self-fencing: a primary cut off from the store with no
 		 * standby streaming from it */
-		bool streamed = false;
-		for (int j = 0; j < N; j++)
-			streamed = streamed || (s->srv[j].upstream == i + 1 &&
-						linked(s, i, j));
-		if (v->writable && now - v->store_ok >= FENCE_MS && !streamed) {
+		for (int j = 0; j < N; j++) {
+			if (s->srv[j].upstream == i + 1 && linked(s, i, j))
+				v->last_reply = now;
+		}
+		if (v->writable && now - v->store_ok >= FENCE_MS &&
+		    now - v->last_reply > STANDBY_REPLY_FRESH_MS) {
 			v->writable = false;
 			v->pg_up = false;
 		}
 		bool healthy = seen && v->pg_up;
 		n->health_ok = healthy;
+		n->port_closed = !healthy && !s->monitor_cut_off &&
+				 (v->refusing || (reachable(s, i) && !v->pg_up));
 		if (healthy)
 			n->health_fail_since_ms = -1;
 		else if (n->health_fail_since_ms < 0)
@@ -209,15 +218,30 @@ static int active_faults(const Sim *s)
 	return n;
 }
 
+static bool converged(const Sim *s)
+{
+	int primaries = 0, synced = 0;
+	for (int i = 0; i < N; i++) {
+		const FsmNode *n = &s->nodes[i];
+		primaries += n->goal == NS_PRIMARY && n->reported == NS_PRIMARY &&
+			     s->srv[i].writable;
+		synced += n->goal == NS_SECONDARY && n->reported == NS_SECONDARY;
+	}
+	return primaries == 1 && synced == N - 1;
+}
+
 static void inject_fault(Sim *s)
 {
 	int i = (int)rnd(s, N);
 	unsigned what = rnd(s, 40);
-	/* single-fault runs only break something when all is well again */
-	if (s->single_fault && active_faults(s) > 0 &&
+	/* single-fault runs only break something when all is well again:
+	 * nothing broken, and the formation back to one primary with
+	 * standbys in sync */
+	if (s->single_fault && (active_faults(s) > 0 || !converged(s)) &&
 	    (what == 0 || (what == 2 && !s->srv[i].cut_off) ||
 	     (what == 3 && !s->monitor_cut_off)))
 		return;
+	s->srv[i].refusing = rnd(s, 2) == 0;
 	switch (what) {
 	case 0:
 		s->srv[i].alive = false; /* whole-node crash */
@@ -243,6 +267,7 @@ static void check_invariants(Sim *s, const FsmDecision *d, size_t nd)
 	int writers = 0;
 	for (int i = 0; i < N; i++)
 		writers += s->srv[i].writable && s->srv[i].alive;
+	
 	assert_true(writers <= 1); /* 1. one writer */
 	for (size_t k = 0; k < nd; k++) {
 		if (d[k].to != NS_WAIT_PRIMARY ||
@@ -270,18 +295,6 @@ static void step(Sim *s)
 	report(s);
 	size_t nd = s->monitor_cut_off ? 0 : fsm_step(&s->f, d, 16);
 	check_invariants(s, d, nd);
-}
-
-static bool converged(const Sim *s)
-{
-	int primaries = 0, synced = 0;
-	for (int i = 0; i < N; i++) {
-		const FsmNode *n = &s->nodes[i];
-		primaries += n->goal == NS_PRIMARY && n->reported == NS_PRIMARY &&
-			     s->srv[i].writable;
-		synced += n->goal == NS_SECONDARY && n->reported == NS_SECONDARY;
-	}
-	return primaries == 1 && synced == N - 1;
 }
 
 static void dump(const Sim *s, unsigned seed)

@@ -1,0 +1,119 @@
+/*
+ * pgstore_migrate.c - the upgrade steps of the postgres store's schema.
+ * A new store is made at the base version (pgstore_schema.c) and brought
+ * up by these same steps, so each fact of the schema is written once.
+ *
+ * 2 -> 3: reports carry the keeper's fence timeout (fence_ms), which
+ * bounds how long a primary cut off from the store keeps accepting
+ * writes; the monitor's fast decision on a node whose Postgres port
+ * refuses connections relies on it (docs/guarantees.md).
+ */
+#include "store/pgstore_migrate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "store/pgstore_schema.h"
+
+#define REPORT_SIG                                                          \
+	"pgkeel.report(int, text, bool, bool, bool, pg_lsn, int, bool, text," \
+	" int, bool, bool, bigint, int, int)"
+
+static const char *const to_3[] = {
+	"ALTER TABLE pgkeel.node ADD COLUMN fence_ms int NOT NULL DEFAULT 0"
+	" CHECK (fence_ms >= 0)",
+	/* reports: from the node's own role only. An upgraded store keeps
+	 * the 14-argument report() of schema 2, so that keepers started
+	 * before the upgrade go on reporting (fence_ms stays 0 for them:
+	 * unknown, no fast decision) until they run this version. */
+	"CREATE FUNCTION pgkeel.report(p_id int, p_state text,"
+	" p_running bool, p_failed bool, p_recovery bool, p_lsn pg_lsn,"
+	" p_timeline int, p_streaming bool, p_up_host text, p_up_port int,"
+	" p_pending bool, p_fenced bool, p_restarted bigint, p_http_port int,"
+	" p_fence_ms int)"
+	" RETURNS void"
+	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$"
+	" DECLARE v_formation text;"
+	" BEGIN"
+	"  UPDATE pgkeel.node SET reported_state = p_state,"
+	"   pg_running = p_running, pg_failed = p_failed,"
+	"   in_recovery = p_recovery, lsn = p_lsn, timeline = p_timeline,"
+	"   receiver_streaming = p_streaming, upstream_host = p_up_host,"
+	"   upstream_port = p_up_port, pending_restart = p_pending,"
+	"   fenced = p_fenced, restarted = p_restarted, http_port = p_http_port,"
+	"   fence_ms = p_fence_ms,"
+	"   report_seq = report_seq + 1,"
+	"   report_time = clock_timestamp()"
+	"   WHERE id = p_id AND " PGSTORE_NODE_ROLE_OF("id")
+	" = session_user::text"
+	"   RETURNING formation INTO v_formation;"
+	"  IF NOT FOUND THEN"
+	"   RAISE EXCEPTION 'node % unknown, or this is not node %''s"
+	" credential', p_id, p_id"
+	"    USING ERRCODE = 'invalid_authorization_specification';"
+	"  END IF;"
+	"  PERFORM pg_notify('pgkeel_report', v_formation);"
+	" END $$",
+	"REVOKE ALL ON FUNCTION " REPORT_SIG " FROM PUBLIC",
+	"GRANT EXECUTE ON FUNCTION " REPORT_SIG " TO " PGSTORE_NODES_GROUP
+	", " PGSTORE_OPERATOR_ROLE,
+	"CREATE OR REPLACE VIEW pgkeel.node_public AS SELECT "
+	PGSTORE_NODE_PUBLIC_BASE ", fence_ms FROM pgkeel.node",
+	NULL,
+};
+
+/* steps[i] takes a store from version BASE + i to BASE + i + 1 */
+static const char *const *const steps[] = {to_3};
+
+_Static_assert(PGSTORE_SCHEMA_BASE_VERSION +
+			       (int)(sizeof(steps) / sizeof(steps[0])) ==
+		       PGSTORE_SCHEMA_VERSION,
+	       "one upgrade step per schema version above the base");
+
+static bool run(PgConn *pc, const char *sql, char *err, size_t errlen)
+{
+	if (pg_exec(pc, sql, 0, NULL))
+		return true;
+	snprintf(err, errlen, "upgrading the state store's schema: %s",
+		 pc->error);
+	return false;
+}
+
+static bool run_step(PgConn *pc, int version, bool own_tx, char *err,
+		     size_t errlen)
+{
+	char sql[96];
+	const char *const *step = steps[version - PGSTORE_SCHEMA_BASE_VERSION];
+	bool ok = !own_tx || run(pc, "BEGIN", err, errlen);
+
+	for (size_t i = 0; ok && step[i]; i++)
+		ok = run(pc, step[i], err, errlen);
+	snprintf(sql, sizeof(sql), "UPDATE pgkeel.meta SET schema_version = %d",
+		 version + 1);
+	ok = ok && run(pc, sql, err, errlen);
+	if (own_tx)
+		ok = ok ? run(pc, "COMMIT", err, errlen)
+			: (pg_exec(pc, "ROLLBACK", 0, NULL), false);
+	return ok;
+}
+
+bool pgstore_migrate(PgConn *pc, bool in_transaction, int *from, char *err,
+		     size_t errlen)
+{
+	char v[16];
+
+	if (!pg_query_value(pc, PGSTORE_SCHEMA_VERSION_SQL, 0, NULL, v,
+			    sizeof(v))) {
+		snprintf(err, errlen, "%s", pc->error);
+		return false;
+	}
+	*from = atoi(v);
+	if (*from < PGSTORE_SCHEMA_BASE_VERSION ||
+	    *from > PGSTORE_SCHEMA_VERSION)
+		return pgstore_schema_version_ok(v, err, errlen);
+	for (int ver = *from; ver < PGSTORE_SCHEMA_VERSION; ver++) {
+		if (!run_step(pc, ver, !in_transaction, err, errlen))
+			return false;
+	}
+	return true;
+}

@@ -1,0 +1,23 @@
+/*
+ * pgstore_migrate.h - bringing a postgres store up to this pgkeel's
+ * schema version, step by step, as the monitor (its database's owner).
+ */
+#ifndef PGK_PGSTORE_MIGRATE_H
+#define PGK_PGSTORE_MIGRATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pg/pgsql.h"
+
+/*
+ * Runs every upgrade step above the store's version, each in its own
+ * transaction with the version's update (inside one already open when
+ * in_transaction: a new store's). *from is the version found. False with
+ * err when the store cannot be upgraded (older than the base, newer than
+ * this pgkeel) or a step failed; nothing of a failed step remains.
+ */
+bool pgstore_migrate(PgConn *pc, bool in_transaction, int *from, char *err,
+		     size_t errlen);
+
+#endif
