@@ -88,8 +88,8 @@ def test_a_node_credential_cannot_act_beyond_its_node(h):
     # a report for another node is refused: b cannot pose as a
     with pytest.raises(psycopg2.errors.InvalidAuthorizationSpecification):
         cur.execute("SELECT pgkeel.report(%s, 'demoted', false, true,"
-                    " false, '0/0', 1, false, '', 0, false, false, 0, 0)",
-                    (a_id,))
+                    " false, '0/0', 1, false, '', 0, false, false, 0, 0,"
+                    " 1000)", (a_id,))
     conn.close()
     assert snapshot(c) == before
     assert c.state()["a"]["current_state"] == "primary"
