@@ -7,6 +7,8 @@
 #   make unit       unit tests only (plain and sanitized)
 #   make fuzz       libFuzzer targets for FUZZ_SECONDS each (mk/fuzz.mk)
 #   make demo       run a local monitor and two data nodes (scripts/demo)
+#   make bench      benchmarks, written to docs/benchmarks.md
+#   make bench-compare  the same faults with pg_auto_failover and Patroni
 #   make install    copy build/pgkeel to $(PREFIX)/bin (default /usr/local)
 #   make clean
 #
@@ -43,6 +45,7 @@ LIB_OBJS := $(patsubst src/%.c,$(OBJ)/%.o,$(LIB_SRCS))
 SAN_OBJS := $(patsubst src/%.c,$(SAN)/%.o,$(LIB_SRCS))
 
 .PHONY: security faults-fast all unit unit-plain unit-san check integration faults demo bench \
+        bench-compare \
         deps layering clean install
 
 PREFIX ?= /usr/local
@@ -127,6 +130,12 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@$(PYTHON) bench/run.py
+
+# pgkeel side by side with pg_auto_failover and Patroni (with etcd), which
+# the script installs from Debian's packages when missing (not `deps`).
+bench-compare: deps
+	@$(MAKE) --no-print-directory all
+	@$(PYTHON) bench/compare.py
 
 install: all
 	install -D -m 0755 $(BUILD)/pgkeel $(DESTDIR)$(PREFIX)/bin/pgkeel

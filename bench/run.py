@@ -34,11 +34,11 @@ from harness import Harness, wait_until  # noqa: E402
 from report import write_section  # noqa: E402
 
 
-def gap_after(writer, fault_at):
+def gap_after(writer, fault_at, timeout=60):
     """The longest time between two acknowledged commits around the fault
     (a commit in flight when the fault hit may still be acknowledged)."""
     wait_until(lambda: sum(t > fault_at for t in writer.ack_times) >= 20,
-               timeout=60, what="commits after the fault", interval=0.02)
+               timeout=timeout, what="commits after the fault", interval=0.02)
     times = [t for t in writer.ack_times if t >= fault_at - 1.0]
     return max(b - a for a, b in zip(times, times[1:]))
 
