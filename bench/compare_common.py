@@ -121,9 +121,9 @@ def cpu_ticks(before, after):
     for pid, (_, own, reaped) in after.items():
         _, own0, reaped0 = before.get(pid, (0, 0, 0))
         ticks += own - own0 + reaped - reaped0
-    for pid, (ppid, own0, _) in before.items():
+    for pid, (ppid, own0, reaped0) in before.items():
         if pid not in after and ppid in after:
-            ticks -= own0
+            ticks -= own0 + reaped0
     return ticks
 
 

@@ -133,15 +133,19 @@ def idle_rows(results, tools):
     return out
 
 
+def plural(n):
+    return f"{n} process" if n == 1 else f"{n} processes"
+
+
 def processes(results, tools):
     """What was counted as each tool's processes, from the first idle run."""
     parts = []
     for t in tools:
         r = results[t]["idle"][0]
         n = max(v[2] for v in r["agent_mem"].values())
-        ctl = ", ".join(f"{k} ({v[2]} processes)"
+        ctl = ", ".join(f"{k} ({plural(v[2])})"
                         for k, v in r["control_mem"].items())
-        parts.append(f"{t}: {n} process(es) per data node; control plane: "
+        parts.append(f"{t}: {plural(n)} per data node; control plane: "
                      f"{ctl}")
     return "; ".join(parts) + "."
 
@@ -160,7 +164,7 @@ def method(runs, idle_runs):
         "missing and runs each tool with its default settings on "
         "loopback (every server bound to 127.0.0.1), as the unprivileged "
         "`postgres` user. For each tool and fault, "
-        f"{runs} times: a fresh formation of a primary and one standby "
+        f"{runs} run(s): a fresh formation of a primary and one standby "
         "(setup timed from the first command until one node is a primary "
         "and the other's WAL receiver streams from it); the same client "
         "(tests/lib/cluster.py's Writer) inserts a numbered row every "
@@ -176,7 +180,7 @@ def method(runs, idle_runs):
         "fault; afterwards every acknowledged row is looked up on the "
         "node the URI then writes to, and that node is compared with the "
         "primary before the fault (\"failed over\"). Then, "
-        f"{idle_runs} times per tool, a formation left idle and healthy: "
+        f"{idle_runs} run(s) per tool, a formation left idle and healthy: "
         "5 s to settle, the memory of every process the tool adds on a "
         "data node (its agent and all that the agent forked, not "
         "Postgres) and of its control plane (RSS from /proc/PID/status, "
