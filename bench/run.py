@@ -149,11 +149,9 @@ def write_report(results, runs):
                      f"| {target:.0f} s | {lost} | {fo} |")
     lines += [
         "",
-        "For comparison, measured earlier on the same kind of machine "
-        "with each tool's default settings (a side-by-side benchmark in "
-        "this repository is still to come): pg_auto_failover 2.0 took "
-        "50 s after a whole-node crash and 2.5 s after a postmaster "
-        "crash (and failed over); Patroni 3.0 with etcd 22 s and 4.2 s.",
+        "The same faults with pg_auto_failover and Patroni: see \"Side by "
+        "side with pg_auto_failover and Patroni\" below (`make "
+        "bench-compare`).",
     ]
     write_section("## Write downtime after a failure", "\n".join(lines))
 
