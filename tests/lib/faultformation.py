@@ -6,7 +6,8 @@ ignore network namespaces), and to the formation only through pgkeel's
 CLI.
 
 The client (tests/faults/client.py) writes through the multi-host URI
-from its own namespace; check() then verifies the guarantees of docs/guarantees.md."""
+from its own namespace; check() then verifies the guarantees of
+docs/guarantees.md."""
 
 import json
 import os
@@ -24,6 +25,15 @@ FAULTS = os.path.join(os.path.dirname(__file__), "..", "faults")
 CLIENT = os.path.join(FAULTS, "client.py")
 RELAY = os.path.join(FAULTS, "delay_relay.py")
 RELAY_PORT = 7999
+# One TCP round trip to a Postgres server, before any login: an
+# SSLRequest and its one-byte answer; prints the seconds it took.
+ROUND_TRIP = (
+    "import socket, sys, time\n"
+    "s = socket.create_connection((sys.argv[1], int(sys.argv[2])), 10)\n"
+    "t = time.monotonic()\n"
+    "s.sendall(bytes([0, 0, 0, 8, 4, 210, 22, 47]))\n"
+    "s.recv(1)\n"
+    "print(time.monotonic() - t)\n")
 
 
 def descendants(pid):
@@ -216,7 +226,26 @@ class FaultFormation:
         wait_until(lambda: RELAY_PORT in listening_ports(host),
                    what="the relay to listen")
         host.redirect_tcp(RELAY_PORT, self.h.user.pw_uid)
+        # connections to its Postgres (clients, standbys, the monitor's
+        # checks) come again through the relay; its keeper's connection
+        # to the store stays (new ones take the delay: with TLS, a login
+        # over 200 ms round trips takes longer than the default
+        # store_timeout, see docs/configuration.md)
+        host.reset_connections(PORT)
+        rtt = self.round_trip(name)
+        assert rtt >= 2 * delay_ms / 1000 * 0.9, \
+            f"the relay does not delay: a round trip took {rtt:.3f} s"
         return relay
+
+    def round_trip(self, name):
+        """Seconds for a TCP round trip from the monitor's host to node
+        name's Postgres."""
+        cp = subprocess.run(self.mon.exec_argv(
+            ["/usr/bin/python3", "-c", ROUND_TRIP,
+             self.nodes[name]["host"].addr, PORT]),
+            capture_output=True, text=True, timeout=30)
+        assert cp.returncode == 0, cp.stderr
+        return float(cp.stdout)
 
     # -- state ----------------------------------------------------------------
     def state(self):

@@ -77,12 +77,22 @@ class Host:
 
     def redirect_tcp(self, port, uid):
         """Sends TCP coming in on eth0, and TCP that processes of uid open
-        to other hosts, to a local relay on port (tests/faults/delay_relay.py)."""
-        self.ipt("-A", "PREROUTING", "-i", "eth0", "-p", "tcp", "-j",
-                 "REDIRECT", "--to-ports", port, table="nat")
-        self.ipt("-A", "OUTPUT", "-o", "eth0", "-p", "tcp", "-m", "owner",
-                 "--uid-owner", uid, "-j", "REDIRECT", "--to-ports", port,
-                 table="nat")
+        to other hosts, to a local relay on port (tests/faults/delay_relay.py).
+        New connections only (--syn): a connection open before would be
+        picked up mid-stream by connection tracking and its next packet
+        sent to the relay, which resets it."""
+        self.ipt("-A", "PREROUTING", "-i", "eth0", "-p", "tcp", "--syn",
+                 "-j", "REDIRECT", "--to-ports", port, table="nat")
+        self.ipt("-A", "OUTPUT", "-o", "eth0", "-p", "tcp", "--syn", "-m",
+                 "owner", "--uid-owner", uid, "-j", "REDIRECT",
+                 "--to-ports", port, table="nat")
+
+    def reset_connections(self, port):
+        """Aborts every established TCP connection to this host's port
+        (ss -K): their ends connect again, through the rules added since
+        (a REDIRECT applies to new connections only)."""
+        run("ip", "netns", "exec", self.ns, "ss", "-K", "state",
+            "established", "sport", "=", f":{port}")
 
     def heal(self):
         """Removes every rule this suite added in the namespace."""
