@@ -65,6 +65,8 @@ typedef struct {
 	bool hurry;      /* a restart is waiting for a dead server's
 			    processes: next cycle in KEEPER_HURRY_MS */
 	PgConn local;    /* to the local Postgres, kept across cycles */
+	uint64_t duties_digest; /* of the last duties that succeeded */
+	int64_t duties_ms;      /* when; 0: due now */
 } Keeper;
 
 /*
@@ -104,10 +106,19 @@ bool keeper_observe(Keeper *k);
 const StoreNode *keeper_me(const Keeper *k);
 const StoreNode *keeper_upstream(const Keeper *k);
 void keeper_apply_role(Keeper *k, NodeState goal);
-void keeper_duties(Keeper *k);
+/* The role's duties (configuration, slots, roles, restart requests),
+ * when what they depend on changed since they last succeeded, and every
+ * KEEPER_DUTIES_REFRESH_MS anyway (a file edited by hand, a slot to
+ * advance). */
+#define KEEPER_DUTIES_REFRESH_MS 10000
+void keeper_duties(Keeper *k, int64_t now_ms);
+
+/* keeper_digest.c: what the duties depend on, as one number. */
+uint64_t keeper_duties_digest(const StoreFormation *f, NodeState current);
 
 /* keeper_restart.c: carries out an operator's restart request. */
-void keeper_restart_if_requested(Keeper *k);
+/* True when no request is left to carry out. */
+bool keeper_restart_if_requested(Keeper *k);
 
 /* transitions.c */
 bool keeper_transition(Keeper *k, NodeState from, NodeState to, char *err,

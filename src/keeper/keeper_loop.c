@@ -254,7 +254,7 @@ static void cycle(Keeper *k, int64_t now_ms)
 		/* tell the monitor at once */
 		talk_to_store(k, time_monotonic_ms());
 	} else if (!k->fenced) {
-		keeper_duties(k);
+		keeper_duties(k, now_ms);
 	}
 }
 
@@ -296,6 +296,7 @@ static void reload(Keeper *k)
 	k->interval_ms = config_get_ms(&k->cfg, S_KEEPER_INTERVAL);
 	k->fence_ms = config_get_ms(&k->cfg, S_FENCE_TIMEOUT);
 	k->store_timeout_ms = config_get_ms(&k->cfg, S_STORE_TIMEOUT);
+	k->duties_ms = 0; /* the configuration is written again */
 	snprintf(k->hooks.command, sizeof(k->hooks.command), "%s",
 		 config_get(&k->cfg, S_HOOK_STATE_CHANGE));
 	k->hooks.timeout_ms = config_get_ms(&k->cfg, S_HOOK_TIMEOUT);

@@ -8,14 +8,15 @@
 #include "common/log.h"
 #include "keeper/keeper.h"
 
-void keeper_restart_if_requested(Keeper *k)
+bool keeper_restart_if_requested(Keeper *k)
 {
 	const StoreNode *me = keeper_me(k);
 	char err[1024];
 
-	if (!me || me->restart_requested <= k->st.restarted ||
-	    me->goal != k->st.current || k->fenced || !k->obs_ok)
-		return;
+	if (!me || me->restart_requested <= k->st.restarted)
+		return true;
+	if (me->goal != k->st.current || k->fenced || !k->obs_ok)
+		return false;
 	log_info("restarting Postgres as requested (request %lld)",
 		 me->restart_requested);
 	bool ok = pgnode_stop(&k->node, STOP_FAST, err, sizeof(err)) &&
@@ -23,9 +24,10 @@ void keeper_restart_if_requested(Keeper *k)
 	if (!ok) {
 		/* the supervisor starts it again on the next cycle */
 		log_error("restart failed: %s", err);
-		return;
+		return false;
 	}
 	k->st.restarted = me->restart_requested;
 	statefile_save(k->paths.state, &k->st);
 	log_info("Postgres restarted");
+	return true;
 }

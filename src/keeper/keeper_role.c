@@ -1,6 +1,7 @@
 /*
  * keeper_role.c - turning the formation read from the store into this
- * node's role configuration, and the duties a role carries every cycle:
+ * node's role configuration, and the duties a role carries (whenever
+ * what they depend on changed, keeper_digest.c):
  * a primary admits and keeps slots for every other node and applies its
  * synchronous standby names; a standby follows its assigned upstream and
  * keeps slots for the others advanced, ready for its own promotion.
@@ -138,7 +139,7 @@ static size_t wanted_slots(const Keeper *k, char (*names)[64],
 	return n;
 }
 
-static void sync_slots(Keeper *k, bool primary)
+static bool sync_slots(Keeper *k, bool primary)
 {
 	char names[SLOTS_MAX][64];
 	const char *ptrs[SLOTS_MAX];
@@ -147,9 +148,12 @@ static void sync_slots(Keeper *k, bool primary)
 	/* a standby keeps one for its upstream too: promoted, it holds the
 	 * WAL its old primary needs to rejoin */
 	size_t n = wanted_slots(k, names, ptrs, SLOTS_MAX);
-	if (pc &&
-	    !slots_sync(pc, ptrs, n, primary ? LSN_INVALID : k->obs.replay_lsn))
-		log_warn("replication slots: %s", pc->error);
+	if (!pc)
+		return false;
+	if (slots_sync(pc, ptrs, n, primary ? LSN_INVALID : k->obs.replay_lsn))
+		return true;
+	log_warn("replication slots: %s", pc->error);
+	return false;
 }
 
 /*
@@ -160,15 +164,17 @@ static void sync_slots(Keeper *k, bool primary)
  * password costs no downtime; the other nodes read theirs from the store
  * into their replication.pgpass.
  */
-static void ensure_roles(Keeper *k)
+static bool ensure_roles(Keeper *k)
 {
 	const StoreFormation *f = k->formation;
 	bool repl = strcmp(k->repl_applied, f->repl_password) != 0;
 	bool health = strcmp(k->health_applied, f->health_password) != 0;
 	PgConn *pc = repl || health ? keeper_local(k) : NULL;
 
+	if (!repl && !health)
+		return true;
 	if (!pc)
-		return;
+		return false;
 	if (repl && pgroles_ensure_replication(pc, k->node.repl_user,
 					       f->repl_password)) {
 		log_info("role %s has the formation's replication password",
@@ -188,9 +194,11 @@ static void ensure_roles(Keeper *k)
 		log_warn("cannot set up role %s: %s", PG_HEALTH_ROLE,
 			 pc->error);
 	}
+	return strcmp(k->repl_applied, f->repl_password) == 0 &&
+	       strcmp(k->health_applied, f->health_password) == 0;
 }
 
-void keeper_duties(Keeper *k)
+void keeper_duties(Keeper *k, int64_t now_ms)
 {
 	NodeState cur = k->st.current;
 	bool changed = false;
@@ -199,6 +207,10 @@ void keeper_duties(Keeper *k)
 	if (!keeper_me(k) || !k->obs_ok)
 		return;
 	if (!state_is_primary(cur) && !state_is_standby(cur))
+		return;
+	uint64_t digest = keeper_duties_digest(k->formation, cur);
+	if (k->duties_ms > 0 && digest == k->duties_digest &&
+	    now_ms - k->duties_ms < KEEPER_DUTIES_REFRESH_MS)
 		return;
 	keeper_apply_role(k, cur);
 	if (!pgnode_write_config(&k->node, &changed, err, sizeof(err))) {
@@ -218,8 +230,10 @@ void keeper_duties(Keeper *k)
 		if (!pgnode_reload(&k->node, err, sizeof(err)))
 			log_error("%s", err);
 	}
-	sync_slots(k, state_is_primary(cur));
+	bool done = sync_slots(k, state_is_primary(cur));
 	if (state_is_primary(cur))
-		ensure_roles(k);
-	keeper_restart_if_requested(k);
+		done = ensure_roles(k) && done;
+	done = keeper_restart_if_requested(k) && done;
+	k->duties_digest = digest;
+	k->duties_ms = done ? now_ms : 0; /* a failed step: again next cycle */
 }
