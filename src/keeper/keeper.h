@@ -65,6 +65,8 @@ typedef struct {
 	bool hurry;      /* a restart is waiting for a dead server's
 			    processes: next cycle in KEEPER_HURRY_MS */
 	PgConn local;    /* to the local Postgres, kept across cycles */
+	bool pending_restart;      /* the last answer of the server */
+	int64_t pending_checked_ms; /* when; 0: ask at the next observation */
 	uint64_t duties_digest; /* of the last duties that succeeded */
 	int64_t duties_ms;      /* when; 0: due now */
 } Keeper;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "common/log.h"
+#include "common/timeutil.h"
 #include "keeper/keeper.h"
 
 PgConn *keeper_local(Keeper *k)
@@ -27,6 +28,25 @@ PgConn *keeper_local(Keeper *k)
 void keeper_local_close(Keeper *k)
 {
 	pg_disconnect(&k->local);
+	k->pending_checked_ms = 0; /* a new session looks again */
+}
+
+/* Whether a parameter waits for a restart: after the keeper's session
+ * opened, after the configuration changed, and every
+ * KEEPER_DUTIES_REFRESH_MS; the last answer in between. */
+static void observe_pending_restart(Keeper *k, PgConn *pc)
+{
+	int64_t now = time_monotonic_ms();
+
+	if (k->pending_checked_ms > 0 &&
+	    now - k->pending_checked_ms < KEEPER_DUTIES_REFRESH_MS) {
+		k->obs.pending_restart = k->pending_restart;
+		return;
+	}
+	if (pg_observe_pending_restart(pc, &k->obs)) {
+		k->pending_restart = k->obs.pending_restart;
+		k->pending_checked_ms = now;
+	}
 }
 
 bool keeper_observe(Keeper *k)
@@ -35,8 +55,10 @@ bool keeper_observe(Keeper *k)
 		PgConn *pc = keeper_local(k);
 		if (!pc)
 			return false;
-		if (pg_observe(pc, &k->obs))
+		if (pg_observe(pc, &k->obs)) {
+			observe_pending_restart(k, pc);
 			return true;
+		}
 		/* a session that outlived its server (a restart since the
 		 * last cycle) fails once: open a new one and look again */
 		log_debug("observing the local Postgres: %s", pc->error);

@@ -229,6 +229,7 @@ void keeper_duties(Keeper *k, int64_t now_ms)
 			log_warn("%s", err);
 		if (!pgnode_reload(&k->node, err, sizeof(err)))
 			log_error("%s", err);
+		k->pending_checked_ms = 0; /* a parameter may wait now */
 	}
 	bool done = sync_slots(k, state_is_primary(cur));
 	if (state_is_primary(cur))

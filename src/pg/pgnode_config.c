@@ -139,7 +139,7 @@ bool pgnode_observe(const PgNode *node, Observation *obs, char *err,
 	memset(obs, 0, sizeof(*obs));
 	if (!pgnode_connect(node, &pc, err, errlen))
 		return false;
-	bool ok = pg_observe(&pc, obs);
+	bool ok = pg_observe(&pc, obs) && pg_observe_pending_restart(&pc, obs);
 	if (!ok)
 		snprintf(err, errlen, "cannot observe the local Postgres: %s",
 			 pc.error);

@@ -22,7 +22,6 @@ static const char *const node_sql =
 	" (SELECT status FROM pg_stat_wal_receiver),"
 	" (SELECT sender_host FROM pg_stat_wal_receiver),"
 	" (SELECT sender_port FROM pg_stat_wal_receiver),"
-	" EXISTS (SELECT 1 FROM pg_settings WHERE pending_restart),"
 	" current_setting('synchronous_standby_names'),"
 	" CASE WHEN NOT pg_is_in_recovery()"
 	"        OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()"
@@ -68,9 +67,8 @@ static void read_node_row(PGresult *res, Observation *obs)
 	obs->receiver_streaming = strcmp(obs->receiver_status, "streaming") == 0;
 	copy_field(obs->upstream_host, sizeof(obs->upstream_host), res, 0, 6);
 	obs->upstream_port = atoi(PQgetvalue(res, 0, 7));
-	obs->pending_restart = strcmp(PQgetvalue(res, 0, 8), "t") == 0;
-	copy_field(obs->sync_names, sizeof(obs->sync_names), res, 0, 9);
-	obs->replay_lag_s = atof(PQgetvalue(res, 0, 10));
+	copy_field(obs->sync_names, sizeof(obs->sync_names), res, 0, 8);
+	obs->replay_lag_s = atof(PQgetvalue(res, 0, 9));
 }
 
 static void read_standby_rows(PGresult *res, Observation *obs)
@@ -106,6 +104,19 @@ bool pg_observe(PgConn *pc, Observation *obs)
 	read_standby_rows(res, obs);
 	PQclear(res);
 	obs->running = true;
+	return true;
+}
+
+bool pg_observe_pending_restart(PgConn *pc, Observation *obs)
+{
+	char v[8];
+
+	if (!pg_query_value(pc,
+			    "SELECT EXISTS (SELECT 1 FROM pg_settings"
+			    " WHERE pending_restart)",
+			    0, NULL, v, sizeof(v)))
+		return false;
+	obs->pending_restart = strcmp(v, "t") == 0;
 	return true;
 }
 

@@ -44,7 +44,12 @@ typedef struct {
 } Observation;
 
 /* Fills obs from a connection to the local server. */
+/* Fills obs (all but pending_restart); false with pc->error. */
 bool pg_observe(PgConn *pc, Observation *obs);
+/* Fills obs->pending_restart: a changed parameter waits for a restart.
+ * A scan of every setting (about 1 ms of the server's time), so the
+ * keeper asks only now and then (keeper_local.c). */
+bool pg_observe_pending_restart(PgConn *pc, Observation *obs);
 /* The flush LSN of the named standby in obs, or LSN_INVALID. */
 Lsn observe_standby_flush(const Observation *obs, const char *app_name);
 
