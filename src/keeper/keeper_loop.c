@@ -75,17 +75,21 @@ static void observe(Keeper *k)
 
 /*
  * Postgres should run when our current state runs it, and, for a primary,
- * only while the store confirms we still are one (a primary that lost the
- * store must not restart itself into a split brain).
+ * only while the store confirms we still are one: reached within
+ * fence_timeout, with this state as our goal (a primary that lost the
+ * store, or that the monitor demoted while its Postgres was down, must
+ * not restart itself into a split brain).
  */
 static bool should_run(const Keeper *k, int64_t now_ms)
 {
 	const StateInfo *info = state_info(k->st.current);
 	if (!info->runs_postgres || k->fenced)
 		return false;
-	if (state_is_primary(k->st.current))
-		return now_ms - k->last_store_ok_ms < k->fence_ms;
-	return true;
+	if (!state_is_primary(k->st.current))
+		return true;
+	const StoreNode *me = keeper_me(k);
+	return now_ms - k->last_store_ok_ms < k->fence_ms && me &&
+	       me->goal == k->st.current;
 }
 
 static void supervise(Keeper *k, int64_t now_ms)

@@ -85,13 +85,20 @@ def test_whole_node_crash_fails_over_then_old_node_rejoins(h):
     assert any("port refuses connections" in e["description"]
                for e in c.events() if e["node_name"] == "a"), c.events()
     w.wait_more(20)
-    c.start_keeper("a")
+    keeper = c.start_keeper("a")
     c.wait_states({"a": "secondary", "b": "primary"})
     w.wait_more(20)
     w.stop()
     assert w.missing_on("b") == []
     assert w.missing_on("a") == []  # rewound, then caught up
     assert c.state()["b"]["timeline"] == 2
+    # the demoted node's keeper did not start its Postgres as a primary
+    # first: the store's goal for it was no longer primary
+    log = keeper.log()
+    log = log[log.rfind("keeper for node"):]  # this run of the keeper
+    demoted = log.find("primary -> demoted")
+    started = log.find("starting Postgres")
+    assert 0 <= demoted and (started < 0 or started > demoted), log
 
 
 def test_postmaster_crash_is_restarted_in_place(h):
