@@ -55,7 +55,8 @@ static PgProbeVerdict fail(PgProbe *p, PgProbeVerdict v, const char *msg)
 	set_error(p, msg);
 	/* libpq's words for ECONNREFUSED: pgkeel never calls setlocale(),
 	 * so its messages stay untranslated */
-	p->port_closed = v == PROBE_DOWN && strstr(p->error, "Connection refused");
+	p->port_closed =
+		v == PROBE_DOWN && strstr(p->error, "Connection refused") != NULL;
 	pgprobe_close(p);
 	return v;
 }

@@ -105,7 +105,8 @@ const char *const pgstore_schema_keeper_sql[] = {
 	"   OR report_time < clock_timestamp() - interval '30 seconds'"
 	"   OR report_time IS NULL) ON CONFLICT DO NOTHING;"
 	"  DELETE FROM pgkeel.node WHERE formation = p_formation"
-	"   AND " PGSTORE_NODE_ROLE_OF("id") " IN (SELECT role FROM pgkeel.retired_role);"
+	"   AND " PGSTORE_NODE_ROLE_OF("id")
+	" IN (SELECT role FROM pgkeel.retired_role);"
 	"  FOR r IN DELETE FROM pgkeel.retired_role WHERE since <"
 	"   clock_timestamp() - interval '10 seconds' RETURNING role LOOP"
 	"   EXECUTE format('DROP ROLE IF EXISTS %I', r.role);"
