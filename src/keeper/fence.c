@@ -52,14 +52,31 @@ int64_t keeper_fence_deadline(const Keeper *k)
 	return k->last_store_ok_ms + k->fence_ms;
 }
 
+/* How long until the last of the standbys' replies that keep a cut-off
+ * primary open goes stale (as observed this cycle), or -1: none. */
+static int64_t until_replies_stale(const Observation *obs)
+{
+	int64_t until = -1;
+	for (size_t i = 0; i < obs->nstandbys; i++) {
+		const ObservedStandby *s = &obs->standbys[i];
+		int64_t left = STANDBY_REPLY_FRESH_MS + 1 - s->reply_age_ms;
+		if (strcmp(s->state, "streaming") == 0 && left > until)
+			until = left;
+	}
+	return until;
+}
+
 int64_t keeper_pause(const Keeper *k, int64_t now_ms)
 {
 	int64_t pause = k->hurry ? KEEPER_HURRY_MS : k->interval_ms;
 	int64_t deadline = keeper_fence_deadline(k);
+	int64_t wake = -1;
 
-	/* wake up at the deadline to fence then (past it: fenced already,
-	 * or a standby still streams and the primary may go on) */
-	if (deadline > now_ms && deadline - now_ms < pause)
-		pause = deadline - now_ms;
-	return pause;
+	/* wake up at the deadline to fence then; past it, a primary kept
+	 * open by its standbys' replies wakes up when they go stale */
+	if (deadline > now_ms)
+		wake = deadline - now_ms;
+	else if (deadline > 0 && k->obs_ok)
+		wake = until_replies_stale(&k->obs);
+	return wake >= 0 && wake < pause ? wake : pause;
 }

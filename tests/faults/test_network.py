@@ -33,40 +33,14 @@ def wall_ms(line):
     return stamp.timestamp() * 1000
 
 
-@pytest.mark.fast
-def test_7_primary_isolated_from_everyone(h):
+def isolated_primary_fences_first(h, isolate, scenario):
+    """n1, the primary, is isolated by isolate(host); a standby is
+    promoted; docs/guarantees.md, "One writer": n1 fenced itself before
+    anyone could be promoted. It rejoins once healed."""
     f = FaultFormation(h)
     f.start_client()
     n1 = f.nodes["n1"]["host"]
-    n1.isolate()
-    wait_until(lambda: "fencing it" in f.nodes["n1"]["proc"].log(),
-               what="n1 to fence itself")
-    f.wait_failover_from("n1")
-    f.wait_writes(10)
-    # docs/guarantees.md, "One writer": the old primary fenced itself
-    # before anyone could be promoted
-    fenced = [ln for ln in f.nodes["n1"]["proc"].log().splitlines()
-              if "fencing it" in ln][0]
-    promoted = [e for e in f.events() if e["new_state"] ==
-                "prepare_promotion"][0]
-    margin = promoted["time_ms"] - wall_ms(fenced)
-    print(f"\nn1 fenced itself {margin:.0f} ms before the promotion")
-    assert margin > 0, (fenced, promoted)
-    n1.heal()
-    f.check("primary isolated")
-    assert f.state()["n1"]["current_state"] == "secondary"
-
-
-@pytest.mark.fast
-def test_7b_primary_isolated_behind_a_refusing_firewall(h):
-    """The monitor's checks of the primary are refused, not timed out,
-    and its keeper falls silent: what a crashed node whose host stays up
-    looks like, and what the monitor fails over early. The primary is
-    alive, though: it must have fenced itself before the promotion."""
-    f = FaultFormation(h)
-    f.start_client()
-    n1 = f.nodes["n1"]["host"]
-    n1.isolate_refusing()
+    isolate(n1)
     wait_until(lambda: "fencing it" in f.nodes["n1"]["proc"].log(),
                what="n1 to fence itself")
     f.wait_failover_from("n1")
@@ -81,8 +55,25 @@ def test_7b_primary_isolated_behind_a_refusing_firewall(h):
           f"({'early decision' if early else 'after node_down_timeout'})")
     assert margin > 0, (fenced, promoted)
     n1.heal()
-    f.check("primary isolated behind a refusing firewall")
+    f.check(scenario)
     assert f.state()["n1"]["current_state"] == "secondary"
+
+
+@pytest.mark.fast
+def test_7_primary_isolated_from_everyone(h):
+    isolated_primary_fences_first(h, lambda host: host.isolate(),
+                                  "primary isolated")
+
+
+@pytest.mark.fast
+def test_7b_primary_isolated_behind_a_refusing_firewall(h):
+    """The monitor's checks of the primary are refused, not timed out,
+    and its keeper falls silent: what a crashed node whose host stays up
+    looks like, and what the monitor fails over early. The primary is
+    alive, though: it must have fenced itself before the promotion."""
+    isolated_primary_fences_first(
+        h, lambda host: host.isolate_refusing(),
+        "primary isolated behind a refusing firewall")
 
 
 def test_8_monitor_isolated(h):
