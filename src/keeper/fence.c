@@ -26,14 +26,24 @@
 #include "fsm/fsm.h"
 #include "keeper/keeper.h"
 
+/* How long until the last of the standbys' replies that keep a cut-off
+ * primary open goes stale (as observed this cycle), or -1: none. */
+static int64_t until_replies_stale(const Observation *obs)
+{
+	int64_t until = -1;
+	for (size_t i = 0; i < obs->nstandbys; i++) {
+		const ObservedStandby *s = &obs->standbys[i];
+		int64_t left = STANDBY_REPLY_FRESH_MS + 1 - s->reply_age_ms;
+		if (strcmp(s->state, "streaming") == 0 && left > until)
+			until = left;
+	}
+	return until;
+}
+
+/* A standby whose replies still keep a cut-off primary open. */
 static bool has_streaming_standby(const Observation *obs)
 {
-	for (size_t i = 0; i < obs->nstandbys; i++) {
-		if (strcmp(obs->standbys[i].state, "streaming") == 0 &&
-		    obs->standbys[i].reply_age_ms <= STANDBY_REPLY_FRESH_MS)
-			return true;
-	}
-	return false;
+	return until_replies_stale(obs) > 0;
 }
 
 bool keeper_should_fence(const Keeper *k, int64_t now_ms)
@@ -50,20 +60,6 @@ int64_t keeper_fence_deadline(const Keeper *k)
 	if (k->fenced || k->paused || !state_is_primary(k->st.current))
 		return 0;
 	return k->last_store_ok_ms + k->fence_ms;
-}
-
-/* How long until the last of the standbys' replies that keep a cut-off
- * primary open goes stale (as observed this cycle), or -1: none. */
-static int64_t until_replies_stale(const Observation *obs)
-{
-	int64_t until = -1;
-	for (size_t i = 0; i < obs->nstandbys; i++) {
-		const ObservedStandby *s = &obs->standbys[i];
-		int64_t left = STANDBY_REPLY_FRESH_MS + 1 - s->reply_age_ms;
-		if (strcmp(s->state, "streaming") == 0 && left > until)
-			until = left;
-	}
-	return until;
 }
 
 int64_t keeper_pause(const Keeper *k, int64_t now_ms)
