@@ -1,7 +1,8 @@
 /*
  * healthcheck.c - the nodes' health-check connections, driven together:
  * what to start each interval, one poll() over every socket, and the
- * verdicts turned into results (a refused login logged once per node).
+ * verdicts turned into results (a refused login logged once per node,
+ * and logins after it spaced out).
  */
 #include "monitor/healthcheck.h"
 
@@ -60,6 +61,28 @@ static void log_refusal(HealthNode *h)
 		 h->node_id, h->host, h->port, PG_HEALTH_ROLE, h->probe.error);
 }
 
+/* A refused login: said once, and the next one waits longer. */
+static void refused(HealthNode *h, int64_t now)
+{
+	log_refusal(h);
+	h->login_backoff_ms =
+		h->login_backoff_ms ? h->login_backoff_ms * 2
+				    : HEALTH_LOGIN_BACKOFF_MS;
+	if (h->login_backoff_ms > HEALTH_LOGIN_BACKOFF_MAX_MS)
+		h->login_backoff_ms = HEALTH_LOGIN_BACKOFF_MAX_MS;
+	h->next_login_ms = now + h->login_backoff_ms;
+}
+
+/* A closed connection: a login, or only a knock while logins wait. */
+static PgProbeVerdict reconnect(HealthNode *h, const HealthOptions *o,
+				int64_t now)
+{
+	if (now < h->next_login_ms)
+		return pgprobe_knock(&h->probe, h->host, h->port,
+				     now + o->timeout_ms);
+	return login(h, o, now);
+}
+
 /* Records a verdict; a broken connection is replaced at once. True
  * when the node's result changed. */
 static bool settle(HealthNode *h, PgProbeVerdict v, const HealthOptions *o)
@@ -70,17 +93,20 @@ static bool settle(HealthNode *h, PgProbeVerdict v, const HealthOptions *o)
 		log_debug("health check of node %d (%s:%d): connection lost "
 			  "(%s); logging in again",
 			  h->node_id, h->host, h->port, h->probe.error);
-		v = login(h, o, now);
+		v = reconnect(h, o, now);
 	}
 	if (v == PROBE_NONE || v == PROBE_LOST)
 		return false;
 	if (v == PROBE_REFUSED)
-		log_refusal(h);
-	if (v == PROBE_UP && h->probe.state == PROBE_IDLE &&
-	    h->refusal_logged) {
-		log_info("health check of node %d (%s:%d): logged in as %s",
-			 h->node_id, h->host, h->port, PG_HEALTH_ROLE);
+		refused(h, now);
+	if (v == PROBE_UP && h->probe.state == PROBE_IDLE) {
+		if (h->refusal_logged)
+			log_info("health check of node %d (%s:%d): logged in "
+				 "as %s",
+				 h->node_id, h->host, h->port, PG_HEALTH_ROLE);
 		h->refusal_logged = false;
+		h->login_backoff_ms = 0;
+		h->next_login_ms = 0;
 	}
 	bool changed = !h->tested || h->ok != (v != PROBE_DOWN);
 	h->ok = v != PROBE_DOWN;
@@ -102,7 +128,7 @@ bool health_tick(HealthNode *nodes, size_t n, const HealthOptions *o)
 				h, pgprobe_ping(&h->probe, now + o->timeout_ms),
 				o);
 		else if (h->probe.state == PROBE_CLOSED)
-			changed |= settle(h, login(h, o, now), o);
+			changed |= settle(h, reconnect(h, o, now), o);
 	}
 	return changed;
 }

@@ -11,6 +11,12 @@
  * the server closes (its postmaster died, a shutdown) is followed at once
  * by a new login, so a dead server is seen at once, not at the next
  * interval.
+ *
+ * After a refused login the next one waits (1 s, doubling up to
+ * HEALTH_LOGIN_BACKOFF_MAX_MS, and at once when the password changes);
+ * until then each interval only knocks (a bare TCP connection, which
+ * Postgres does not log), so a misconfigured node's log is not filled
+ * with failed logins and a dead server is still seen.
  */
 #ifndef PGK_HEALTHCHECK_H
 #define PGK_HEALTHCHECK_H
@@ -22,6 +28,9 @@
 #include "common/sslconn.h"
 #include "pg/pgprobe.h"
 #include "store/store.h"
+
+#define HEALTH_LOGIN_BACKOFF_MS 1000
+#define HEALTH_LOGIN_BACKOFF_MAX_MS 30000
 
 typedef struct {
 	int timeout_ms;      /* a login's or a ping's time limit */
@@ -39,6 +48,8 @@ typedef struct {
 	bool ok;
 	bool port_closed;   /* not ok: the connection was refused */
 	bool refusal_logged;
+	int login_backoff_ms; /* after a refused login: until the next */
+	int64_t next_login_ms; /* monotonic; knocks only until then */
 } HealthNode;
 
 /* The start of an interval: a ping on each open connection, a login on

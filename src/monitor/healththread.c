@@ -90,6 +90,8 @@ static void sync_targets(HealthThread *ht)
 			snprintf(h->host, sizeof(h->host), "%s", s->host);
 			h->port = s->port;
 		}
+		if (strcmp(h->password, s->password) != 0)
+			h->next_login_ms = 0; /* a new password: log in now */
 		snprintf(h->password, sizeof(h->password), "%s", s->password);
 	}
 	pthread_mutex_unlock(&ht->lock);

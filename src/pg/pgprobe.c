@@ -4,9 +4,13 @@
  */
 #include "pg/pgprobe.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 /* Notices and a dying backend's last words are not ours to print. */
 static void quiet(void *arg, const PGresult *res)
@@ -40,8 +44,19 @@ static void set_error(PgProbe *p, const char *msg)
 	}
 }
 
+static void knock_close(PgProbe *p)
+{
+	if (p->state == PROBE_KNOCKING && p->knock_fd >= 0)
+		close(p->knock_fd);
+	if (p->knock_addrs)
+		freeaddrinfo(p->knock_addrs);
+	p->knock_addrs = p->knock_next = NULL;
+	p->knock_fd = -1;
+}
+
 void pgprobe_close(PgProbe *p)
 {
+	knock_close(p);
 	if (p->conn)
 		PQfinish(p->conn);
 	p->conn = NULL;
@@ -103,9 +118,95 @@ PgProbeVerdict pgprobe_ping(PgProbe *p, int64_t deadline_ms)
 	return PROBE_NONE;
 }
 
+/*
+ * Starts a non-blocking connect to the next address of the host; one
+ * that fails at once moves on to the one after. DOWN when none is left:
+ * port_closed when the last of them refused the connection.
+ */
+static PgProbeVerdict knock_next(PgProbe *p)
+{
+	int err = 0;
+
+	while (p->knock_next) {
+		struct addrinfo *a = p->knock_next;
+		p->knock_next = a->ai_next;
+		int fd = socket(a->ai_family,
+				a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+				a->ai_protocol);
+		if (fd < 0) {
+			err = errno;
+			continue;
+		}
+		if (connect(fd, a->ai_addr, a->ai_addrlen) == 0 ||
+		    errno == EINPROGRESS) {
+			p->knock_fd = fd;
+			p->state = PROBE_KNOCKING;
+			return PROBE_NONE;
+		}
+		err = errno;
+		close(fd);
+	}
+	char msg[160];
+	snprintf(msg, sizeof(msg), "could not connect to server: %s",
+		 strerror(err ? err : ECONNREFUSED));
+	PgProbeVerdict v = fail(p, PROBE_DOWN, msg);
+	p->port_closed = err == ECONNREFUSED;
+	return v;
+}
+
+PgProbeVerdict pgprobe_knock(PgProbe *p, const char *host, int port,
+			     int64_t deadline_ms)
+{
+	char service[16];
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_NUMERICSERV};
+
+	pgprobe_close(p);
+	snprintf(service, sizeof(service), "%d", port);
+	int rc = getaddrinfo(host, service, &hints, &p->knock_addrs);
+	if (rc != 0) {
+		p->knock_addrs = NULL;
+		return fail(p, PROBE_DOWN, gai_strerror(rc));
+	}
+	p->knock_next = p->knock_addrs;
+	p->deadline_ms = deadline_ms;
+	return knock_next(p);
+}
+
+/* The knock's connection accepted (UP, closed at once), refused (the
+ * next address, if any) or still waiting. */
+static PgProbeVerdict advance_knock(PgProbe *p, bool ready, int64_t now)
+{
+	if (ready) {
+		int err = 0;
+		socklen_t len = sizeof(err);
+		if (getsockopt(p->knock_fd, SOL_SOCKET, SO_ERROR, &err,
+			       &len) != 0)
+			err = errno;
+		if (err == 0) {
+			pgprobe_close(p);
+			return PROBE_UP;
+		}
+		close(p->knock_fd);
+		p->knock_fd = -1;
+		if (p->knock_next)
+			return knock_next(p);
+		PgProbeVerdict v = fail(p, PROBE_DOWN, strerror(err));
+		p->port_closed = err == ECONNREFUSED;
+		return v;
+	}
+	if (now >= p->deadline_ms)
+		return fail(p, PROBE_DOWN, "no answer to a connection in time");
+	return PROBE_NONE;
+}
+
 int pgprobe_socket(const PgProbe *p, short *events)
 {
 	*events = 0;
+	if (p->state == PROBE_KNOCKING) {
+		*events = POLLOUT;
+		return p->knock_fd;
+	}
 	if (!p->conn || p->state == PROBE_CLOSED)
 		return -1;
 	if (p->state == PROBE_CONNECTING)
@@ -182,6 +283,8 @@ PgProbeVerdict pgprobe_advance(PgProbe *p, bool ready, int64_t now_ms)
 		return advance_idle(p, ready);
 	case PROBE_PINGING:
 		return advance_ping(p, ready, now_ms);
+	case PROBE_KNOCKING:
+		return advance_knock(p, ready, now_ms);
 	default:
 		return PROBE_NONE;
 	}

@@ -12,7 +12,8 @@
  * ping.
  *
  * A server that answers a login with an error (authentication, no such
- * role or database, too many connections) is alive; one that refuses
+ * role or database, too many connections) is alive, and so is one that
+ * accepts a bare TCP connection (pgprobe_knock); one that refuses
  * the TCP connection, is starting up or shutting down, or does not
  * answer by the deadline is not.
  */
@@ -20,6 +21,7 @@
 #define PGK_PGPROBE_H
 
 #include <libpq-fe.h>
+#include <netdb.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -28,6 +30,7 @@ typedef enum {
 	PROBE_CONNECTING, /* a login under way */
 	PROBE_IDLE,       /* connected, nothing asked */
 	PROBE_PINGING,    /* an empty query sent, its answer awaited */
+	PROBE_KNOCKING,   /* a bare TCP connection under way, no login */
 } PgProbeState;
 
 typedef enum {
@@ -40,6 +43,9 @@ typedef enum {
 
 typedef struct {
 	PGconn *conn;
+	int knock_fd;                   /* while knocking; else unused */
+	struct addrinfo *knock_addrs;   /* while knocking: the host's */
+	struct addrinfo *knock_next;    /* the address to try after this */
 	PgProbeState state;
 	PostgresPollingStatusType poll; /* while connecting */
 	bool flushing;                  /* a ping still being sent */
@@ -53,6 +59,16 @@ typedef struct {
  * deadline_ms (monotonic). May decide at once (PROBE_DOWN). */
 PgProbeVerdict pgprobe_connect(PgProbe *p, const char *const *keys,
 			       const char *const *values, int64_t deadline_ms);
+/*
+ * Starts a bare TCP connection to host:port, closed as soon as it is
+ * accepted, with no login: PROBE_UP once the server accepts it,
+ * PROBE_DOWN (port_closed) when refused. Postgres logs nothing for a
+ * connection that sends no startup packet, so this tells a live server
+ * from a dead one while its logins are refused, without a failed login
+ * in its log each time.
+ */
+PgProbeVerdict pgprobe_knock(PgProbe *p, const char *host, int port,
+			     int64_t deadline_ms);
 /* Sends an empty query on an idle connection (PROBE_LOST if it broke). */
 PgProbeVerdict pgprobe_ping(PgProbe *p, int64_t deadline_ms);
 /* The socket to poll and the events to wait for; -1 when closed. */

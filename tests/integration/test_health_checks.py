@@ -147,16 +147,26 @@ def test_new_password_without_downtime_and_refusals_logged_once(h):
         "password authentication failed") <= 1
     assert c.state()["a"]["reachable"]
 
-    # a password the monitor does not know: each login is refused, the
-    # node still counts as reachable (its server answers), and the
-    # monitor says so once
+    # a password the monitor does not know: logins are refused, spaced
+    # out (1 s, then twice as long each time) instead of one each
+    # interval; in between the monitor only knocks, which Postgres does
+    # not log. The node still counts as reachable (its server answers),
+    # and the monitor says so once.
     h.psql(c.sock, c.nodes["a"]["port"],
            "ALTER ROLE pgkeel_health PASSWORD 'not-the-stores'")
     offset, mon_offset = len(pg_log(c, "a")), len(c.monitor.log())
     terminate_health_sessions(c, "a")
-    wait_until(lambda: pg_log(c, "a")[offset:].count(
-        "password authentication failed") >= 5,
-        what="several refused logins")
+
+    def refusals():
+        return pg_log(c, "a")[offset:].count("password authentication failed")
+    wait_until(lambda: refusals() >= 1, what="a refused login")
+    first_refusal = time.monotonic()
+    wait_until(lambda: refusals() >= 4, timeout=30,
+               what="several refused logins")
+    # logins at 0, 1, 3 and 7 s; one each 250 ms interval would have
+    # taken 0.75 s
+    assert time.monotonic() - first_refusal > 5.0
     assert c.monitor.log()[mon_offset:].count("was refused") == 1
     assert c.state()["a"]["reachable"]
     assert c.state()["a"]["current_state"] == "primary"
+    assert "incomplete startup packet" not in pg_log(c, "a")[offset:]
