@@ -6,6 +6,8 @@
 #                   integration tests
 #   make unit       unit tests only (plain and sanitized)
 #   make fuzz       libFuzzer targets for FUZZ_SECONDS each (mk/fuzz.mk)
+#   make docs       rewrite the parts of docs/ generated from src/'s tables
+#                   (src/docgen/docgen.h; a unit test checks them)
 #   make demo       run a local monitor and two data nodes (scripts/demo)
 #   make bench      benchmarks, written to docs/benchmarks.md
 #   make bench-compare  the same faults with pg_auto_failover and Patroni
@@ -46,7 +48,7 @@ SAN_OBJS := $(patsubst src/%.c,$(SAN)/%.o,$(LIB_SRCS))
 
 .PHONY: security faults-fast all unit unit-plain unit-san check integration faults demo bench \
         bench-compare \
-        deps layering clean install
+        deps layering docs clean install
 
 PREFIX ?= /usr/local
 
@@ -93,6 +95,14 @@ unit: unit-plain unit-san
 
 layering:
 	@scripts/check-layering
+
+# The generated parts of docs/ (tests/unit/test_docs.c fails while one
+# differs from what this writes).
+docs: $(BUILD)/gendocs
+	@$(BUILD)/gendocs
+
+$(BUILD)/gendocs: scripts/gendocs.c $(BUILD)/libpgkeel.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libpgkeel.a $(PKG_LIBS) -lm
 
 deps:
 	@scripts/install-deps --quiet
@@ -145,4 +155,4 @@ clean:
 
 include mk/fuzz.mk
 
--include $(LIB_OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(OBJ)/main.d
+-include $(LIB_OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(OBJ)/main.d $(BUILD)/gendocs.d

@@ -1,9 +1,9 @@
 /*
  * cmd_config.c - `pgkeel config get|set|unset NAME [VALUE]`: run-time
  * settings kept in the store and applied without restarting anything:
- * formation.number_sync_standbys, formation.strict_sync,
- * formation.paused, node.candidate_priority, node.replication_quorum,
- * and formation-wide Postgres parameters, postgresql.NAME.
+ * the ones of common/rtsettings.h, and formation-wide Postgres
+ * parameters, postgresql.NAME. The help's list of settings is held to
+ * that table by a unit test (tests/unit/test_rtsettings.c).
  */
 #include "cli/command.h"
 
@@ -13,39 +13,16 @@
 
 #include "cli/nodeconf.h"
 #include "common/exitcode.h"
-
-typedef struct {
-	const char *name;
-	const char *defval;
-} RuntimeSetting;
-
-static const RuntimeSetting runtime_settings[] = {
-	{"formation.number_sync_standbys", "1"},
-	{"formation.strict_sync", "false"},
-	{"formation.paused", "false"},
-	{"node.candidate_priority", "50"},
-	{"node.replication_quorum", "true"},
-};
-
-static const RuntimeSetting *find_setting(const char *name)
-{
-	for (size_t i = 0; i < sizeof(runtime_settings) /
-				       sizeof(runtime_settings[0]);
-	     i++) {
-		if (strcmp(runtime_settings[i].name, name) == 0)
-			return &runtime_settings[i];
-	}
-	return NULL;
-}
+#include "common/rtsettings.h"
 
 static int refuse_name(const char *name)
 {
+	char names[512];
+
+	runtime_setting_names("postgresql.NAME", names, sizeof(names));
 	fprintf(stderr,
-		"%s: unknown setting \"%s\"; run-time settings are "
-		"formation.number_sync_standbys, formation.strict_sync, "
-		"formation.paused, node.candidate_priority, "
-		"node.replication_quorum and postgresql.NAME\n",
-		cli_command_path(), name);
+		"%s: unknown setting \"%s\"; run-time settings are %s\n",
+		cli_command_path(), name, names);
 	return EXIT_USAGE;
 }
 
@@ -114,30 +91,21 @@ static int run_pg_param(Store *s, const char *formation, const char *verb,
 }
 
 /* The node a node.* setting is about: --name, or the --pgdata node. */
-static const char *node_of(const Config *cfg, const char *name)
+static const char *node_of(const Config *cfg, const RuntimeSettingDef *rs)
 {
-	if (strncmp(name, "node.", 5) != 0)
+	if (rs->scope != RS_NODE)
 		return "";
 	return config_is_set(cfg, S_NAME) ? config_get(cfg, S_NAME) : NULL;
 }
 
 static bool current_value(const StoreFormation *f, const char *node,
-			  const char *name, char *buf, size_t len)
+			  const RuntimeSettingDef *rs, char *buf, size_t len)
 {
-	const StoreNode *n = store_formation_node_named(f, node);
+	int v;
 
-	if (strcmp(name, "formation.number_sync_standbys") == 0)
-		snprintf(buf, len, "%d", f->number_sync_standbys);
-	else if (strcmp(name, "formation.strict_sync") == 0)
-		snprintf(buf, len, "%s", f->strict_sync ? "true" : "false");
-	else if (strcmp(name, "formation.paused") == 0)
-		snprintf(buf, len, "%s", f->paused ? "true" : "false");
-	else if (n && strcmp(name, "node.candidate_priority") == 0)
-		snprintf(buf, len, "%d", n->priority);
-	else if (n && strcmp(name, "node.replication_quorum") == 0)
-		snprintf(buf, len, "%s", n->quorum ? "true" : "false");
-	else
+	if (!store_runtime_value(f, node, rs->id, &v))
 		return false;
+	runtime_setting_format(rs, v, buf, len);
 	return true;
 }
 
@@ -167,7 +135,7 @@ static int run_config(const Command *cmd, Flags *flags)
 		return EXIT_USAGE;
 	}
 	const char *name = flags->args[0];
-	const RuntimeSetting *rs = find_setting(name);
+	const RuntimeSettingDef *rs = runtime_setting_find(name);
 	if (!rs && !is_pg_param(name))
 		return refuse_name(name);
 	if (!nodeconf_load(flags, &cfg, false, err, sizeof(err))) {
@@ -176,7 +144,7 @@ static int run_config(const Command *cmd, Flags *flags)
 	}
 	if (!rs)
 		return with_store(&cfg, cmd->name, flags);
-	const char *node = node_of(&cfg, name);
+	const char *node = node_of(&cfg, rs);
 	if (!node) {
 		fprintf(stderr, "%s: %s needs the node: --name NAME\n",
 			cli_command_path(), name);
@@ -190,7 +158,7 @@ static int run_config(const Command *cmd, Flags *flags)
 		rc = EXIT_STORE;
 	} else if (get) {
 		if (store_get_formation(s, nodeconf_formation(&cfg), f) &&
-		    current_value(f, node, name, value, sizeof(value))) {
+		    current_value(f, node, rs, value, sizeof(value))) {
 			printf("%s\n", value);
 		} else {
 			fprintf(stderr, "%s: %s\n", cli_command_path(),

@@ -3,6 +3,7 @@
  */
 #include "cli/command.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "store/storejson.h"
 #include "common/conninfo.h"
 #include "common/exitcode.h"
+#include "common/rtsettings.h"
 #include "common/sslconn.h"
 #include "common/termtext.h"
 #include "common/timeutil.h"
@@ -170,41 +172,105 @@ static int show_events_run(const Command *cmd, Flags *flags)
 	return EXIT_OK;
 }
 
+/* The run-time settings of one scope (common/rtsettings.h) into obj. */
+static void settings_json(const StoreFormation *f, const char *node,
+			  RuntimeScope scope, json_t *obj)
+{
+	int v;
+
+	for (int id = 0; id < RS_COUNT; id++) {
+		const RuntimeSettingDef *d = runtime_setting(id);
+		if (d->scope != scope || !store_runtime_value(f, node, id, &v))
+			continue;
+		json_object_set_new(obj, runtime_setting_key(d),
+				    d->spec.type == VAL_BOOL
+					    ? json_boolean(v)
+					    : json_integer(v));
+	}
+}
+
+static void print_settings_json(const StoreFormation *f)
+{
+	json_t *top = json_pack("{s:s}", "formation", f->name);
+	json_t *nodes = json_array();
+	json_t *params = json_object();
+
+	settings_json(f, "", RS_FORMATION, top);
+	for (size_t i = 0; i < f->nnodes; i++) {
+		json_t *n = json_pack("{s:s, s:i}", "name", f->nodes[i].name,
+				      "node_id", f->nodes[i].id);
+		settings_json(f, f->nodes[i].name, RS_NODE, n);
+		json_array_append_new(nodes, n);
+	}
+	for (size_t i = 0; i < f->nparams; i++)
+		json_object_set_new(params, f->params[i].name,
+				    json_string(f->params[i].value));
+	json_object_set_new(top, "nodes", nodes);
+	json_object_set_new(top, "postgresql", params);
+	print_json(top);
+}
+
+/* A node setting's column title: "candidate_priority" as
+ * "Candidate Priority". */
+static void column_title(const RuntimeSettingDef *d, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", runtime_setting_key(d));
+	for (size_t i = 0; buf[i]; i++) {
+		if (buf[i] == '_')
+			buf[i] = ' ';
+		if (i == 0 || buf[i - 1] == ' ')
+			buf[i] = (char)toupper((unsigned char)buf[i]);
+	}
+}
+
+/* One line of the node table: the titles (n NULL) or n's values; every
+ * column but the last is padded to its title's width. */
+static void print_node_columns(const StoreFormation *f, const StoreNode *n)
+{
+	char text[64];
+	int v, last = -1;
+	bool first = true;
+
+	for (int id = 0; id < RS_COUNT; id++)
+		last = runtime_setting(id)->scope == RS_NODE ? id : last;
+	for (int id = 0; id < RS_COUNT; id++) {
+		const RuntimeSettingDef *d = runtime_setting(id);
+		if (d->scope != RS_NODE)
+			continue;
+		if (n && store_runtime_value(f, n->name, id, &v))
+			runtime_setting_format(d, v, text, sizeof(text));
+		else
+			column_title(d, text, sizeof(text));
+		printf("%s%-*s", first ? "  " : " ", id == last ? 0 : 18, text);
+		first = false;
+	}
+	printf("\n");
+}
+
 static void print_settings(const StoreFormation *f, bool json)
 {
+	char text[64];
+	int v;
+
 	if (json) {
-		json_t *nodes = json_array();
-		for (size_t i = 0; i < f->nnodes; i++)
-			json_array_append_new(
-				nodes, json_pack("{s:s, s:i, s:i, s:b}", "name",
-						 f->nodes[i].name, "node_id",
-						 f->nodes[i].id,
-						 "candidate_priority",
-						 f->nodes[i].priority,
-						 "replication_quorum",
-						 f->nodes[i].quorum));
-		json_t *params = json_object();
-		for (size_t i = 0; i < f->nparams; i++)
-			json_object_set_new(params, f->params[i].name,
-					    json_string(f->params[i].value));
-		print_json(json_pack("{s:s, s:i, s:b, s:b, s:o, s:o}",
-				     "formation", f->name,
-				     "number_sync_standbys",
-				     f->number_sync_standbys, "strict_sync",
-				     f->strict_sync, "paused", f->paused,
-				     "nodes", nodes, "postgresql", params));
+		print_settings_json(f);
 		return;
 	}
-	printf("Formation %s\n  number_sync_standbys  %d\n"
-	       "  strict_sync           %s\n  paused                %s\n\n",
-	       f->name, f->number_sync_standbys,
-	       f->strict_sync ? "true" : "false", f->paused ? "true" : "false");
-	printf("%-12s %4s  %-18s %s\n", "Name", "Node", "Candidate Priority",
-	       "Replication Quorum");
-	for (size_t i = 0; i < f->nnodes; i++)
-		printf("%-12s %4d  %-18d %s\n", f->nodes[i].name,
-		       f->nodes[i].id, f->nodes[i].priority,
-		       f->nodes[i].quorum ? "true" : "false");
+	printf("Formation %s\n", f->name);
+	for (int id = 0; id < RS_COUNT; id++) {
+		const RuntimeSettingDef *d = runtime_setting(id);
+		if (d->scope != RS_FORMATION ||
+		    !store_runtime_value(f, "", id, &v))
+			continue;
+		runtime_setting_format(d, v, text, sizeof(text));
+		printf("  %-22s%s\n", runtime_setting_key(d), text);
+	}
+	printf("\n%-12s %4s", "Name", "Node");
+	print_node_columns(f, NULL);
+	for (size_t i = 0; i < f->nnodes; i++) {
+		printf("%-12s %4d", f->nodes[i].name, f->nodes[i].id);
+		print_node_columns(f, &f->nodes[i]);
+	}
 	if (f->nparams > 0)
 		printf("\nPostgres parameters of the formation\n");
 	for (size_t i = 0; i < f->nparams; i++)

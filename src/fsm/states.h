@@ -2,8 +2,8 @@
  * states.h - the node states of pgkeel's state machine and what each one
  * means. The monitor assigns a goal state to every node; the keeper
  * carries out the transition to it and then reports it as its current
- * state. docs/state-machine.md explains each state for operators; the
- * table in states.c is its source.
+ * state. docs/state-machine.md's table of states is generated from the
+ * table in states.c (`make docs`).
  */
 #ifndef PGK_STATES_H
 #define PGK_STATES_H
@@ -33,6 +33,8 @@ typedef struct {
 	bool writable;      /* Postgres accepts writes in this state */
 	bool standby;       /* Postgres runs in recovery, following a primary */
 	bool runs_postgres; /* the keeper keeps Postgres running */
+	const char *postgres; /* for the docs: what its Postgres is */
+	const char *assigned; /* for the docs: when the monitor assigns it */
 } StateInfo;
 
 const StateInfo *state_info(NodeState s);

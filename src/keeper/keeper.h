@@ -25,7 +25,7 @@
 
 #define KEEPER_HURRY_MS 20
 
-typedef struct {
+typedef struct Keeper {
 	Config cfg;
 	NodePaths paths;
 	PgNode node;

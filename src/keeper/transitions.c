@@ -2,7 +2,8 @@
  * transitions.c - what the keeper does to move its node from its current
  * state to the goal the monitor assigned: a table of (from, to, action).
  * Actions are the idempotent node operations of pgnode.h, so a failed or
- * interrupted transition is simply run again.
+ * interrupted transition is simply run again. docs/state-machine.md's
+ * list of them is generated from this table (`make docs`).
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,17 +12,9 @@
 #include "common/log.h"
 #include "common/timeutil.h"
 #include "keeper/keeper.h"
+#include "keeper/transitions.h"
 
-#define ANY NS_COUNT
-
-typedef bool (*KeeperAction)(Keeper *k, char *err, size_t errlen);
-
-typedef struct {
-	NodeState from; /* ANY: every state */
-	NodeState to;
-	KeeperAction action;
-	const char *what;
-} KeeperTransition;
+#define ANY KEEPER_ANY
 
 static bool nothing(Keeper *k, char *err, size_t errlen)
 {
@@ -137,7 +130,7 @@ static bool promote(Keeper *k, char *err, size_t errlen)
 	       pgnode_reload(&k->node, err, errlen);
 }
 
-static const KeeperTransition table[] = {
+const KeeperTransition keeper_transitions[] = {
 	{NS_INIT, NS_SINGLE, init_primary, "initialize (or adopt) the primary"},
 	{NS_INIT, NS_WAIT_STANDBY, nothing, "wait for the primary"},
 	{NS_WAIT_STANDBY, NS_CATCHINGUP, clone_standby,
@@ -172,11 +165,14 @@ static const KeeperTransition table[] = {
 	 "back from maintenance: follow the primary"},
 };
 
+const size_t keeper_ntransitions =
+	sizeof(keeper_transitions) / sizeof(keeper_transitions[0]);
+
 bool keeper_transition(Keeper *k, NodeState from, NodeState to, char *err,
 		       size_t errlen)
 {
-	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
-		const KeeperTransition *t = &table[i];
+	for (size_t i = 0; i < keeper_ntransitions; i++) {
+		const KeeperTransition *t = &keeper_transitions[i];
 		if ((t->from != ANY && t->from != from) || t->to != to)
 			continue;
 		log_info("%s -> %s: %s", state_name(from), state_name(to),

@@ -62,11 +62,14 @@ static const char *const to_3[] = {
 	NULL,
 };
 
-/* steps[i] takes a store from version BASE + i to BASE + i + 1 */
-static const char *const *const steps[] = {to_3};
+/* step i takes a store from version BASE + i to BASE + i + 1 */
+const char *const *const pgstore_migrate_steps[] = {to_3};
+const size_t pgstore_migrate_nsteps =
+	sizeof(pgstore_migrate_steps) / sizeof(pgstore_migrate_steps[0]);
 
 _Static_assert(PGSTORE_SCHEMA_BASE_VERSION +
-			       (int)(sizeof(steps) / sizeof(steps[0])) ==
+			       (int)(sizeof(pgstore_migrate_steps) /
+				     sizeof(pgstore_migrate_steps[0])) ==
 		       PGSTORE_SCHEMA_VERSION,
 	       "one upgrade step per schema version above the base");
 
@@ -83,7 +86,8 @@ static bool run_step(PgConn *pc, int version, bool own_tx, char *err,
 		     size_t errlen)
 {
 	char sql[96];
-	const char *const *step = steps[version - PGSTORE_SCHEMA_BASE_VERSION];
+	const char *const *step =
+		pgstore_migrate_steps[version - PGSTORE_SCHEMA_BASE_VERSION];
 	bool ok = !own_tx || run(pc, "BEGIN", err, errlen);
 
 	for (size_t i = 0; ok && step[i]; i++)

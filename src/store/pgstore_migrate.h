@@ -20,4 +20,9 @@
 bool pgstore_migrate(PgConn *pc, bool in_transaction, int *from, char *err,
 		     size_t errlen);
 
+/* The steps' statements, NULL-terminated lists: step i takes a store
+ * from PGSTORE_SCHEMA_BASE_VERSION + i to the next version. */
+extern const char *const *const pgstore_migrate_steps[];
+extern const size_t pgstore_migrate_nsteps;
+
 #endif

@@ -125,3 +125,32 @@ const StoreNode *store_formation_node_named(const StoreFormation *f,
 	}
 	return NULL;
 }
+
+/* One case per row of the run-time settings' table: a row added there
+ * fails to compile (-Wswitch) until it is read here. */
+bool store_runtime_value(const StoreFormation *f, const char *node_name,
+			 RuntimeSettingId id, int *value)
+{
+	const StoreNode *n = store_formation_node_named(f, node_name);
+
+	switch (id) {
+	case RS_NUMBER_SYNC_STANDBYS:
+		*value = f->number_sync_standbys;
+		return true;
+	case RS_STRICT_SYNC:
+		*value = f->strict_sync;
+		return true;
+	case RS_PAUSED:
+		*value = f->paused;
+		return true;
+	case RS_CANDIDATE_PRIORITY:
+		*value = n ? n->priority : 0;
+		return n != NULL;
+	case RS_REPLICATION_QUORUM:
+		*value = n ? n->quorum : 0;
+		return n != NULL;
+	case RS_COUNT:
+		break;
+	}
+	return false;
+}

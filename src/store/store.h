@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "common/lsn.h"
+#include "common/rtsettings.h"
 #include "common/sslconn.h"
 #include "fsm/states.h"
 
@@ -212,13 +213,18 @@ bool store_apply(Store *s, int64_t term, const char *formation,
 bool store_request(Store *s, const char *formation, const char *what,
 		   const char *node_name);
 /*
- * Changes a run-time setting: formation.number_sync_standbys,
- * formation.strict_sync, formation.paused, node.candidate_priority or
- * node.replication_quorum (of node_name). Refused with a reason in
- * s->error when the name or value is wrong.
+ * Changes a run-time setting, one of common/rtsettings.h (a node.* one of
+ * node_name). Refused with a reason in s->error when the name or value
+ * is wrong.
  */
 bool store_set_setting(Store *s, const char *formation, const char *node_name,
 		       const char *name, const char *value);
+/*
+ * The value in force in f of a run-time setting (a bool as 0 or 1); for
+ * a node.* one, of node node_name. False when there is no such node.
+ */
+bool store_runtime_value(const StoreFormation *f, const char *node_name,
+			 RuntimeSettingId id, int *value);
 /* Asks the monitor to remove a node from its formation. */
 bool store_drop_node(Store *s, const char *formation, const char *node_name);
 /* Asks for (on) or ends (off) maintenance of a node. */

@@ -1,0 +1,86 @@
+/*
+ * rtsettings.c - the table of run-time settings (rtsettings.h).
+ *
+ * The store validates every change itself (pgkeel.set_setting, in
+ * store/pgstore_schema_operator.c); a unit test fails when its ranges,
+ * types or column defaults differ from this table. Changing a row here
+ * therefore means changing that function too, with an upgrade step for
+ * existing stores (store/pgstore_migrate.c).
+ */
+#include "common/rtsettings.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define BOOL_SPEC {VAL_BOOL, 0, 0, NULL}
+#define INT_SPEC(lo, hi) {VAL_INT, lo, hi, NULL}
+
+static const RuntimeSettingDef table[RS_COUNT] = {
+	{RS_NUMBER_SYNC_STANDBYS, "formation.number_sync_standbys",
+	 RS_FORMATION, INT_SPEC(0, 16), "1",
+	 "how many standbys each commit waits for (0: asynchronous)"},
+	{RS_STRICT_SYNC, "formation.strict_sync", RS_FORMATION, BOOL_SPEC,
+	 "false", "never drop to asynchronous commits when standbys are lost"},
+	{RS_PAUSED, "formation.paused", RS_FORMATION, BOOL_SPEC, "false",
+	 "the monitor makes no decisions and keepers leave Postgres alone (no "
+	 "restarts, transitions or fencing); `show state` says so. On resume "
+	 "the monitor counts every node as just seen"},
+	{RS_CANDIDATE_PRIORITY, "node.candidate_priority", RS_NODE,
+	 INT_SPEC(0, 100), "50",
+	 "failover preference of the node named by `--name` (or of "
+	 "`--pgdata`'s node); 0 is never promoted automatically"},
+	{RS_REPLICATION_QUORUM, "node.replication_quorum", RS_NODE, BOOL_SPEC,
+	 "true", "whether that node counts for synchronous replication"},
+};
+
+const RuntimeSettingDef *runtime_setting(RuntimeSettingId id)
+{
+	return (id >= 0 && id < RS_COUNT) ? &table[id] : NULL;
+}
+
+const RuntimeSettingDef *runtime_setting_find(const char *name)
+{
+	for (size_t i = 0; i < RS_COUNT; i++) {
+		if (strcmp(table[i].name, name) == 0)
+			return &table[i];
+	}
+	return NULL;
+}
+
+const char *runtime_setting_key(const RuntimeSettingDef *d)
+{
+	return strchr(d->name, '.') + 1;
+}
+
+void runtime_setting_values(const RuntimeSettingDef *d, const char *sep,
+			    char *buf, size_t len)
+{
+	if (d->spec.type == VAL_BOOL)
+		snprintf(buf, len, "true%sfalse", sep);
+	else
+		snprintf(buf, len, "%lld..%lld", (long long)d->spec.min,
+			 (long long)d->spec.max);
+}
+
+void runtime_setting_format(const RuntimeSettingDef *d, int v, char *buf,
+			    size_t len)
+{
+	if (d->spec.type == VAL_BOOL)
+		snprintf(buf, len, "%s", v ? "true" : "false");
+	else
+		snprintf(buf, len, "%d", v);
+}
+
+void runtime_setting_names(const char *last, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < RS_COUNT && used < len; i++) {
+		int n = snprintf(buf + used, len - used, "%s%s",
+				 i == 0 ? "" : ", ", table[i].name);
+		used += n > 0 ? (size_t)n : 0;
+	}
+	if (used < len)
+		snprintf(buf + used, len - used, " and %s", last);
+}

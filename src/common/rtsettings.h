@@ -1,0 +1,60 @@
+/*
+ * rtsettings.h - the catalog of the run-time settings: the ones kept in
+ * the store for a formation or for one of its nodes and changed with
+ * `pgkeel config set|unset` without restarting anything.
+ *
+ * This table is their one definition. `pgkeel config` looks names and
+ * defaults up in it, `pgkeel show settings` lists its rows,
+ * docs/configuration.md's table of formation settings is generated from
+ * it (`make docs`), and unit tests hold the store's own validation
+ * (pgkeel.set_setting) and column defaults to its scopes, types, ranges
+ * and defaults.
+ */
+#ifndef PGK_RTSETTINGS_H
+#define PGK_RTSETTINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/settings.h"
+
+typedef enum {
+	RS_NUMBER_SYNC_STANDBYS,
+	RS_STRICT_SYNC,
+	RS_PAUSED,
+	RS_CANDIDATE_PRIORITY,
+	RS_REPLICATION_QUORUM,
+	RS_COUNT
+} RuntimeSettingId;
+
+typedef enum {
+	RS_FORMATION, /* one value for the formation */
+	RS_NODE       /* one value per node, named with --name */
+} RuntimeScope;
+
+typedef struct {
+	RuntimeSettingId id;
+	/* "formation.KEY" or "node.KEY": KEY is the column of the store's
+	 * table pgkeel.formation or pgkeel.node that holds it */
+	const char *name;
+	RuntimeScope scope;
+	ValueSpec spec;     /* VAL_INT within [min, max], or VAL_BOOL */
+	const char *defval; /* what `config unset` sets */
+	const char *doc;    /* its effect, one line of the docs' table */
+} RuntimeSettingDef;
+
+const RuntimeSettingDef *runtime_setting(RuntimeSettingId id);
+/* Looks up a full name such as "formation.paused"; NULL when unknown. */
+const RuntimeSettingDef *runtime_setting_find(const char *name);
+/* The name after its scope's prefix: the store's column. */
+const char *runtime_setting_key(const RuntimeSettingDef *d);
+/* Its values as the docs write them: "0..16", or "true" sep "false". */
+void runtime_setting_values(const RuntimeSettingDef *d, const char *sep,
+			    char *buf, size_t len);
+/* A value in force, v (a bool as 0 or 1), as text: "3", "true". */
+void runtime_setting_format(const RuntimeSettingDef *d, int v, char *buf,
+			    size_t len);
+/* Every name, "a, b, ... and " last: for messages. */
+void runtime_setting_names(const char *last, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * test_docs.c - the generated parts of docs/ are what `make docs` would
+ * write now: a table changed in src/ without `make docs`, or a generated
+ * part edited by hand, fails here. Run from the repository's top.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "docgen/docgen.h"
+
+static void generated_parts_are_up_to_date(void **state)
+{
+	char err[512];
+	(void)state;
+
+	for (size_t i = 0; i < doc_nparts; i++) {
+		const DocPart *part = &doc_parts[i];
+		char *doc = doc_read(part->file);
+		char *text = doc_render(part);
+		if (!doc)
+			fail_msg("cannot read %s (run from the repository's "
+				 "top)",
+				 part->file);
+		assert_non_null(text);
+		char *want = doc_splice(doc, part, text, err, sizeof(err));
+		if (!want)
+			fail_msg("%s", err);
+		if (strcmp(doc, want) != 0)
+			fail_msg("%s: its part \"%s\" differs from %s: run "
+				 "make docs",
+				 part->file, part->name, part->source);
+		free(doc);
+		free(text);
+		free(want);
+	}
+}
+
+/* A hand edit between the markers is found. */
+static void an_edited_part_differs(void **state)
+{
+	char err[512];
+	const DocPart *part = &doc_parts[0];
+	char *text = doc_render(part);
+	(void)state;
+
+	assert_non_null(text);
+	char *doc = doc_splice("", part, text, err, sizeof(err));
+	assert_null(doc);
+	assert_non_null(strstr(err, "<!-- END"));
+	char *good = doc_read(part->file);
+	assert_non_null(good);
+	char *edited = doc_splice(good, part, "| hand | edit |\n", err,
+				  sizeof(err));
+	assert_non_null(edited);
+	char *again = doc_splice(edited, part, text, err, sizeof(err));
+	assert_string_equal(again, good);
+	assert_string_not_equal(edited, good);
+	free(text);
+	free(good);
+	free(edited);
+	free(again);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(generated_parts_are_up_to_date),
+		cmocka_unit_test(an_edited_part_differs),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
