@@ -138,16 +138,14 @@ static bool wait_socket(PgConn *pc, bool out, int64_t deadline)
 	return left > 0 && poll(&pfd, 1, (int)left) > 0;
 }
 
-/* PQexecParams with a deadline: the last result, or NULL after a
- * timeout (the connection is closed then) or a send failure. */
-static PGresult *exec_until(PgConn *pc, const char *sql, int nparams,
-			    const char *const *params)
+/* The results of what was just sent, read by the deadline (monotonic): the last
+ * result, or NULL after a timeout (the connection is closed then) or a
+ * send failure. */
+static PGresult *results_until(PgConn *pc, int sent, int64_t deadline)
 {
-	int64_t deadline = time_monotonic_ms() + pc->query_timeout_ms;
 	PGresult *last = NULL, *r;
 
-	if (!PQsendQueryParams(pc->conn, sql, nparams, NULL, params, NULL,
-			       NULL, 0))
+	if (!sent)
 		return NULL;
 	for (;;) {
 		int pending = PQflush(pc->conn);
@@ -171,6 +169,40 @@ static PGresult *exec_until(PgConn *pc, const char *sql, int nparams,
 	}
 	PQclear(last);
 	return NULL;
+}
+
+/* PQexecParams with a deadline (results_until). */
+static PGresult *exec_until(PgConn *pc, const char *sql, int nparams,
+			    const char *const *params)
+{
+	return results_until(pc,
+			     PQsendQueryParams(pc->conn, sql, nparams, NULL,
+					       params, NULL, NULL, 0),
+			     time_monotonic_ms() + pc->query_timeout_ms);
+}
+
+/* A prepared statement's run, or a preparation: at once, or by the
+ * deadline on a connection that has one (then both share it). */
+static PGresult *exec_prepared(PgConn *pc, const char *name, int nparams,
+			       const char *const *params, int64_t deadline)
+{
+	if (pc->query_timeout_ms <= 0)
+		return PQexecPrepared(pc->conn, name, nparams, params, NULL,
+				      NULL, 0);
+	return results_until(pc,
+			     PQsendQueryPrepared(pc->conn, name, nparams,
+						 params, NULL, NULL, 0),
+			     deadline);
+}
+
+static PGresult *prepare(PgConn *pc, const char *name, const char *sql,
+			 int nparams, int64_t deadline)
+{
+	if (pc->query_timeout_ms <= 0)
+		return PQprepare(pc->conn, name, sql, nparams, NULL);
+	return results_until(
+		pc, PQsendPrepare(pc->conn, name, sql, nparams, NULL),
+		deadline);
 }
 
 static PGresult *checked(PgConn *pc, PGresult *res, const char *sql);
@@ -214,7 +246,8 @@ static PGresult *checked(PgConn *pc, PGresult *res, const char *sql)
 
 /* The prepared statement's index for sql, preparing it if needed; -1
  * when it cannot be (no room, or the server refused). */
-static int prepared_index(PgConn *pc, const char *sql, int nparams)
+static int prepared_index(PgConn *pc, const char *sql, int nparams,
+			  int64_t deadline)
 {
 	char name[16];
 	for (int i = 0; i < pc->nprepared; i++) {
@@ -224,7 +257,7 @@ static int prepared_index(PgConn *pc, const char *sql, int nparams)
 	if (pc->nprepared >= PG_MAX_PREPARED)
 		return -1;
 	snprintf(name, sizeof(name), "pgk%d", pc->nprepared);
-	PGresult *res = PQprepare(pc->conn, name, sql, nparams, NULL);
+	PGresult *res = prepare(pc, name, sql, nparams, deadline);
 	bool ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
 	PQclear(res);
 	if (!ok)
@@ -238,16 +271,20 @@ PGresult *pg_query_cached(PgConn *pc, const char *sql, int nparams,
 {
 	char name[16];
 
-	if (!pc->conn || pc->query_timeout_ms > 0)
+	if (!pc->conn)
 		return pg_query(pc, sql, nparams, params);
-	int i = prepared_index(pc, sql, nparams);
+	int64_t deadline = time_monotonic_ms() + pc->query_timeout_ms;
+	int i = prepared_index(pc, sql, nparams, deadline);
+	if (!pc->conn)
+		return NULL; /* the preparation timed out: pc->error says so */
 	if (i < 0)
 		return pg_query(pc, sql, nparams, params);
 	pc->sqlstate[0] = '\0';
 	snprintf(name, sizeof(name), "pgk%d", i);
-	return checked(pc, PQexecPrepared(pc->conn, name, nparams, params, NULL,
-					  NULL, 0),
-		       sql);
+	PGresult *res = exec_prepared(pc, name, nparams, params, deadline);
+	if (!pc->conn)
+		return NULL; /* timed out */
+	return checked(pc, res, sql);
 }
 
 bool pg_exec(PgConn *pc, const char *sql, int nparams,

@@ -44,8 +44,9 @@ PGresult *pg_query(PgConn *pc, const char *sql, int nparams,
 /*
  * pg_query for a statement run again and again: sql must be a string
  * constant (its address identifies it); it is prepared on first use on
- * each connection, which saves the planning afterwards. Connections with
- * a query deadline run it unprepared.
+ * each connection, which saves the parsing and planning afterwards. On a
+ * connection with a query deadline, the preparation and each run keep
+ * to it as pg_query does.
  */
 PGresult *pg_query_cached(PgConn *pc, const char *sql, int nparams,
 			  const char *const *params);
