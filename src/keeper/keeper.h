@@ -67,6 +67,8 @@ typedef struct {
 	PgConn local;    /* to the local Postgres, kept across cycles */
 	bool pending_restart;      /* the last answer of the server */
 	int64_t pending_checked_ms; /* when; 0: ask at the next observation */
+	long long restart_unrecorded; /* a restart request carried out,
+				       * maybe not in keeper.state yet */
 	uint64_t duties_digest; /* of the last duties that succeeded */
 	int64_t duties_ms;      /* when; 0: due now */
 } Keeper;

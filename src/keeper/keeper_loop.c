@@ -156,6 +156,27 @@ static bool talk_to_store(Keeper *k, int64_t now_ms)
 	return keeper_me(k) != NULL;
 }
 
+/*
+ * The state reached counts once keeper.state holds it: until then the
+ * keeper keeps its old state (it reports it, and Postgres is supervised
+ * for it), and the transition, whose actions are idempotent, runs again.
+ * A keeper never claims a state that it would not find again on restart.
+ */
+static bool record_state(Keeper *k, NodeState goal, char *err,
+			 size_t errlen)
+{
+	KeeperState next = k->st;
+	next.current = goal;
+	if (!statefile_save(k->paths.state, &next)) {
+		snprintf(err, errlen, "carried out, but cannot record state %s "
+			 "in %s: still %s", state_name(goal), k->paths.state,
+			 state_name(k->st.current));
+		return false;
+	}
+	k->st = next;
+	return true;
+}
+
 static void transition(Keeper *k, NodeState goal, int64_t now_ms)
 {
 	char err[2048] = "";
@@ -167,17 +188,16 @@ static void transition(Keeper *k, NodeState goal, int64_t now_ms)
 	keeper_track_promotion(k, goal, false, now_ms);
 	keeper_publish(k, now_ms, true);
 	NodeState old = k->st.current;
-	if (keeper_transition(k, old, goal, err, sizeof(err))) {
+	if (keeper_transition(k, old, goal, err, sizeof(err)) &&
+	    record_state(k, goal, err, sizeof(err))) {
 		log_info("reached state %s", state_name(goal));
 		keeper_track_promotion(k, goal, true, time_monotonic_ms());
 		keeper_fire_hook(k, "state_change", old, goal);
-		k->st.current = goal;
 		k->fenced = false;
 		k->transition_failures = 0;
 		k->next_transition_ms = 0;
 		supervisor_reset(&k->sup);
 		k->pg_failed = false;
-		statefile_save(k->paths.state, &k->st);
 		return;
 	}
 	int64_t delay = 250LL << (k->transition_failures < 7
