@@ -224,8 +224,10 @@ def test_a_keeper_claims_no_state_it_cannot_record(h):
     # runs unprivileged)
     os.chmod(home, 0o500)
     try:
-        h.pgkeel("enable", "maintenance", "--name", "b", "--pgdata",
-                 c.monitor_dir)
+        # the command waits until b is in maintenance
+        cmd = h.start("maintenance", ["pgkeel", "enable", "maintenance",
+                                      "--name", "b", "--pgdata",
+                                      c.monitor_dir])
         wait_until(lambda: keeper.log().count(
             "cannot record state maintenance") >= 2,
             what="b's keeper to fail to record maintenance twice")
@@ -237,6 +239,7 @@ def test_a_keeper_claims_no_state_it_cannot_record(h):
         assert recorded() == "secondary"
     finally:
         os.chmod(home, 0o700)
+    assert cmd.popen.wait(60) == 0
     c.wait_state("b", "maintenance")
     assert recorded() == "maintenance"
 
