@@ -168,6 +168,17 @@ bool fs_write_file_atomic(const char *path, const char *data, size_t len,
 	return sync_parent(path);
 }
 
+bool fs_memstream_close(FILE *f, char **buf)
+{
+	bool ok = !ferror(f);
+	ok = fclose(f) == 0 && ok;
+	if (!ok) {
+		free(*buf);
+		*buf = NULL;
+	}
+	return ok;
+}
+
 bool fs_path_join(char *buf, size_t len, const char *a, const char *b)
 {
 	size_t alen = strlen(a);
