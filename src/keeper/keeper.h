@@ -30,7 +30,9 @@ typedef struct {
 	NodePaths paths;
 	PgNode node;
 	Store *store;
-	KeeperState st;
+	KeeperState st;             /* as recorded in keeper.state */
+	NodeState reached;          /* the state the node is in: st.current,
+				     * or a newer one not recorded yet */
 	StoreFormation *formation; /* last read from the store, or NULL */
 	Observation obs;
 	bool obs_ok;
