@@ -3,6 +3,7 @@
  */
 #include "cli/command.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -127,8 +128,21 @@ static int run_group(const Command *cmd, int argc, char **argv)
 	return rc;
 }
 
+/* Output that could not be written (a full disk, a closed pipe) fails
+ * the command: a script must not take a cut file for a whole one. */
+static int output_written(int rc)
+{
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return rc;
+	if (errno != EPIPE)
+		fprintf(stderr, "%s: cannot write the output: %s\n",
+			command_path, errno ? strerror(errno) : "write error");
+	return rc == EXIT_OK ? EXIT_FAILED : rc;
+}
+
 int cli_main(int argc, char **argv)
 {
-	return run_group(&root, argc, argv);
+	return output_written(run_group(&root, argc, argv));
 }
 

@@ -226,7 +226,10 @@ bool config_save(const Config *cfg, const char *path)
 		}
 		fprintf(f, "%s = %s\n", def->key, cfg->values[i]);
 	}
-	fclose(f);
+	if (!fs_memstream_close(f, &buf)) {
+		log_error("cannot write %s: out of memory", path);
+		return false;
+	}
 	bool ok = fs_write_file_atomic(path, buf, len, 0600);
 	free(buf);
 	return ok;

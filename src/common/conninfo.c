@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/fsutil.h"
+
 char *conninfo_quote(const char *value)
 {
 	size_t len = strlen(value);
@@ -118,6 +120,6 @@ char *uri_build(const HostPort *hosts, size_t nhosts, const char *user,
 		fputc('=', f);
 		put_encoded(f, params[i + 1]);
 	}
-	fclose(f);
+	fs_memstream_close(f, &buf);
 	return buf;
 }

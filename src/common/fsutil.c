@@ -110,33 +110,73 @@ static bool write_all(int fd, const char *data, size_t len)
 	return true;
 }
 
+/* The rename lasts only once the directory holding it is on disk. */
+static bool sync_parent(const char *path)
+{
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s", path); /* fits: path.tmp did */
+	char *slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+	/* EINVAL: a file system that cannot sync a directory */
+	bool ok = fd >= 0 && (fsync(fd) == 0 || errno == EINVAL);
+	if (!ok)
+		log_error("cannot sync directory \"%s\": %s", dir,
+			  strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
 bool fs_write_file_atomic(const char *path, const char *data, size_t len,
 			  mode_t mode)
 {
 	char tmp[4096];
 	int fd;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		log_error("cannot write \"%s\": path too long", path);
 		return false;
+	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode);
 	if (fd < 0) {
 		log_error("cannot create \"%s\": %s", tmp, strerror(errno));
 		return false;
 	}
-	if (!write_all(fd, data, len) || fsync(fd) != 0) {
-		log_error("cannot write \"%s\": %s", tmp, strerror(errno));
-		close(fd);
+	bool ok = write_all(fd, data, len) && fsync(fd) == 0;
+	int saved = errno;
+	if (close(fd) != 0 && ok) { /* the descriptor is gone either way */
+		ok = false;
+		saved = errno;
+	}
+	if (!ok) {
+		log_error("cannot write \"%s\": %s", tmp, strerror(saved));
 		unlink(tmp);
 		return false;
 	}
-	close(fd);
 	if (rename(tmp, path) != 0) {
 		log_error("cannot rename \"%s\" to \"%s\": %s", tmp, path,
 			  strerror(errno));
 		unlink(tmp);
 		return false;
 	}
-	return true;
+	return sync_parent(path);
+}
+
+bool fs_memstream_close(FILE *f, char **buf)
+{
+	bool ok = !ferror(f);
+	ok = fclose(f) == 0 && ok;
+	if (!ok) {
+		free(*buf);
+		*buf = NULL;
+	}
+	return ok;
 }
 
 bool fs_path_join(char *buf, size_t len, const char *a, const char *b)

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* mkdir -p with the given mode for the directories it creates. */
@@ -20,6 +21,10 @@ char *fs_read_file(const char *path, size_t *len_out);
 /* Writes via a temporary file, fsync and rename: readers never see half. */
 bool fs_write_file_atomic(const char *path, const char *data, size_t len,
 			  mode_t mode);
+/* Closes a stream from open_memstream whose text is *buf; when a write
+ * to it failed (out of memory) frees that text, sets *buf to NULL and
+ * returns false, so that no truncated text is ever used. */
+bool fs_memstream_close(FILE *f, char **buf);
 /* Joins two path parts into buf; false if it does not fit. */
 bool fs_path_join(char *buf, size_t len, const char *a, const char *b);
 /* Owner uid of path, or -1 when it cannot be read. */

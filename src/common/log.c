@@ -19,6 +19,8 @@ static LogLevel current_level = LOG_LEVEL_INFO;
 static bool json_mode = false;
 static bool to_stderr = true;
 static FILE *log_file = NULL;
+static char log_path[1024] = "";
+static bool log_file_failing = false; /* said on stderr already */
 static char prefix[64] = "";
 
 static const char *const level_names[] = {"debug", "info", "warn", "error",
@@ -71,6 +73,8 @@ bool log_set_file(const char *path)
 		return false;
 	}
 	setvbuf(log_file, NULL, _IOLBF, 0);
+	snprintf(log_path, sizeof(log_path), "%s", path);
+	log_file_failing = false;
 	return true;
 }
 
@@ -85,11 +89,12 @@ static void format_timestamp(char *buf, size_t len)
 	snprintf(buf + n, len - n, ".%03ld", (long)(tv.tv_usec / 1000));
 }
 
-static void emit(FILE *out, const char *line)
+static bool emit(FILE *out, const char *line)
 {
-	fputs(line, out);
-	fputc('\n', out);
-	fflush(out);
+	bool ok = fputs(line, out) >= 0 && fputc('\n', out) != EOF;
+	ok = fflush(out) == 0 && ok;
+	clearerr(out);
+	return ok;
 }
 
 static void format_line(char *line, size_t len, const char *ts,
@@ -111,6 +116,23 @@ static void format_line(char *line, size_t len, const char *ts,
 	}
 }
 
+/* A log file that cannot be written (a full disk) is said on stderr,
+ * once until it can be written again. */
+static void emit_to_file(const char *line, const char *ts)
+{
+	char msg[1200], said[1400];
+	bool ok = emit(log_file, line);
+	if (ok || log_file_failing) {
+		log_file_failing = !ok;
+		return;
+	}
+	log_file_failing = true;
+	snprintf(msg, sizeof(msg), "cannot write log file \"%s\": %s",
+		 log_path, strerror(errno));
+	format_line(said, sizeof(said), ts, LOG_LEVEL_ERROR, msg);
+	emit(stderr, said);
+}
+
 void log_write(LogLevel level, const char *fmt, ...)
 {
 	char msg[4096], ts[40], line[8192];
@@ -127,6 +149,6 @@ void log_write(LogLevel level, const char *fmt, ...)
 	if (to_stderr)
 		emit(stderr, line);
 	if (log_file)
-		emit(log_file, line);
+		emit_to_file(line, ts);
 	errno = saved_errno;
 }

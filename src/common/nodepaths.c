@@ -10,24 +10,58 @@
 
 #include "common/fsutil.h"
 
+static bool fits(int n, size_t len)
+{
+	return n >= 0 && (size_t)n < len;
+}
+
 static bool base_dir(char *buf, size_t len, char *err, size_t errlen)
 {
 	const char *home = getenv("PGKEEL_HOME");
 	const char *xdg = getenv("XDG_CONFIG_HOME");
 	const char *user_home = getenv("HOME");
+	int n;
 
 	if (home && *home)
-		snprintf(buf, len, "%s", home);
+		n = snprintf(buf, len, "%s", home);
 	else if (xdg && *xdg)
-		snprintf(buf, len, "%s/pgkeel", xdg);
+		n = snprintf(buf, len, "%s/pgkeel", xdg);
 	else if (user_home && *user_home)
-		snprintf(buf, len, "%s/.config/pgkeel", user_home);
+		n = snprintf(buf, len, "%s/.config/pgkeel", user_home);
 	else {
 		snprintf(err, errlen, "cannot place pgkeel's files: set "
 				      "PGKEEL_HOME or HOME");
 		return false;
 	}
-	return true;
+	if (!fits(n, len))
+		snprintf(err, errlen, "cannot place pgkeel's files: the "
+				      "directory's path is too long");
+	return fits(n, len);
+}
+
+/* The node directory's files; false when a path would be cut. */
+static bool files(NodePaths *p)
+{
+	struct {
+		char *buf;
+		size_t len;
+		const char *name;
+	} f[] = {
+		{p->config, sizeof(p->config), "pgkeel.ini"},
+		{p->state, sizeof(p->state), "keeper.state"},
+		{p->pid, sizeof(p->pid), "pgkeel.pid"},
+		{p->pglog, sizeof(p->pglog), "postgres.log"},
+		{p->operator_pass, sizeof(p->operator_pass), "operator.pgpass"},
+		{p->store_pass, sizeof(p->store_pass), "store.pgpass"},
+		{p->repl_pass, sizeof(p->repl_pass), "replication.pgpass"},
+		{p->cert, sizeof(p->cert), "server.crt"},
+		{p->key, sizeof(p->key), "server.key"},
+	};
+	bool ok = true;
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		ok = fits(snprintf(f[i].buf, f[i].len, "%s/%s", p->home,
+				   f[i].name), f[i].len) && ok;
+	return ok;
 }
 
 bool nodepaths_init(NodePaths *p, const char *pgdata, char *err,
@@ -46,19 +80,13 @@ bool nodepaths_init(NodePaths *p, const char *pgdata, char *err,
 	size_t n = strlen(pgdata);
 	while (n > 1 && pgdata[n - 1] == '/')
 		n--;
-	snprintf(p->home, sizeof(p->home), "%s%.*s", base, (int)n, pgdata);
-	snprintf(p->config, sizeof(p->config), "%s/pgkeel.ini", p->home);
-	snprintf(p->state, sizeof(p->state), "%s/keeper.state", p->home);
-	snprintf(p->pid, sizeof(p->pid), "%s/pgkeel.pid", p->home);
-	snprintf(p->pglog, sizeof(p->pglog), "%s/postgres.log", p->home);
-	snprintf(p->operator_pass, sizeof(p->operator_pass),
-		 "%s/operator.pgpass", p->home);
-	snprintf(p->store_pass, sizeof(p->store_pass), "%s/store.pgpass",
-		 p->home);
-	snprintf(p->repl_pass, sizeof(p->repl_pass), "%s/replication.pgpass",
-		 p->home);
-	snprintf(p->cert, sizeof(p->cert), "%s/server.crt", p->home);
-	snprintf(p->key, sizeof(p->key), "%s/server.key", p->home);
+	if (!fits(snprintf(p->home, sizeof(p->home), "%s%.*s", base, (int)n,
+			   pgdata), sizeof(p->home)) ||
+	    !files(p)) {
+		snprintf(err, errlen, "the path of pgkeel's files for %s would "
+				      "be too long", pgdata);
+		return false;
+	}
 	return true;
 }
 

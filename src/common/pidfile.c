@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/fsutil.h"
+#include "common/log.h"
 
 /* Whether pid runs a pgkeel binary: a PID file left by a crash may
  * name a number the system gave to another program since. */
@@ -61,6 +62,7 @@ bool pidfile_acquire(const char *path, char *err, size_t errlen)
 
 void pidfile_release(const char *path)
 {
-	if (pidfile_read(path) == getpid())
-		unlink(path);
+	if (pidfile_read(path) == getpid() && unlink(path) != 0 &&
+	    errno != ENOENT)
+		log_warn("cannot remove %s: %s", path, strerror(errno));
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/conninfo.h"
+#include "common/fsutil.h"
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
 
@@ -150,7 +151,7 @@ char *uri_set_param(char *uri, const char *key, const char *value)
 		sep = '&';
 	}
 	fprintf(f, "%c%s=%s", sep, key, enc);
-	fclose(f);
+	fs_memstream_close(f, &out);
 	free(enc);
 	free(uri);
 	return out;

@@ -14,6 +14,9 @@
  * monitor saw, plus the time of one step; the monitor's fast decision
  * on a refused port counts on that (docs/guarantees.md).
  *
+ * The state that counts is the one reached, recorded in keeper.state
+ * or not yet (a promotion whose record failed fences like any other).
+ *
  * A standby counts as streaming only while its status messages arrive
  * (every wal_receiver_status_interval, 1 s): a walsender whose standby
  * was cut off stays "streaming" until wal_sender_timeout (5 s), as long
@@ -48,7 +51,7 @@ static bool has_streaming_standby(const Observation *obs)
 
 bool keeper_should_fence(const Keeper *k, int64_t now_ms)
 {
-	if (k->fenced || !state_is_primary(k->st.current))
+	if (k->fenced || !state_is_primary(k->reached))
 		return false;
 	if (now_ms - k->last_store_ok_ms < k->fence_ms)
 		return false;
@@ -57,7 +60,7 @@ bool keeper_should_fence(const Keeper *k, int64_t now_ms)
 
 int64_t keeper_fence_deadline(const Keeper *k)
 {
-	if (k->fenced || k->paused || !state_is_primary(k->st.current))
+	if (k->fenced || k->paused || !state_is_primary(k->reached))
 		return 0;
 	return k->last_store_ok_ms + k->fence_ms;
 }

@@ -30,7 +30,9 @@ typedef struct Keeper {
 	NodePaths paths;
 	PgNode node;
 	Store *store;
-	KeeperState st;
+	KeeperState st;             /* as recorded in keeper.state */
+	NodeState reached;          /* the state the node is in: st.current,
+				     * or a newer one not recorded yet */
 	StoreFormation *formation; /* last read from the store, or NULL */
 	Observation obs;
 	bool obs_ok;
@@ -67,6 +69,8 @@ typedef struct Keeper {
 	PgConn local;    /* to the local Postgres, kept across cycles */
 	bool pending_restart;      /* the last answer of the server */
 	int64_t pending_checked_ms; /* when; 0: ask at the next observation */
+	long long restart_unrecorded; /* a restart request carried out,
+				       * maybe not in keeper.state yet */
 	uint64_t duties_digest; /* of the last duties that succeeded */
 	int64_t duties_ms;      /* when; 0: due now */
 } Keeper;

@@ -24,6 +24,7 @@ bool keeper_init(Keeper *k, const Config *cfg, char *err, size_t errlen)
 	    !pgnode_from_config(cfg, &k->node, err, errlen))
 		return false;
 	snprintf(k->node.name, sizeof(k->node.name), "%s", k->st.name);
+	k->reached = k->st.current;
 	k->interval_ms = config_get_ms(cfg, S_KEEPER_INTERVAL);
 	k->fence_ms = config_get_ms(cfg, S_FENCE_TIMEOUT);
 	k->store_timeout_ms = config_get_ms(cfg, S_STORE_TIMEOUT);
@@ -78,18 +79,19 @@ static void observe(Keeper *k)
  * only while the store confirms we still are one: reached within
  * fence_timeout, with this state as our goal (a primary that lost the
  * store, or that the monitor demoted while its Postgres was down, must
- * not restart itself into a split brain).
+ * not restart itself into a split brain). The state is the one reached,
+ * recorded or not.
  */
 static bool should_run(const Keeper *k, int64_t now_ms)
 {
-	const StateInfo *info = state_info(k->st.current);
+	const StateInfo *info = state_info(k->reached);
 	if (!info->runs_postgres || k->fenced)
 		return false;
-	if (!state_is_primary(k->st.current))
+	if (!state_is_primary(k->reached))
 		return true;
 	const StoreNode *me = keeper_me(k);
 	return now_ms - k->last_store_ok_ms < k->fence_ms && me &&
-	       me->goal == k->st.current;
+	       me->goal == k->reached;
 }
 
 static void supervise(Keeper *k, int64_t now_ms)
@@ -156,6 +158,28 @@ static bool talk_to_store(Keeper *k, int64_t now_ms)
 	return keeper_me(k) != NULL;
 }
 
+/*
+ * The state reached counts once keeper.state holds it: until then the
+ * keeper reports its old state and tries again each cycle, without
+ * carrying the transition out again. A keeper never claims a state that it would not find again on
+ * restart; meanwhile it supervises and fences by the state reached.
+ */
+static bool record_state(Keeper *k, NodeState goal, char *err,
+			 size_t errlen)
+{
+	KeeperState next = k->st;
+	next.current = goal;
+	if (!statefile_save(k->paths.state, &next)) {
+		snprintf(err, errlen, "cannot record state %s in %s: still "
+			 "reporting %s, trying again next cycle",
+			 state_name(goal), k->paths.state,
+			 state_name(k->st.current));
+		return false;
+	}
+	k->st = next;
+	return true;
+}
+
 static void transition(Keeper *k, NodeState goal, int64_t now_ms)
 {
 	char err[2048] = "";
@@ -167,17 +191,22 @@ static void transition(Keeper *k, NodeState goal, int64_t now_ms)
 	keeper_track_promotion(k, goal, false, now_ms);
 	keeper_publish(k, now_ms, true);
 	NodeState old = k->st.current;
-	if (keeper_transition(k, old, goal, err, sizeof(err))) {
+	if (k->reached != goal &&
+	    keeper_transition(k, k->reached, goal, err, sizeof(err)))
+		k->reached = goal;
+	if (k->reached == goal && record_state(k, goal, err, sizeof(err))) {
 		log_info("reached state %s", state_name(goal));
 		keeper_track_promotion(k, goal, true, time_monotonic_ms());
 		keeper_fire_hook(k, "state_change", old, goal);
-		k->st.current = goal;
 		k->fenced = false;
 		k->transition_failures = 0;
 		k->next_transition_ms = 0;
 		supervisor_reset(&k->sup);
 		k->pg_failed = false;
-		statefile_save(k->paths.state, &k->st);
+		return;
+	}
+	if (k->reached == goal) { /* only the record is left: next cycle */
+		log_error("state %s reached: %s", state_name(goal), err);
 		return;
 	}
 	int64_t delay = 250LL << (k->transition_failures < 7

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/fsutil.h"
 #include "common/version.h"
 #include "http/promtext.h"
 #include "keeper/keeper_api.h"
@@ -117,6 +118,6 @@ char *keeper_status_metrics(const KeeperStatus *st)
 	if (!f)
 		return NULL;
 	render(f, st);
-	fclose(f);
+	fs_memstream_close(f, &buf);
 	return buf;
 }

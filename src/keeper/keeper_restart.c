@@ -3,10 +3,28 @@
  * asked for it (pgkeel perform restart), to apply parameters that only
  * take effect at server start. The keeper records the number of the last
  * request it carried out in keeper.state and reports it, so a request is
- * carried out once, even across keeper restarts.
+ * carried out once, even across keeper restarts (and reported only once
+ * it is recorded).
  */
 #include "common/log.h"
 #include "keeper/keeper.h"
+
+/* The request carried out counts once keeper.state holds it; until then
+ * the keeper reports the previous one and tries again each cycle,
+ * without restarting Postgres again. */
+static bool record(Keeper *k, long long request)
+{
+	KeeperState next = k->st;
+	next.restarted = request;
+	if (!statefile_save(k->paths.state, &next)) {
+		log_error("restart request %lld carried out, but cannot record "
+			  "it in %s: trying again next cycle",
+			  request, k->paths.state);
+		return false;
+	}
+	k->st = next;
+	return true;
+}
 
 bool keeper_restart_if_requested(Keeper *k)
 {
@@ -15,6 +33,8 @@ bool keeper_restart_if_requested(Keeper *k)
 
 	if (!me || me->restart_requested <= k->st.restarted)
 		return true;
+	if (me->restart_requested <= k->restart_unrecorded)
+		return record(k, k->restart_unrecorded);
 	if (me->goal != k->st.current || k->fenced || !k->obs_ok)
 		return false;
 	log_info("restarting Postgres as requested (request %lld)",
@@ -26,8 +46,7 @@ bool keeper_restart_if_requested(Keeper *k)
 		log_error("restart failed: %s", err);
 		return false;
 	}
-	k->st.restarted = me->restart_requested;
-	statefile_save(k->paths.state, &k->st);
 	log_info("Postgres restarted");
-	return true;
+	k->restart_unrecorded = me->restart_requested;
+	return record(k, k->restart_unrecorded);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/fsutil.h"
+#include "common/log.h"
 
 bool statefile_load(const char *path, KeeperState *st, char *err,
 		    size_t errlen)
@@ -52,6 +53,8 @@ bool statefile_save(const char *path, const KeeperState *st)
 		state_name(st->current), "created_pgdata", st->created_pgdata,
 		"restarted", (json_int_t)st->restarted);
 	char *text = root ? json_dumps(root, JSON_INDENT(2)) : NULL;
+	if (!text) /* the write's own failures are logged where they occur */
+		log_error("cannot write %s: out of memory", path);
 	bool ok = text && fs_write_file_atomic(path, text, strlen(text), 0600);
 
 	free(text);

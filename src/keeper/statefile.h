@@ -22,6 +22,8 @@ typedef struct {
 
 bool statefile_load(const char *path, KeeperState *st, char *err,
 		    size_t errlen);
+/* False, with an error logged (the file and why), when st could not be
+ * written and made durable: the file then still holds what it held. */
 bool statefile_save(const char *path, const KeeperState *st);
 
 #endif

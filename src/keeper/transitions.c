@@ -36,28 +36,36 @@ static bool reconfigure(Keeper *k, char *err, size_t errlen)
 
 /*
  * Remembers, before creating it, that pgkeel makes this node's PGDATA:
- * only such a directory may `drop node --destroy` delete later.
+ * only such a directory may `drop node --destroy` delete later. Nothing
+ * is created while that cannot be recorded.
  */
-static void note_creation(Keeper *k)
+static bool note_creation(Keeper *k, char *err, size_t errlen)
 {
 	const char *dir = k->node.pgdata;
 	if (k->st.created_pgdata ||
 	    (fs_exists(dir) && !fs_dir_is_empty(dir)))
-		return;
-	k->st.created_pgdata = true;
-	statefile_save(k->paths.state, &k->st);
+		return true;
+	KeeperState next = k->st;
+	next.created_pgdata = true;
+	if (!statefile_save(k->paths.state, &next)) {
+		snprintf(err, errlen, "cannot record in %s that pgkeel "
+			 "creates %s: not creating it", k->paths.state, dir);
+		return false;
+	}
+	k->st = next;
+	return true;
 }
 
 static bool init_primary(Keeper *k, char *err, size_t errlen)
 {
-	note_creation(k);
-	return pgnode_init_primary(&k->node, err, errlen);
+	return note_creation(k, err, errlen) &&
+	       pgnode_init_primary(&k->node, err, errlen);
 }
 
 static bool clone_standby(Keeper *k, char *err, size_t errlen)
 {
-	note_creation(k);
-	return pgnode_clone_standby(&k->node, err, errlen);
+	return note_creation(k, err, errlen) &&
+	       pgnode_clone_standby(&k->node, err, errlen);
 }
 
 static bool follow(Keeper *k, char *err, size_t errlen)

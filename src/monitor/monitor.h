@@ -34,7 +34,6 @@ typedef struct {
 } FormationStats;
 
 struct MonitorApi;
-struct MonitorView;
 struct HealthThread;
 
 /* What the monitor remembers of a node between cycles (its own clock). */
@@ -74,9 +73,8 @@ typedef struct {
 	FormationStats stats[MONITOR_MAX_FORMATIONS];
 	size_t nstats;
 	struct MonitorApi *api;      /* NULL when http.port is 0 */
-	struct MonitorView *view;    /* being built during a cycle, or NULL */
 	int64_t view_built_ms;
-	int64_t view_us;             /* spent on the view in this cycle */
+	int64_t last_view_us;        /* building the last view, for it */
 	struct HealthThread *health; /* the connection tests */
 } Monitor;
 
@@ -105,9 +103,9 @@ FormationStats *monitor_stats(Monitor *m, const char *formation);
 void monitor_count_promotions(Monitor *m, const StoreFormation *sf,
 			      const FsmDecision *d, size_t nd, int64_t now_ms);
 
-/* monitor_view.c: the HTTP API's view, rebuilt at most every interval. */
-void monitor_view_begin(Monitor *m, int64_t now_ms);
-void monitor_view_add(Monitor *m, const StoreFormation *sf);
-void monitor_view_end(Monitor *m, int64_t now_ms);
+/* monitor_view.c: the HTTP API's view, built again (at most once per
+ * interval) after the cycle; decided: the cycle ran, so the formations
+ * are read (a monitor standing by shows none). */
+void monitor_view_publish(Monitor *m, int64_t now_ms, bool decided);
 
 #endif

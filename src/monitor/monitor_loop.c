@@ -200,11 +200,13 @@ static bool nothing_to_write(const StoreFormation *sf, size_t nd, size_t nv,
 	return true;
 }
 
-static void decide(Monitor *m, StoreFormation *sf, int64_t now_ms)
+/* Runs the state machine on sf and writes its decisions (d, *nd); false
+ * when the formation is not managed or the write failed. */
+static bool decide(Monitor *m, StoreFormation *sf, int64_t now_ms,
+		   FsmDecision *d, size_t *nd_out)
 {
 	FsmNode nodes[STORE_MAX_NODES];
 	NodeMemory *mem[STORE_MAX_NODES];
-	FsmDecision d[STORE_MAX_NODES * 2];
 	StoreDecision sd[STORE_MAX_NODES * 2];
 	StoreNodeView views[STORE_MAX_NODES];
 	FsmFormation f = {.nodes = nodes, .nnodes = 0, .now_ms = now_ms};
@@ -219,7 +221,7 @@ static void decide(Monitor *m, StoreFormation *sf, int64_t now_ms)
 					  "restart it to forget dropped ones",
 					  sf->name, MONITOR_MAX_TRACKED);
 			m->said_memory_full = true;
-			return;
+			return false;
 		}
 	}
 	check_health(m, sf, mem);
@@ -248,12 +250,24 @@ static void decide(Monitor *m, StoreFormation *sf, int64_t now_ms)
 				  m->store->error);
 			for (size_t i = 0; i < f.nnodes; i++)
 				mem[i]->written = false;
-			return;
+			return false;
 		}
 		log_decisions(sf->name, d, nd, &f);
 	}
-	monitor_count_promotions(m, sf, d, nd, now_ms);
-	monitor_view_add(m, sf);
+	*nd_out = nd;
+	return true;
+}
+
+/* One formation: read, decide, write, and count the promotions ordered. */
+static void manage(Monitor *m, const char *name, int64_t now_ms)
+{
+	FsmDecision d[STORE_MAX_NODES * 2];
+	size_t nd = 0;
+
+	if (!store_get_formation(m->store, name, m->formation))
+		log_warn("%s", m->store->error);
+	else if (decide(m, m->formation, now_ms, d, &nd))
+		monitor_count_promotions(m, m->formation, d, nd, now_ms);
 }
 
 void monitor_cycle(Monitor *m, int64_t now_ms)
@@ -271,16 +285,10 @@ void monitor_cycle(Monitor *m, int64_t now_ms)
 			  "the first %d (by name) are managed",
 			  MAX_FORMATIONS, MAX_FORMATIONS);
 	m->said_formations_cut = n == MAX_FORMATIONS;
-	for (size_t i = 0; i < n; i++) {
-		if (store_get_formation(m->store, names[i], m->formation))
-			decide(m, m->formation, now_ms);
-		else
-			log_warn("%s", m->store->error);
-	}
+	for (size_t i = 0; i < n; i++)
+		manage(m, names[i], now_ms);
 	healththread_commit(m->health);
-	/* the decision cycle, without building the HTTP API's view */
-	m->last_cycle_us = time_monotonic_us() - start - m->view_us;
-	m->view_us = 0;
+	m->last_cycle_us = time_monotonic_us() - start;
 }
 
 /* Holds (or waits for) the lease; true while this monitor is active. */
@@ -387,11 +395,12 @@ int monitor_run(Monitor *m)
 			reload(m);
 		reaper_reap();
 		pgnode_supervise(&m->node, &m->sup, true, now, err, sizeof(err));
-		monitor_view_begin(m, now);
 		/* not while its Postgres is still starting (recovering) */
-		if (!m->sup.launching && open_store(m) && hold_lease(m))
+		bool decided = !m->sup.launching && open_store(m) &&
+			       hold_lease(m);
+		if (decided)
 			monitor_cycle(m, now);
-		monitor_view_end(m, now);
+		monitor_view_publish(m, now, decided);
 		if (!m->store || !store_wait(m->store, (int)m->interval_ms))
 			time_sleep_ms(m->interval_ms);
 	}

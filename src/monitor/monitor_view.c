@@ -1,14 +1,16 @@
 /*
  * monitor_view.c - building what the monitor's HTTP API serves: every
  * formation as JSON (nodes, health, settings, last events) and the
- * Prometheus metrics, rebuilt at most once per monitor interval from the
- * formations the cycle has just read.
+ * Prometheus metrics. Built after the decision cycle, at most once per
+ * monitor interval, from the formations read again from the store (so
+ * the view shows the goals just decided); its time is not the cycle's.
  */
 #define _GNU_SOURCE /* open_memstream */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/log.h"
 #include "common/timeutil.h"
 #include "common/version.h"
 #include "http/promtext.h"
@@ -18,31 +20,67 @@
 
 #define VIEW_EVENTS 20
 
-typedef struct MonitorView {
-	json_t *formations;
-	char *text;
-	size_t len;
-	FILE *metrics;      /* per-formation samples, collected here */
-} MonitorView;
+typedef struct {
+	const char *name, *type, *help;
+} Family;
 
-void monitor_view_begin(Monitor *m, int64_t now_ms)
+/* The per-node families, in the order they are served. */
+enum { F_REACHABLE, F_CURRENT, F_ASSIGNED, F_LAG, NODE_FAMILIES };
+
+static const Family node_families[NODE_FAMILIES] = {
+	{"pgkeel_node_reachable", "gauge",
+	 "1 when the monitor's last connection test succeeded"},
+	{"pgkeel_node_current_state", "gauge",
+	 "the state each node reported (always 1, state as a label)"},
+	{"pgkeel_node_assigned_state", "gauge",
+	 "the state the monitor assigned (always 1, state as a label)"},
+	{"pgkeel_node_lag_bytes", "gauge",
+	 "bytes of WAL behind the primary, as reported"},
+};
+
+/* A view being built: the formations and one stream of samples per
+ * per-node family, filled formation after formation. */
+typedef struct {
+	json_t *formations;
+	FILE *samples[NODE_FAMILIES];
+	char *text[NODE_FAMILIES];
+	size_t len[NODE_FAMILIES];
+} View;
+
+static void view_free(View *v)
 {
-	if (!m->api || m->view || now_ms - m->view_built_ms < m->interval_ms)
-		return;
-	MonitorView *v = calloc(1, sizeof(*v));
-	if (!v)
-		return;
-	v->formations = json_array();
-	v->metrics = open_memstream(&v->text, &v->len);
-	if (!v->formations || !v->metrics) {
-		json_decref(v->formations);
-		if (v->metrics)
-			fclose(v->metrics);
-		free(v->text);
-		free(v);
-		return;
+	json_decref(v->formations);
+	for (int k = 0; k < NODE_FAMILIES; k++) {
+		if (v->samples[k])
+			fclose(v->samples[k]);
+		free(v->text[k]);
 	}
-	m->view = v;
+}
+
+static bool view_open(View *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->formations = json_array();
+	bool ok = v->formations != NULL;
+	for (int k = 0; k < NODE_FAMILIES; k++) {
+		v->samples[k] = open_memstream(&v->text[k], &v->len[k]);
+		ok = ok && v->samples[k];
+	}
+	if (!ok)
+		view_free(v);
+	return ok;
+}
+
+/* Closes the sample streams (their text stays); false when one failed. */
+static bool view_close_samples(View *v)
+{
+	bool ok = true;
+	for (int k = 0; k < NODE_FAMILIES; k++) {
+		ok = !ferror(v->samples[k]) && ok;
+		ok = fclose(v->samples[k]) == 0 && ok;
+		v->samples[k] = NULL;
+	}
+	return ok;
 }
 
 static json_t *events_of(Monitor *m, const char *formation)
@@ -77,9 +115,8 @@ static json_t *formation_json(Monitor *m, const StoreFormation *sf)
 		"last_switchover_seconds", st ? st->last_switchover_s : 0.0);
 }
 
-/* Samples only: the families' HELP and TYPE come once, in end(). */
-static void formation_metrics(FILE *f, const Monitor *m,
-			      const StoreFormation *sf)
+/* The formation's samples, each into its family's stream. */
+static void formation_samples(View *v, const StoreFormation *sf)
 {
 	const StoreNode *p = store_formation_primary(sf);
 	Lsn plsn = p ? p->report.lsn : 0;
@@ -91,48 +128,45 @@ static void formation_metrics(FILE *f, const Monitor *m,
 				    "state", state_name(n->reported), NULL};
 		const char *lg[] = {"formation", sf->name, "node", n->name,
 				    "state", state_name(n->goal), NULL};
-		prom_sample(f, "pgkeel_node_reachable", l, n->reachable);
-		prom_sample(f, "pgkeel_node_current_state", ls, 1);
-		prom_sample(f, "pgkeel_node_assigned_state", lg, 1);
-		prom_sample(f, "pgkeel_node_lag_bytes", l,
+		FILE **s = v->samples;
+		prom_sample(s[F_REACHABLE], node_families[F_REACHABLE].name, l,
+			    n->reachable);
+		prom_sample(s[F_CURRENT], node_families[F_CURRENT].name, ls, 1);
+		prom_sample(s[F_ASSIGNED], node_families[F_ASSIGNED].name, lg,
+			    1);
+		prom_sample(s[F_LAG], node_families[F_LAG].name, l,
 			    plsn > n->report.lsn ? (double)(plsn - n->report.lsn)
 						 : 0);
 	}
-	(void)m;
 }
 
-void monitor_view_add(Monitor *m, const StoreFormation *sf)
+/* Every formation, read again after the cycle's decisions. */
+static void add_formations(Monitor *m, View *v)
 {
-	if (!m->view)
+	char names[MONITOR_MAX_FORMATIONS][STORE_NAME_LEN];
+	size_t n = 0;
+
+	if (!store_list_formations(m->store, names, MONITOR_MAX_FORMATIONS,
+				   &n)) {
+		log_warn("HTTP API view: %s", m->store->error);
 		return;
-	int64_t start = time_monotonic_us();
-	json_t *j = formation_json(m, sf);
-	if (j)
-		json_array_append_new(m->view->formations, j);
-	formation_metrics(m->view->metrics, m, sf);
-	m->view_us += time_monotonic_us() - start;
-}
-
-static void family(FILE *f, const char *name, const char *type,
-		   const char *help, const char *samples, const char *prefix)
-{
-	prom_family(f, name, type, help);
-	size_t plen = strlen(prefix);
-	for (const char *line = samples; line && *line;) {
-		const char *nl = strchr(line, '\n');
-		size_t len = nl ? (size_t)(nl - line + 1) : strlen(line);
-		if (strncmp(line, prefix, plen) == 0 &&
-		    (line[plen] == '{' || line[plen] == ' '))
-			fwrite(line, 1, len, f);
-		line += len;
+	}
+	for (size_t i = 0; i < n; i++) {
+		StoreFormation *sf = m->formation;
+		if (!store_get_formation(m->store, names[i], sf)) {
+			log_warn("HTTP API view: %s", m->store->error);
+			continue;
+		}
+		json_t *j = formation_json(m, sf);
+		if (j)
+			json_array_append_new(v->formations, j);
+		formation_samples(v, sf);
 	}
 }
 
 static void formation_stats(FILE *f, const Monitor *m)
 {
-	struct {
-		const char *name, *type, *help;
-	} fams[] = {
+	static const Family fams[] = {
 		{"pgkeel_failovers_total", "counter",
 		 "failovers the monitor ordered since it started"},
 		{"pgkeel_switchovers_total", "counter",
@@ -156,60 +190,83 @@ static void formation_stats(FILE *f, const Monitor *m)
 	}
 }
 
-static void monitor_metrics(FILE *f, const Monitor *m, const char *samples)
+static void gauge(FILE *f, const char *name, const char *help,
+		  const char *const *labels, double value)
+{
+	prom_family(f, name, "gauge", help);
+	prom_sample(f, name, labels, value);
+}
+
+static void monitor_metrics(FILE *f, const Monitor *m, const View *v)
 {
 	const char *info[] = {"version", PGKEEL_VERSION, NULL};
-	prom_family(f, "pgkeel_monitor_build_info", "gauge",
-		    "pgkeel's version, as a label");
-	prom_sample(f, "pgkeel_monitor_build_info", info, 1);
-	prom_family(f, "pgkeel_monitor_active", "gauge",
-		    "1 while this monitor holds the lease and decides");
-	prom_sample(f, "pgkeel_monitor_active", NULL, m->active);
-	prom_family(f, "pgkeel_monitor_lease_term", "gauge",
-		    "the lease term this monitor holds (0: none)");
-	prom_sample(f, "pgkeel_monitor_lease_term", NULL,
-		    m->active ? (double)m->term : 0);
-	prom_family(f, "pgkeel_monitor_cycle_seconds", "gauge",
-		    "duration of the last decision cycle");
-	prom_sample(f, "pgkeel_monitor_cycle_seconds", NULL,
-		    (double)m->last_cycle_us / 1e6);
-	prom_family(f, "pgkeel_store_reachable", "gauge",
-		    "1 when the monitor reaches its state store");
-	prom_sample(f, "pgkeel_store_reachable", NULL, m->store != NULL);
-	family(f, "pgkeel_node_reachable", "gauge",
-	       "1 when the monitor's last connection test succeeded", samples,
-	       "pgkeel_node_reachable");
-	family(f, "pgkeel_node_current_state", "gauge",
-	       "the state each node reported (always 1, state as a label)",
-	       samples, "pgkeel_node_current_state");
-	family(f, "pgkeel_node_assigned_state", "gauge",
-	       "the state the monitor assigned (always 1, state as a label)",
-	       samples, "pgkeel_node_assigned_state");
-	family(f, "pgkeel_node_lag_bytes", "gauge",
-	       "bytes of WAL behind the primary, as reported", samples,
-	       "pgkeel_node_lag_bytes");
+	gauge(f, "pgkeel_monitor_build_info", "pgkeel's version, as a label",
+	      info, 1);
+	gauge(f, "pgkeel_monitor_active",
+	      "1 while this monitor holds the lease and decides", NULL,
+	      m->active);
+	gauge(f, "pgkeel_monitor_lease_term",
+	      "the lease term this monitor holds (0: none)", NULL,
+	      m->active ? (double)m->term : 0);
+	gauge(f, "pgkeel_monitor_cycle_seconds",
+	      "duration of the last decision cycle", NULL,
+	      (double)m->last_cycle_us / 1e6);
+	gauge(f, "pgkeel_monitor_view_seconds",
+	      "time spent reading and rendering the formations for this view",
+	      NULL, (double)m->last_view_us / 1e6);
+	gauge(f, "pgkeel_store_reachable",
+	      "1 when the monitor reaches its state store", NULL,
+	      m->store != NULL);
+	for (int k = 0; k < NODE_FAMILIES; k++) {
+		prom_family(f, node_families[k].name, node_families[k].type,
+			    node_families[k].help);
+		fwrite(v->text[k], 1, v->len[k], f);
+	}
 	formation_stats(f, m);
 }
 
-void monitor_view_end(Monitor *m, int64_t now_ms)
+/* The metrics text (malloc'd), or NULL when it could not be written. */
+static char *render_metrics(const Monitor *m, const View *v)
 {
-	MonitorView *v = m->view;
 	char *text = NULL;
 	size_t len = 0;
-
-	if (!v)
-		return;
-	m->view = NULL;
-	fclose(v->metrics);
 	FILE *f = open_memstream(&text, &len);
-	if (f) {
-		monitor_metrics(f, m, v->text);
-		fclose(f);
+	if (!f)
+		return NULL;
+	monitor_metrics(f, m, v);
+	bool ok = !ferror(f);
+	if (fclose(f) != 0 || !ok) {
+		free(text);
+		return NULL;
 	}
-	monitor_api_publish(m->api, v->formations, text,
+	return text;
+}
+
+void monitor_view_publish(Monitor *m, int64_t now_ms, bool decided)
+{
+	View v;
+
+	if (!m->api || now_ms - m->view_built_ms < m->interval_ms)
+		return;
+	if (!view_open(&v)) {
+		log_warn("HTTP API: out of memory building the view");
+		return;
+	}
+	int64_t start = time_monotonic_us();
+	if (decided) /* a monitor standing by shows no formation */
+		add_formations(m, &v);
+	bool ok = view_close_samples(&v);
+	m->last_view_us = time_monotonic_us() - start;
+	char *text = ok ? render_metrics(m, &v) : NULL;
+	if (!text) {
+		log_warn("HTTP API: out of memory building the view");
+		view_free(&v);
+		return;
+	}
+	monitor_api_publish(m->api, v.formations, text,
 			    pgnode_is_running(&m->node), now_ms,
 			    m->interval_ms);
+	v.formations = NULL; /* the API owns it now */
+	view_free(&v);
 	m->view_built_ms = now_ms;
-	free(v->text);
-	free(v);
 }

@@ -145,7 +145,7 @@ char *pgconf_render(const PgConfSpec *spec)
 			fprintf(f, "%s = %s\n", spec->params[i].name,
 				spec->params[i].value);
 	}
-	fclose(f);
+	fs_memstream_close(f, &buf);
 	return buf;
 }
 
@@ -165,14 +165,13 @@ bool pgconf_ensure_include(const char *datadir, char *err, size_t errlen)
 	if (present)
 		return true;
 	FILE *f = fopen(path, "a");
-	if (!f || fprintf(f, "\n# Added by pgkeel: its settings come last.\n"
-			     INCLUDE_LINE "\n") < 0 ||
-	    fclose(f) != 0) {
+	bool ok = f && fprintf(f, "\n# Added by pgkeel: its settings come "
+				  "last.\n" INCLUDE_LINE "\n") >= 0;
+	ok = f && fclose(f) == 0 && ok;
+	if (!ok)
 		snprintf(err, errlen, "cannot append to %s: %s", path,
 			 strerror(errno));
-		return false;
-	}
-	return true;
+	return ok;
 }
 
 bool pgconf_write(const char *datadir, const PgConfSpec *spec, bool *changed,
@@ -241,6 +240,6 @@ char *pgconf_sync_names(int n, const char *const *names, size_t count)
 	for (size_t i = 0; i < count; i++)
 		fprintf(f, "%s\"%s\"", i ? ", " : "", names[i]);
 	fputc(')', f);
-	fclose(f);
+	fs_memstream_close(f, &buf);
 	return buf;
 }

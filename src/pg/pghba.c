@@ -117,7 +117,7 @@ static char *render(const char *old, const HbaEntry *entries, size_t n,
 		put_rejects(f, entries, n);
 	fprintf(f, "%s\n", PGHBA_END);
 	fputs(rest, f);
-	fclose(f);
+	fs_memstream_close(f, &buf);
 	return buf;
 }
 

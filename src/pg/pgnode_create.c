@@ -140,15 +140,22 @@ static bool clone_into_pgdata(const PgNode *node, char *err, size_t errlen)
 	if (pgclone_basebackup(&node->bin, &up,
 			       node->up_slot[0] ? node->up_slot : NULL,
 			       node->pgdata, err, errlen)) {
-		unlink(node->clone_marker);
-		return true;
+		/* a marker left behind would have the copy taken for debris
+		 * and emptied: not started until the marker is gone */
+		if (unlink(node->clone_marker) == 0 || errno == ENOENT)
+			return true;
+		snprintf(err, errlen, "cloned, but cannot remove %s: %s",
+			 node->clone_marker, strerror(errno));
+		return false;
 	}
 	/* leave PGDATA as it was: empty, or absent */
 	if (existed)
 		fs_empty_dir(node->pgdata);
 	else
 		fs_remove_tree(node->pgdata);
-	unlink(node->clone_marker);
+	if (unlink(node->clone_marker) != 0 && errno != ENOENT)
+		log_warn("cannot remove %s: %s", node->clone_marker,
+			 strerror(errno));
 	return false;
 }
 

@@ -41,7 +41,20 @@ def metrics(port):
             assert re.fullmatch(r"pgkeel_[a-z0-9_]+", name), name
             assert (kind == "counter") == name.endswith("_total"), name
     assert text.count("# HELP ") == text.count("# TYPE ")
+    assert_grouped(text)
     return families
+
+
+def assert_grouped(text):
+    """Each family once: its HELP and TYPE, then all of its samples."""
+    seen, current = set(), None
+    for line in text.splitlines():
+        if line.startswith("# TYPE "):
+            current = line.split()[2]
+            assert current not in seen, f"{current} twice"
+            seen.add(current)
+        elif line and not line.startswith("#"):
+            assert re.match(r"[a-z0-9_]+", line)[0] == current, line
 
 
 def sample(families, name, **labels):
@@ -140,6 +153,7 @@ def test_formation_and_metrics(h):
     assert sample(mm, "pgkeel_monitor_active") == 1
     assert sample(mm, "pgkeel_failovers_total", formation="default") == 0
     assert 0 < sample(mm, "pgkeel_monitor_cycle_seconds") < 5
+    assert 0 < sample(mm, "pgkeel_monitor_view_seconds") < 5
     wait_until(lambda: sample(metrics(m), "pgkeel_node_reachable",
                               node="a") == 1, what="a reachable again")
     wait_until(lambda: 'node="b",state="primary"} 1' in get(

@@ -1,6 +1,7 @@
 """Operator commands on a running formation with a client writing:
 switchover, promotion of a named node, forced failover, and refusals."""
 
+import json
 import os
 import signal
 
@@ -207,6 +208,42 @@ def test_maintenance_of_a_standby_and_of_the_primary(h):
     cp = h.pgkeel("enable", "maintenance", "--name", "zz", "--pgdata",
                   c.monitor_dir, check=False)
     assert cp.returncode == 2 and 'no node named "zz"' in cp.stderr
+
+
+def test_a_keeper_claims_no_state_it_cannot_record(h):
+    c = two_node_formation(h)
+    home = os.path.join(h.home, c.nodes["b"]["pgdata"].lstrip("/"))
+    state_file = os.path.join(home, "keeper.state")
+    keeper = c.nodes["b"]["proc"]
+
+    def recorded():
+        with open(state_file) as f:
+            return json.load(f)["current_state"]
+    # keeper.state is replaced by renaming a new file in its directory:
+    # a read-only directory is what makes the write fail (the keeper
+    # runs unprivileged)
+    os.chmod(home, 0o500)
+    try:
+        # the command waits until b is in maintenance
+        cmd = h.start("maintenance", ["pgkeel", "enable", "maintenance",
+                                      "--name", "b", "--pgdata",
+                                      c.monitor_dir])
+        wait_until(lambda: keeper.log().count(
+            "cannot record state maintenance") >= 2,
+            what="b's keeper to fail to record maintenance twice")
+        assert f'cannot create "{state_file}.tmp": Permission denied' \
+            in keeper.log()
+        row = c.state()["b"]
+        assert (row["current_state"], row["assigned_state"]) == \
+            ("secondary", "maintenance")
+        assert recorded() == "secondary"
+        # carried out once, then only the record is tried again
+        assert keeper.log().count("secondary -> maintenance") == 1
+    finally:
+        os.chmod(home, 0o700)
+    assert cmd.popen.wait(60) == 0
+    c.wait_state("b", "maintenance")
+    assert recorded() == "maintenance"
 
 
 def test_drop_nodes(h):

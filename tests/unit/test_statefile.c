@@ -1,6 +1,7 @@
 /*
- * test_statefile.c - the keeper's state file: saved and read back, and
- * refused when it holds what the keeper could not save again.
+ * test_statefile.c - the keeper's state file: saved and read back,
+ * refused when it holds what the keeper could not save again, and a save
+ * that fails says so and leaves the file as it was.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,9 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/fsutil.h"
+#include "common/log.h"
 #include "keeper/statefile.h"
 
 static void put(char *path, size_t len, const char *text)
@@ -60,11 +63,52 @@ static void refuses_a_name_too_long_to_keep(void **state)
 	unlink(path);
 }
 
+/* keeper.state is replaced by a rename: what stops the write is the
+ * temporary file that cannot be created (here a directory in its place,
+ * which stops root too). */
+static void a_failed_save_is_logged_and_changes_nothing(void **state)
+{
+	char dir[64], path[128], tmp[160], logpath[160], err[256];
+	KeeperState st = {3, "node_3", NS_SECONDARY, false, 0}, back;
+	(void)state;
+
+	snprintf(dir, sizeof(dir), "/tmp/pgkeel-test-state-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/keeper.state", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	snprintf(logpath, sizeof(logpath), "%s/log", dir);
+	assert_true(statefile_save(path, &st));
+	assert_int_equal(mkdir(tmp, 0700), 0);
+	log_set_stderr(false);
+	assert_true(log_set_file(logpath));
+
+	st.current = NS_MAINTENANCE;
+	assert_false(statefile_save(path, &st));
+	log_set_file(NULL);
+	log_set_stderr(true);
+	char *log = fs_read_file(logpath, NULL);
+	assert_non_null(log);
+	assert_non_null(strstr(log, tmp));
+	assert_non_null(strstr(log, "Is a directory"));
+	assert_true(statefile_load(path, &back, err, sizeof(err)));
+	assert_int_equal(back.current, NS_SECONDARY);
+
+	assert_int_equal(rmdir(tmp), 0);
+	assert_true(statefile_save(path, &st));
+	assert_true(statefile_load(path, &back, err, sizeof(err)));
+	assert_int_equal(back.current, NS_MAINTENANCE);
+	free(log);
+	unlink(logpath);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(saves_and_reads_back),
 		cmocka_unit_test(refuses_a_name_too_long_to_keep),
+		cmocka_unit_test(a_failed_save_is_logged_and_changes_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
