@@ -18,13 +18,6 @@
 #include "pg/pgroles.h"
 #include "pg/pgslots.h"
 
-const StoreNode *keeper_me(const Keeper *k)
-{
-	return k->formation ? store_formation_node(k->formation,
-						    k->st.node_id)
-			    : NULL;
-}
-
 const StoreNode *keeper_upstream(const Keeper *k)
 {
 	const StoreNode *me = keeper_me(k);
