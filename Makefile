@@ -91,8 +91,9 @@ unit-san: $(addprefix $(BUILD)/unit-san/,$(UNIT_NAMES))
 
 unit: unit-plain unit-san
 
-layering:
-	@scripts/check-layering
+# Reads the compiled objects for the calls between files (the script).
+layering: $(LIB_OBJS)
+	@scripts/check-layering $(OBJ)
 
 deps:
 	@scripts/install-deps --quiet
