@@ -19,7 +19,7 @@
 #include "common/nodepaths.h"
 #include "pg/pgnode.h"
 #include "keeper/statefile.h"
-#include "pg/supervisor.h"
+#include "pg/restartpolicy.h"
 #include "pg/pgobserve.h"
 #include "store/store.h"
 

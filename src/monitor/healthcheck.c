@@ -11,8 +11,8 @@
 
 #include "common/log.h"
 #include "common/timeutil.h"
+#include "pg/pgdbroles.h"
 #include "pg/pghealth.h"
-#include "pg/pgroles.h"
 
 static PgProbeVerdict login(HealthNode *h, const HealthOptions *o,
 			    int64_t now)

@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-#include "pg/pgroles.h"
+#include "pg/pgdbroles.h"
 
 PgProbeVerdict pghealth_login(PgProbe *p, const char *host, int port,
 			      const char *password, const char *sslmode,

@@ -1,6 +1,6 @@
 /*
  * pghealth.h - the monitor's health-check login to a data node: the
- * node's address, the health-check role and its database (pgroles.h),
+ * node's address, the health-check role and its database (pgdbroles.h),
  * the formation's password and the monitor's TLS settings, turned into
  * a non-blocking login on a PgProbe (pgprobe.h). The monitor drives the
  * probes; only src/pg/ speaks libpq.
