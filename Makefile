@@ -2,8 +2,8 @@
 #
 #   make            build build/pgkeel
 #   make check      install missing dependencies, build, run unit tests (plain
-#                   and under ASan+UBSan), the layering check and the
-#                   integration tests
+#                   and under ASan+UBSan), the layering and docs' links
+#                   checks and the integration tests
 #   make unit       unit tests only (plain and sanitized)
 #   make fuzz       libFuzzer targets for FUZZ_SECONDS each (mk/fuzz.mk)
 #   make docs       rewrite the parts of docs/ generated from src/'s tables
@@ -93,8 +93,11 @@ unit-san: $(addprefix $(BUILD)/unit-san/,$(UNIT_NAMES))
 
 unit: unit-plain unit-san
 
-layering:
-	@scripts/check-layering
+# Reads the compiled objects for the calls between files (the script);
+# then every relative link of the Markdown files.
+layering: $(LIB_OBJS)
+	@scripts/check-layering $(OBJ)
+	@$(PYTHON) scripts/check-doc-links
 
 # The generated parts of docs/ (tests/unit/test_docs.c fails while one
 # differs from what this writes).

@@ -1,6 +1,6 @@
 /*
- * cmd_admin.c - administrative commands: maintenance, drop, config,
- * watch, version.
+ * cmd_admin.c - taking a node out of service: `pgkeel enable|disable
+ * maintenance` and `pgkeel drop node`.
  */
 #include "cli/command.h"
 
@@ -12,7 +12,6 @@
 #include "cli/nodedestroy.h"
 #include "common/exitcode.h"
 #include "common/timeutil.h"
-#include "common/version.h"
 
 /* Waits until the node's current and goal state are `want` (or, with
  * want == NS_COUNT, a standby state). */
@@ -282,18 +281,4 @@ const Command cmd_drop = {
 	.name = "drop",
 	.summary = "remove a node",
 	.subs = drop_subs,
-};
-
-static int run_version(const Command *cmd, Flags *flags)
-{
-	(void)cmd;
-	(void)flags;
-	printf("pgkeel %s\n", PGKEEL_VERSION);
-	return EXIT_OK;
-}
-
-const Command cmd_version = {
-	.name = "version",
-	.summary = "print the version",
-	.run = run_version,
 };

@@ -18,7 +18,7 @@
 #include "common/signals.h"
 #include "common/timeutil.h"
 #include "pg/pgnode.h"
-#include "pg/pgsupervise.h"
+#include "pg/pgnode_supervise.h"
 #include "pg/pgslots.h"
 
 #define DO_FLAGS                                                          \

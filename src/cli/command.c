@@ -10,6 +10,21 @@
 #include "common/exitcode.h"
 #include "common/version.h"
 
+/* The version: `pgkeel version` and `pgkeel --version`. */
+static int run_version(const Command *cmd, Flags *flags)
+{
+	(void)cmd;
+	(void)flags;
+	printf("pgkeel %s\n", PGKEEL_VERSION);
+	return EXIT_OK;
+}
+
+const Command cmd_version = {
+	.name = "version",
+	.summary = "print the version",
+	.run = run_version,
+};
+
 static const Command *const top_level[] = {
 	&cmd_create, &cmd_run,  &cmd_stop,   &cmd_status,
 	&cmd_show,   &cmd_perform, &cmd_enable, &cmd_disable,

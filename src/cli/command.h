@@ -43,7 +43,9 @@ const char *cli_command_path(void);
  */
 int cli_run_service(const Config *cfg, bool until_stable);
 
-/* The command groups, one file each. */
+/* The command groups: cmd_<group>.c each, but enable, disable and drop
+ * (cmd_admin.c), run, stop and status (cmd_node.c), and version
+ * (command.c). */
 extern const Command cmd_create;
 extern const Command cmd_run;
 extern const Command cmd_stop;

@@ -6,7 +6,7 @@
 
 #include "common/rtsettings.h"
 #include "docgen/docgen.h"
-#include "fsm/states.h"
+#include "fsm/fsm.h"
 #include "keeper/transitions.h"
 
 /* One cell: " text |", a "|" in text escaped. */

@@ -19,7 +19,7 @@
 #include "common/nodepaths.h"
 #include "pg/pgnode.h"
 #include "keeper/statefile.h"
-#include "pg/supervisor.h"
+#include "pg/restartpolicy.h"
 #include "pg/pgobserve.h"
 #include "store/store.h"
 
@@ -108,8 +108,11 @@ PgConn *keeper_local(Keeper *k);
 void keeper_local_close(Keeper *k);
 bool keeper_observe(Keeper *k);
 
-/* keeper_role.c: the formation's view applied to our PgNode. */
+/* keeper_self.c: this node's entry in the formation read last, or NULL
+ * (no formation read yet, or the node is not in it). */
 const StoreNode *keeper_me(const Keeper *k);
+
+/* keeper_role.c: the formation's view applied to our PgNode. */
 const StoreNode *keeper_upstream(const Keeper *k);
 void keeper_apply_role(Keeper *k, NodeState goal);
 /* The role's duties (configuration, slots, roles, restart requests),

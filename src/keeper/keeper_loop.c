@@ -13,7 +13,7 @@
 #include "common/timeutil.h"
 #include "keeper/keeper.h"
 #include "keeper/keeper_api.h"
-#include "pg/pgsupervise.h"
+#include "pg/pgnode_supervise.h"
 
 bool keeper_init(Keeper *k, const Config *cfg, char *err, size_t errlen)
 {

@@ -15,15 +15,8 @@
 #include "common/log.h"
 #include "keeper/keeper.h"
 #include "pg/pgconf.h"
-#include "pg/pgroles.h"
+#include "pg/pgdbroles.h"
 #include "pg/pgslots.h"
-
-const StoreNode *keeper_me(const Keeper *k)
-{
-	return k->formation ? store_formation_node(k->formation,
-						    k->st.node_id)
-			    : NULL;
-}
 
 const StoreNode *keeper_upstream(const Keeper *k)
 {
@@ -175,7 +168,7 @@ static bool ensure_roles(Keeper *k)
 		return true;
 	if (!pc)
 		return false;
-	if (repl && pgroles_ensure_replication(pc, k->node.repl_user,
+	if (repl && pgdbroles_ensure_replication(pc, k->node.repl_user,
 					       f->repl_password)) {
 		log_info("role %s has the formation's replication password",
 			 k->node.repl_user);
@@ -185,7 +178,7 @@ static bool ensure_roles(Keeper *k)
 		log_warn("cannot set up role %s: %s", k->node.repl_user,
 			 pc->error);
 	}
-	if (health && pgroles_ensure_health(pc, f->health_password)) {
+	if (health && pgdbroles_ensure_health(pc, f->health_password)) {
 		log_info("role %s is ready for the monitor's health checks",
 			 PG_HEALTH_ROLE);
 		snprintf(k->health_applied, sizeof(k->health_applied), "%s",

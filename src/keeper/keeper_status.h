@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #include "common/lsn.h"
-#include "fsm/states.h"
+#include "fsm/fsm.h"
 
 typedef struct {
 	int64_t published_ms; /* monotonic time of the last cycle */

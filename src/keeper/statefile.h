@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "fsm/states.h"
+#include "fsm/fsm.h"
 
 typedef struct {
 	int node_id;

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "fsm/states.h"
+#include "fsm/fsm.h"
 
 #define KEEPER_ANY NS_COUNT /* a row's from: every state */
 

@@ -7,42 +7,18 @@
 #include "monitor/healthcheck.h"
 
 #include <poll.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "common/log.h"
-#include "common/sslconn.h"
 #include "common/timeutil.h"
-#include "pg/pgroles.h"
+#include "pg/pgdbroles.h"
+#include "pg/pghealth.h"
 
-/*
- * The one place the health-check conninfo is built: the node's address,
- * the role and database it may log in to, the formation's password and
- * the monitor's TLS settings.
- */
 static PgProbeVerdict login(HealthNode *h, const HealthOptions *o,
 			    int64_t now)
 {
-	char port[16];
-	const SslSpec *ssl = &o->ssl;
-	const char *keys[11] = {"host", "port", "user", "password", "dbname",
-				"application_name", "sslmode", "gssencmode"};
-	const char *vals[11] = {h->host, port, PG_HEALTH_ROLE, h->password,
-				PG_HEALTH_DB, "pgkeel_monitor", o->sslmode,
-				"disable"};
-	size_t n = 8;
-
-	if (ssl->ca_file[0]) {
-		keys[n] = "sslrootcert";
-		vals[n++] = ssl->ca_file;
-	}
-	if (ssl->crl_file[0]) {
-		keys[n] = "sslcrl";
-		vals[n++] = ssl->crl_file;
-	}
-	keys[n] = vals[n] = NULL;
-	snprintf(port, sizeof(port), "%d", h->port);
-	return pgprobe_connect(&h->probe, keys, vals, now + o->timeout_ms);
+	return pghealth_login(&h->probe, h->host, h->port, h->password,
+			      o->sslmode, &o->ssl, now + o->timeout_ms);
 }
 
 static void log_refusal(HealthNode *h)

@@ -1,9 +1,10 @@
 /*
  * healthcheck.h - the monitor's own view of each node: does its Postgres
  * answer? The monitor keeps one connection per node, logged in as the
- * health-check role (pg/pgroles.h) with the formation's password, and
+ * health-check role (pg/pghealth.h) with the formation's password, and
  * sends an empty query every interval; every node's connection is driven
  * from one poll() loop, so one silent node does not delay the others.
+ * The connections are pg/pgprobe.h's: libpq stays inside src/pg/.
  *
  * A server that answers (a ping, or a login refused on authentication or
  * authorization) is up; one that refuses connections, is starting or

@@ -15,7 +15,7 @@
 #include "common/nodepaths.h"
 #include "fsm/fsm.h"
 #include "pg/pgnode.h"
-#include "pg/supervisor.h"
+#include "pg/restartpolicy.h"
 #include "store/store.h"
 
 #define MONITOR_MAX_TRACKED 4096

@@ -13,7 +13,7 @@
 #include "common/signals.h"
 #include "common/timeutil.h"
 #include "fsm/fsm.h"
-#include "pg/pgsupervise.h"
+#include "pg/pgnode_supervise.h"
 #include "monitor/healththread.h"
 #include "monitor/monitor.h"
 #include "monitor/monitor_api.h"

@@ -57,7 +57,7 @@ typedef struct {
 	char sync_names[512];   /* synchronous_standby_names on a primary */
 	char hosts[PGNODE_MAX_HOSTS][256]; /* admitted for replication */
 	size_t nhosts;
-	/* admitted as the health-check role (pg/pgroles.h): the monitor */
+	/* admitted as the health-check role (pg/pgdbroles.h): the monitor */
 	char health_hosts[PGNODE_MAX_HEALTH_HOSTS][256];
 	size_t nhealth_hosts;
 	const PgParam *params;

@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "pg/pgdbroles.h"
 #include "pg/pghba.h"
-#include "pg/pgroles.h"
 #include "pg/pgslots.h"
 
 Upstream pgnode_upstream(const PgNode *node)

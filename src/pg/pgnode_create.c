@@ -12,7 +12,7 @@
 
 #include "common/fsutil.h"
 #include "common/log.h"
-#include "pg/pgroles.h"
+#include "pg/pgdbroles.h"
 
 /* Checks that PGDATA may be initialised or cloned into. */
 static bool check_empty_target(const PgNode *node, char *err, size_t errlen)
@@ -63,7 +63,7 @@ static bool setup_replication_role(const PgNode *node, char *err,
 	PgConn pc;
 	if (!pgnode_connect(node, &pc, err, errlen))
 		return false;
-	bool ok = pgroles_ensure_replication(&pc, node->repl_user,
+	bool ok = pgdbroles_ensure_replication(&pc, node->repl_user,
 					     node->repl_password);
 	if (!ok)
 		snprintf(err, errlen, "cannot set up role %s: %s",

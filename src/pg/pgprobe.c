@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libpq-fe.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>

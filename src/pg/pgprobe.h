@@ -20,7 +20,6 @@
 #ifndef PGK_PGPROBE_H
 #define PGK_PGPROBE_H
 
-#include <libpq-fe.h>
 #include <netdb.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -41,13 +40,16 @@ typedef enum {
 	PROBE_LOST,    /* an open connection broke: connect again now */
 } PgProbeVerdict;
 
+/* libpq's connection (PGconn), not seen outside src/pg/. */
+struct pg_conn;
+
 typedef struct {
-	PGconn *conn;
+	struct pg_conn *conn;
 	int knock_fd;                   /* while knocking; else unused */
 	struct addrinfo *knock_addrs;   /* while knocking: the host's */
 	struct addrinfo *knock_next;    /* the address to try after this */
 	PgProbeState state;
-	PostgresPollingStatusType poll; /* while connecting */
+	int poll; /* while connecting: libpq's PostgresPollingStatusType */
 	bool flushing;                  /* a ping still being sent */
 	int64_t deadline_ms;            /* monotonic, while busy */
 	char error[256];                /* of the last DOWN or REFUSED */

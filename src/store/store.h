@@ -19,7 +19,7 @@
 #include "common/lsn.h"
 #include "common/rtsettings.h"
 #include "common/sslconn.h"
-#include "fsm/states.h"
+#include "fsm/fsm.h"
 
 #define STORE_MAX_NODES 64
 #define STORE_NAME_LEN 64

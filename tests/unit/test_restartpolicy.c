@@ -1,5 +1,5 @@
 /*
- * test_supervisor.c - restart decisions for a crashed Postgres.
+ * test_restartpolicy.c - restart decisions for a crashed Postgres.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "pg/supervisor.h"
+#include "pg/restartpolicy.h"
 
 static void restarts_at_once_after_a_crash(void **state)
 {

@@ -1,7 +1,7 @@
 /*
- * supervisor.c - restart decisions for a crashed Postgres.
+ * restartpolicy.c - restart decisions for a crashed Postgres.
  */
-#include "pg/supervisor.h"
+#include "pg/restartpolicy.h"
 
 void supervisor_init(Supervisor *s, int max_retries)
 {

@@ -1,8 +1,8 @@
 /*
- * pgroles.c - creating the replication role and its pg_rewind grants,
+ * pgdbroles.c - creating the replication role and its pg_rewind grants,
  * and the health-check role.
  */
-#include "pg/pgroles.h"
+#include "pg/pgdbroles.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +26,7 @@ static bool run_sql(PgConn *pc, const char *sql)
 	return ok;
 }
 
-bool pgroles_ensure_replication(PgConn *pc, const char *user,
+bool pgdbroles_ensure_replication(PgConn *pc, const char *user,
 				const char *password)
 {
 	char sql[1024];
@@ -85,7 +85,7 @@ static char *password_literal(PgConn *pc, const char *password)
 	return lit;
 }
 
-bool pgroles_ensure_health(PgConn *pc, const char *password)
+bool pgdbroles_ensure_health(PgConn *pc, const char *password)
 {
 	char sql[1024];
 	bool ok = run_sql(pc, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM "

@@ -1,12 +1,12 @@
 /*
- * pgroles.h - the roles pgkeel creates on a data node's Postgres: the
+ * pgdbroles.h - the roles pgkeel creates on a data node's Postgres: the
  * replication role its nodes use between themselves (LOGIN REPLICATION,
  * a password or none with trust, and the grants pg_rewind needs to read
  * files from a source server without being a superuser), and the role
  * the monitor's health checks log in as (LOGIN and nothing else).
  */
-#ifndef PGK_PGROLES_H
-#define PGK_PGROLES_H
+#ifndef PGK_PGDBROLES_H
+#define PGK_PGDBROLES_H
 
 #include <stdbool.h>
 
@@ -14,7 +14,7 @@
 
 /* Creates or updates the role; password "" leaves it without one. The
  * password is sent as a SCRAM verifier computed here. */
-bool pgroles_ensure_replication(PgConn *pc, const char *user,
+bool pgdbroles_ensure_replication(PgConn *pc, const char *user,
 				const char *password);
 
 /*
@@ -28,10 +28,11 @@ bool pgroles_ensure_replication(PgConn *pc, const char *user,
 /*
  * Creates or updates the health-check role: LOGIN, no other attribute,
  * CONNECTION LIMIT PG_HEALTH_CONN_LIMIT, a short statement_timeout and
- * idle_in_transaction_session_timeout, read-only transactions, and the password (sent as a SCRAM
- * verifier computed here, so the secret never reaches the server's log).
+ * idle_in_transaction_session_timeout, read-only transactions, and the
+ * password (sent as a SCRAM verifier computed here, so the secret never
+ * reaches the server's log).
  * Runs on a primary; standbys get the role by replication.
  */
-bool pgroles_ensure_health(PgConn *pc, const char *password);
+bool pgdbroles_ensure_health(PgConn *pc, const char *password);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * pgnode_roles.c - changing a node's role: promote, demote, fence,
+ * pgnode_rolechange.c - changing a node's role: promote, demote, fence,
  * follow a new primary, and rejoin after a failover (pg_rewind, or a
  * fresh clone that keeps the old directory until the new one works).
  */

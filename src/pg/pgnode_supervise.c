@@ -1,10 +1,10 @@
 /*
- * pgsupervise.c - restarting a crashed Postgres under a Supervisor, in
+ * pgnode_supervise.c - restarting a crashed Postgres under a Supervisor, in
  * place and at once: what the dead postmaster left behind (pgleftover.h)
  * is waited for in small steps or cleared, rather than failing a start
  * and backing off.
  */
-#include "pg/pgsupervise.h"
+#include "pg/pgnode_supervise.h"
 
 #include "common/log.h"
 #include "pg/pgctl.h"

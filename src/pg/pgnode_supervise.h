@@ -1,15 +1,15 @@
 /*
- * pgsupervise.h - one supervision step applied to the node: start
+ * pgnode_supervise.h - one supervision step applied to the node: start
  * Postgres again when it crashed, as the Supervisor decides.
  */
-#ifndef PGK_PGSUPERVISE_H
-#define PGK_PGSUPERVISE_H
+#ifndef PGK_PGNODE_SUPERVISE_H
+#define PGK_PGNODE_SUPERVISE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "pg/pgnode.h"
-#include "pg/supervisor.h"
+#include "pg/restartpolicy.h"
 
 /* Observes, decides and (re)starts; err says why a start failed. */
 SuperviseAction pgnode_supervise(const PgNode *node, Supervisor *sup,

@@ -1,5 +1,5 @@
 /*
- * supervisor.h - deciding when to restart a crashed Postgres, and when to
+ * restartpolicy.h - deciding when to restart a crashed Postgres, and when to
  * stop trying and report it failed instead (a disk full, a broken
  * configuration). Pure: the caller passes what it observed and the time.
  *
@@ -9,8 +9,8 @@
  * monitor may fail over). A server that ran stable_ms counts as healthy
  * again and clears the count.
  */
-#ifndef PGK_SUPERVISOR_H
-#define PGK_SUPERVISOR_H
+#ifndef PGK_RESTARTPOLICY_H
+#define PGK_RESTARTPOLICY_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -26,7 +26,7 @@ typedef enum {
 } SuperviseAction;
 
 /* How long a dead postmaster's orphaned processes get to exit by
- * themselves before they are killed (pgsupervise.c). */
+ * themselves before they are killed (pgnode_supervise.c). */
 #define SUPERVISE_CLEAR_MS 1000
 
 typedef struct {

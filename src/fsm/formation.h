@@ -1,0 +1,100 @@
+/*
+ * formation.h - the snapshot of a formation the state machine reads
+ * (its nodes, their reports, the monitor's checks, the settings, the
+ * time), and the questions the rules, the candidate choice and the
+ * formation's health ask of it: which node is the primary, whether a
+ * node still reports, whether the primary is down. Reached from outside
+ * src/fsm/ through fsm/fsm.h.
+ */
+#ifndef PGK_FORMATION_H
+#define PGK_FORMATION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/lsn.h"
+#include "fsm/states.h"
+
+typedef struct {
+	int id;
+	char name[64];
+	int priority;       /* candidate priority, 0: never promoted */
+	bool quorum;        /* may count as a synchronous standby */
+	NodeState goal;     /* assigned by the monitor */
+	NodeState reported; /* the keeper's current state */
+	int upstream_id;    /* standbys: the node they follow, or 0 */
+	bool maintenance;   /* an operator asked for maintenance */
+	bool drop;          /* an operator asked to drop the node */
+
+	/* from the keeper's last report */
+	bool pg_running;
+	bool pg_failed;           /* the keeper gave up restarting it */
+	bool in_recovery;
+	Lsn lsn;                  /* primary: flush; standby: received */
+	int timeline;
+	bool receiver_streaming;
+	int streaming_from;       /* node id of the WAL sender, or 0 */
+
+	/* the monitor's own clock and checks */
+	int64_t last_report_ms;   /* when a new report was last seen */
+	bool health_ok;           /* the monitor's last connection test */
+	int64_t health_fail_since_ms; /* first failed test in a row, or -1 */
+	int64_t not_streaming_since_ms; /* standbys: or -1 while streaming */
+	bool port_closed; /* the last check: the host refused the connection
+			     (nothing listens on the port) */
+	int64_t fence_ms; /* reported: a primary cut off from the store stops
+			     taking writes this long after its last report;
+			     0 unknown */
+} FsmNode;
+
+typedef struct {
+	int number_sync_standbys;
+	bool strict_sync;     /* never drop to asynchronous commits */
+	bool paused;          /* no decisions at all */
+	int switchover_to;    /* operator request: -1 none, 0 best, node id */
+	bool failover_requested; /* operator request: forced failover */
+	int64_t node_down_ms; /* all signals lost this long: down */
+	int64_t restart_allowance_ms; /* a primary whose keeper reports it
+				       is restarting Postgres: this long
+				       beyond node_down_ms */
+	int64_t sync_timeout_ms;
+	uint64_t catchup_bytes; /* a standby this close to the primary is
+				   in sync */
+} FsmSettings;
+
+typedef struct {
+	FsmSettings settings;
+	FsmNode *nodes;
+	size_t nnodes;
+	int64_t now_ms;
+} FsmFormation;
+
+/*
+ * A primary's keeper that cut off from the store keeps its Postgres open
+ * while a standby replied within STANDBY_REPLY_FRESH_MS (keeper/fence.c);
+ * the replies come every second (wal_receiver_status_interval). The
+ * monitor's fast decision (formation.c) waits out that window after the last
+ * standby stopped streaming, and FENCE_MARGIN_MS more for the keeper's
+ * own step and the fencing itself (docs/guarantees.md).
+ */
+#define STANDBY_REPLY_FRESH_MS 2000
+#define FENCE_MARGIN_MS 250
+
+/* The defaults documented in docs/configuration.md. */
+void fsm_settings_default(FsmSettings *s);
+
+/* The questions the rules, the candidate, the monitor and the tests ask
+ * of a formation. */
+FsmNode *fsm_node(const FsmFormation *f, int id);
+/* The node whose goal is a primary state, or NULL. */
+FsmNode *fsm_primary(const FsmFormation *f);
+bool fsm_is_fresh(const FsmFormation *f, const FsmNode *n);
+/* The primary is down: by every independent signal, or by definitive
+ * evidence (docs/guarantees.md, "When the primary is declared down"). */
+bool fsm_primary_down(const FsmFormation *f, const FsmNode *p);
+/* ... the definitive evidence alone: its port refuses connections, its
+ * keeper is silent past its fencing time, the standbys let go of it. */
+bool fsm_primary_refused(const FsmFormation *f, const FsmNode *p);
+
+#endif
