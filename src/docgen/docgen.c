@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/fsutil.h"
+
 const DocPart doc_parts[] = {
 	{"docs/state-machine.md", "states", "src/fsm/states.c",
 	 docgen_states},
@@ -27,7 +29,7 @@ char *doc_render(const DocPart *part)
 	if (!out)
 		return NULL;
 	part->render(out);
-	fclose(out);
+	fs_memstream_close(out, &text);
 	return text;
 }
 
