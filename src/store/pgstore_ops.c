@@ -108,76 +108,75 @@ static void read_node(PGresult *res, int row, StoreNode *n)
 	n->report.fence_ms = get_int(res, row, 28);
 }
 
-static bool read_formation_row(Store *s, const char *name,
-			       StoreFormation *out)
-{
-	const char *params[] = {name};
-	PGresult *res = pgstore_query(
-		s,
-		"SELECT name, number_sync_standbys, strict_sync, paused, health,"
-		" replication_password, coalesce(switchover_to, -1),"
-		" failover_requested, (SELECT coalesce(json_agg("
-		"  json_build_array(p.name, p.value) ORDER BY p.name), '[]')"
-		"  FROM pgkeel.pg_param p WHERE p.formation = f.name),"
-		" health_password,"
-		" (SELECT count(*) FROM pgkeel.retired_role)"
-		" FROM pgkeel.formation f WHERE name = $1",
-		1, params);
+/* The formation's columns, after the node's (FORMATION_COL on). */
+#define FORMATION_COL 29
 
-	s->not_found = false;
-	if (!res)
-		return false;
-	if (PQntuples(res) != 1) {
-		s->not_found = true;
-		snprintf(s->error, sizeof(s->error),
-			 "formation \"%s\" does not exist", name);
-		PQclear(res);
-		return false;
-	}
-	COPY(out->name, res, 0, 0);
-	out->number_sync_standbys = get_int(res, 0, 1);
-	out->strict_sync = is_true(res, 0, 2);
-	out->paused = is_true(res, 0, 3);
-	COPY(out->health, res, 0, 4);
-	COPY(out->repl_password, res, 0, 5);
-	out->switchover_to = get_int(res, 0, 6);
-	out->failover_requested = is_true(res, 0, 7);
-	COPY(out->health_password, res, 0, 9);
-	out->retired_roles = get_int(res, 0, 10);
-	bool ok = pgstore_parse_params(PQgetvalue(res, 0, 8), out);
-	PQclear(res);
-	if (!ok)
-		snprintf(s->error, sizeof(s->error),
-			 "malformed parameters of formation %s", name);
-	return ok;
+static bool read_formation_cols(PGresult *res, StoreFormation *out)
+{
+	const int c = FORMATION_COL;
+
+	COPY(out->name, res, 0, c);
+	out->number_sync_standbys = get_int(res, 0, c + 1);
+	out->strict_sync = is_true(res, 0, c + 2);
+	out->paused = is_true(res, 0, c + 3);
+	COPY(out->health, res, 0, c + 4);
+	COPY(out->repl_password, res, 0, c + 5);
+	out->switchover_to = get_int(res, 0, c + 6);
+	out->failover_requested = is_true(res, 0, c + 7);
+	COPY(out->health_password, res, 0, c + 9);
+	out->retired_roles = get_int(res, 0, c + 10);
+	return pgstore_parse_params(PQgetvalue(res, 0, c + 8), out);
 }
 
+/* One statement: a row per node (node_public's columns, then the
+ * formation's), or one row of formation columns when it has no node. */
 bool pgstore_get_formation(Store *s, const char *formation,
 			   StoreFormation *out)
 {
 	const char *params[] = {formation};
 
 	memset(out, 0, sizeof(*out));
-	if (!read_formation_row(s, formation, out))
-		return false;
+	s->not_found = false;
 	PGresult *res = pgstore_query(
 		s,
-		"SELECT id, name, host, port, candidate_priority,"
-		" replication_quorum, goal_state, coalesce(upstream_id, 0),"
-		" sync_names, reported_state, pg_running, pg_failed,"
-		" in_recovery, lsn, timeline, receiver_streaming,"
-		" upstream_host, upstream_port, pending_restart, fenced,"
-		" report_seq, report_age_ms, reachable, maintenance,"
-		" drop_requested, restart_requested, restarted, http_port,"
-		" fence_ms FROM pgkeel.node_public WHERE formation = $1 ORDER BY id",
+		"SELECT n.id, n.name, n.host, n.port, n.candidate_priority,"
+		" n.replication_quorum, n.goal_state, coalesce(n.upstream_id, 0),"
+		" n.sync_names, n.reported_state, n.pg_running, n.pg_failed,"
+		" n.in_recovery, n.lsn, n.timeline, n.receiver_streaming,"
+		" n.upstream_host, n.upstream_port, n.pending_restart, n.fenced,"
+		" n.report_seq, n.report_age_ms, n.reachable, n.maintenance,"
+		" n.drop_requested, n.restart_requested, n.restarted,"
+		" n.http_port, n.fence_ms,"
+		" f.name, f.number_sync_standbys, f.strict_sync, f.paused,"
+		" f.health, f.replication_password, coalesce(f.switchover_to, -1),"
+		" f.failover_requested, (SELECT coalesce(json_agg("
+		"  json_build_array(p.name, p.value) ORDER BY p.name), '[]')"
+		"  FROM pgkeel.pg_param p WHERE p.formation = f.name),"
+		" f.health_password,"
+		" (SELECT count(*) FROM pgkeel.retired_role)"
+		" FROM pgkeel.formation f"
+		" LEFT JOIN pgkeel.node_public n ON n.formation = f.name"
+		" WHERE f.name = $1 ORDER BY n.id",
 		1, params);
 	if (!res)
 		return false;
-	for (int i = 0; i < PQntuples(res) && out->nnodes < STORE_MAX_NODES;
+	if (PQntuples(res) == 0) {
+		s->not_found = true;
+		snprintf(s->error, sizeof(s->error),
+			 "formation \"%s\" does not exist", formation);
+		PQclear(res);
+		return false;
+	}
+	bool ok = read_formation_cols(res, out);
+	if (!ok)
+		snprintf(s->error, sizeof(s->error),
+			 "malformed parameters of formation %s", formation);
+	for (int i = 0; ok && i < PQntuples(res) && !PQgetisnull(res, i, 0) &&
+			out->nnodes < STORE_MAX_NODES;
 	     i++)
 		read_node(res, i, &out->nodes[out->nnodes++]);
 	PQclear(res);
-	return true;
+	return ok;
 }
 
 bool pgstore_list_formations(Store *s, char (*names)[STORE_NAME_LEN],
