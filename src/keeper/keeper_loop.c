@@ -161,8 +161,9 @@ static bool talk_to_store(Keeper *k, int64_t now_ms)
 /*
  * The state reached counts once keeper.state holds it: until then the
  * keeper reports its old state and tries again each cycle, without
- * carrying the transition out again. A keeper never claims a state that it would not find again on
- * restart; meanwhile it supervises and fences by the state reached.
+ * carrying the transition out again. A keeper never claims a state that
+ * it would not find again on restart; meanwhile it supervises and fences
+ * by the state reached.
  */
 static bool record_state(Keeper *k, NodeState goal, char *err,
 			 size_t errlen)
