@@ -13,7 +13,7 @@ written to docs/benchmarks.md with the method.
 Then, each from its own file and writing its own section of
 docs/benchmarks.md (bench/report.py): the idle keeper's resources
 (keeper_resources.py), Postgres crashes restarted in place (pg_crash.py),
-the idle cost of a formation (idle_cost.py), the cost of synchronous
+a frozen primary node (frozen_node.py), the idle cost of a formation (idle_cost.py), the cost of synchronous
 replication (sync_cost.py), the cost of TLS on a failover
 (tls_failover.py) and the monitor at scale (monitor_scale.py).
 """
@@ -112,6 +112,8 @@ def main():
     keeper_resources.main()
     import pg_crash
     pg_crash.main(runs)
+    import frozen_node
+    frozen_node.main(runs)
     import idle_cost
     idle_cost.main(20.0)
     import sync_cost
