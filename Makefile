@@ -16,7 +16,8 @@
 
 CC      ?= cc
 PYTHON  ?= /usr/bin/python3
-PKGS    := libpq libmicrohttpd jansson inih libcurl ncursesw openssl
+PKGS    := libpq libmicrohttpd jansson inih libcurl ncursesw openssl \
+           libsystemd
 BUILD   := build
 
 # Recursive (=) on purpose: pkg-config runs only when a recipe needs the
