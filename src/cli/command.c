@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/cligen.h"
 #include "common/exitcode.h"
 #include "common/version.h"
 
@@ -25,6 +26,11 @@ static const Command root = {
 	.subs = top_level,
 };
 
+const Command *cli_root(void)
+{
+	return &root;
+}
+
 static char command_path[256] = "pgkeel";
 
 const char *cli_command_path(void)
@@ -41,11 +47,8 @@ static void print_flag(FILE *out, const FlagDef *def)
 		 metavar ? " " : "", metavar ? metavar : "");
 	fprintf(out, "  %-34s %s%s\n", left, flag_help(def),
 		def->required ? " (required)" : "");
-	if (def->setting != FLAG_NO_SETTING) {
-		const SettingDef *s = setting_def((SettingId)def->setting);
-		if (s->defval && *s->defval)
-			fprintf(out, "  %-34s [default: %s]\n", "", s->defval);
-	}
+	if (flag_default(def))
+		fprintf(out, "  %-34s [default: %s]\n", "", flag_default(def));
 }
 
 static void print_help(FILE *out, const Command *cmd)
@@ -129,6 +132,9 @@ static int run_group(const Command *cmd, int argc, char **argv)
 
 int cli_main(int argc, char **argv)
 {
+	/* not a command: what packaging makes from this tree (cligen.h) */
+	if (argc >= 2 && strcmp(argv[1], CLIGEN_COMMAND) == 0)
+		return cligen_main(argc - 1, argv + 1);
 	return run_group(&root, argc, argv);
 }
 
