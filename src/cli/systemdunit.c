@@ -120,8 +120,11 @@ bool systemd_unit_write(FILE *out, const SystemdUnit *u, char *err,
 			    : "the service of one pgkeel node",
 		u->template ? " --template" : "");
 	fprintf(out, "[Unit]\nDescription=");
-	for (const char *p = u->description; *p; p++) /* %f stays in */
-		fputs(*p == '%' && !u->template ? "%%" : (char[]){*p, 0}, out);
+	for (const char *p = u->description; *p; p++) {
+		if (*p == '%' && !u->template) /* the template's %f stays */
+			fputc('%', out);
+		fputc(*p, out);
+	}
 	fprintf(out, "\nDocumentation=man:pgkeel-run(1)\n"
 		     "After=network-online.target\n"
 		     "Wants=network-online.target\n\n");
