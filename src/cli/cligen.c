@@ -24,10 +24,8 @@ static bool write_page(const char *dir, const Command *cmd, bool is_root)
 	return fclose(f) == 0;
 }
 
-static int write_man_pages(const char *dir)
+static int write_man_pages(const Command *root, const char *dir)
 {
-	const Command *root = cli_root();
-
 	if (!write_page(dir, root, true))
 		return EXIT_FAILED;
 	for (size_t i = 0; root->subs[i]; i++) {
@@ -37,12 +35,12 @@ static int write_man_pages(const char *dir)
 	return EXIT_OK;
 }
 
-int cligen_main(int argc, char **argv)
+int cligen_main(const Command *root, int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "man") == 0)
-		return write_man_pages(argv[2]);
+		return write_man_pages(root, argv[2]);
 	if (argc == 2 && strcmp(argv[1], "bash-completion") == 0) {
-		completion_write_bash(stdout, cli_root());
+		completion_write_bash(stdout, root);
 		return EXIT_OK;
 	}
 	fprintf(stderr, "usage: pgkeel %s man DIR | bash-completion\n",

@@ -19,8 +19,8 @@
 
 #define CLIGEN_COMMAND "__generate"
 
-/* argv[0] is CLIGEN_COMMAND. */
-int cligen_main(int argc, char **argv);
+/* argv[0] is CLIGEN_COMMAND; root the tree of command.c. */
+int cligen_main(const Command *root, int argc, char **argv);
 
 /* The man page of a top-level command (or of the root, "pgkeel"). */
 void manpage_write(FILE *out, const Command *cmd, bool is_root);

@@ -26,11 +26,6 @@ static const Command root = {
 	.subs = top_level,
 };
 
-const Command *cli_root(void)
-{
-	return &root;
-}
-
 static char command_path[256] = "pgkeel";
 
 const char *cli_command_path(void)
@@ -134,7 +129,7 @@ int cli_main(int argc, char **argv)
 {
 	/* not a command: what packaging makes from this tree (cligen.h) */
 	if (argc >= 2 && strcmp(argv[1], CLIGEN_COMMAND) == 0)
-		return cligen_main(argc - 1, argv + 1);
+		return cligen_main(&root, argc - 1, argv + 1);
 	return run_group(&root, argc, argv);
 }
 

@@ -33,9 +33,6 @@ struct Command {
 
 int cli_main(int argc, char **argv);
 
-/* The root of the tree ("pgkeel"), for the generators of cligen.h. */
-const Command *cli_root(void);
-
 /* The full command path ("show state") of the command being run. */
 const char *cli_command_path(void);
 
