@@ -3,7 +3,8 @@
 #   make            build build/pgkeel
 #   make check      install missing dependencies, build, run unit tests (plain
 #                   and under ASan+UBSan), the layering and docs' links
-#                   checks and the integration tests
+#                   checks, the integration tests and the package check
+#                   (deb-check)
 #   make unit       unit tests only (plain and sanitized)
 #   make fuzz       libFuzzer targets for FUZZ_SECONDS each (mk/fuzz.mk)
 #   make docs       rewrite the parts of docs/ generated from src/'s tables
@@ -11,14 +12,20 @@
 #   make demo       run a local monitor and two data nodes (scripts/demo)
 #   make bench      benchmarks, written to docs/benchmarks.md
 #   make bench-compare  the same faults with pg_auto_failover and Patroni
-#   make install    copy build/pgkeel to $(PREFIX)/bin (default /usr/local)
+#   make install    the binary, man pages, bash completion, the systemd
+#                   template unit and the docs under $(DESTDIR)$(PREFIX)
+#                   (default /usr/local)
+#   make deb        the Debian package build/deb/pgkeel_VERSION_amd64.deb
+#   make deb-check  builds, installs, tries and removes that package
+#                   (root; part of `make check`)
 #   make clean
 #
 # Dependencies are Debian packages installed by scripts/install-deps.
 
 CC      ?= cc
 PYTHON  ?= /usr/bin/python3
-PKGS    := libpq libmicrohttpd jansson inih libcurl ncursesw openssl
+PKGS    := libpq libmicrohttpd jansson inih libcurl ncursesw openssl \
+           libsystemd
 BUILD   := build
 
 # Recursive (=) on purpose: pkg-config runs only when a recipe needs the
@@ -48,9 +55,13 @@ SAN_OBJS := $(patsubst src/%.c,$(SAN)/%.o,$(LIB_SRCS))
 
 .PHONY: security faults-fast all unit unit-plain unit-san check integration faults demo bench \
         bench-compare \
-        deps layering docs clean install
+        deps layering docs clean install deb deb-check
 
 PREFIX ?= /usr/local
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSTEMD_UNITDIR ?= $(PREFIX)/lib/systemd/system
+DOCDIR ?= $(PREFIX)/share/doc/pgkeel
 
 all: $(BUILD)/pgkeel
 
@@ -73,7 +84,7 @@ $(BUILD)/libpgkeel-san.a: $(SAN_OBJS)
 	ar rcs $@ $^
 
 $(BUILD)/pgkeel: $(OBJ)/main.o $(BUILD)/libpgkeel.a
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 $(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libpgkeel.a
 	@mkdir -p $(dir $@)
@@ -121,6 +132,7 @@ check: deps
 	@$(MAKE) --no-print-directory integration
 	@$(MAKE) --no-print-directory security
 	@$(MAKE) --no-print-directory faults-fast
+	@$(MAKE) --no-print-directory deb-check
 
 integration: all
 	@scripts/run-integration tests/integration
@@ -150,8 +162,26 @@ bench-compare: deps
 	@$(MAKE) --no-print-directory all
 	@$(PYTHON) bench/compare.py
 
+# Man pages, completion and the template unit are written by the binary
+# from its own command tables (src/cli/cligen.h), never kept by hand.
 install: all
 	install -D -m 0755 $(BUILD)/pgkeel $(DESTDIR)$(PREFIX)/bin/pgkeel
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
+	    $(DESTDIR)$(SYSTEMD_UNITDIR) $(DESTDIR)$(DOCDIR)/docs
+	$(BUILD)/pgkeel __generate man $(DESTDIR)$(MANDIR)/man1
+	$(BUILD)/pgkeel __generate bash-completion \
+	    > $(DESTDIR)$(BASHCOMPDIR)/pgkeel
+	$(BUILD)/pgkeel show systemd --template --exec $(PREFIX)/bin/pgkeel \
+	    > $(DESTDIR)$(SYSTEMD_UNITDIR)/pgkeel@.service
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)
+	install -m 0644 docs/*.md $(DESTDIR)$(DOCDIR)/docs
+
+# The package, built from what `make all` built (debian/rules).
+deb: all
+	@scripts/build-deb $(BUILD)/deb
+
+deb-check: deb
+	@scripts/deb-check $(BUILD)/deb
 
 clean:
 	rm -rf $(BUILD)

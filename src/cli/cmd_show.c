@@ -1,5 +1,6 @@
 /*
- * cmd_show.c - `pgkeel show state|events|uri|settings|haproxy-config`.
+ * cmd_show.c - `pgkeel show state|events|uri|settings|haproxy-config`
+ * (and systemd, in cmd_show_systemd.c).
  */
 #include "cli/command.h"
 
@@ -11,6 +12,7 @@
 
 #include "cli/haproxy.h"
 #include "cli/nodeconf.h"
+#include "cli/systemdunit.h"
 #include "store/storejson.h"
 #include "common/conninfo.h"
 #include "common/exitcode.h"
@@ -457,7 +459,7 @@ static const Command show_haproxy = {
 
 static const Command *const show_subs[] = {
 	&show_state, &show_events, &show_uri, &show_settings, &show_haproxy,
-	NULL};
+	&show_systemd, NULL};
 
 const Command cmd_show = {
 	.name = "show",

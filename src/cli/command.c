@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/cligen.h"
 #include "common/exitcode.h"
 #include "common/version.h"
 
@@ -57,11 +58,8 @@ static void print_flag(FILE *out, const FlagDef *def)
 		 metavar ? " " : "", metavar ? metavar : "");
 	fprintf(out, "  %-34s %s%s\n", left, flag_help(def),
 		def->required ? " (required)" : "");
-	if (def->setting != FLAG_NO_SETTING) {
-		const SettingDef *s = setting_def((SettingId)def->setting);
-		if (s->defval && *s->defval)
-			fprintf(out, "  %-34s [default: %s]\n", "", s->defval);
-	}
+	if (flag_default(def))
+		fprintf(out, "  %-34s [default: %s]\n", "", flag_default(def));
 }
 
 static void print_help(FILE *out, const Command *cmd)
@@ -158,6 +156,9 @@ static int output_written(int rc)
 
 int cli_main(int argc, char **argv)
 {
+	/* not a command: what packaging makes from this tree (cligen.h) */
+	if (argc >= 2 && strcmp(argv[1], CLIGEN_COMMAND) == 0)
+		return output_written(cligen_main(&root, argc - 1, argv + 1));
 	return output_written(run_group(&root, argc, argv));
 }
 

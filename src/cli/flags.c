@@ -33,6 +33,14 @@ const char *flag_help(const FlagDef *def)
 	return def->help;
 }
 
+const char *flag_default(const FlagDef *def)
+{
+	if (def->setting == FLAG_NO_SETTING)
+		return NULL;
+	const char *v = setting_def((SettingId)def->setting)->defval;
+	return v && *v ? v : NULL;
+}
+
 const ValueSpec *flag_spec(const FlagDef *def)
 {
 	if (def->setting != FLAG_NO_SETTING)

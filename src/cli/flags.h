@@ -57,6 +57,8 @@ const char *flag_name(const FlagDef *def);
 const char *flag_metavar(const FlagDef *def);
 const char *flag_help(const FlagDef *def);
 const ValueSpec *flag_spec(const FlagDef *def);
+/* A setting's default shown in help, or NULL. */
+const char *flag_default(const FlagDef *def);
 
 /*
  * Parses argv (argv[0] is the command's name) into out. On a usage error

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/sdnotify.h"
 
 void hookrun_init(HookRunner *h, const char *command, int64_t timeout_ms)
 {
@@ -57,15 +58,19 @@ extern char **environ;
  * child only calls async-signal-safe functions. */
 static char **event_env(HookEvent *e)
 {
-	size_t n = 0;
+	size_t n = 0, kept = 0;
+	size_t skip = strlen(SDNOTIFY_SOCKET_ENV "=");
 	while (environ[n])
 		n++;
 	char **envp = calloc(n + (size_t)e->nvars + 1, sizeof(char *));
 	if (!envp)
 		return NULL;
-	memcpy(envp, environ, n * sizeof(char *));
+	for (size_t i = 0; i < n; i++) { /* systemd's socket is ours alone */
+		if (strncmp(environ[i], SDNOTIFY_SOCKET_ENV "=", skip) != 0)
+			envp[kept++] = environ[i];
+	}
 	for (int i = 0; i < e->nvars; i++)
-		envp[n + (size_t)i] = e->vars[i];
+		envp[kept + (size_t)i] = e->vars[i];
 	return envp;
 }
 

@@ -15,7 +15,7 @@ static bool fits(int n, size_t len)
 	return n >= 0 && (size_t)n < len;
 }
 
-static bool base_dir(char *buf, size_t len, char *err, size_t errlen)
+bool nodepaths_base(char *buf, size_t len, char *err, size_t errlen)
 {
 	const char *home = getenv("PGKEEL_HOME");
 	const char *xdg = getenv("XDG_CONFIG_HOME");
@@ -74,7 +74,7 @@ bool nodepaths_init(NodePaths *p, const char *pgdata, char *err,
 		snprintf(err, errlen, "--pgdata must be an absolute path");
 		return false;
 	}
-	if (!base_dir(base, sizeof(base), err, errlen))
+	if (!nodepaths_base(base, sizeof(base), err, errlen))
 		return false;
 	/* strip trailing slashes so /a/b and /a/b/ are the same node */
 	size_t n = strlen(pgdata);

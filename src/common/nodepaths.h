@@ -25,6 +25,8 @@ typedef struct {
 	char key[1200];    /* server.key, its private key (0600) */
 } NodePaths;
 
+/* PGKEEL_HOME as this process sees it (defaults resolved). */
+bool nodepaths_base(char *buf, size_t len, char *err, size_t errlen);
 /* Computes the paths for pgdata (which must be absolute). */
 bool nodepaths_init(NodePaths *paths, const char *pgdata, char *err,
 		    size_t errlen);

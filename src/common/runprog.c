@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/sdnotify.h"
 #include "common/timeutil.h"
 
 extern char **environ;
@@ -79,6 +80,7 @@ static void child_exec(const RunSpec *spec, int out_fd)
 		_exit(126);
 	for (size_t i = 0; spec->env && spec->env[i]; i++)
 		putenv((char *)spec->env[i]);
+	unsetenv(SDNOTIFY_SOCKET_ENV); /* systemd's socket is ours alone */
 	/* restore default signal dispositions the daemon may have changed */
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);

@@ -9,6 +9,7 @@
 #include "common/exitcode.h"
 #include "common/log.h"
 #include "common/reaper.h"
+#include "common/sdnotify.h"
 #include "common/signals.h"
 #include "common/timeutil.h"
 #include "keeper/keeper.h"
@@ -352,14 +353,11 @@ static bool dropped(const Keeper *k)
 	       k->last_store_ok_ms > k->started_ms;
 }
 
-int keeper_run(Keeper *k, bool stop_when_stable, int timeout_ms)
+/* The loop of keeper_run; a return ends the service. */
+static int run_loop(Keeper *k, bool stop_when_stable, int timeout_ms)
 {
 	int64_t start = time_monotonic_ms();
 
-	signals_install();
-	reaper_adopt_orphans();
-	log_info("keeper for node %d (%s) in %s, state %s", k->st.node_id,
-		 k->st.name, k->node.pgdata, state_name(k->st.current));
 	while (signals_stop_requested() == SIGNAL_STOP_NONE) {
 		int64_t now = time_monotonic_ms();
 		if (signals_take_reload())
@@ -377,9 +375,22 @@ int keeper_run(Keeper *k, bool stop_when_stable, int timeout_ms)
 			return EXIT_TIMEOUT;
 		/* a restart waiting for the old server's processes looks
 		 * again in a moment rather than a whole interval later */
+		sdnotify_watchdog(); /* a cycle completed: not hung */
 		int64_t pause = keeper_pause(k, time_monotonic_ms());
 		if (!k->store || !store_wait(k->store, (int)pause))
 			time_sleep_ms(pause);
 	}
 	return EXIT_OK;
+}
+
+int keeper_run(Keeper *k, bool stop_when_stable, int timeout_ms)
+{
+	signals_install();
+	reaper_adopt_orphans();
+	log_info("keeper for node %d (%s) in %s, state %s", k->st.node_id,
+		 k->st.name, k->node.pgdata, state_name(k->st.current));
+	sdnotify_ready("keeper running");
+	int rc = run_loop(k, stop_when_stable, timeout_ms);
+	sdnotify_stopping();
+	return rc;
 }

@@ -10,6 +10,7 @@
 #include "common/exitcode.h"
 #include "common/log.h"
 #include "common/reaper.h"
+#include "common/sdnotify.h"
 #include "common/signals.h"
 #include "common/timeutil.h"
 #include "fsm/fsm.h"
@@ -389,6 +390,7 @@ int monitor_run(Monitor *m)
 	m->api = monitor_api_start(&m->cfg, err, sizeof(err));
 	if (!m->api && err[0])
 		log_error("HTTP API: %s", err);
+	sdnotify_ready("monitor running");
 	while (signals_stop_requested() == SIGNAL_STOP_NONE) {
 		int64_t now = time_monotonic_ms();
 		if (signals_take_reload())
@@ -401,10 +403,12 @@ int monitor_run(Monitor *m)
 		if (decided)
 			monitor_cycle(m, now);
 		monitor_view_publish(m, now, decided);
+		sdnotify_watchdog(); /* a cycle completed: not hung */
 		if (!m->store || !store_wait(m->store, (int)m->interval_ms))
 			time_sleep_ms(m->interval_ms);
 	}
 	log_info("stopping the monitor");
+	sdnotify_stopping();
 	healththread_stop(m->health);
 	m->health = NULL;
 	store_close(m->store);

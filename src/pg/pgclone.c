@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "common/sslconn.h"
 #include "common/runprog.h"
+#include "common/sdnotify.h"
 
 char *upstream_conninfo(const Upstream *up, const char *application_name)
 {
@@ -36,9 +37,12 @@ char *upstream_conninfo(const Upstream *up, const char *application_name)
 	return conninfo_append_ssl(ci, up->ssl);
 }
 
+/* A copy that reports progress (about once a second) is not a hung
+ * keeper, however long it takes: each line feeds the watchdog. */
 static void log_progress(const char *line, void *arg)
 {
 	log_info("%s: %s", (const char *)arg, line);
+	sdnotify_watchdog();
 }
 
 static void describe_failure(char *err, size_t errlen, const char *what,

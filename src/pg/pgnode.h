@@ -30,6 +30,9 @@
 #define PGNODE_MAX_HOSTS 32
 #define PGNODE_MAX_HEALTH_HOSTS 4
 
+/* How long pg_ctl may take to start, stop or promote Postgres. */
+#define PGNODE_CTL_TIMEOUT_MS 60000
+
 typedef struct {
 	PgBin bin;
 	char pgdata[1024];

@@ -75,7 +75,7 @@ bool pgnode_from_config(const Config *cfg, PgNode *node, char *err,
 				      err, errlen))
 		return false;
 	COPY(node->auth, config_get(cfg, S_AUTH));
-	node->timeout_ms = 60000;
+	node->timeout_ms = PGNODE_CTL_TIMEOUT_MS;
 	node->interval_ms = (int)config_get_ms(cfg, S_KEEPER_INTERVAL);
 	node->restart_retries = (int)config_get_int(cfg, S_RESTART_RETRIES);
 	health_hosts(cfg, node);

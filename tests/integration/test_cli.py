@@ -94,3 +94,35 @@ def test_configuration_reference_lists_every_setting():
     for section, key, flag in pairs:
         assert f"| {section}.{key} |" in doc, f"{section}.{key} undocumented"
         assert f"--{flag}" in doc, f"--{flag} undocumented"
+
+
+FLAG_LINE = re.compile(r"^  (--[a-z][a-z-]*)", re.M)
+
+
+def test_man_pages_and_completion_cover_every_command_and_flag(h):
+    """What `make install` and the package ship, generated from the same
+    tables as --help: every command and each of its flags, in its group's
+    man page and in the bash completion."""
+    mandir = h.mkdir("man")
+    h.pgkeel("__generate", "man", mandir)
+    completion = h.pgkeel("__generate", "bash-completion").stdout
+    leaves = [p for p in walk(h) if p]
+    assert len(leaves) > 20
+    for path in leaves:
+        with open(f"{mandir}/pgkeel-{path[0]}.1") as f:
+            page = f.read().replace("\\-", "-")
+        flags = FLAG_LINE.findall(h.pgkeel(*path, "--help").stdout)
+        assert flags, path
+        if len(path) > 1:
+            assert f'.SS "pgkeel {" ".join(path)}"' in page, path
+        case = re.search(rf'^    "{" ".join(path)}"\) words="([^"]*)"',
+                         completion, re.M)
+        assert case, path
+        for flag in flags:
+            assert f"\\fB{flag}\\fR" in page, (path, flag)
+            assert flag in case.group(1).split(), (path, flag)
+    with open(f"{mandir}/pgkeel.1") as f:
+        root = f.read()
+    for group in subcommands(h):
+        assert f"pgkeel-{group}\\fR(1)" in root.replace("\\-", "-")
+    assert "__generate" not in h.pgkeel("--help").stdout
