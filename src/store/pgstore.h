@@ -57,5 +57,8 @@ bool pgstore_set_maintenance(Store *s, const char *formation,
 bool pgstore_set_setting(Store *s, const char *formation,
 			 const char *node_name, const char *name,
 			 const char *value);
+/* pgstore_secrets.c */
+bool pgstore_rotate_secret(Store *s, const char *formation,
+			   const char *which);
 
 #endif

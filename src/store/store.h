@@ -161,6 +161,8 @@ typedef struct {
 			     const char *value, char *context, size_t len);
 	bool (*request_restart)(Store *s, const char *formation,
 				const char *node_name, long long *seq);
+	bool (*rotate_secret)(Store *s, const char *formation,
+			      const char *which);
 	void (*close)(Store *s);
 } StoreOps;
 
@@ -243,6 +245,13 @@ bool store_set_pg_param(Store *s, const char *formation, const char *name,
  */
 bool store_request_restart(Store *s, const char *formation,
 			   const char *node_name, long long *seq);
+/*
+ * Draws a new formation password in the store: which is "replication"
+ * or "health" (the health-check role's); the keepers apply it on their
+ * next cycle. Only the monitor's own connection (store_open_local) may.
+ * False with s->error set; s->not_found when there is no such formation.
+ */
+bool store_rotate_secret(Store *s, const char *formation, const char *which);
 void store_close(Store *s);
 
 /* The node of a formation snapshot with that id, or NULL. */
