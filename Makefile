@@ -105,10 +105,12 @@ unit-san: $(addprefix $(BUILD)/unit-san/,$(UNIT_NAMES))
 unit: unit-plain unit-san
 
 # Reads the compiled objects for the calls between files (the script);
-# then every relative link of the Markdown files.
+# then every relative link of the Markdown files; then the return
+# contracts of the headers (docs/architecture.md).
 layering: $(LIB_OBJS)
 	@scripts/check-layering $(OBJ)
 	@$(PYTHON) scripts/check-doc-links
+	@$(PYTHON) scripts/check-contracts
 
 # The generated parts of docs/ (tests/unit/test_docs.c fails while one
 # differs from what this writes).

@@ -31,9 +31,13 @@ struct Command {
 #define FLAGS(arr) (arr), (sizeof(arr) / sizeof((arr)[0]))
 #define NO_FLAGS NULL, 0
 
+/* Runs the command argv names; returns its exit code (common/exitcode.h);
+ * a success whose output could not be written becomes EXIT_FAILED (said
+ * on stderr, but for a closed pipe). */
 int cli_main(int argc, char **argv);
 
-/* The full command path ("show state") of the command being run. */
+/* The full command path ("show state") of the command being run;
+ * "pgkeel" before one is chosen, never NULL. */
 const char *cli_command_path(void);
 
 /*

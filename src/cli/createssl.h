@@ -28,8 +28,8 @@
  * Checks the TLS flags, makes the self-signed certificate when the node
  * has none, and sets ssl.* in cfg (ssl.mode always, so the node's file
  * says what it uses). For a data node, also checks that its TLS fits the
- * monitor's (the sslmode of --monitor). err says what is wrong and what
- * to do.
+ * monitor's (the sslmode of --monitor). True when cfg is set; false with
+ * err saying what is wrong and what to do.
  */
 bool createssl_apply(const Flags *flags, Config *cfg, char *err,
 		     size_t errlen);

@@ -34,7 +34,8 @@ bool drill_writer_start(DrillWriter *w, const char *conninfo, char *err,
 /* Waits until count more commits are acknowledged (false at timeout). */
 bool drill_writer_wait_more(DrillWriter *w, size_t count, int timeout_ms);
 void drill_writer_stop(DrillWriter *w);
-/* The longest time between two acknowledged commits, in ms. */
+/* The longest time between two acknowledged commits, in ms (0 with fewer
+ * than two). */
 int64_t drill_writer_max_gap_ms(DrillWriter *w);
 /* Acknowledged rows the primary does not have (-1 with err when it
  * cannot be read); then drops the table. */

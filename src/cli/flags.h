@@ -52,7 +52,10 @@ typedef struct {
 	int nargs;
 } Flags;
 
-/* A flag's effective name, metavar, help and spec (settings resolved). */
+/* A flag's effective name, metavar, help and spec (settings resolved):
+ * flag_name, flag_metavar, flag_help, flag_spec. flag_metavar is NULL
+ * for a switch, flag_help NULL only when the table gives none; flag_name
+ * and flag_spec are never NULL for a well-formed table. */
 const char *flag_name(const FlagDef *def);
 const char *flag_metavar(const FlagDef *def);
 const char *flag_help(const FlagDef *def);
@@ -71,12 +74,16 @@ bool flags_parse(const FlagDef *defs, size_t ndefs, int argc, char **argv,
 /* Frees what flags_parse allocated. */
 void flags_free(Flags *flags);
 
-/* Value of a flag by name, or NULL. */
+/* Value of a flag by name, or NULL when not given. flags_has: true when
+ * given. flags_get_int: its value as a number (0 when not one), or
+ * fallback when not given. */
 const char *flags_get(const Flags *flags, const char *name);
 bool flags_has(const Flags *flags, const char *name);
 int flags_get_int(const Flags *flags, const char *name, int fallback);
 
-/* Copies every flag that is a setting into cfg (flags override files). */
+/* Copies every flag that is a setting into cfg (flags override files).
+ * False, with the first invalid value's message printed on stderr, when
+ * one does not validate; the values before it are copied. */
 bool flags_apply_to_config(const Flags *flags, Config *cfg);
 
 #endif

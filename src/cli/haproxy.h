@@ -22,7 +22,7 @@ typedef struct {
 } HaproxyOptions;
 
 /* Writes the configuration; nodes without an HTTP API are left out
- * with a comment. */
+ * with a comment. Write errors are left in out's error flag. */
 void haproxy_write(FILE *out, const StoreFormation *f,
 		   const HaproxyOptions *o);
 

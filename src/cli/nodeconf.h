@@ -17,21 +17,28 @@
 /*
  * Applies flags, then the configuration file of --pgdata when it exists
  * (must_exist: it is an error when it does not). Sets the log level.
+ * False with err set (invalid flags, whose message went to stderr; no
+ * --pgdata; no node there; the file's error). cfg is to be freed either
+ * way.
  */
 bool nodeconf_load(const Flags *flags, Config *cfg, bool must_exist,
 		   char *err, size_t errlen);
-/* Loads --pgdata's configuration file alone, without the flags. */
+/* Loads --pgdata's configuration file alone, without the flags. False
+ * with err set (no or a relative --pgdata, or config_load's error). */
 bool nodeconf_load_saved(const Flags *flags, Config *cfg, char *err,
 			 size_t errlen);
 
-/* Opens the store: --monitor URI, or the one of --pgdata's node. */
+/* Opens the store: --monitor URI, or the one of --pgdata's node. NULL
+ * with err set (no monitor named, or the store's open failed). */
 Store *nodeconf_open_store(const Config *cfg, char *err, size_t errlen);
 /* Postgres refuses to run as root, and so do we; false with a message. */
 bool nodeconf_refuse_root(const char *command);
-/* The formation to show: --formation, or the node's, or "default". */
+/* The formation to show: --formation, or the node's, or "default";
+ * never NULL. */
 const char *nodeconf_formation(const Config *cfg);
 /* The formation's multi-host URI for clients (target_session_attrs
- * read-write, the TLS of cfg's node or of its monitor URI); malloc'd. */
+ * read-write, the TLS of cfg's node or of its monitor URI); malloc'd,
+ * NULL when out of memory. */
 char *nodeconf_formation_uri(const StoreFormation *f, const Config *cfg);
 
 #endif

@@ -9,7 +9,9 @@
  * directory of node node_id, created by pgkeel. EXIT_OK, or an exit code
  * after a message saying why not. */
 int node_destroy_check(const char *pgdata, int node_id, const char *name);
-/* After the drop: waits for the keeper and Postgres to stop, deletes. */
+/* After the drop: waits for the keeper and Postgres to stop, deletes.
+ * EXIT_OK, or an exit code after a message on stderr saying what was
+ * not deleted and what to do. */
 int node_destroy(const char *pgdata);
 
 #endif

@@ -12,7 +12,8 @@
 #include "common/config.h"
 #include "pg/pgnode.h"
 
-/* Loads --pgdata's configuration file if any, applies flags, fills node. */
+/* Loads --pgdata's configuration file if any, applies flags, fills node.
+ * False with err set by nodeconf_load or pgnode_from_config. */
 bool nodeflags_to_pgnode(const Flags *flags, PgNode *node, char *err,
 			 size_t errlen);
 

@@ -9,7 +9,7 @@
 
 #include "store/store.h"
 
-/* A standby assigned and reporting secondary. */
+/* True for a standby assigned and reporting secondary. */
 bool perform_in_sync(const StoreNode *n);
 /*
  * Checks and stores a "switchover" (to name, or the best standby) or a
@@ -36,6 +36,9 @@ typedef struct {
 	size_t n;
 	PerformStep steps[PERFORM_TRACE_MAX];
 } PerformTrace;
+/* perform_wait: EXIT_OK when done, EXIT_FAILED when the monitor dropped
+ * the request, EXIT_TIMEOUT when not done in time (both explained on
+ * stderr); store errors are retried until then. */
 int perform_wait(Store *s, const char *formation, int target, int old,
 		 PerformTrace *trace);
 /* Checks and stores the request like perform_request, without printing

@@ -102,6 +102,8 @@ static bool write_all(int fd, const char *data, size_t len)
 		ssize_t n = write(fd, data, len);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n == 0)
+			errno = EIO; /* nothing written, and no errno said why */
 		if (n <= 0)
 			return false;
 		data += n;

@@ -15,9 +15,11 @@
 #define HOST_PATTERN "^[A-Za-z0-9:][A-Za-z0-9.:-]{0,252}$"
 #define NAME_PATTERN "^[A-Za-z0-9_-]{1,63}$"
 
-/* A host name or IP address matching HOST_PATTERN. */
+/* True for a host name or IP address matching HOST_PATTERN; false for
+ * anything else (NULL included). */
 bool host_is_valid(const char *host);
-/* A formation, node or role name matching NAME_PATTERN. */
+/* True for a formation, node or role name matching NAME_PATTERN; false
+ * for anything else (NULL included). */
 bool name_is_valid(const char *name);
 
 #endif

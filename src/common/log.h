@@ -19,15 +19,20 @@ typedef enum {
 	LOG_LEVEL_FATAL
 } LogLevel;
 
-/* Parses "debug", "info", "warn", "error"; false on anything else. */
+/* Parses "debug", "info", "warn", "error" (any case); false on anything
+ * else, *out unchanged. */
 bool log_level_parse(const char *name, LogLevel *out);
+/* The level's lower-case name; "unknown" for no level, never NULL. */
 const char *log_level_name(LogLevel level);
 
+/* log_get_level: the level set last (info until then). */
 void log_set_level(LogLevel level);
 LogLevel log_get_level(void);
 void log_set_json(bool json);
 void log_set_stderr(bool enabled);
-/* Appends to path as well as stderr; NULL closes the file. */
+/* Appends to path as well as stderr; NULL closes the file. True when the
+ * file is open (or closed, for NULL); false when it cannot be opened,
+ * logged as an error, and no file is written any more. */
 bool log_set_file(const char *path);
 /* A short tag printed on every line, e.g. "keeper node1". */
 void log_set_prefix(const char *prefix);

@@ -25,12 +25,17 @@ typedef struct {
 	char key[1200];    /* server.key, its private key (0600) */
 } NodePaths;
 
-/* PGKEEL_HOME as this process sees it (defaults resolved). */
+/* PGKEEL_HOME as this process sees it (defaults resolved). False with
+ * err set when no home directory is known (set PGKEEL_HOME or HOME) or
+ * the path would be too long. */
 bool nodepaths_base(char *buf, size_t len, char *err, size_t errlen);
-/* Computes the paths for pgdata (which must be absolute). */
+/* Computes the paths for pgdata (which must be absolute). False with err
+ * set when pgdata is not absolute, no home directory is known (set
+ * PGKEEL_HOME or HOME) or a path would be too long. */
 bool nodepaths_init(NodePaths *paths, const char *pgdata, char *err,
 		    size_t errlen);
-/* Creates the node directory (mode 0700). */
+/* Creates the node directory (mode 0700). False with err naming it and
+ * the system's reason. */
 bool nodepaths_create(const NodePaths *paths, char *err, size_t errlen);
 
 #endif

@@ -11,6 +11,8 @@
 #ifndef PGK_REAPER_H
 #define PGK_REAPER_H
 
+/* Makes this process a child subreaper; when the system refuses, a
+ * warning is logged and orphans are left to PID 1. */
 void reaper_adopt_orphans(void);
 /* Collects every exited child without blocking. */
 void reaper_reap(void);

@@ -43,10 +43,12 @@ typedef struct {
 	const char *doc;    /* its effect, one line of the docs' table */
 } RuntimeSettingDef;
 
+/* The row of id; NULL for an id out of range. */
 const RuntimeSettingDef *runtime_setting(RuntimeSettingId id);
 /* Looks up a full name such as "formation.paused"; NULL when unknown. */
 const RuntimeSettingDef *runtime_setting_find(const char *name);
-/* The name after its scope's prefix: the store's column. */
+/* The name after its scope's prefix: the store's column (a pointer into
+ * d->name, never NULL). */
 const char *runtime_setting_key(const RuntimeSettingDef *d);
 /* Its values as the docs write them: "0..16", or "true" sep "false". */
 void runtime_setting_values(const RuntimeSettingDef *d, const char *sep,

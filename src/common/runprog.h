@@ -34,11 +34,20 @@ typedef struct {
 	char *output;    /* malloc'd, NUL-terminated (never NULL on return) */
 } RunResult;
 
-/* Runs to completion. True when the program exited with status 0. */
+/*
+ * Runs to completion. True when the program exited with status 0 in
+ * time; false otherwise, with result saying how it ended: spawn_failed
+ * (the system's reason as output) when no process could be made; exit
+ * code 127 with "cannot execute" in the output when the program could
+ * not be executed, 126 when cwd could not be entered.
+ * result->output is always to be freed (run_result_free); it can be NULL
+ * only when memory ran out.
+ */
 bool run_program(const RunSpec *spec, RunResult *result);
 void run_result_free(RunResult *result);
 
-/* "exit code 3", "killed by signal 9", "timed out after 5000 ms", ... */
+/* "exit code 3", "killed by signal 9", "timed out", "could not be
+ * started": into buf, which it returns (never NULL). */
 const char *run_result_describe(const RunResult *result, char *buf,
 				size_t len);
 

@@ -19,7 +19,8 @@
 
 #define SDNOTIFY_SOCKET_ENV "NOTIFY_SOCKET"
 
-/* Whether pgkeel was started with a notification socket. */
+/* True when pgkeel was started with a notification socket (systemd
+ * set NOTIFY_SOCKET), false otherwise. */
 bool sdnotify_enabled(void);
 /* The loop runs: READY=1, with a STATUS= line. */
 void sdnotify_ready(const char *status);

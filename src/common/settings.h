@@ -39,11 +39,14 @@ typedef struct {
 } ValueSpec;
 
 /*
- * Checks text against spec. On failure writes a sentence into err saying
- * what was expected, e.g. "expected a port number between 1 and 65535".
+ * Checks text against spec: true when it conforms. On failure (false)
+ * writes a sentence into err saying what was expected, e.g. "expected a
+ * port number between 1 and 65535".
  */
 bool value_validate(const ValueSpec *spec, const char *text, char *err,
 		    size_t errlen);
+/* true/on/yes/1 or false/off/no/0, any case, into *out: true when text
+ * is one of them; false (and *out unchanged) otherwise. */
 bool value_parse_bool(const char *text, bool *out);
 
 typedef enum {
@@ -111,12 +114,15 @@ typedef struct {
 	const char *help;
 } SettingDef;
 
+/* The row of id; NULL for an id out of range. */
 const SettingDef *setting_def(SettingId id);
 /* What a message may quote of a value given for metavar: a secret's
- * value is never quoted. */
+ * value is never quoted. value itself (NULL only if value is), or
+ * "(not shown)". */
 const char *setting_quotable(const char *metavar, const char *value);
 /* Looks up "section.key"; NULL when unknown. */
 const SettingDef *setting_find(const char *section, const char *key);
+/* Looks up a long option (without "--"); NULL when no setting has it. */
 const SettingDef *setting_find_flag(const char *flag);
 
 #endif

@@ -16,7 +16,11 @@ typedef enum {
 	SIGNAL_STOP_IMMEDIATE  /* SIGQUIT */
 } StopRequest;
 
+/* Installs the handlers and ignores SIGPIPE; a failed sigaction goes
+ * unnoticed. */
 void signals_install(void);
+/* The strongest stop asked for so far, or SIGNAL_STOP_NONE; not cleared
+ * when read. */
 StopRequest signals_stop_requested(void);
 /* True once per SIGHUP received (the flag is cleared when read). */
 bool signals_take_reload(void);

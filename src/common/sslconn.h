@@ -32,7 +32,8 @@ typedef struct {
  */
 void sslspec_from_config(const Config *cfg, SslSpec *ssl);
 
-/* Whether this node's Postgres serves TLS (certificate, key, not disable). */
+/* True when this node's Postgres serves TLS (certificate and key given,
+ * mode not "disable"); false otherwise or for a NULL ssl. */
 bool sslspec_server_on(const SslSpec *ssl);
 
 /*
@@ -49,9 +50,11 @@ char *conninfo_append_ssl(char *conninfo, const SslSpec *ssl);
  */
 char *uri_append_ssl(char *uri, const SslSpec *ssl);
 
-/* Sets one query parameter of a URI (replacing it); frees uri. */
+/* Sets one query parameter of a URI (replacing it); frees uri. Returns
+ * the new malloc'd URI; NULL when uri is NULL or memory ran out. */
 char *uri_set_param(char *uri, const char *key, const char *value);
-/* The decoded value of a URI's query parameter into buf; false if absent. */
+/* The decoded value of a URI's query parameter into buf (cut to fit);
+ * true when the URI has it, false if absent (buf untouched). */
 bool uri_get_param(const char *uri, const char *key, char *buf, size_t len);
 
 

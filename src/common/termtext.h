@@ -9,7 +9,8 @@
 
 #include <stddef.h>
 
-/* Writes text, escaped, into buf (cut to len - 1 bytes); returns buf. */
+/* Writes text, escaped, into buf (cut to len - 1 bytes); returns buf,
+ * never NULL (untouched when len is 0). */
 const char *termtext(const char *text, char *buf, size_t len);
 
 #endif

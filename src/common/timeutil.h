@@ -13,16 +13,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* time_monotonic_ms, time_monotonic_us, time_wall_ms: the clock's time;
+ * they cannot fail (CLOCK_MONOTONIC and CLOCK_REALTIME always exist). */
 int64_t time_monotonic_ms(void);
 int64_t time_monotonic_us(void);
 int64_t time_wall_ms(void);
-/* Sleeps, returning early (false) if a signal interrupts the sleep. */
+/* Sleeps: true when the whole time passed, false when a signal
+ * interrupted the sleep (or ms was negative). */
 bool time_sleep_ms(int64_t ms);
 /* Parses a duration into milliseconds; false on malformed input. */
 bool duration_parse_ms(const char *text, int64_t *out);
-/* Formats as "1.5s", "250ms", "2min". */
+/* Formats as "1.5s", "250ms", "2min" into buf; returns buf, never NULL. */
 char *duration_format(int64_t ms, char *buf, size_t len);
-/* "2026-11-22 10:11:12" in local time. */
+/* "2026-11-22 10:11:12" in local time, into buf; returns buf, never
+ * NULL. */
 char *time_format_wall(int64_t wall_ms, char *buf, size_t len);
 
 #endif

@@ -24,11 +24,13 @@ typedef struct {
 extern const DocPart doc_parts[];
 extern const size_t doc_nparts;
 
-/* The part's text as the tables give it now (malloc'd). */
+/* The part's text as the tables give it now (malloc'd); NULL when out of
+ * memory (a write that failed part-way is not detected). */
 char *doc_render(const DocPart *part);
 /*
  * doc with part's text, between its markers, replaced by generated
- * (malloc'd); NULL with err when doc lacks the markers.
+ * (malloc'd); NULL with err when doc lacks the markers (NULL with err
+ * unset when out of memory).
  */
 char *doc_splice(const char *doc, const DocPart *part, const char *generated,
 		 char *err, size_t errlen);

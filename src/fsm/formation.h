@@ -85,16 +85,20 @@ typedef struct {
 void fsm_settings_default(FsmSettings *s);
 
 /* The questions the rules, the candidate, the monitor and the tests ask
- * of a formation. */
+ * of a formation. None fails: they only read the snapshot. fsm_node: the
+ * node with that id, or NULL when there is none. */
 FsmNode *fsm_node(const FsmFormation *f, int id);
 /* The node whose goal is a primary state, or NULL. */
 FsmNode *fsm_primary(const FsmFormation *f);
+/* True when n's last report is at most node_down_ms old. */
 bool fsm_is_fresh(const FsmFormation *f, const FsmNode *n);
-/* The primary is down: by every independent signal, or by definitive
- * evidence (docs/guarantees.md, "When the primary is declared down"). */
+/* True when the primary is down: by every independent signal, or by
+ * definitive evidence (docs/guarantees.md, "When the primary is declared
+ * down"); false while any signal says it may be up. */
 bool fsm_primary_down(const FsmFormation *f, const FsmNode *p);
-/* ... the definitive evidence alone: its port refuses connections, its
- * keeper is silent past its fencing time, the standbys let go of it. */
+/* ... true on the definitive evidence alone: its port refuses
+ * connections, its keeper is silent past its fencing time, the standbys
+ * let go of it. */
 bool fsm_primary_refused(const FsmFormation *f, const FsmNode *p);
 
 #endif

@@ -48,7 +48,8 @@ FsmNode *fsm_switchover_candidate(const FsmFormation *f);
  */
 bool fsm_sync_names(const FsmFormation *f, const FsmNode *primary, char *buf,
 		    size_t len);
-/* Standbys that count for the synchronous quorum right now. */
+/* How many standbys count for the synchronous quorum right now (0 or
+ * more). */
 int fsm_sync_eligible(const FsmFormation *f, const FsmNode *primary);
 
 /* health.c */
@@ -63,6 +64,8 @@ typedef enum {
 	FH_PAUSED
 } FormationHealth;
 
+/* fsm_health: the formation's one-word health; fsm_health_name: its
+ * name, never NULL for a FormationHealth value (not range-checked). */
 FormationHealth fsm_health(const FsmFormation *f);
 const char *fsm_health_name(FormationHealth h);
 

@@ -37,13 +37,17 @@ typedef struct {
 	const char *assigned; /* for the docs: when the monitor assigns it */
 } StateInfo;
 
+/* state_info, state_name: the row and the name of s; never NULL (a value
+ * out of range reads as NS_INIT's). */
 const StateInfo *state_info(NodeState s);
 const char *state_name(NodeState s);
 /* Parses a state name; false when unknown. */
 bool state_parse(const char *name, NodeState *out);
+/* state_is_primary, state_is_standby: true for the states listed. */
 bool state_is_primary(NodeState s);  /* single, wait_primary, primary */
 bool state_is_standby(NodeState s);  /* catchingup, secondary, prepare_p. */
-/* "primary", "standby" or "none": the role a state gives a node. */
+/* "primary", "standby" or "none": the role a state gives a node (never
+ * NULL). */
 const char *state_role_name(NodeState s);
 
 #endif

@@ -50,7 +50,8 @@ typedef struct {
  * Listens on addr:port (an IPv4 or IPv6 literal or name) and serves
  * handler on a thread of its own: HTTPS when tls holds a certificate (the
  * server takes the pair over and clears *tls), else plain HTTP. NULL with
- * err on failure.
+ * err on failure (the address does not resolve, or cannot be listened
+ * on; out of memory leaves err unset).
  */
 HttpServer *http_start(const char *addr, int port, const HttpLimits *lim,
 		       HttpTls *tls, HttpHandler handler, void *ctx, char *err,
@@ -75,6 +76,8 @@ typedef struct {
 	pthread_mutex_t lock;
 } HttpApi;
 
+/* http_api_start: true when serving; false as said above (api->lock is
+ * then destroyed: call http_api_start again, not http_api_stop). */
 bool http_api_start(HttpApi *api, const Config *cfg, HttpHandler handler,
 		    void *ctx, char *err, size_t errlen);
 /*
@@ -86,10 +89,10 @@ bool http_api_start(HttpApi *api, const Config *cfg, HttpHandler handler,
 bool http_api_restart(HttpApi *api, const Config *cfg, char *err,
 		      size_t errlen);
 void http_api_stop(HttpApi *api);
-/* The port actually bound (useful with port 0 in tests). */
+/* The port actually bound (useful with port 0 in tests); cannot fail. */
 int http_port(const HttpServer *s);
 
-/* A query parameter of the request, or NULL. */
+/* A query parameter of the request, or NULL when it has none. */
 const char *http_query(const HttpRequest *req, const char *name);
 
 /* Every endpoint but the routing checks calls this first: false after

@@ -26,7 +26,8 @@ bool http_auth_parse(const char *line, HttpAuth *out, char *err,
 bool http_auth_load(const char *path, HttpAuth *out, char *err,
 		    size_t errlen);
 
-/* Compares two strings in time that depends on their lengths only. */
+/* Compares two strings in time that depends on their lengths only: true
+ * when equal and not empty (an empty b never matches). */
 bool http_auth_equal(const char *a, const char *b);
 
 #endif

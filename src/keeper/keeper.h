@@ -77,7 +77,10 @@ typedef struct Keeper {
 
 /*
  * Loads the node's configuration and state; err says what is missing.
- * The keeper must be registered already (pgkeel create postgres).
+ * The keeper must be registered already (pgkeel create postgres). True
+ * when ready; false with err set (node paths, keeper.state, Postgres
+ * binaries, unsafe timeouts), except out of memory, which leaves err
+ * unset. Call keeper_free either way.
  */
 bool keeper_init(Keeper *k, const Config *cfg, char *err, size_t errlen);
 void keeper_free(Keeper *k);
@@ -92,7 +95,10 @@ void keeper_cycle(Keeper *k, int64_t now_ms);
 int keeper_run(Keeper *k, bool stop_when_stable, int timeout_ms);
 
 /* Registers with the monitor (cfg's monitor URI is the operator's) and
- * writes the node's files: its passfile, pgkeel.ini, keeper.state. */
+ * writes the node's files: its passfile, pgkeel.ini, keeper.state. True
+ * when registered (or already, by keeper.state); false with err set by
+ * the step that failed (timeouts, node directory, the store's answer,
+ * a file that cannot be written). */
 bool keeper_register(const Config *cfg, char *err, size_t errlen);
 /* keeper_credentials.c: opens the store as this node's own role (its
  * passfile), or with the credential the monitor URI carries itself; NULL
@@ -103,7 +109,10 @@ Store *keeper_store_open(const Config *cfg, char *err, size_t errlen);
 bool keeper_rotate_password(const Config *cfg, char *err, size_t errlen);
 
 /* keeper_local.c: the one connection to the local Postgres (NULL when
- * it cannot be opened), and the cycle's observation through it. */
+ * it cannot be opened; the reason is logged at debug level), and the
+ * cycle's observation through it: keeper_observe is true when k->obs
+ * was filled, false (logged at debug level) when the server cannot be
+ * reached or observed, even after a new connection. */
 PgConn *keeper_local(Keeper *k);
 void keeper_local_close(Keeper *k);
 bool keeper_observe(Keeper *k);
@@ -112,7 +121,9 @@ bool keeper_observe(Keeper *k);
  * (no formation read yet, or the node is not in it). */
 const StoreNode *keeper_me(const Keeper *k);
 
-/* keeper_role.c: the formation's view applied to our PgNode. */
+/* keeper_role.c: the formation's view applied to our PgNode.
+ * keeper_upstream: the node we follow, or NULL (none assigned, or not in
+ * the formation read last). */
 const StoreNode *keeper_upstream(const Keeper *k);
 void keeper_apply_role(Keeper *k, NodeState goal);
 /* The role's duties (configuration, slots, roles, restart requests),
@@ -129,7 +140,9 @@ uint64_t keeper_duties_digest(const StoreFormation *f, NodeState current);
 /* True when no request is left to carry out. */
 bool keeper_restart_if_requested(Keeper *k);
 
-/* transitions.c */
+/* transitions.c: carries out the transition from -> to. True when done;
+ * false with err set by its action, or "no transition" for a pair the
+ * table lacks. */
 bool keeper_transition(Keeper *k, NodeState from, NodeState to, char *err,
 		       size_t errlen);
 
@@ -141,7 +154,8 @@ void keeper_fire_hook(Keeper *k, const char *event, NodeState old,
 void keeper_track_promotion(Keeper *k, NodeState goal, bool reached,
 			    int64_t now_ms);
 
-/* fence.c */
+/* fence.c: true when this primary must fence now: not fenced yet, cut
+ * off from the store for fence_ms, and no standby streaming from it. */
 bool keeper_should_fence(const Keeper *k, int64_t now_ms);
 /* When this primary must be fenced unless the store answers first
  * (monotonic ms), or 0 when it need not be. */

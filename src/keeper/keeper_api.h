@@ -27,7 +27,8 @@ bool keeper_api_restart(KeeperApi *api, const Config *cfg, char *err,
 		      size_t errlen);
 void keeper_api_stop(KeeperApi *api);
 
-/* keeper_metrics.c: the bodies of /node and /metrics (malloc'd). */
+/* keeper_metrics.c: the bodies of /node and /metrics (malloc'd); NULL
+ * when out of memory (keeper_status_json, keeper_status_metrics). */
 char *keeper_status_json(const KeeperStatus *st);
 char *keeper_status_metrics(const KeeperStatus *st);
 

@@ -59,13 +59,15 @@ typedef enum {
 	CHECK_NONE
 } KeeperCheck;
 
-/* The check a path names, or CHECK_NONE. */
+/* The check a path names, or CHECK_NONE. keeper_check_name: its name,
+ * never NULL for a KeeperCheck value (not range-checked). */
 KeeperCheck keeper_check_for_path(const char *path);
 const char *keeper_check_name(KeeperCheck c);
 
 /*
- * Whether the node passes check c at now_ms; max_lag is the ?lag limit
- * in bytes (negative: none). why receives a short reason.
+ * Whether the node passes check c at now_ms: true when it does ("ok" in
+ * why), false with why saying what fails; max_lag is the ?lag limit in
+ * bytes (negative: none).
  */
 bool keeper_check(const KeeperStatus *st, KeeperCheck c, long long max_lag,
 		  int64_t now_ms, char *why, size_t len);
@@ -73,7 +75,8 @@ bool keeper_check(const KeeperStatus *st, KeeperCheck c, long long max_lag,
 /* Bytes behind the primary (0 when it is the primary or unknown). */
 long long keeper_status_lag(const KeeperStatus *st);
 
-/* Parses a ?lag value: bytes, or a number with kB, MB or GB (1024s). */
+/* Parses a ?lag value: bytes, or a number with kB, MB or GB (1024s).
+ * False (and *out unchanged) when malformed, negative or too large. */
 bool keeper_parse_lag(const char *text, long long *out);
 
 #endif

@@ -20,6 +20,9 @@ typedef struct {
 	long long restarted;    /* the last restart request carried out */
 } KeeperState;
 
+/* Reads keeper.state. False with err set when it cannot be read ("cannot
+ * read" and the reason) or is malformed; st is then zeroed or partly
+ * filled. */
 bool statefile_load(const char *path, KeeperState *st, char *err,
 		    size_t errlen);
 /* False, with an error logged (the file and why), when st could not be

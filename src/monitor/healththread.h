@@ -18,7 +18,8 @@
 
 typedef struct HealthThread HealthThread;
 
-/* sslmode: of the connections to the nodes (copied). */
+/* sslmode: of the connections to the nodes (copied). NULL when memory,
+ * a pipe or the thread cannot be had (no message: the caller logs). */
 HealthThread *healththread_start(int64_t interval_ms, int timeout_ms,
 				 const char *sslmode, const SslSpec *ssl);
 void healththread_stop(HealthThread *ht);

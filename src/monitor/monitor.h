@@ -79,26 +79,38 @@ typedef struct {
 } Monitor;
 
 /* create monitor: initdb, configuration, the store's database, roles and
- * the operator's passfile. */
+ * the operator's passfile. True when done; false with err set by the
+ * step that failed (what was done before it stays: running it again
+ * goes on from there). */
 bool monitor_create(const Config *cfg, char *err, size_t errlen);
 /* The operator's URI (the password stays in the passfile it names), for
- * `create postgres --monitor` and operator commands; malloc'd. */
+ * `create postgres --monitor` and operator commands; malloc'd. NULL when
+ * the node's paths cannot be computed or memory ran out (no message). */
 char *monitor_uri(const Config *cfg);
 /* Gives the operator's role a new password (operator.pgpass too); false
  * with err, the old password still working. */
 bool monitor_rotate_password(const Config *cfg, char *err, size_t errlen);
 /* monitor_rotate.c: a new random replication or health-check password
- * ("replication" or "health") for cfg's formation; the keepers apply it. */
+ * ("replication" or "health") for cfg's formation; the keepers apply it.
+ * False with err set: the store cannot be opened, the formation does
+ * not exist, or the statement failed (store_rotate_secret). */
 bool monitor_rotate_secret(const Config *cfg, const char *which, char *err,
 			   size_t errlen);
 
+/* monitor_init: true when m is ready to run; false with err set (node
+ * paths, Postgres binaries, unsafe timeouts), except out of memory,
+ * which leaves err unset. Call monitor_free either way. monitor_run:
+ * until a stop signal; an exit code (EXIT_FAILED when the health-check
+ * thread cannot start, logged). */
 bool monitor_init(Monitor *m, const Config *cfg, char *err, size_t errlen);
 int monitor_run(Monitor *m);
 void monitor_free(Monitor *m);
 /* One decision round over every formation; now_ms monotonic. */
 void monitor_cycle(Monitor *m, int64_t now_ms);
 
-/* monitor_stats.c: counting the promotions the decisions order. */
+/* monitor_stats.c: counting the promotions the decisions order.
+ * monitor_stats: the formation's counters, made on first use; NULL when
+ * MONITOR_MAX_FORMATIONS are counted already. */
 FormationStats *monitor_stats(Monitor *m, const char *formation);
 void monitor_count_promotions(Monitor *m, const StoreFormation *sf,
 			      const FsmDecision *d, size_t nd, int64_t now_ms);

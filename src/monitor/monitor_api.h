@@ -18,6 +18,8 @@
 
 typedef struct MonitorApi MonitorApi;
 
+/* Starts the server when http.port is set; NULL with err[0] == '\0' when
+ * it is not (or memory ran out), NULL with err when it cannot listen. */
 MonitorApi *monitor_api_start(const Config *cfg, char *err, size_t errlen);
 /*
  * Replaces the published view: formations (a JSON array the API takes

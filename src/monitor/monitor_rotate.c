@@ -4,12 +4,11 @@
  * formation's replication and health-check passwords.
  *
  * The formation's passwords are drawn by the monitor's Postgres
- * (gen_random_uuid(), a strong random source), so no statement carries
- * them; each keeper reads them from the store, the primary's keeper sets
- * them on its roles (as SCRAM verifiers) and every keeper rewrites its
- * replication.pgpass. Open sessions and streaming stay up.
+ * (store_rotate_secret), so no statement carries them; each keeper reads
+ * them from the store, the primary's keeper sets them on its roles (as
+ * SCRAM verifiers) and every keeper rewrites its replication.pgpass.
+ * Open sessions and streaming stay up.
  */
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,58 +38,20 @@ bool monitor_rotate_password(const Config *cfg, char *err, size_t errlen)
 	return ok;
 }
 
-/* A new value for one password column, an event saying so, and the
- * keepers and the monitor woken to apply it. */
-#define ROTATE_SQL(column, what)                                           \
-	"WITH u AS (UPDATE pgkeel.formation SET " column                  \
-	" = replace(gen_random_uuid()::text, '-', '')"                     \
-	" || replace(gen_random_uuid()::text, '-', '')"                    \
-	" WHERE name = $1 RETURNING name)"                                 \
-	" INSERT INTO pgkeel.event (formation, description)"               \
-	" SELECT name, '" what " password rotated' FROM u"                 \
-	" RETURNING pg_notify('pgkeel_goal', formation),"                  \
-	" pg_notify('pgkeel_report', formation)"
-
-/* The statement for each formation password, by the name the CLI uses. */
-static const char *secret_sql(const char *which)
-{
-	if (strcmp(which, "replication") == 0)
-		return ROTATE_SQL("replication_password", "replication");
-	if (strcmp(which, "health") == 0)
-		return ROTATE_SQL("health_password", "health check");
-	return NULL;
-}
-
 bool monitor_rotate_secret(const Config *cfg, const char *which, char *err,
 			   size_t errlen)
 {
-	const char *formation = config_get(cfg, S_FORMATION);
-	const char *sql = secret_sql(which);
-	const char *params[] = {formation};
 	PgNode node;
-	PgConn pc;
 
-	if (!sql) {
-		snprintf(err, errlen, "no formation password is called %s",
-			 which);
-		return false;
-	}
 	if (!pgnode_from_config(cfg, &node, err, errlen))
 		return false;
-	if (!pg_connect_local(&pc, node.socket_dir, node.port, PGSTORE_DB,
-			      5000)) {
-		snprintf(err, errlen, "%s", pc.error);
+	Store *s = store_open_local(node.socket_dir, node.port, 5000, false,
+				    err, errlen);
+	if (!s)
 		return false;
-	}
-	PGresult *res = pg_query(&pc, sql, 1, params);
-	bool ok = res && PQntuples(res) == 1;
-	if (!res)
-		snprintf(err, errlen, "%s", pc.error);
-	else if (!ok)
-		snprintf(err, errlen, "formation %s does not exist; "
-				      "`pgkeel show state` lists the formations",
-			 formation);
-	PQclear(res);
-	pg_disconnect(&pc);
+	bool ok = store_rotate_secret(s, config_get(cfg, S_FORMATION), which);
+	if (!ok)
+		snprintf(err, errlen, "%s", s->error);
+	store_close(s);
 	return ok;
 }

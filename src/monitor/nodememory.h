@@ -6,7 +6,8 @@
 
 #include "monitor/monitor.h"
 
-/* The node's memory, created (fresh as of now_ms) on first sight. */
+/* The node's memory, created (fresh as of now_ms) on first sight; NULL
+ * when MONITOR_MAX_TRACKED nodes are remembered already. */
 NodeMemory *nodememory_get(Monitor *m, int node_id, int64_t now_ms);
 /* Updates it from the node's latest store row and health check. */
 void nodememory_observe(NodeMemory *nm, const StoreNode *n, bool healthy,

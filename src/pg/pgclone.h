@@ -25,18 +25,22 @@ typedef struct {
  * (primary_conninfo), with application_name set so the primary can name
  * this standby in synchronous_standby_names, and the node's TLS settings
  * (sslmode, sslrootcert, sslcrl). The password is never in it: libpq
- * reads it from the passfile the string names. Returns malloc'd text.
+ * reads it from the passfile the string names. Returns malloc'd text;
+ * NULL when out of memory.
  */
 char *upstream_conninfo(const Upstream *up, const char *application_name);
 
 /*
  * pg_basebackup into target (which must not exist or be empty), streaming
  * WAL, through the given physical slot when slot is not NULL. Progress
- * lines are logged as they come.
+ * lines are logged as they come. False with err set: "out of memory",
+ * or how pg_basebackup ended and its last output (target may then hold
+ * a partial copy).
  */
 bool pgclone_basebackup(const PgBin *bin, const Upstream *up, const char *slot,
 			const char *target, char *err, size_t errlen);
-/* pg_rewind of datadir (stopped) against the upstream server. */
+/* pg_rewind of datadir (stopped) against the upstream server. False with
+ * err set as pgclone_basebackup sets it (for pg_rewind). */
 bool pgclone_rewind(const PgBin *bin, const Upstream *up, const char *datadir,
 		    char *err, size_t errlen);
 

@@ -42,30 +42,39 @@ typedef struct {
 	size_t nparams;
 } PgConfSpec;
 
-/* The text of postgresql.pgkeel.conf for spec (malloc'd). */
+/* The text of postgresql.pgkeel.conf for spec (malloc'd); NULL when out
+ * of memory. */
 char *pgconf_render(const PgConfSpec *spec);
 /*
  * Writes the file if its content differs; *changed tells whether it did.
  * Also makes sure postgresql.conf includes it (appending one line).
+ * False with err naming the file that could not be read, written or
+ * appended to (the errno after a failed write may be stale: the write's
+ * own reason is logged).
  */
 bool pgconf_write(const char *datadir, const PgConfSpec *spec, bool *changed,
 		  char *err, size_t errlen);
+/* The include line of pgconf_write alone: true when present or added;
+ * false with err naming postgresql.conf and the system's reason. */
 bool pgconf_ensure_include(const char *datadir, char *err, size_t errlen);
-/* Creates (on) or removes (off) standby.signal. */
+/* Creates (on) or removes (off) standby.signal: true when it is as asked;
+ * false with err naming the file and the system's reason. */
 bool pgconf_standby_signal(const char *datadir, bool on, char *err,
 			   size_t errlen);
+/* True when datadir has a standby.signal. */
 bool pgconf_has_standby_signal(const char *datadir);
 
 /*
  * synchronous_standby_names for n of the given application names:
- * "ANY n (\"a\", \"b\")" (quorum) or "" when count or n is 0.
+ * "ANY n (\"a\", \"b\")" (quorum) or "" when count or n is 0. Malloc'd;
+ * NULL when out of memory.
  */
 char *pgconf_sync_names(int n, const char *const *names, size_t count);
 /* Single-quotes a value for postgresql.conf, doubling quotes and
  * backslashes (malloc'd); NULL for a value with a control character
  * (a line break would start another parameter). */
 char *pgconf_quote(const char *value);
-/* Whether name can be a parameter name (letters, digits, '_' and '.',
+/* True when name can be a parameter name (letters, digits, '_' and '.',
  * not starting with a digit or '.'); pgconf_render leaves out the
  * others, which could otherwise add lines to the file. */
 bool pgconf_name_is_valid(const char *name);

@@ -19,7 +19,8 @@
 char *pg_conninfo_rewrite(const char *uri, const char *user,
 			  const char *passfile, char *err, size_t errlen);
 
-/* Whether uri sets keyword ("password": visible in `ps`). */
+/* True when uri sets keyword to a non-empty value ("password": visible
+ * in `ps`); false when it does not, or uri does not parse. */
 bool pg_conninfo_has(const char *uri, const char *keyword);
 
 #endif

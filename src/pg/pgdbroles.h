@@ -13,7 +13,10 @@
 #include "pg/pgsql.h"
 
 /* Creates or updates the role; password "" leaves it without one. The
- * password is sent as a SCRAM verifier computed here. */
+ * password is sent as a SCRAM verifier computed here. True when done;
+ * false with the failed statement's error logged (and in pc->error),
+ * or with nothing logged when the role's name could not be quoted (no
+ * connection, out of memory). */
 bool pgdbroles_ensure_replication(PgConn *pc, const char *user,
 				const char *password);
 
@@ -31,7 +34,9 @@ bool pgdbroles_ensure_replication(PgConn *pc, const char *user,
  * idle_in_transaction_session_timeout, read-only transactions, and the
  * password (sent as a SCRAM verifier computed here, so the secret never
  * reaches the server's log).
- * Runs on a primary; standbys get the role by replication.
+ * Runs on a primary; standbys get the role by replication. True when
+ * done; false with the failed step's error logged (pc->error holds a
+ * failed statement's).
  */
 bool pgdbroles_ensure_health(PgConn *pc, const char *password);
 

@@ -35,7 +35,10 @@ bool pghba_format_entry(const HbaEntry *e, bool ssl, char *buf, size_t len);
  * hostssl when ssl (the node's TLS, sslspec_server_on), followed then by
  * "hostnossl ... reject" lines for each of their users: pgkeel's roles
  * never connect without TLS, whatever lines follow. Sets *changed when
- * the file's content changed (then Postgres needs a reload).
+ * the file's content changed (then Postgres needs a reload). True when
+ * the file holds the block; false with err naming the file that could
+ * not be read or written (the system's reason; after a failed write or
+ * out of memory that reason may be stale: the write's own is logged).
  */
 bool pghba_write(const char *datadir, const HbaEntry *entries, size_t n,
 		 bool ssl, bool *changed, char *err, size_t errlen);

@@ -31,22 +31,28 @@ typedef struct {
 	char sockdir[512]; /* its socket's lock file names the PID too */
 } PgLeftover;
 
-/* Reads datadir's postmaster.pid and the state of what it names. */
+/* Reads datadir's postmaster.pid and the state of what it names; an
+ * unreadable file reads as none (out->pidfile false), silently. */
 void pgleftover_read(const char *datadir, PgLeftover *out);
 /*
  * A postmaster.pid no server holds, once pgctl_status said no server of
  * this directory runs: no process is attached to its segment (its PID is
- * then dead, a zombie, or reused by another program).
+ * then dead, a zombie, or reused by another program). True when l has a
+ * postmaster.pid and nothing is attached; false otherwise.
  */
 bool pgleftover_pidfile_is_stale(const PgLeftover *l);
 /* Removes postmaster.pid, and the lock file of its Unix socket when that
- * names the same postmaster (Postgres refuses to start with either). */
+ * names the same postmaster (Postgres refuses to start with either).
+ * True when both are gone (or were never there); false with err naming
+ * the file that could not be removed and the system's reason. */
 bool pgleftover_remove_stale(const PgLeftover *l, const char *datadir,
 			     char *err, size_t errlen);
 /*
  * SIGKILL to every process (of this user) still attached to the dead
  * postmaster's segment: its orphaned backends and auxiliary processes,
- * which can no longer serve anyone. Returns how many were signalled.
+ * which can no longer serve anyone. Returns how many were signalled: 0
+ * when the postmaster lives, no segment is attached, or /proc cannot be
+ * read (nothing is logged).
  */
 int pgleftover_kill_attached(const PgLeftover *l);
 

@@ -69,7 +69,10 @@ typedef struct {
 
 /*
  * Fills node from a node's merged configuration (flags over file over
- * defaults): resolves the Postgres binaries and the node's own files.
+ * defaults): resolves the Postgres binaries and the node's own files
+ * (creating the node directory). False with err set by the step that
+ * failed (nodepaths_init, nodepaths_create, pgbin_resolve, the
+ * replication passfile).
  */
 bool pgnode_from_config(const Config *cfg, PgNode *node, char *err,
 			size_t errlen);
@@ -78,7 +81,9 @@ bool pgnode_from_config(const Config *cfg, PgNode *node, char *err,
  * The replication role's password (from the store or pgkeel.ini): kept
  * in memory for creating the role, and in repl_passfile (0600), which
  * every connection pgkeel makes or configures as that role names. The
- * file is rewritten only when the password changes; "" leaves both empty.
+ * file is rewritten only when the password changes; "" empties the one
+ * in memory and leaves the file as it was. False with err set (too long,
+ * or the file cannot be written); node is then unchanged.
  */
 bool pgnode_set_repl_password(PgNode *node, const char *password, char *err,
 			      size_t errlen);
@@ -86,17 +91,30 @@ bool pgnode_set_repl_password(PgNode *node, const char *password, char *err,
 /* The upstream as pg/pgclone describes it. */
 Upstream pgnode_upstream(const PgNode *node);
 
-/* Writes postgresql.pgkeel.conf, pg_hba's block and standby.signal. */
+/* Writes postgresql.pgkeel.conf, pg_hba's block and standby.signal;
+ * *changed (when not NULL): the configuration or pg_hba changed. False
+ * with err naming the file that could not be written (pgconf_write,
+ * pghba_write); the steps before it are done. Out of memory for the
+ * upstream's conninfo writes an empty primary_conninfo, silently. */
 bool pgnode_write_config(const PgNode *node, bool *changed, char *err,
 			 size_t errlen);
 
-/* initdb (unless already done), configure, start, replication role. */
+/* initdb (unless already done), configure, start, replication role.
+ * False with err set by the step that failed (a directory owned by
+ * another user, not empty, initdb, or as pgnode_adopt). */
 bool pgnode_init_primary(const PgNode *node, char *err, size_t errlen);
-/* Takes over an existing data directory without re-initialising it. */
+/* Takes over an existing data directory without re-initialising it.
+ * False with err set: another owner, no data directory, a version other
+ * than the binaries', the configuration, the start, or the replication
+ * role (for a primary). */
 bool pgnode_adopt(const PgNode *node, char *err, size_t errlen);
-/* pg_basebackup from the upstream into an empty PGDATA, then stream. */
+/* pg_basebackup from the upstream into an empty PGDATA, then stream.
+ * False with err set by the step that failed; a failed copy leaves
+ * PGDATA as it was (empty or absent). */
 bool pgnode_clone_standby(const PgNode *node, char *err, size_t errlen);
 
+/* pgnode_start, pgnode_stop, pgnode_reload: pgctl_start, pgctl_stop and
+ * pgctl_reload for this node; false with err set as those set it. */
 bool pgnode_start(const PgNode *node, char *err, size_t errlen);
 bool pgnode_stop(const PgNode *node, PgStopMode mode, char *err,
 		 size_t errlen);
@@ -108,34 +126,52 @@ bool pgnode_reload(const PgNode *node, char *err, size_t errlen);
  * outcome.
  */
 void pgnode_reload_on_sighup(const PgNode *node);
+/* True when a postmaster of this data directory runs (any status). */
 bool pgnode_is_running(const PgNode *node);
 
-/* pg_promote, waiting until writes are accepted; reports the timeline. */
+/* pg_promote, waiting until writes are accepted; reports the timeline.
+ * False with err set: no connection, the promotion failed or timed out,
+ * or the server is still in recovery after it. */
 bool pgnode_promote(const PgNode *node, int *timeline, char *err,
 		    size_t errlen);
-/* Stops a primary and restarts it as a standby of the upstream. */
+/* Stops a primary and restarts it as a standby of the upstream. False
+ * with err set by the step that failed (no upstream, stop, slot on the
+ * upstream, configuration, start). */
 bool pgnode_demote(const PgNode *node, char *err, size_t errlen);
 /*
  * Stops the server from accepting writes at once, without waiting:
  * a fast shutdown (sessions end, a clean checkpoint) or an immediate one.
+ * True when the postmaster was signalled or is not running; false with
+ * err set when it cannot be signalled.
  */
 bool pgnode_fence(const PgNode *node, bool immediate, char *err,
 		  size_t errlen);
-/* Points a running standby at a new upstream (a reload). */
+/* Points a running standby at a new upstream (a reload; a start when it
+ * is not running). False with err set by the configuration, start or
+ * reload; a slot that cannot be made on the upstream is only warned of
+ * (the next attempt makes it). */
 bool pgnode_follow(const PgNode *node, char *err, size_t errlen);
 /*
  * Brings a former primary back as a standby of the upstream: pg_rewind,
  * or when that fails a fresh clone, keeping the old directory until the
- * new copy has started.
+ * new copy has started. False with err set by the step that failed
+ * (rejoin needs an upstream; stop, slot, clone, the new copy's stop,
+ * the swap of the directories, configuration, start); once swapped, an
+ * old directory that is kept is logged.
  */
 bool pgnode_rejoin(const PgNode *node, char *err, size_t errlen);
 
-/* Connects to the local server through its socket. */
+/* Connects to the local server through its socket. False with err set
+ * ("cannot connect to the local Postgres" and libpq's reason). */
 bool pgnode_connect(const PgNode *node, PgConn *pc, char *err,
 		    size_t errlen);
+/* Connects and fills obs (pending_restart included). False with err set
+ * (no connection, or the queries failed); obs may be partly filled. */
 bool pgnode_observe(const PgNode *node, Observation *obs, char *err,
 		    size_t errlen);
-/* Creates the slot for us on the upstream (as the replication user). */
+/* Creates the slot for us on the upstream (as the replication user).
+ * True when the slot exists, or the node has none to make; false with err
+ * naming the upstream and what failed (connection or creation). */
 bool pgnode_ensure_upstream_slot(const PgNode *node, char *err,
 				 size_t errlen);
 

@@ -165,8 +165,14 @@ bool pgnode_clone_standby(const PgNode *node, char *err, size_t errlen)
 		snprintf(err, errlen, "no upstream to clone from");
 		return false;
 	}
-	if (!check_owner(node, err, errlen) || !clear_interrupted_clone(node))
+	if (!check_owner(node, err, errlen))
 		return false;
+	if (!clear_interrupted_clone(node)) {
+		snprintf(err, errlen, "cannot remove the partial copy an "
+				      "interrupted clone left in %s: %s",
+			 node->pgdata, strerror(errno));
+		return false;
+	}
 	if (!pgctl_is_datadir(node->pgdata)) {
 		if (!check_empty_target(node, err, errlen) ||
 		    !clone_into_pgdata(node, err, errlen))

@@ -100,6 +100,23 @@ bool pgnode_follow(const PgNode *node, char *err, size_t errlen)
 	return !changed || pgnode_reload(node, err, errlen);
 }
 
+/* The new copy runs (pgnode_clone_standby started it): it must be down
+ * before its directory moves, or a server would run in a directory that
+ * was renamed under it. The old data directory is not touched yet. */
+static bool stop_fresh_copy(const PgNode *tmp, char *err, size_t errlen)
+{
+	char why[1024];
+
+	if (pgnode_stop(tmp, STOP_FAST, why, sizeof(why)))
+		return true;
+	snprintf(err, errlen, "cannot stop the new copy in %s before moving "
+			      "it into place (%s); the old data directory is "
+			      "untouched: stop that server (pg_ctl stop -D "
+			      "%s); the next attempt reuses the copy",
+		 tmp->pgdata, why, tmp->pgdata);
+	return false;
+}
+
 /* The fallback: clone beside PGDATA, then swap the directories. */
 static bool reclone_keeping_old(const PgNode *node, char *err, size_t errlen)
 {
@@ -118,7 +135,8 @@ static bool reclone_keeping_old(const PgNode *node, char *err, size_t errlen)
 		fs_remove_tree(fresh); /* ours, from an interrupted attempt */
 	if (!pgnode_clone_standby(&tmp, err, errlen))
 		return false;
-	pgnode_stop(&tmp, STOP_FAST, err, errlen);
+	if (!stop_fresh_copy(&tmp, err, errlen))
+		return false;
 	if (fs_exists(old) && !fs_remove_tree(old)) {
 		snprintf(err, errlen, "cannot remove the previous %s", old);
 		return false;

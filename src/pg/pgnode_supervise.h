@@ -11,7 +11,10 @@
 #include "pg/pgnode.h"
 #include "pg/restartpolicy.h"
 
-/* Observes, decides and (re)starts; err says why a start failed. */
+/* Observes, decides and (re)starts. Returns the Supervisor's action
+ * (SUPERVISE_CLEARING while a dead server's leftovers are being cleared);
+ * err says why a start, or removing a stale postmaster.pid, failed: both
+ * are logged as errors too. */
 SuperviseAction pgnode_supervise(const PgNode *node, Supervisor *sup,
 				 bool should_run, int64_t now_ms, char *err,
 				 size_t errlen);

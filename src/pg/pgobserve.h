@@ -48,7 +48,8 @@ typedef struct {
 bool pg_observe(PgConn *pc, Observation *obs);
 /* Fills obs->pending_restart: a changed parameter waits for a restart.
  * A scan of every setting (about 1 ms of the server's time), so the
- * keeper asks only now and then (keeper_local.c). */
+ * keeper asks only now and then (keeper_local.c). False with pc->error
+ * set (obs unchanged). */
 bool pg_observe_pending_restart(PgConn *pc, Observation *obs);
 /* The flush LSN of the named standby in obs, or LSN_INVALID. */
 Lsn observe_standby_flush(const Observation *obs, const char *app_name);

@@ -58,7 +58,9 @@ typedef struct {
 } PgProbe;
 
 /* Starts a login with keyword/value arrays; the answer is due by
- * deadline_ms (monotonic). May decide at once (PROBE_DOWN). */
+ * deadline_ms (monotonic). May decide at once (PROBE_DOWN). Every
+ * verdict of a probe that is DOWN or REFUSED leaves libpq's reason in
+ * p->error. */
 PgProbeVerdict pgprobe_connect(PgProbe *p, const char *const *keys,
 			       const char *const *values, int64_t deadline_ms);
 /*

@@ -30,9 +30,11 @@ typedef struct {
  * connect_timeout when timeout_ms > 0. Returns false with pc->error set.
  */
 bool pg_connect(PgConn *pc, const char *conninfo, int timeout_ms);
-/* Connects to the local server of a data directory via its socket. */
+/* Connects to the local server of a data directory via its socket; as
+ * pg_connect, false with pc->error set. */
 bool pg_connect_local(PgConn *pc, const char *sockdir, int port,
 		      const char *dbname, int timeout_ms);
+/* Closes the connection (if any); pc->error is kept. */
 void pg_disconnect(PgConn *pc);
 
 /*
@@ -46,27 +48,33 @@ PGresult *pg_query(PgConn *pc, const char *sql, int nparams,
  * constant (its address identifies it); it is prepared on first use on
  * each connection, which saves the parsing and planning afterwards. On a
  * connection with a query deadline, the preparation and each run keep
- * to it as pg_query does.
+ * to it as pg_query does. The result, or NULL with pc->error set (the
+ * connection is closed when the deadline passed).
  */
 PGresult *pg_query_cached(PgConn *pc, const char *sql, int nparams,
 			  const char *const *params);
-/* Runs a command; true on success. */
+/* Runs a command; true on success, false with pc->error set. */
 bool pg_exec(PgConn *pc, const char *sql, int nparams,
 	     const char *const *params);
 /*
  * Runs a query that returns one value into buf (empty string for NULL).
- * False on error or when the query returned no row.
+ * False with pc->error set on error or when the query returned no row.
  */
 bool pg_query_value(PgConn *pc, const char *sql, int nparams,
 		    const char *const *params, char *buf, size_t len);
 /*
  * The TCP hosts named by a conninfo or URI (host=h1,h2 or
  * postgres://h1,h2/...; hostaddr when no host is given), without the
- * Unix-socket directories, into hosts[]; returns how many (up to max).
+ * Unix-socket directories, into hosts[]; returns how many (up to max; 0
+ * when conninfo does not parse).
  */
 size_t pg_conninfo_hosts(const char *conninfo, char (*hosts)[256],
 			 size_t max);
-/* Quotes an identifier (role, slot) for SQL; malloc'd. */
+/* pg_quote_ident, pg_quote_literal: quotes an identifier (role, slot) or
+ * a literal for SQL; malloc'd.
+ * NULL when not connected, text is not valid in the connection's
+ * encoding, or memory ran out: pc->error is NOT set then (libpq's
+ * message is in PQerrorMessage(pc->conn)). */
 char *pg_quote_ident(PgConn *pc, const char *ident);
 char *pg_quote_literal(PgConn *pc, const char *text);
 

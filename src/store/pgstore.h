@@ -20,13 +20,23 @@ typedef struct {
 	bool remote;        /* over the network: every query has a deadline */
 } PgStore;
 
+/* The driver's state of s; never NULL for a store it opened. */
 PgStore *pgstore_impl(Store *s);
 
+/* pgstore_query: runs sql (a string constant: prepared once per
+ * connection), connecting first when needed; the result, or NULL with
+ * s->error set (a connection lost is closed, for the next call to open
+ * again). pgstore_exec: the same, true or false, without the result. */
 PGresult *pgstore_query(Store *s, const char *sql, int n,
 			const char *const *params);
 bool pgstore_exec(Store *s, const char *sql, int n,
 		  const char *const *params);
 
+/* The driver's side of the store_* calls of the same names (store.h):
+ * each returns true on success, false with s->error set as store.h
+ * says: pgstore_register_node, pgstore_report, pgstore_get_formation,
+ * pgstore_list_formations, pgstore_events, pgstore_acquire,
+ * pgstore_apply, pgstore_request. */
 bool pgstore_register_node(Store *s, const NodeRegistration *reg,
 			   RegisteredNode *out);
 bool pgstore_report(Store *s, int node_id, const NodeReport *report);
@@ -44,8 +54,13 @@ bool pgstore_apply(Store *s, int64_t term, const char *formation,
 bool pgstore_request(Store *s, const char *formation, const char *what,
 		     const char *node_name);
 /* pgstore_params.c */
-/* Fills out->params from the JSON array of [name, value] pairs. */
+/* Fills out->params from the JSON array of [name, value] pairs (the
+ * first STORE_MAX_PARAMS; malformed pairs are skipped). False when json
+ * is not an array (out->nparams 0); s->error is not touched. */
 bool pgstore_parse_params(const char *json, StoreFormation *out);
+/* As store.h's: pgstore_set_pg_param, pgstore_request_restart,
+ * pgstore_drop_node, pgstore_set_maintenance, pgstore_set_setting (true,
+ * or false with s->error set). */
 bool pgstore_set_pg_param(Store *s, const char *formation, const char *name,
 			  const char *value, char *context, size_t len);
 bool pgstore_request_restart(Store *s, const char *formation,
@@ -57,5 +72,9 @@ bool pgstore_set_maintenance(Store *s, const char *formation,
 bool pgstore_set_setting(Store *s, const char *formation,
 			 const char *node_name, const char *name,
 			 const char *value);
+/* pgstore_secrets.c: store_rotate_secret's (true, or false with
+ * s->error set and s->not_found for an unknown formation). */
+bool pgstore_rotate_secret(Store *s, const char *formation,
+			   const char *which);
 
 #endif

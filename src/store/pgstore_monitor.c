@@ -32,8 +32,11 @@ bool pgstore_acquire(Store *s, const char *holder, int64_t *term)
 	}
 	if (!pg_query_value(&p->pc,
 			    "SELECT pg_try_advisory_lock(" LEASE_LOCK_KEY ")", 0,
-			    NULL, ok, sizeof(ok)))
+			    NULL, ok, sizeof(ok))) {
+		snprintf(s->error, sizeof(s->error),
+			 "cannot try the monitor's lease: %s", p->pc.error);
 		return false;
+	}
 	if (strcmp(ok, "t") != 0)
 		return true; /* another monitor is active */
 	PGresult *res = pgstore_query(

@@ -42,6 +42,8 @@
  * answer: false with err (what to do) when it is not this pgkeel's. A
  * store made by another pgkeel version has other roles and rights. */
 #define PGSTORE_SCHEMA_VERSION_SQL "SELECT max(schema_version) FROM pgkeel.meta"
+/* pgstore_schema_version_ok: true for this pgkeel's version; false with
+ * err saying which pgkeel to run, or how to upgrade or start anew. */
 bool pgstore_schema_version_ok(const char *version, char *err, size_t errlen);
 
 /* Lists of statements, run in order in one transaction by `create

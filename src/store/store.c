@@ -75,6 +75,11 @@ bool store_request_restart(Store *s, const char *formation,
 	return s->ops->request_restart(s, formation, node_name, seq);
 }
 
+bool store_rotate_secret(Store *s, const char *formation, const char *which)
+{
+	return s->ops->rotate_secret(s, formation, which);
+}
+
 void store_close(Store *s)
 {
 	if (s)

@@ -161,6 +161,8 @@ typedef struct {
 			     const char *value, char *context, size_t len);
 	bool (*request_restart)(Store *s, const char *formation,
 				const char *node_name, long long *seq);
+	bool (*rotate_secret)(Store *s, const char *formation,
+			      const char *which);
 	void (*close)(Store *s);
 } StoreOps;
 
@@ -171,27 +173,45 @@ struct Store {
 	void *impl;
 };
 
+/*
+ * The calls on an open store below return true on success, and false
+ * with s->error set (what failed and the store's message; for a refusal
+ * to a node's own credential, which credential to use instead). A call
+ * that lost the connection closes it: the next call connects again.
+ */
+
 /* Connects to the store named by uri (postgres://... for pgstore), with
  * ssl's TLS settings in place of the URI's (NULL, or mode "prefer": the
- * URI as given): a keeper verifies the store with its own CA. */
+ * URI as given): a keeper verifies the store with its own CA. NULL with
+ * err set (out of memory, or the connection and libpq's reason). */
 Store *store_open(const char *uri, const SslSpec *ssl, int timeout_ms,
 		  char *err, size_t errlen);
 /* The monitor's own connection to the store in its local Postgres;
- * upgrade (the monitor's, at start) brings an older schema up first. */
+ * upgrade (the monitor's, at start) brings an older schema up first.
+ * NULL with err set: no connection, a failed upgrade, or a schema that
+ * is not this pgkeel's (what to do). */
 Store *store_open_local(const char *sockdir, int port, int timeout_ms,
 			bool upgrade, char *err, size_t errlen);
 
+/* Registers a node: true with out filled (its id, name and store
+ * password); false with s->error set (the store's refusal says why). */
 bool store_register_node(Store *s, const NodeRegistration *reg,
 			 RegisteredNode *out);
 /* Reports for node_id: only a store opened with that node's own
- * credential may (see docs/security.md). */
+ * credential may (see docs/security.md). False with s->error set. */
 bool store_report(Store *s, int node_id, const NodeReport *report);
+/* The formation's snapshot into out. False with s->error set, and
+ * s->not_found when there is no such formation. */
 bool store_get_formation(Store *s, const char *formation, StoreFormation *out);
+/* The formations' names (the first max); store_events: the formation's
+ * last count events, oldest first. False with s->error set (*n 0). */
 bool store_list_formations(Store *s, char (*names)[STORE_NAME_LEN],
 			   size_t max, size_t *n);
 bool store_events(Store *s, const char *formation, int count,
 		  StoreEvent *out, size_t *n);
-/* Waits up to timeout_ms for a change notification; false on error. */
+/* Waits up to timeout_ms for a change notification: true when one came
+ * or the time passed; false with s->error set when the connection is
+ * lost (the caller then sleeps itself). */
 bool store_wait(Store *s, int timeout_ms);
 /*
  * Every later call (a connection attempt included) gives up by
@@ -202,20 +222,25 @@ bool store_wait(Store *s, int timeout_ms);
  */
 #define STORE_MIN_CALL_MS 50
 void store_set_deadline(Store *s, int64_t deadline_ms);
+/* Takes or keeps the monitor's lease: true with *term its term, or 0
+ * when another monitor holds it; false with s->error set (*term 0). */
 bool store_acquire(Store *s, const char *holder, int64_t *term);
 /* Writes decisions, fenced by term; clear_requests consumes the pending
- * switchover/failover request the decisions carried out. */
+ * switchover/failover request the decisions carried out. All or nothing:
+ * false with s->error set ("fenced: ..." when another monitor took the
+ * lease), nothing written. */
 bool store_apply(Store *s, int64_t term, const char *formation,
 		 const StoreDecision *d, size_t nd, const StoreNodeView *views,
 		 size_t nviews, const char *health, bool clear_requests);
 /* Asks the monitor for "switchover" (to node_name, or "" for the best
- * standby) or a forced "failover". */
+ * standby) or a forced "failover". False with s->error set (the store's
+ * refusal says why). */
 bool store_request(Store *s, const char *formation, const char *what,
 		   const char *node_name);
 /*
  * Changes a run-time setting, one of common/rtsettings.h (a node.* one of
- * node_name). Refused with a reason in s->error when the name or value
- * is wrong.
+ * node_name). Refused (false) with a reason in s->error when the name or
+ * value is wrong, or the call failed.
  */
 bool store_set_setting(Store *s, const char *formation, const char *node_name,
 		       const char *name, const char *value);
@@ -225,24 +250,37 @@ bool store_set_setting(Store *s, const char *formation, const char *node_name,
  */
 bool store_runtime_value(const StoreFormation *f, const char *node_name,
 			 RuntimeSettingId id, int *value);
-/* Asks the monitor to remove a node from its formation. */
+/* Asks the monitor to remove a node from its formation. False with
+ * s->error set (the store's refusal says why). */
 bool store_drop_node(Store *s, const char *formation, const char *node_name);
-/* Asks for (on) or ends (off) maintenance of a node. */
+/* Asks for (on) or ends (off) maintenance of a node. False with s->error
+ * set (the store's refusal says why). */
 bool store_set_maintenance(Store *s, const char *formation,
 			   const char *node_name, bool on);
 /*
  * Sets (value) or removes (NULL) the formation-wide Postgres parameter
  * name, validated against the store's Postgres; context receives the
- * parameter's context ("postmaster": applied only by a restart).
+ * parameter's context ("postmaster": applied only by a restart). False
+ * with s->error set (an unknown parameter or invalid value: the store's
+ * message).
  */
 bool store_set_pg_param(Store *s, const char *formation, const char *name,
 			const char *value, char *context, size_t len);
 /*
  * Asks the node's keeper to restart its Postgres; *seq is the request's
  * number: it is carried out once the node reports restarted >= seq.
+ * False with s->error set (the store's refusal says why).
  */
 bool store_request_restart(Store *s, const char *formation,
 			   const char *node_name, long long *seq);
+/*
+ * Draws a new formation password in the store: which is "replication"
+ * or "health" (the health-check role's); the keepers apply it on their
+ * next cycle. Only the monitor's own connection (store_open_local) may.
+ * False with s->error set; s->not_found when there is no such formation.
+ */
+bool store_rotate_secret(Store *s, const char *formation, const char *which);
+/* Closes the connection and frees s (NULL: nothing). */
 void store_close(Store *s);
 
 /* The node of a formation snapshot with that id, or NULL. */

@@ -9,6 +9,9 @@
 
 #include "store/store.h"
 
+/* store_node_json, store_event_json: a new object (the caller owns its
+ * reference); NULL when jansson cannot build it (out of memory). Text
+ * that is not UTF-8 is mended first (storejson.c), never dropped. */
 json_t *store_node_json(const StoreFormation *f, const StoreNode *n);
 json_t *store_event_json(const StoreEvent *e);
 
