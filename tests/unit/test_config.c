@@ -1,11 +1,7 @@
 /*
  * test_config.c - INI loading and saving, and flags overriding files.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,15 +164,10 @@ static void sets_by_name(void **state)
 	config_free(&cfg);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(defaults_apply),
-		cmocka_unit_test(round_trips_through_a_file),
-		cmocka_unit_test(flags_win_over_the_file),
-		cmocka_unit_test(rejects_unknown_and_invalid),
-		cmocka_unit_test(refuses_values_the_file_would_change),
-		cmocka_unit_test(sets_by_name),
-	};
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+UNIT_MAIN(setup, teardown,
+	  cmocka_unit_test(defaults_apply),
+	  cmocka_unit_test(round_trips_through_a_file),
+	  cmocka_unit_test(flags_win_over_the_file),
+	  cmocka_unit_test(rejects_unknown_and_invalid),
+	  cmocka_unit_test(refuses_values_the_file_would_change),
+	  cmocka_unit_test(sets_by_name))

@@ -1,11 +1,7 @@
 /*
  * test_conninfo.c - quoting of connection strings and URI building.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,15 +104,10 @@ static void validates_names(void **state)
 	assert_true(name_is_valid(too_long));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(quotes_values),
-		cmocka_unit_test(appends_pairs),
-		cmocka_unit_test(builds_multi_host_uri),
-		cmocka_unit_test(encodes_user_db_and_params),
-		cmocka_unit_test(validates_hosts),
-		cmocka_unit_test(validates_names),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(quotes_values),
+	  cmocka_unit_test(appends_pairs),
+	  cmocka_unit_test(builds_multi_host_uri),
+	  cmocka_unit_test(encodes_user_db_and_params),
+	  cmocka_unit_test(validates_hosts),
+	  cmocka_unit_test(validates_names))

@@ -3,11 +3,7 @@
  * files others can read) and the rewriting of a store URI for a node's
  * own role.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,15 +140,10 @@ static void rewrites_an_ipv6_zone_so_it_parses(void **state)
 	free(u);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(writes_and_reads_back_escaped),
-		cmocka_unit_test(refuses_files_others_can_read),
-		cmocka_unit_test(refuses_a_password_too_long_to_write_whole),
-		cmocka_unit_test(random_passwords_differ),
-		cmocka_unit_test(rewrites_uri_for_a_node),
-		cmocka_unit_test(rewrites_an_ipv6_zone_so_it_parses),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(writes_and_reads_back_escaped),
+	  cmocka_unit_test(refuses_files_others_can_read),
+	  cmocka_unit_test(refuses_a_password_too_long_to_write_whole),
+	  cmocka_unit_test(random_passwords_differ),
+	  cmocka_unit_test(rewrites_uri_for_a_node),
+	  cmocka_unit_test(rewrites_an_ipv6_zone_so_it_parses))

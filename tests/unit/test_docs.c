@@ -3,11 +3,7 @@
  * write now: a table changed in src/ without `make docs`, or a generated
  * part edited by hand, fails here. Run from the repository's top.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,11 +62,6 @@ static void an_edited_part_differs(void **state)
 	free(again);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(generated_parts_are_up_to_date),
-		cmocka_unit_test(an_edited_part_differs),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(generated_parts_are_up_to_date),
+	  cmocka_unit_test(an_edited_part_differs))

@@ -2,11 +2,7 @@
  * test_flags.c - flag tables: settings as flags, local flags, switches,
  * validation and required flags.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -116,14 +112,9 @@ static void a_parse_does_not_depend_on_the_one_before(void **state)
 	flags_free(&f);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(parses_values_switches_and_args),
-		cmocka_unit_test(makes_relative_paths_absolute),
-		cmocka_unit_test(rejects_bad_values),
-		cmocka_unit_test(help_short_circuits),
-		cmocka_unit_test(a_parse_does_not_depend_on_the_one_before),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(parses_values_switches_and_args),
+	  cmocka_unit_test(makes_relative_paths_absolute),
+	  cmocka_unit_test(rejects_bad_values),
+	  cmocka_unit_test(help_short_circuits),
+	  cmocka_unit_test(a_parse_does_not_depend_on_the_one_before))

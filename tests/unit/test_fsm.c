@@ -2,11 +2,7 @@
  * test_fsm.c - every transition of the state machine, and the decisions
  * that must not be taken (docs/guarantees.md).
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "fsm_helpers.h"
 #include <stdlib.h>
@@ -521,34 +517,29 @@ static void every_rule_is_documented(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(first_node_becomes_single_next_wait_standby),
-		cmocka_unit_test(joining_standby_path_to_primary),
-		cmocka_unit_test(a_lagging_standby_is_not_in_sync),
-		cmocka_unit_test(primary_crash_fails_over_after_node_down_timeout),
-		cmocka_unit_test(no_failover_while_standbys_stream),
-		cmocka_unit_test(no_failover_when_only_postgres_restarts),
-		cmocka_unit_test(keeper_reported_failure_fails_over),
-		cmocka_unit_test(no_candidate_when_monitor_sees_nothing),
-		cmocka_unit_test(candidate_by_priority_then_lsn),
-		cmocka_unit_test(candidate_fast_forwards_before_promotion),
-		cmocka_unit_test(others_follow_the_new_primary),
-		cmocka_unit_test(lost_standby_leaves_sync_set_unless_strict),
-		cmocka_unit_test(standby_not_streaming_leaves_at_sync_timeout),
-		cmocka_unit_test(promotion_cancelled_when_primary_returns),
-		cmocka_unit_test(candidate_retargets_a_standby_that_comes_back_ahead),
-		cmocka_unit_test(primary_without_standbys_returns_to_single),
-		cmocka_unit_test(switchover_drains_then_promotes_then_demotes),
-		cmocka_unit_test(switchover_refuses_a_standby_out_of_sync),
-		cmocka_unit_test(forced_failover_demotes_a_healthy_primary),
-		cmocka_unit_test(maintenance_in_and_out),
-		cmocka_unit_test(drop_a_standby_but_not_a_primary_with_standbys),
-		cmocka_unit_test(paused_formation_decides_nothing),
-		cmocka_unit_test(refused_port_and_silent_keeper_fail_over_early),
-		cmocka_unit_test(no_early_failover_without_definitive_evidence),
-		cmocka_unit_test(every_rule_is_documented),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(first_node_becomes_single_next_wait_standby),
+	  cmocka_unit_test(joining_standby_path_to_primary),
+	  cmocka_unit_test(a_lagging_standby_is_not_in_sync),
+	  cmocka_unit_test(primary_crash_fails_over_after_node_down_timeout),
+	  cmocka_unit_test(no_failover_while_standbys_stream),
+	  cmocka_unit_test(no_failover_when_only_postgres_restarts),
+	  cmocka_unit_test(keeper_reported_failure_fails_over),
+	  cmocka_unit_test(no_candidate_when_monitor_sees_nothing),
+	  cmocka_unit_test(candidate_by_priority_then_lsn),
+	  cmocka_unit_test(candidate_fast_forwards_before_promotion),
+	  cmocka_unit_test(others_follow_the_new_primary),
+	  cmocka_unit_test(lost_standby_leaves_sync_set_unless_strict),
+	  cmocka_unit_test(standby_not_streaming_leaves_at_sync_timeout),
+	  cmocka_unit_test(promotion_cancelled_when_primary_returns),
+	  cmocka_unit_test(candidate_retargets_a_standby_that_comes_back_ahead),
+	  cmocka_unit_test(primary_without_standbys_returns_to_single),
+	  cmocka_unit_test(switchover_drains_then_promotes_then_demotes),
+	  cmocka_unit_test(switchover_refuses_a_standby_out_of_sync),
+	  cmocka_unit_test(forced_failover_demotes_a_healthy_primary),
+	  cmocka_unit_test(maintenance_in_and_out),
+	  cmocka_unit_test(drop_a_standby_but_not_a_primary_with_standbys),
+	  cmocka_unit_test(paused_formation_decides_nothing),
+	  cmocka_unit_test(refused_port_and_silent_keeper_fail_over_early),
+	  cmocka_unit_test(no_early_failover_without_definitive_evidence),
+	  cmocka_unit_test(every_rule_is_documented))

@@ -18,11 +18,7 @@
  * node's host, or a firewall in front of a cut-off one, may refuse the
  * monitor's connections, which lets the monitor decide early.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -356,11 +352,6 @@ static void multiple_faults_keep_one_writer_and_converge(void **state)
 		run_seed(seed, 10000, false);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(single_faults_lose_nothing),
-		cmocka_unit_test(multiple_faults_keep_one_writer_and_converge),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(single_faults_lose_nothing),
+	  cmocka_unit_test(multiple_faults_keep_one_writer_and_converge))

@@ -3,11 +3,7 @@
  * returning 0) fails fs_write_file_atomic with a message naming an error,
  * not a stale errno ("Success").
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -78,11 +74,6 @@ static void a_whole_write_succeeds(void **state)
 	unlink(target);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(a_write_of_nothing_names_an_error),
-		cmocka_unit_test(a_whole_write_succeeds),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(a_write_of_nothing_names_an_error),
+	  cmocka_unit_test(a_whole_write_succeeds))

@@ -3,11 +3,7 @@
  * with the event's variables, never blocks its caller, and kills a hook
  * that outlives its timeout.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,13 +111,8 @@ static void a_variable_too_long_is_left_out_not_cut(void **state)
 	assert_int_equal(e.nvars, HOOK_MAX_VARS);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(events_run_in_order_with_their_variables),
-		cmocka_unit_test(a_slow_hook_is_killed_and_never_blocks),
-		cmocka_unit_test(a_full_queue_drops_and_counts),
-		cmocka_unit_test(a_variable_too_long_is_left_out_not_cut),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(events_run_in_order_with_their_variables),
+	  cmocka_unit_test(a_slow_hook_is_killed_and_never_blocks),
+	  cmocka_unit_test(a_full_queue_drops_and_counts),
+	  cmocka_unit_test(a_variable_too_long_is_left_out_not_cut))

@@ -2,11 +2,7 @@
  * test_httpauth.c - the HTTP API's credentials line and the comparison
  * of what a request presents.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <string.h>
 
 #include "http/httpauth.h"
@@ -51,12 +47,7 @@ static void compares_whole_strings(void **state)
 	assert_false(http_auth_equal("", ""));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(parses_both_forms),
-		cmocka_unit_test(refuses_other_lines_without_echoing_them),
-		cmocka_unit_test(compares_whole_strings),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(parses_both_forms),
+	  cmocka_unit_test(refuses_other_lines_without_echoing_them),
+	  cmocka_unit_test(compares_whole_strings))

@@ -4,11 +4,7 @@
  * node has no certificate, and a clear refusal of half a pair or of a
  * key that does not belong to the certificate.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,12 +101,7 @@ static void refuses_half_a_pair_and_a_foreign_key(void **state)
 	assert_non_null(strstr(err, "/nonexistent/x.crt"));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(serves_the_node_pair),
-		cmocka_unit_test(plain_when_off_or_without_a_certificate),
-		cmocka_unit_test(refuses_half_a_pair_and_a_foreign_key),
-	};
-	return cmocka_run_group_tests(tests, make_pairs, remove_dir);
-}
+UNIT_MAIN(make_pairs, remove_dir,
+	  cmocka_unit_test(serves_the_node_pair),
+	  cmocka_unit_test(plain_when_off_or_without_a_certificate),
+	  cmocka_unit_test(refuses_half_a_pair_and_a_foreign_key))

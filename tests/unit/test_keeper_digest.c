@@ -3,11 +3,7 @@
  * changes with everything that shapes the node's configuration, slots
  * and roles, and not with the reports, which change every cycle.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,11 +80,6 @@ static void what_shapes_the_node_changes_it(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(reports_leave_it_alone),
-		cmocka_unit_test(what_shapes_the_node_changes_it),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(reports_leave_it_alone),
+	  cmocka_unit_test(what_shapes_the_node_changes_it))

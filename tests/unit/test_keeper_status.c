@@ -2,11 +2,7 @@
  * test_keeper_status.c - the HTTP routing checks a keeper answers, from
  * its published status: what a load balancer sees in each situation.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <string.h>
 
 #include "keeper/keeper_status.h"
@@ -162,16 +158,11 @@ static void lag_values_that_overflow_are_refused(void **state)
 	assert_true(keeper_parse_lag("9223372036854775807", &v));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(a_primary_is_read_write_not_replica),
-		cmocka_unit_test(a_fenced_or_demoted_primary_is_not_primary),
-		cmocka_unit_test(a_standby_is_replica_within_the_lag_asked),
-		cmocka_unit_test(leaving_standbys_and_stopped_servers_fail),
-		cmocka_unit_test(liveness_follows_the_loop),
-		cmocka_unit_test(paths_and_lag_values),
-		cmocka_unit_test(lag_values_that_overflow_are_refused),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(a_primary_is_read_write_not_replica),
+	  cmocka_unit_test(a_fenced_or_demoted_primary_is_not_primary),
+	  cmocka_unit_test(a_standby_is_replica_within_the_lag_asked),
+	  cmocka_unit_test(leaving_standbys_and_stopped_servers_fail),
+	  cmocka_unit_test(liveness_follows_the_loop),
+	  cmocka_unit_test(paths_and_lag_values),
+	  cmocka_unit_test(lag_values_that_overflow_are_refused))

@@ -1,11 +1,7 @@
 /*
  * test_log.c - log levels, the log file, and JSON lines.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,12 +76,7 @@ static void log_file_is_the_owners_alone(void **state)
 	unlink(path);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(parses_levels),
-		cmocka_unit_test(writes_filtered_json_lines),
-		cmocka_unit_test(log_file_is_the_owners_alone),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(parses_levels),
+	  cmocka_unit_test(writes_filtered_json_lines),
+	  cmocka_unit_test(log_file_is_the_owners_alone))

@@ -1,11 +1,7 @@
 /*
  * test_lsn.c - LSN parsing, formatting and distance.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <string.h>
 
 #include "common/lsn.h"
@@ -50,12 +46,7 @@ static void measures_distance(void **state)
 	assert_int_equal(lsn_ahead_by(0x100000000ULL, 0xFFFFFFFFULL), 1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(parses_and_formats),
-		cmocka_unit_test(rejects_malformed),
-		cmocka_unit_test(measures_distance),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(parses_and_formats),
+	  cmocka_unit_test(rejects_malformed),
+	  cmocka_unit_test(measures_distance))

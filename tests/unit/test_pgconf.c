@@ -2,11 +2,7 @@
  * test_pgconf.c - rendering pgkeel's Postgres configuration, pg_hba lines,
  * synchronous_standby_names and version strings.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -245,19 +241,14 @@ static void leaves_out_parameters_with_a_bad_name(void **state)
 	free(text);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(renders_a_standby),
-		cmocka_unit_test(formats_sync_names),
-		cmocka_unit_test(formats_hba_lines),
-		cmocka_unit_test(refuses_hba_fields_that_break_out),
-		cmocka_unit_test(renders_ssl),
-		cmocka_unit_test(writes_a_tls_only_hba_block),
-		cmocka_unit_test(parses_versions),
-		cmocka_unit_test(names_slots),
-		cmocka_unit_test(quotes_values_for_postgresql_conf),
-		cmocka_unit_test(leaves_out_parameters_with_a_bad_name),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(renders_a_standby),
+	  cmocka_unit_test(formats_sync_names),
+	  cmocka_unit_test(formats_hba_lines),
+	  cmocka_unit_test(refuses_hba_fields_that_break_out),
+	  cmocka_unit_test(renders_ssl),
+	  cmocka_unit_test(writes_a_tls_only_hba_block),
+	  cmocka_unit_test(parses_versions),
+	  cmocka_unit_test(names_slots),
+	  cmocka_unit_test(quotes_values_for_postgresql_conf),
+	  cmocka_unit_test(leaves_out_parameters_with_a_bad_name))

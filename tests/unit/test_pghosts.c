@@ -2,11 +2,7 @@
  * test_pghosts.c - the TCP hosts of a conninfo or URI (where the monitor's
  * health checks come from, for a node's pg_hba).
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "pg/pgsql.h"
 
@@ -57,12 +53,7 @@ static void skips_sockets_and_bad_input(void **state)
 	assert_int_equal(pg_conninfo_hosts("host=a,b,c", hosts, 2), 2);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(reads_uri_hosts),
-		cmocka_unit_test(reads_keyword_hosts),
-		cmocka_unit_test(skips_sockets_and_bad_input),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(reads_uri_hosts),
+	  cmocka_unit_test(reads_keyword_hosts),
+	  cmocka_unit_test(skips_sockets_and_bad_input))

@@ -4,11 +4,7 @@
  * with several addresses is tried on each (localhost as ::1 first, while
  * the server listens on 127.0.0.1 only).
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include <netinet/in.h>
 #include <poll.h>
@@ -78,11 +74,6 @@ static void closed_port_is_down_and_closed(void **state)
 	pgprobe_close(&p);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(listening_port_is_up),
-		cmocka_unit_test(closed_port_is_down_and_closed),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(listening_port_is_up),
+	  cmocka_unit_test(closed_port_is_down_and_closed))

@@ -2,11 +2,7 @@
  * test_pidfile.c - a PID file naming a PID that another program now has
  * is not taken for a running pgkeel (so `pgkeel stop` signals nothing).
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,10 +33,5 @@ static void a_reused_pid_is_not_followed(void **state)
 	unlink(path);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(a_reused_pid_is_not_followed),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(a_reused_pid_is_not_followed))

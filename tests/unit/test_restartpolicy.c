@@ -1,11 +1,7 @@
 /*
  * test_restartpolicy.c - restart decisions for a crashed Postgres.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "pg/restartpolicy.h"
 
@@ -76,13 +72,8 @@ static void a_stable_run_forgets_old_crashes(void **state)
 			 SUPERVISE_RESTART);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(restarts_at_once_after_a_crash),
-		cmocka_unit_test(leaves_a_stopped_server_alone),
-		cmocka_unit_test(backs_off_then_gives_up),
-		cmocka_unit_test(a_stable_run_forgets_old_crashes),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(restarts_at_once_after_a_crash),
+	  cmocka_unit_test(leaves_a_stopped_server_alone),
+	  cmocka_unit_test(backs_off_then_gives_up),
+	  cmocka_unit_test(a_stable_run_forgets_old_crashes))

@@ -4,11 +4,7 @@
  * pgkeel.set_setting and its column defaults, the node file's settings
  * that give a node's first values, and `pgkeel config --help`.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -226,15 +222,10 @@ static void config_help_lists_the_table(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(store_parses_each_setting_as_its_type),
-		cmocka_unit_test(store_checks_the_tables_ranges),
-		cmocka_unit_test(store_names_exactly_the_tables_settings),
-		cmocka_unit_test(store_defaults_are_the_tables),
-		cmocka_unit_test(node_file_settings_agree),
-		cmocka_unit_test(config_help_lists_the_table),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(store_parses_each_setting_as_its_type),
+	  cmocka_unit_test(store_checks_the_tables_ranges),
+	  cmocka_unit_test(store_names_exactly_the_tables_settings),
+	  cmocka_unit_test(store_defaults_are_the_tables),
+	  cmocka_unit_test(node_file_settings_agree),
+	  cmocka_unit_test(config_help_lists_the_table))

@@ -2,11 +2,7 @@
  * test_runprog.c - running programs: output, exit codes, signals,
  * timeouts and line callbacks.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <string.h>
 
 #include "common/runprog.h"
@@ -102,15 +98,10 @@ static void passes_environment(void **state)
 	run_result_free(&r);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(captures_output_and_status),
-		cmocka_unit_test(succeeds_on_zero),
-		cmocka_unit_test(reports_missing_program),
-		cmocka_unit_test(kills_on_timeout),
-		cmocka_unit_test(calls_back_per_line),
-		cmocka_unit_test(passes_environment),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(captures_output_and_status),
+	  cmocka_unit_test(succeeds_on_zero),
+	  cmocka_unit_test(reports_missing_program),
+	  cmocka_unit_test(kills_on_timeout),
+	  cmocka_unit_test(calls_back_per_line),
+	  cmocka_unit_test(passes_environment))

@@ -1,11 +1,7 @@
 /*
  * test_settings.c - value validation, durations and the settings table.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <string.h>
 
 #include "common/config.h"
@@ -117,14 +113,9 @@ static void table_is_consistent(void **state)
 	assert_null(setting_find("postgresql", "nope"));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(validates_each_type),
-		cmocka_unit_test(error_says_what_was_expected),
-		cmocka_unit_test(refused_secrets_are_not_quoted),
-		cmocka_unit_test(parses_durations),
-		cmocka_unit_test(table_is_consistent),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(validates_each_type),
+	  cmocka_unit_test(error_says_what_was_expected),
+	  cmocka_unit_test(refused_secrets_are_not_quoted),
+	  cmocka_unit_test(parses_durations),
+	  cmocka_unit_test(table_is_consistent))

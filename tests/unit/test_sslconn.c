@@ -2,11 +2,7 @@
  * test_sslconn.c - a node's [ssl] settings resolved, and added to
  * connection strings and URIs.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,12 +89,7 @@ static void appends_to_uri(void **state)
 	free(uri);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(resolves_the_mode),
-		cmocka_unit_test(appends_to_conninfo),
-		cmocka_unit_test(appends_to_uri),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(resolves_the_mode),
+	  cmocka_unit_test(appends_to_conninfo),
+	  cmocka_unit_test(appends_to_uri))

@@ -3,11 +3,7 @@
  * refused when it holds what the keeper could not save again, and a save
  * that fails says so and leaves the file as it was.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,12 +99,7 @@ static void a_failed_save_is_logged_and_changes_nothing(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(saves_and_reads_back),
-		cmocka_unit_test(refuses_a_name_too_long_to_keep),
-		cmocka_unit_test(a_failed_save_is_logged_and_changes_nothing),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(saves_and_reads_back),
+	  cmocka_unit_test(refuses_a_name_too_long_to_keep),
+	  cmocka_unit_test(a_failed_save_is_logged_and_changes_nothing))

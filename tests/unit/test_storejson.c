@@ -3,11 +3,7 @@
  * monitor's API): a text its buffer cut inside a UTF-8 character still
  * renders, without the cut character.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -58,12 +54,7 @@ static void a_node_with_bytes_that_are_not_utf8_still_renders(void **state)
 	json_decref(j);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(an_event_cut_inside_a_character_still_renders),
-		cmocka_unit_test(
-			a_node_with_bytes_that_are_not_utf8_still_renders),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(an_event_cut_inside_a_character_still_renders),
+	  cmocka_unit_test(
+	  	a_node_with_bytes_that_are_not_utf8_still_renders))

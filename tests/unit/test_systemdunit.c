@@ -3,11 +3,7 @@
  * would expand are quoted, values a unit cannot hold are refused, the
  * template keeps its %f, and the limits follow the cycle's bound.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,14 +106,9 @@ static void limits_cover_the_longest_cycle(void **state)
 	assert_int_equal(systemd_stop_timeout_sec(123), 183);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(plain_paths_stay_plain),
-		cmocka_unit_test(specifiers_and_variables_are_escaped),
-		cmocka_unit_test(control_characters_are_refused),
-		cmocka_unit_test(the_template_names_its_instance),
-		cmocka_unit_test(limits_cover_the_longest_cycle),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(plain_paths_stay_plain),
+	  cmocka_unit_test(specifiers_and_variables_are_escaped),
+	  cmocka_unit_test(control_characters_are_refused),
+	  cmocka_unit_test(the_template_names_its_instance),
+	  cmocka_unit_test(limits_cover_the_longest_cycle))

@@ -2,11 +2,7 @@
  * test_termtext.c - store text printed to a terminal cannot forge a line
  * or send an escape sequence.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "common/termtext.h"
 
@@ -25,10 +21,5 @@ static void escapes_control_characters(void **state)
 	assert_string_equal(termtext("\x01", buf, 3), "\\x");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(escapes_control_characters),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(escapes_control_characters))

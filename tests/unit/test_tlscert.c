@@ -3,11 +3,7 @@
  * OpenSSL: the key matches the certificate, the subjectAltName names the
  * host, the key is private, and mismatched or exposed keys are refused.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -129,12 +125,7 @@ static void refuses_bad_pairs(void **state)
 	assert_non_null(strstr(err, "not a PEM certificate"));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(makes_a_pair_for_an_ip),
-		cmocka_unit_test(makes_a_pair_for_a_name),
-		cmocka_unit_test(refuses_bad_pairs),
-	};
-	return cmocka_run_group_tests(tests, make_dir, remove_dir);
-}
+UNIT_MAIN(make_dir, remove_dir,
+	  cmocka_unit_test(makes_a_pair_for_an_ip),
+	  cmocka_unit_test(makes_a_pair_for_a_name),
+	  cmocka_unit_test(refuses_bad_pairs))
