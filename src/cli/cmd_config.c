@@ -194,8 +194,8 @@ static const Command cfg_unset = {
 	.flags = FLAGS(config_flags), .run = run_config, .max_args = 1,
 	.args_usage = "NAME"};
 
-static const Command *const config_subs[] = {&cfg_get, &cfg_set,
-					     &cfg_unset, NULL};
+static const Command *const config_subs[] = {&cfg_get, &cfg_set, &cfg_unset,
+					     &cmd_config_check, NULL};
 
 const Command cmd_config = {
 	.name = "config",

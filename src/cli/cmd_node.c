@@ -63,25 +63,6 @@ static int run_keeper(const Config *cfg, bool until_stable)
 	return rc;
 }
 
-/* Files that hold (or may hold) a secret must be the owner's alone: a
- * service does not start with one that others can read. */
-static bool secrets_are_private(const Config *cfg, const NodePaths *paths,
-				char *err, size_t errlen)
-{
-	const char *auth = config_get(cfg, S_HTTP_AUTH_FILE);
-	const char *const files[] = {paths->config, paths->state,
-				     paths->operator_pass, paths->store_pass,
-				     auth ? auth : "",
-				     config_get(cfg, S_LOG_FILE)};
-
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		if (files[i][0] && fs_exists(files[i]) &&
-		    !passfile_is_private(files[i], err, errlen))
-			return false;
-	}
-	return true;
-}
-
 int cli_run_service(const Config *cfg, bool until_stable)
 {
 	NodePaths paths;
@@ -89,7 +70,7 @@ int cli_run_service(const Config *cfg, bool until_stable)
 
 	if (!nodepaths_init(&paths, config_get(cfg, S_PGDATA), err,
 			    sizeof(err)) ||
-	    !secrets_are_private(cfg, &paths, err, sizeof(err))) {
+	    !nodeconf_secrets_private(cfg, &paths, err, sizeof(err))) {
 		fprintf(stderr, "run: %s\n", err);
 		return EXIT_BAD_CONFIG;
 	}

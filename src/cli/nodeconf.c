@@ -11,6 +11,7 @@
 #include "common/conninfo.h"
 #include "common/fsutil.h"
 #include "common/log.h"
+#include "common/passfile.h"
 #include "common/sslconn.h"
 #include "keeper/keeper.h"
 
@@ -122,4 +123,21 @@ char *nodeconf_formation_uri(const StoreFormation *f, const Config *cfg)
 	char *uri = uri_build(hosts, n, NULL, config_get(cfg, S_DBNAME),
 			      params);
 	return uri_append_ssl(uri, client_ssl(cfg, &ssl));
+}
+
+bool nodeconf_secrets_private(const Config *cfg, const NodePaths *paths,
+			      char *err, size_t errlen)
+{
+	const char *auth = config_get(cfg, S_HTTP_AUTH_FILE);
+	const char *const files[] = {paths->config, paths->state,
+				     paths->operator_pass, paths->store_pass,
+				     auth ? auth : "",
+				     config_get(cfg, S_LOG_FILE)};
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (files[i][0] && fs_exists(files[i]) &&
+		    !passfile_is_private(files[i], err, errlen))
+			return false;
+	}
+	return true;
 }

@@ -28,6 +28,12 @@ bool nodeconf_load(const Flags *flags, Config *cfg, bool must_exist,
 bool nodeconf_load_saved(const Flags *flags, Config *cfg, char *err,
 			 size_t errlen);
 
+/* Files that hold (or may hold) a secret must be the owner's alone: a
+ * service does not start with one others can read. True when every one
+ * that exists is private; false with err naming the first that is not
+ * and how to fix it. */
+bool nodeconf_secrets_private(const Config *cfg, const NodePaths *paths,
+			      char *err, size_t errlen);
 /* Opens the store: --monitor URI, or the one of --pgdata's node. NULL
  * with err set (no monitor named, or the store's open failed). */
 Store *nodeconf_open_store(const Config *cfg, char *err, size_t errlen);
