@@ -286,6 +286,31 @@ static int show_settings_run(const Command *cmd, Flags *flags)
 	return show_formation(flags, print_settings);
 }
 
+/* The primary's synchronous_standby_names, as the monitor assigned it. */
+static void print_standby_names(const StoreFormation *f, bool json)
+{
+	const StoreNode *p = store_formation_primary(f);
+	const char *names = p ? p->sync_names : "";
+
+	if (json) {
+		print_json(json_pack("{s:s, s:s?, s:s}", "formation", f->name,
+				     "primary", p ? p->name : NULL,
+				     "standby_names", names));
+	} else if (!p) {
+		printf("no primary assigned in formation %s\n", f->name);
+	} else {
+		printf("%s\n", *names ? names
+				     : "(empty: commits on the primary do not "
+				       "wait for a standby)");
+	}
+}
+
+static int show_standby_names_run(const Command *cmd, Flags *flags)
+{
+	(void)cmd;
+	return show_formation(flags, print_standby_names);
+}
+
 static int show_uri_run(const Command *cmd, Flags *flags)
 {
 	Config cfg;
@@ -305,11 +330,19 @@ static int show_uri_run(const Command *cmd, Flags *flags)
 	} else {
 		Store *s = open_for_show(flags, &cfg);
 		StoreFormation *f = s ? read_formation(s, &cfg) : NULL;
-		uri = f ? nodeconf_formation_uri(f, &cfg) : NULL;
+		const char *name = flags_get(flags, "node");
+		const StoreNode *n = name ? store_formation_node_named(f, name)
+					  : NULL;
+		if (f && name && !n)
+			fprintf(stderr, "show uri: formation %s has no node "
+				"named %s\n", f->name, name);
+		uri = !f || (name && !n) ? NULL
+		      : n		 ? nodeconf_node_uri(n, &cfg)
+					 : nodeconf_formation_uri(f, &cfg);
 		free(f);
 		store_close(s);
 		if (!uri)
-			return EXIT_STORE;
+			return name && s ? EXIT_FAILED : EXIT_STORE;
 	}
 	if (flags_has(flags, "json")) {
 		print_json(json_pack("{s:s, s:s}", "formation",
@@ -352,6 +385,8 @@ static const FlagDef uri_flags[] = {
 	FLAG_OF(S_FORMATION),
 	FLAG_SWITCH("json", "print JSON"),
 	FLAG_SWITCH("monitor", "print the monitor's URI (for create postgres)"),
+	FLAG_VALUE("node", "NAME", "that node's own URI (no failover)",
+		   VAL_STRING, 0, 0, NULL),
 };
 
 static const Command show_uri = {
@@ -457,9 +492,18 @@ static const Command show_haproxy = {
 	.run = show_haproxy_run,
 };
 
+static const FlagDef standby_names_flags[] = {WHERE_FLAGS};
+
+static const Command show_standby_names = {
+	.name = "standby-names",
+	.summary = "the primary's synchronous_standby_names",
+	.flags = FLAGS(standby_names_flags),
+	.run = show_standby_names_run,
+};
+
 static const Command *const show_subs[] = {
-	&show_state, &show_events, &show_uri, &show_settings, &show_haproxy,
-	&show_systemd, NULL};
+	&show_state, &show_events, &show_uri, &show_settings,
+	&show_standby_names, &show_haproxy, &show_systemd, NULL};
 
 const Command cmd_show = {
 	.name = "show",

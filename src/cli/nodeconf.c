@@ -125,6 +125,15 @@ char *nodeconf_formation_uri(const StoreFormation *f, const Config *cfg)
 	return uri_append_ssl(uri, client_ssl(cfg, &ssl));
 }
 
+char *nodeconf_node_uri(const StoreNode *n, const Config *cfg)
+{
+	SslSpec ssl;
+	HostPort host = {.host = n->host, .port = n->port};
+	char *uri = uri_build(&host, 1, NULL, config_get(cfg, S_DBNAME), NULL);
+
+	return uri_append_ssl(uri, client_ssl(cfg, &ssl));
+}
+
 bool nodeconf_secrets_private(const Config *cfg, const NodePaths *paths,
 			      char *err, size_t errlen)
 {

@@ -46,5 +46,8 @@ const char *nodeconf_formation(const Config *cfg);
  * read-write, the TLS of cfg's node or of its monitor URI); malloc'd,
  * NULL when out of memory. */
 char *nodeconf_formation_uri(const StoreFormation *f, const Config *cfg);
+/* One node's own URI for clients (its host and port only: no failover),
+ * with the TLS settings of cfg. NULL when out of memory. */
+char *nodeconf_node_uri(const StoreNode *n, const Config *cfg);
 
 #endif
