@@ -21,7 +21,8 @@ static int refuse_name(const char *name)
 
 	runtime_setting_names("postgresql.NAME", names, sizeof(names));
 	fprintf(stderr,
-		"%s: unknown setting \"%s\"; run-time settings are %s\n",
+		"%s: unknown setting \"%s\"; run-time settings are %s; "
+		"and backup.pgbackrest_stanza\n",
 		cli_command_path(), name, names);
 	return EXIT_USAGE;
 }
@@ -29,6 +30,34 @@ static int refuse_name(const char *name)
 static bool is_pg_param(const char *name)
 {
 	return strncmp(name, "postgresql.", 11) == 0 && name[11] != '\0';
+}
+
+static bool is_backup_setting(const char *name)
+{
+	return strcmp(name, "backup.pgbackrest_stanza") == 0;
+}
+
+/* config get|set|unset backup.pgbackrest_stanza (docs/pgbackrest.md) */
+static int run_backup(Store *s, const char *formation, const char *verb,
+		      const char *name, const char *value)
+{
+	StoreFormation *f = calloc(1, sizeof(StoreFormation));
+	bool get = strcmp(verb, "get") == 0;
+	bool ok = f && (get ? store_get_formation(s, formation, f)
+			    : store_set_backup(s, formation, name, value));
+	if (!ok)
+		fprintf(stderr, "%s: %s\n", cli_command_path(),
+			f ? s->error : "out of memory");
+	else if (get)
+		printf("%s\n", f->pgbackrest_stanza);
+	else if (value)
+		printf("%s = %s\nEvery node archives to it once restarted "
+		       "(archive_mode): pgkeel perform restart --rolling\n",
+		       name, value);
+	else
+		printf("%s unset\n", name);
+	free(f);
+	return ok ? EXIT_OK : get ? EXIT_FAILED : EXIT_REFUSED;
 }
 
 /* config get postgresql.NAME: the formation's value, exit 1 if unset. */
@@ -117,7 +146,12 @@ static int with_store(const Config *cfg, const char *verb, Flags *flags)
 		fprintf(stderr, "%s: %s\n", cli_command_path(), err);
 		return EXIT_STORE;
 	}
-	int rc = run_pg_param(s, nodeconf_formation(cfg), verb, flags);
+	int rc = is_backup_setting(flags->args[0])
+			 ? run_backup(s, nodeconf_formation(cfg), verb,
+				      flags->args[0],
+				      strcmp(verb, "set") == 0 ? flags->args[1]
+							       : NULL)
+			 : run_pg_param(s, nodeconf_formation(cfg), verb, flags);
 	store_close(s);
 	return rc;
 }
@@ -136,7 +170,7 @@ static int run_config(const Command *cmd, Flags *flags)
 	}
 	const char *name = flags->args[0];
 	const RuntimeSettingDef *rs = runtime_setting_find(name);
-	if (!rs && !is_pg_param(name))
+	if (!rs && !is_pg_param(name) && !is_backup_setting(name))
 		return refuse_name(name);
 	if (!nodeconf_load(flags, &cfg, false, err, sizeof(err))) {
 		fprintf(stderr, "%s: %s\n", cli_command_path(), err);
@@ -210,6 +244,10 @@ const Command cmd_config = {
 		"--name\n"
 		"  node.replication_quorum         true|false (default true), "
 		"with --name\n"
+		"  backup.pgbackrest_stanza        the pgBackRest stanza every "
+		"node archives to\n"
+		"                                  (docs/pgbackrest.md; "
+		"needs a restart)\n"
 		"  postgresql.NAME                 a Postgres parameter for "
 		"every node of the\n"
 		"                                  formation: a reload applies "

@@ -76,6 +76,25 @@ static const SettingDef settings[SETTING_COUNT] = {
 	 TEXT, "", "SECRET",
 	 "the replication role's password (set by the monitor if empty)"},
 
+	{S_PGBACKREST_CONFIG, "backup", "pgbackrest_config",
+	 "pgbackrest-config", PATH, "/etc/pgbackrest/pgbackrest.conf", "FILE",
+	 "pgBackRest's configuration file on this machine "
+	 "(docs/pgbackrest.md)"},
+	{S_CLONE_METHOD, "backup", "clone_method", "clone-method",
+	 ENUM("basebackup|pgbackrest"), "basebackup", "METHOD",
+	 "how this node is cloned as a standby: pg_basebackup from the "
+	 "primary, or the formation's latest pgBackRest backup"},
+	{S_RESTORE_FROM, "backup", "restore_from", "restore-from",
+	 ENUM("none|pgbackrest"), "none", "SOURCE",
+	 "a formation's first node restored from a pgBackRest backup "
+	 "instead of initdb"},
+	{S_RESTORE_STANZA, "backup", "restore_stanza", "restore-stanza", NAME,
+	 NULL, "STANZA", "the stanza --restore-from restores"},
+	{S_RESTORE_TARGET_TIME, "backup", "restore_target_time",
+	 "target-time", TEXT, "", "TIMESTAMP",
+	 "--restore-from recovers to this time, then promotes (empty: the "
+	 "whole archive)"},
+
 	{S_SSL_MODE, "ssl", "mode", "ssl-mode",
 	 ENUM("disable|require|verify-ca|verify-full"), "require", "MODE",
 	 "sslmode of every connection pgkeel makes (verify-full when a CA "

@@ -6,6 +6,8 @@
  * synchronous standby names; a standby follows its assigned upstream and
  * keeps slots for the others advanced, ready for its own promotion.
  * A primary also keeps the role the monitor's health checks log in as.
+ * Every node archives to the formation's pgBackRest stanza, if it names
+ * one (docs/pgbackrest.md).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,6 +106,8 @@ void keeper_apply_role(Keeper *k, NodeState goal)
 		log_error("replication password: %s", err);
 	collect_hosts(k);
 	collect_params(k);
+	snprintf(node->br_stanza, sizeof(node->br_stanza), "%s",
+		 k->formation->pgbackrest_stanza);
 	node->has_upstream = (state_is_standby(goal) || goal == NS_DEMOTED ||
 			      goal == NS_WAIT_STANDBY) &&
 			     up != NULL;

@@ -1,5 +1,6 @@
 /*
- * pgclone.c - pg_basebackup and pg_rewind, with progress; the
+ * pgclone.c - pg_basebackup and pg_rewind (and any copying tool), with
+ * progress; the
  * replication password reaches them through a passfile named in the
  * connection string (never on a command line or in the environment).
  */
@@ -58,8 +59,8 @@ static void describe_failure(char *err, size_t errlen, const char *what,
 		err[--n] = '\0';
 }
 
-static bool run_tool(const char *const *argv, const char *what, char *err,
-		     size_t errlen)
+bool pgclone_run(const char *const *argv, const char *what, char *err,
+		 size_t errlen)
 {
 	RunSpec spec = {.argv = argv, .on_line = log_progress,
 			.on_line_arg = (void *)what};
@@ -100,7 +101,7 @@ bool pgclone_basebackup(const PgBin *bin, const Upstream *up, const char *slot,
 	argv[i] = NULL;
 	log_info("cloning %s:%d into %s%s%s", up->host, up->port, target,
 		 slot ? " through slot " : "", slot ? slot : "");
-	bool ok = run_tool(argv, "pg_basebackup", err, errlen);
+	bool ok = pgclone_run(argv, "pg_basebackup", err, errlen);
 	free(ci);
 	return ok;
 }
@@ -119,7 +120,7 @@ bool pgclone_rewind(const PgBin *bin, const Upstream *up, const char *datadir,
 			      "--target-pgdata", datadir, "--source-server", ci,
 			      "--progress", NULL};
 	log_info("rewinding %s to follow %s:%d", datadir, up->host, up->port);
-	bool ok = run_tool(argv, "pg_rewind", err, errlen);
+	bool ok = pgclone_run(argv, "pg_rewind", err, errlen);
 	free(ci);
 	return ok;
 }

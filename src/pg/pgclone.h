@@ -39,6 +39,11 @@ char *upstream_conninfo(const Upstream *up, const char *application_name);
  */
 bool pgclone_basebackup(const PgBin *bin, const Upstream *up, const char *slot,
 			const char *target, char *err, size_t errlen);
+/* Runs a copying tool (argv[0] an absolute path), its output lines
+ * logged as "what: line" as they come; err has the end of its output
+ * when it fails. */
+bool pgclone_run(const char *const *argv, const char *what, char *err,
+		 size_t errlen);
 /* pg_rewind of datadir (stopped) against the upstream server. False with
  * err set as pgclone_basebackup sets it (for pg_rewind). */
 bool pgclone_rewind(const PgBin *bin, const Upstream *up, const char *datadir,

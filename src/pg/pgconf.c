@@ -135,6 +135,12 @@ char *pgconf_render(const PgConfSpec *spec)
 		   spec->primary_conninfo ? spec->primary_conninfo : "");
 	put_quoted(f, "primary_slot_name",
 		   spec->primary_slot_name ? spec->primary_slot_name : "");
+	if (spec->archive_command) {
+		fprintf(f, "archive_mode = on\n");
+		put_quoted(f, "archive_command", spec->archive_command);
+	}
+	if (spec->restore_command)
+		put_quoted(f, "restore_command", spec->restore_command);
 	for (size_t i = 0; i < spec->nparams; i++) {
 		if (!pgconf_name_is_valid(spec->params[i].name))
 			continue; /* a name that could start another line */

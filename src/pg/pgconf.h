@@ -37,6 +37,10 @@ typedef struct {
 	const char *primary_slot_name;
 	/* primary only; "" for none */
 	const char *synchronous_standby_names;
+	/* archiving (docs/pgbackrest.md): archive_mode = on with this
+	 * archive_command, and restore_command; NULL for none */
+	const char *archive_command;
+	const char *restore_command;
 	/* formation-wide parameters, applied after ours */
 	const PgParam *params;
 	size_t nparams;

@@ -51,6 +51,12 @@ typedef struct {
 	int interval_ms;        /* keeper cycle */
 	int restart_retries;    /* crashed-Postgres restarts before giving up */
 	SslSpec ssl;            /* TLS served and used toward other nodes */
+	/* pgBackRest (docs/pgbackrest.md) */
+	char br_config[1024];   /* pgbackrest.conf on this machine */
+	bool clone_from_backup; /* standbys: pgbackrest restore, not
+				 * pg_basebackup */
+	char restore_stanza[64]; /* a first primary is restored from it */
+	char restore_target[128]; /* to this time ("": the whole archive) */
 
 	/* role configuration */
 	bool has_upstream;
@@ -65,6 +71,8 @@ typedef struct {
 	size_t nhealth_hosts;
 	const PgParam *params;
 	size_t nparams;
+	char br_stanza[64];     /* the formation's stanza: archiving and
+				 * restore_command on; "": off */
 } PgNode;
 
 /*
@@ -99,16 +107,23 @@ Upstream pgnode_upstream(const PgNode *node);
 bool pgnode_write_config(const PgNode *node, bool *changed, char *err,
 			 size_t errlen);
 
-/* initdb (unless already done), configure, start, replication role.
+/* initdb (unless already done), configure, start, replication role;
+ * with restore_stanza set, `pgbackrest restore` to restore_target in
+ * place of initdb, and the role once recovery promoted the server.
  * False with err set by the step that failed (a directory owned by
- * another user, not empty, initdb, or as pgnode_adopt). */
+ * another user, not empty, initdb or the restore, or as pgnode_adopt). */
 bool pgnode_init_primary(const PgNode *node, char *err, size_t errlen);
 /* Takes over an existing data directory without re-initialising it.
  * False with err set: another owner, no data directory, a version other
  * than the binaries', the configuration, the start, or the replication
  * role (for a primary). */
 bool pgnode_adopt(const PgNode *node, char *err, size_t errlen);
-/* pg_basebackup from the upstream into an empty PGDATA, then stream.
+/* Waits (up to timeout_ms) until a restored server's recovery promoted
+ * it, then removes pgBackRest's recovery settings (ALTER SYSTEM RESET).
+ * False with err set: an error of the server, or not promoted in time. */
+bool pgnode_finish_restore(const PgNode *node, char *err, size_t errlen);
+/* pg_basebackup from the upstream (or with clone_from_backup a restore of
+ * the formation's latest backup) into an empty PGDATA, then stream.
  * False with err set by the step that failed; a failed copy leaves
  * PGDATA as it was (empty or absent). */
 bool pgnode_clone_standby(const PgNode *node, char *err, size_t errlen);

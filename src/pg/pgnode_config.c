@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "pg/pgbackrest.h"
 #include "pg/pgdbroles.h"
 #include "pg/pghba.h"
 #include "pg/pgslots.h"
@@ -48,9 +49,35 @@ static bool write_hba(const PgNode *node, bool *changed, char *err,
 			   sslspec_server_on(&node->ssl), changed, err, errlen);
 }
 
+/* With the formation's stanza: the archive_command (every node: only
+ * the primary archives) and a standby's restore_command; a stanza or a
+ * path that cannot be put in a command leaves archiving off, and says
+ * why once per change. */
+static void archiving(const PgNode *node, PgConfSpec *spec, char *archive,
+		      char *restore, size_t len)
+{
+	static char reported[64];
+	PgBackRest br = {.stanza = node->br_stanza, .config = node->br_config,
+			 .pgdata = node->pgdata};
+	char err[256];
+
+	if (!node->br_stanza[0])
+		return;
+	if (!pgbackrest_archive_command(&br, archive, len, err, sizeof(err)) ||
+	    !pgbackrest_restore_command(&br, restore, len, err, sizeof(err))) {
+		if (strcmp(reported, node->br_stanza) != 0)
+			log_error("WAL archiving not configured: %s", err);
+		snprintf(reported, sizeof(reported), "%s", node->br_stanza);
+		return;
+	}
+	spec->archive_command = archive;
+	spec->restore_command = node->has_upstream ? restore : NULL;
+}
+
 bool pgnode_write_config(const PgNode *node, bool *changed, char *err,
 			 size_t errlen)
 {
+	char archive[3200], restore[3200];
 	Upstream up = pgnode_upstream(node);
 	bool ssl_on = sslspec_server_on(&node->ssl);
 	char *conninfo = node->has_upstream
@@ -72,6 +99,7 @@ bool pgnode_write_config(const PgNode *node, bool *changed, char *err,
 		.params = node->params,
 		.nparams = node->nparams,
 	};
+	archiving(node, &spec, archive, restore, sizeof(archive));
 	bool conf_changed = false, hba_changed = false;
 	bool ok = pgconf_write(node->pgdata, &spec, &conf_changed, err,
 			       errlen) &&

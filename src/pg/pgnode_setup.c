@@ -48,6 +48,26 @@ static void health_hosts(const Config *cfg, PgNode *node)
 	}
 }
 
+/* pgBackRest's configuration file, and how the node's data directory
+ * may come from a backup (docs/pgbackrest.md). */
+static bool backup_settings(const Config *cfg, PgNode *node, char *err,
+			    size_t errlen)
+{
+	COPY(node->br_config, config_get(cfg, S_PGBACKREST_CONFIG));
+	node->clone_from_backup =
+		strcmp(config_get(cfg, S_CLONE_METHOD), "pgbackrest") == 0;
+	if (strcmp(config_get(cfg, S_RESTORE_FROM), "pgbackrest") != 0)
+		return true;
+	if (!config_is_set(cfg, S_RESTORE_STANZA)) {
+		snprintf(err, errlen, "--restore-from pgbackrest needs the "
+				      "stanza: --restore-stanza NAME");
+		return false;
+	}
+	COPY(node->restore_stanza, config_get(cfg, S_RESTORE_STANZA));
+	COPY(node->restore_target, config_get(cfg, S_RESTORE_TARGET_TIME));
+	return true;
+}
+
 bool pgnode_from_config(const Config *cfg, PgNode *node, char *err,
 			size_t errlen)
 {
@@ -80,7 +100,7 @@ bool pgnode_from_config(const Config *cfg, PgNode *node, char *err,
 	node->restart_retries = (int)config_get_int(cfg, S_RESTART_RETRIES);
 	health_hosts(cfg, node);
 	sslspec_from_config(cfg, &node->ssl);
-	return true;
+	return backup_settings(cfg, node, err, errlen);
 }
 
 bool pgnode_set_repl_password(PgNode *node, const char *password, char *err,

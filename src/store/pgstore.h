@@ -59,8 +59,10 @@ bool pgstore_request(Store *s, const char *formation, const char *what,
  * is not an array (out->nparams 0); s->error is not touched. */
 bool pgstore_parse_params(const char *json, StoreFormation *out);
 /* As store.h's: pgstore_set_pg_param, pgstore_request_restart,
- * pgstore_drop_node, pgstore_set_maintenance, pgstore_set_setting (true,
- * or false with s->error set). */
+ * pgstore_drop_node, pgstore_set_maintenance, pgstore_set_setting,
+ * pgstore_set_backup (true, or false with s->error set). */
+bool pgstore_set_backup(Store *s, const char *formation, const char *name,
+			const char *value);
 bool pgstore_set_pg_param(Store *s, const char *formation, const char *name,
 			  const char *value, char *context, size_t len);
 bool pgstore_request_restart(Store *s, const char *formation,

@@ -12,12 +12,16 @@
  * it changed something; a heartbeat alone is read at the monitor's next
  * interval, which measures report ages in any case. On an idle
  * formation this halves the monitor's cycles.
+ *
+ * 4 -> 5: a formation names the pgBackRest stanza its nodes archive to
+ * (`pgkeel config set backup.pgbackrest_stanza`, docs/pgbackrest.md).
  */
 #include "store/pgstore_migrate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/idents.h"
 #include "store/pgstore_schema.h"
 
 #define REPORT_SIG                                                          \
@@ -99,8 +103,46 @@ static const char *const to_4[] = {
 	NULL,
 };
 
+#define SET_BACKUP_SIG "pgkeel.set_backup_setting(text, text, text)"
+
+static const char *const to_5[] = {
+	"ALTER TABLE pgkeel.formation ADD COLUMN pgbackrest_stanza text"
+	" NOT NULL DEFAULT '' CHECK (pgbackrest_stanza = '' OR"
+	" pgbackrest_stanza ~ '" NAME_PATTERN "')",
+	/* sets (p_value) or removes (NULL or '') a backup setting; returns
+	 * the value it had */
+	"CREATE FUNCTION pgkeel.set_backup_setting(p_formation text,"
+	" p_name text, p_value text) RETURNS text"
+	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$"
+	" DECLARE v_old text; v_new text := coalesce(p_value, '');"
+	" BEGIN"
+	"  IF p_name <> 'backup.pgbackrest_stanza' THEN RAISE EXCEPTION"
+	"   'unknown setting %', p_name USING ERRCODE = 'undefined_object';"
+	"  END IF;"
+	"  IF v_new <> '' AND v_new !~ '" NAME_PATTERN "' THEN RAISE EXCEPTION"
+	"   'backup.pgbackrest_stanza must be a name: letters, digits, _ and -"
+	" (at most 63)' USING ERRCODE = 'invalid_parameter_value'; END IF;"
+	"  SELECT pgbackrest_stanza INTO v_old FROM pgkeel.formation"
+	"   WHERE name = p_formation FOR UPDATE;"
+	"  IF NOT FOUND THEN RAISE EXCEPTION 'formation % does not exist',"
+	"   p_formation USING ERRCODE = 'undefined_object'; END IF;"
+	"  UPDATE pgkeel.formation SET pgbackrest_stanza = v_new"
+	"   WHERE name = p_formation;"
+	"  INSERT INTO pgkeel.event (formation, description) VALUES"
+	"   (p_formation, format('%s changed from %s to %s', p_name,"
+	"    coalesce(nullif(v_old, ''), '(unset)'),"
+	"    coalesce(nullif(v_new, ''), '(unset)')));"
+	"  PERFORM pg_notify('pgkeel_report', p_formation);"
+	"  RETURN v_old;"
+	" END $$",
+	"REVOKE ALL ON FUNCTION " SET_BACKUP_SIG " FROM PUBLIC",
+	"GRANT EXECUTE ON FUNCTION " SET_BACKUP_SIG " TO "
+	PGSTORE_OPERATOR_ROLE,
+	NULL,
+};
+
 /* step i takes a store from version BASE + i to BASE + i + 1 */
-const char *const *const pgstore_migrate_steps[] = {to_3, to_4};
+const char *const *const pgstore_migrate_steps[] = {to_3, to_4, to_5};
 const size_t pgstore_migrate_nsteps =
 	sizeof(pgstore_migrate_steps) / sizeof(pgstore_migrate_steps[0]);
 

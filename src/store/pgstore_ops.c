@@ -125,6 +125,7 @@ static bool read_formation_cols(PGresult *res, StoreFormation *out)
 	out->failover_requested = is_true(res, 0, c + 7);
 	COPY(out->health_password, res, 0, c + 9);
 	out->retired_roles = get_int(res, 0, c + 10);
+	COPY(out->pgbackrest_stanza, res, 0, c + 11);
 	return pgstore_parse_params(PQgetvalue(res, 0, c + 8), out);
 }
 
@@ -153,7 +154,8 @@ bool pgstore_get_formation(Store *s, const char *formation,
 		"  json_build_array(p.name, p.value) ORDER BY p.name), '[]')"
 		"  FROM pgkeel.pg_param p WHERE p.formation = f.name),"
 		" f.health_password,"
-		" (SELECT count(*) FROM pgkeel.retired_role)"
+		" (SELECT count(*) FROM pgkeel.retired_role),"
+		" f.pgbackrest_stanza"
 		" FROM pgkeel.formation f"
 		" LEFT JOIN pgkeel.node_public n ON n.formation = f.name"
 		" WHERE f.name = $1 ORDER BY n.id",

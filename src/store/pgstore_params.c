@@ -1,6 +1,6 @@
 /*
- * pgstore_params.c - formation-wide Postgres parameters and per-node
- * restart requests in the postgres store.
+ * pgstore_params.c - formation-wide Postgres parameters and backup
+ * settings, and per-node restart requests in the postgres store.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -46,6 +46,17 @@ bool pgstore_set_pg_param(Store *s, const char *formation, const char *name,
 	snprintf(context, len, "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return true;
+}
+
+bool pgstore_set_backup(Store *s, const char *formation, const char *name,
+			const char *value)
+{
+	const char *params[] = {formation, name, value};
+	PGresult *res = pgstore_query(
+		s, "SELECT pgkeel.set_backup_setting($1, $2, $3)", 3, params);
+
+	PQclear(res);
+	return res != NULL;
 }
 
 bool pgstore_request_restart(Store *s, const char *formation,

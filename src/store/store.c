@@ -4,6 +4,7 @@
 #include "store/store.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 bool store_register_node(Store *s, const NodeRegistration *reg,
@@ -67,6 +68,16 @@ bool store_set_pg_param(Store *s, const char *formation, const char *name,
 			const char *value, char *context, size_t len)
 {
 	return s->ops->set_pg_param(s, formation, name, value, context, len);
+}
+
+bool store_set_backup(Store *s, const char *formation, const char *name,
+		      const char *value)
+{
+	if (s->ops->set_backup)
+		return s->ops->set_backup(s, formation, name, value);
+	snprintf(s->error, sizeof(s->error),
+		 "this store keeps no backup settings");
+	return false;
 }
 
 bool store_request_restart(Store *s, const char *formation,

@@ -99,6 +99,7 @@ typedef struct {
 	char repl_password[128];
 	char health_password[128]; /* of the role health checks connect as */
 	int retired_roles; /* roles of deleted nodes not dropped yet */
+	char pgbackrest_stanza[64]; /* archiving on to it; "": off */
 	StoreParam params[STORE_MAX_PARAMS];
 	size_t nparams;
 	StoreNode nodes[STORE_MAX_NODES];
@@ -163,6 +164,8 @@ typedef struct {
 				const char *node_name, long long *seq);
 	bool (*rotate_secret)(Store *s, const char *formation,
 			      const char *which);
+	bool (*set_backup)(Store *s, const char *formation, const char *name,
+			   const char *value);
 	void (*close)(Store *s);
 } StoreOps;
 
@@ -266,6 +269,13 @@ bool store_set_maintenance(Store *s, const char *formation,
  */
 bool store_set_pg_param(Store *s, const char *formation, const char *name,
 			const char *value, char *context, size_t len);
+/*
+ * Sets (value) or removes (NULL) a formation's backup setting:
+ * "backup.pgbackrest_stanza" (docs/pgbackrest.md). Refused with a reason
+ * in s->error when the name or value is wrong, or the driver keeps none.
+ */
+bool store_set_backup(Store *s, const char *formation, const char *name,
+		      const char *value);
 /*
  * Asks the node's keeper to restart its Postgres; *seq is the request's
  * number: it is carried out once the node reports restarted >= seq.
