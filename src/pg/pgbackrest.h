@@ -27,15 +27,19 @@ typedef struct {
 	const char *pgdata; /* this node's data directory (pg1-path) */
 } PgBackRest;
 
-/* Whether a path may be named in a command Postgres hands to the shell. */
+/* True when a path may be named in a command Postgres hands to the
+ * shell; false (nothing else said) otherwise. */
 bool pgbackrest_path_ok(const char *path);
-/* Whether stanza, config and pgdata are all safe; err says which is not. */
+/* True when stanza, config and pgdata are all safe; false with err set
+ * (which one is not). */
 bool pgbackrest_check(const PgBackRest *br, char *err, size_t errlen);
 
 /*
  * "pgbackrest --stanza=S --config=C --pg1-path=D archive-push %p", and
  * archive-get %f "%p" for restore_command: the text of the parameter,
- * before pgconf_quote. False (with err) when pgbackrest_check fails.
+ * before pgconf_quote, into buf. True when written; false with err set
+ * when pgbackrest_check fails or buf is too small. Both of
+ * pgbackrest_archive_command and pgbackrest_restore_command.
  */
 bool pgbackrest_archive_command(const PgBackRest *br, char *buf, size_t len,
 				char *err, size_t errlen);
@@ -50,7 +54,10 @@ bool pgbackrest_restore_command(const PgBackRest *br, char *buf, size_t len,
  * standby); otherwise --type=time --target=target_time
  * --target-action=promote, or --type=default for "" (the whole archive,
  * then promotion): pgBackRest writes recovery.signal and its recovery
- * settings into postgresql.auto.conf (pgbackrest_forget_recovery).
+ * settings into postgresql.auto.conf (pgbackrest_recovery_settings).
+ * True when pgBackRest succeeded; false with err set (a name or path
+ * refused, pgbackrest not in PATH, or the end of its output), the
+ * directory then holding whatever the restore left: the caller empties it.
  */
 bool pgbackrest_restore(const PgBackRest *br, const char *target_time,
 			char *err, size_t errlen);

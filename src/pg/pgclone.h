@@ -40,8 +40,8 @@ char *upstream_conninfo(const Upstream *up, const char *application_name);
 bool pgclone_basebackup(const PgBin *bin, const Upstream *up, const char *slot,
 			const char *target, char *err, size_t errlen);
 /* Runs a copying tool (argv[0] an absolute path), its output lines
- * logged as "what: line" as they come; err has the end of its output
- * when it fails. */
+ * logged as "what: line" as they come. True when it exited 0; false with
+ * err set (how it ended and the end of its output). */
 bool pgclone_run(const char *const *argv, const char *what, char *err,
 		 size_t errlen);
 /* pg_rewind of datadir (stopped) against the upstream server. False with

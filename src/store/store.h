@@ -272,7 +272,8 @@ bool store_set_pg_param(Store *s, const char *formation, const char *name,
 /*
  * Sets (value) or removes (NULL) a formation's backup setting:
  * "backup.pgbackrest_stanza" (docs/pgbackrest.md). Refused with a reason
- * in s->error when the name or value is wrong, or the driver keeps none.
+ * in s->error when the name or value is wrong, or the driver keeps none:
+ * true when stored, false with s->error set.
  */
 bool store_set_backup(Store *s, const char *formation, const char *name,
 		      const char *value);
