@@ -6,6 +6,8 @@
  */
 #include "fsm/formation.h"
 
+#include <string.h>
+
 void fsm_settings_default(FsmSettings *s)
 {
 	s->number_sync_standbys = 1;
@@ -42,62 +44,69 @@ bool fsm_is_fresh(const FsmFormation *f, const FsmNode *n)
 	return f->now_ms - n->last_report_ms <= f->settings.node_down_ms;
 }
 
-static bool health_lost(const FsmFormation *f, const FsmNode *p)
-{
-	return !p->health_ok && p->health_fail_since_ms >= 0 &&
-	       f->now_ms - p->health_fail_since_ms >= f->settings.node_down_ms;
-}
-
-static bool a_standby_streams_from(const FsmFormation *f, const FsmNode *p)
-{
-	for (size_t i = 0; i < f->nnodes; i++) {
-		const FsmNode *s = &f->nodes[i];
-		if (s != p && fsm_is_fresh(f, s) && s->receiver_streaming &&
-		    s->streaming_from == p->id)
-			return true;
-	}
-	return false;
-}
-
 /*
  * A keeper that still reports, with Postgres down and not given up, is
  * restarting it in place: that Postgres is lost only once the checks
  * have failed for node_down_ms and restart_allowance_ms on top.
  */
-static bool restart_overdue(const FsmFormation *f, const FsmNode *p)
+static void postgres_signals(const FsmFormation *f, const FsmNode *p,
+			     FsmDownSignals *s)
 {
-	return p->health_fail_since_ms >= 0 &&
-	       f->now_ms - p->health_fail_since_ms >=
-		       f->settings.node_down_ms +
-			       f->settings.restart_allowance_ms;
+	const FsmSettings *set = &f->settings;
+	int64_t failing = p->health_fail_since_ms >= 0
+				  ? f->now_ms - p->health_fail_since_ms
+				  : -1;
+
+	s->keeper_silent_ms = f->now_ms - p->last_report_ms;
+	s->keeper_lost = !fsm_is_fresh(f, p);
+	s->health_failing_ms = p->health_ok ? -1 : failing;
+	s->health_lost = !p->health_ok && failing >= set->node_down_ms;
+	s->pg_failed = p->pg_failed;
+	s->pg_stopped = !p->pg_running;
+	s->restart_overdue =
+		failing >= set->node_down_ms + set->restart_allowance_ms;
+	s->postgres_lost = p->pg_failed || (!p->pg_running && s->restart_overdue);
 }
 
 /*
- * No standby streamed from p within the window in which p's keeper, cut
- * off from the store, still counts its replies and keeps p open
- * (fsm.h). Only reporting standbys are known; with every_one, all must
- * report, and there must be one.
+ * What the standbys say of p. One holds it while it streams from p, or
+ * stopped less than the window ago in which p's keeper, cut off from the
+ * store, still counts its replies and keeps p open (formation.h). Only
+ * reporting standbys are known; dropped ones do not count.
  */
-static bool standbys_let_go(const FsmFormation *f, const FsmNode *p,
-			    bool every_one)
+static void standby_signals(const FsmFormation *f, const FsmNode *p,
+			    FsmDownSignals *s)
 {
-	size_t known = 0;
+	s->holding_stopped_ms = -1;
 	for (size_t i = 0; i < f->nnodes; i++) {
-		const FsmNode *s = &f->nodes[i];
-		if (s == p || s->goal == NS_DROPPED)
+		const FsmNode *o = &f->nodes[i];
+		bool fresh = fsm_is_fresh(f, o);
+		if (o == p)
 			continue;
-		if (!fsm_is_fresh(f, s)) {
-			if (every_one)
-				return false;
+		if (!s->streaming_standby && fresh && o->receiver_streaming &&
+		    o->streaming_from == p->id)
+			s->streaming_standby = o->id;
+		if (o->goal == NS_DROPPED)
+			continue;
+		if (!fresh) {
+			s->silent_standby = s->silent_standby ? s->silent_standby
+							      : o->id;
 			continue;
 		}
-		known++;
-		if (s->not_streaming_since_ms < 0 ? s->streaming_from == p->id
-		    : f->now_ms - s->not_streaming_since_ms <
-			      STANDBY_REPLY_FRESH_MS + FENCE_MARGIN_MS)
-			return false;
+		s->reporting_standbys++;
+		bool holds = o->not_streaming_since_ms < 0
+				     ? o->streaming_from == p->id
+				     : f->now_ms - o->not_streaming_since_ms <
+					       STANDBY_REPLY_FRESH_MS +
+						       FENCE_MARGIN_MS;
+		if (holds && !s->holding_standby) {
+			s->holding_standby = o->id;
+			if (o->not_streaming_since_ms >= 0)
+				s->holding_stopped_ms =
+					f->now_ms - o->not_streaming_since_ms;
+		}
 	}
-	return !every_one || known > 0;
+	s->standbys_let_go = !s->holding_standby;
 }
 
 /*
@@ -105,24 +114,39 @@ static bool standbys_let_go(const FsmFormation *f, const FsmNode *p,
  * refuses connections to the primary's port (a refusal, not a timeout),
  * and the primary's keeper, silent, must have fenced it by now had it
  * been alive but cut off (its reported fence_ms, a margin, and the
- * standbys' reply window).
+ * standbys' reply window: every standby reports and let go of it).
+ * Otherwise down only when every signal agrees; never while a standby
+ * streams from it.
  */
+void fsm_down_signals(const FsmFormation *f, const FsmNode *p,
+		      FsmDownSignals *s)
+{
+	memset(s, 0, sizeof(*s));
+	postgres_signals(f, p, s);
+	standby_signals(f, p, s);
+	s->port_refused = !p->health_ok && p->port_closed;
+	s->fence_ms = p->fence_ms;
+	s->fence_passed = p->fence_ms > 0 &&
+			  s->keeper_silent_ms >= p->fence_ms + FENCE_MARGIN_MS;
+	s->refused = s->port_refused &&
+		     s->fence_passed && s->standbys_let_go &&
+		     !s->silent_standby && s->reporting_standbys > 0;
+	s->down = !s->streaming_standby &&
+		  ((s->health_lost && (s->keeper_lost || s->postgres_lost) &&
+		    s->standbys_let_go) ||
+		   s->refused);
+}
+
 bool fsm_primary_refused(const FsmFormation *f, const FsmNode *p)
 {
-	return !p->health_ok && p->port_closed && p->fence_ms > 0 &&
-	       f->now_ms - p->last_report_ms >= p->fence_ms + FENCE_MARGIN_MS &&
-	       standbys_let_go(f, p, true);
+	FsmDownSignals s;
+	fsm_down_signals(f, p, &s);
+	return s.refused;
 }
 
 bool fsm_primary_down(const FsmFormation *f, const FsmNode *p)
 {
-	bool keeper_lost = !fsm_is_fresh(f, p);
-	bool postgres_lost =
-		p->pg_failed || (!p->pg_running && restart_overdue(f, p));
-
-	if (a_standby_streams_from(f, p))
-		return false;
-	return (health_lost(f, p) && (keeper_lost || postgres_lost) &&
-		standbys_let_go(f, p, false)) ||
-	       fsm_primary_refused(f, p);
+	FsmDownSignals s;
+	fsm_down_signals(f, p, &s);
+	return s.down;
 }

@@ -92,6 +92,41 @@ FsmNode *fsm_node(const FsmFormation *f, int id);
 FsmNode *fsm_primary(const FsmFormation *f);
 /* True when n's last report is at most node_down_ms old. */
 bool fsm_is_fresh(const FsmFormation *f, const FsmNode *n);
+
+/*
+ * The failure detector's signals about a primary, one by one: what
+ * fsm_primary_down and fsm_primary_refused decide from, and what
+ * `pgkeel explain` says. Durations are -1 while the signal is absent.
+ */
+typedef struct {
+	int64_t keeper_silent_ms;  /* since its keeper's last report */
+	bool keeper_lost;          /* ... more than node_down_ms */
+	int64_t health_failing_ms; /* the monitor's checks fail since */
+	bool health_lost;          /* ... at least node_down_ms */
+	bool pg_failed;            /* its keeper gave up restarting it */
+	bool pg_stopped;           /* reported not running */
+	bool restart_overdue;      /* checks failing beyond node_down_ms
+				      plus restart_allowance_ms */
+	bool postgres_lost;        /* failed, or stopped and overdue */
+	int streaming_standby;     /* a reporting standby streams from it:
+				      its id, else 0 */
+	int holding_standby;       /* a reporting standby streamed from it
+				      within the reply window: its id */
+	int64_t holding_stopped_ms; /* ... stopped streaming since, -1 while
+				       it still streams */
+	int silent_standby;        /* a standby not reporting: its id */
+	size_t reporting_standbys;
+	bool standbys_let_go;      /* none holds it */
+	bool port_refused;         /* the last check was refused */
+	int64_t fence_ms;          /* its keeper's fencing time, 0 unknown */
+	bool fence_passed;         /* silent past fence_ms and a margin */
+	bool refused;              /* definitive evidence: down at once */
+	bool down;                 /* by every signal, or refused */
+} FsmDownSignals;
+
+/* Fills out with p's signals as of f->now_ms; never fails. */
+void fsm_down_signals(const FsmFormation *f, const FsmNode *p,
+		      FsmDownSignals *out);
 /* True when the primary is down: by every independent signal, or by
  * definitive evidence (docs/guarantees.md, "When the primary is declared
  * down"); false while any signal says it may be up. */
