@@ -31,11 +31,30 @@ FsmNode *fsm_most_advanced(const FsmFormation *f)
 	return max;
 }
 
+unsigned fsm_candidate_flaws(const FsmFormation *f, const FsmNode *n)
+{
+	unsigned flaws = 0;
+
+	if (!state_is_standby(n->goal))
+		flaws |= FC_NOT_STANDBY;
+	if (!fsm_is_fresh(f, n))
+		flaws |= FC_SILENT;
+	if (!n->pg_running)
+		flaws |= FC_PG_STOPPED;
+	if (n->goal != NS_SECONDARY)
+		flaws |= FC_NOT_IN_SYNC;
+	if (n->reported != NS_SECONDARY)
+		flaws |= FC_NOT_REACHED;
+	if (n->priority <= 0)
+		flaws |= FC_PRIORITY_ZERO;
+	if (n->maintenance)
+		flaws |= FC_MAINTENANCE;
+	return flaws;
+}
+
 static bool eligible(const FsmFormation *f, const FsmNode *n)
 {
-	return reporting_standby(f, n) && n->goal == NS_SECONDARY &&
-	       n->reported == NS_SECONDARY && n->priority > 0 &&
-	       !n->maintenance;
+	return fsm_candidate_flaws(f, n) == 0;
 }
 
 static bool better(const FsmNode *a, const FsmNode *b)
@@ -88,8 +107,7 @@ FsmNode *fsm_switchover_candidate(const FsmFormation *f)
 		return fsm_choose_candidate(f, why, sizeof(why));
 	FsmNode *n = fsm_node(f, target);
 	/* an operator may name a node of priority 0; it must be in sync */
-	if (!n || !reporting_standby(f, n) || n->goal != NS_SECONDARY ||
-	    n->reported != NS_SECONDARY || n->maintenance)
+	if (!n || (fsm_candidate_flaws(f, n) & ~FC_PRIORITY_ZERO))
 		return NULL;
 	return n;
 }

@@ -44,6 +44,11 @@ bool fsm_is_fresh(const FsmFormation *f, const FsmNode *n)
 	return f->now_ms - n->last_report_ms <= f->settings.node_down_ms;
 }
 
+bool fsm_primary_healthy(const FsmFormation *f, const FsmNode *p)
+{
+	return p && p->health_ok && fsm_is_fresh(f, p) && p->pg_running;
+}
+
 /*
  * A keeper that still reports, with Postgres down and not given up, is
  * restarting it in place: that Postgres is lost only once the checks

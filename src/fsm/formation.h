@@ -92,6 +92,10 @@ FsmNode *fsm_node(const FsmFormation *f, int id);
 FsmNode *fsm_primary(const FsmFormation *f);
 /* True when n's last report is at most node_down_ms old. */
 bool fsm_is_fresh(const FsmFormation *f, const FsmNode *n);
+/* True when p is not NULL, passes the monitor's checks, reports, and
+ * runs Postgres: healthy by all accounts (a switchover starts only
+ * then). */
+bool fsm_primary_healthy(const FsmFormation *f, const FsmNode *p);
 
 /*
  * The failure detector's signals about a primary, one by one: what

@@ -11,24 +11,36 @@
 
 #define MAX_PASSES 4
 
-static bool rule_applies(const FsmRule *r, const FsmNode *n)
+FsmRuleStatus fsm_rule_status(const FsmFormation *f, const FsmNode *n,
+			      const FsmRule *r, int *upstream, char *why,
+			      size_t len)
 {
+	*upstream = 0;
+	why[0] = '\0';
 	if (!(r->from & FROM(n->goal)))
-		return false;
-	return !r->needs_reached || n->reported == n->goal;
-}
-
-/* First matching rule for n, or NULL. */
-static const FsmRule *match(const FsmFormation *f, const FsmNode *n,
-			    int *upstream, char *why, size_t len)
-{
-	for (size_t i = 0; i < fsm_nrules; i++) {
-		const FsmRule *r = &fsm_rules[i];
+		return FR_NOT_FROM;
+	if (r->needs_reached && n->reported != n->goal)
+		return FR_WAITS_REACHED;
+	if (!r->cond(f, n, upstream, why, len)) {
 		*upstream = 0;
 		why[0] = '\0';
-		if (rule_applies(r, n) && r->cond(f, n, upstream, why, len))
-			return r;
+		return FR_NOT_NOW;
 	}
+	if (!why[0])
+		snprintf(why, len, "%s", r->comment);
+	return FR_FIRES;
+}
+
+const FsmRule *fsm_next_rule(const FsmFormation *f, const FsmNode *n,
+			     int *upstream, char *why, size_t len)
+{
+	for (size_t i = 0; i < fsm_nrules; i++) {
+		if (fsm_rule_status(f, n, &fsm_rules[i], upstream, why, len) ==
+		    FR_FIRES)
+			return &fsm_rules[i];
+	}
+	*upstream = 0;
+	why[0] = '\0';
 	return NULL;
 }
 
@@ -39,15 +51,13 @@ static size_t one_pass(FsmFormation *f, FsmDecision *out, size_t max)
 	for (size_t i = 0; i < f->nnodes && n < max; i++) {
 		FsmNode *node = &f->nodes[i];
 		FsmDecision *d = &out[n];
-		const FsmRule *r = match(f, node, &d->upstream_id, d->why,
-					 sizeof(d->why));
+		const FsmRule *r = fsm_next_rule(f, node, &d->upstream_id,
+						 d->why, sizeof(d->why));
 		if (!r)
 			continue;
 		d->node_id = node->id;
 		d->from = node->goal;
 		d->to = r->to;
-		if (!d->why[0])
-			snprintf(d->why, sizeof(d->why), "%s", r->comment);
 		node->goal = r->to;
 		if (d->upstream_id)
 			node->upstream_id = d->upstream_id;

@@ -33,7 +33,25 @@ typedef struct {
  */
 size_t fsm_step(FsmFormation *f, FsmDecision *out, size_t max);
 
-/* candidate.c: the standby to promote, or NULL when none is eligible. */
+/*
+ * candidate.c: why a node may not be promoted, as a mask of these (0:
+ * it is eligible). A switchover to a named node overlooks
+ * FC_PRIORITY_ZERO.
+ */
+enum {
+	FC_NOT_STANDBY = 1u << 0,   /* its goal is not a standby state */
+	FC_SILENT = 1u << 1,        /* no report for node_down_ms */
+	FC_PG_STOPPED = 1u << 2,    /* its Postgres is not running */
+	FC_NOT_IN_SYNC = 1u << 3,   /* its goal is not secondary */
+	FC_NOT_REACHED = 1u << 4,   /* it does not report secondary */
+	FC_PRIORITY_ZERO = 1u << 5, /* candidate priority 0 */
+	FC_MAINTENANCE = 1u << 6,   /* an operator asked for maintenance */
+	FC_COUNT = 7
+};
+/* The flaws of n as a candidate, as of f->now_ms (0 for none). */
+unsigned fsm_candidate_flaws(const FsmFormation *f, const FsmNode *n);
+
+/* The standby to promote, or NULL when none is eligible. */
 FsmNode *fsm_choose_candidate(const FsmFormation *f, char *why, size_t len);
 /* The reporting standby that received the most WAL, or NULL. */
 FsmNode *fsm_most_advanced(const FsmFormation *f);
@@ -48,6 +66,10 @@ FsmNode *fsm_switchover_candidate(const FsmFormation *f);
  */
 bool fsm_sync_names(const FsmFormation *f, const FsmNode *primary, char *buf,
 		    size_t len);
+/* True when n is in primary's synchronous set (a commit may wait for
+ * its acknowledgement). */
+bool fsm_sync_member(const FsmFormation *f, const FsmNode *primary,
+		     const FsmNode *n);
 /* How many standbys count for the synchronous quorum right now (0 or
  * more). */
 int fsm_sync_eligible(const FsmFormation *f, const FsmNode *primary);

@@ -34,11 +34,6 @@ static const FsmNode *settled_primary(const FsmFormation *f)
 	return p;
 }
 
-static bool primary_is_healthy(const FsmFormation *f, const FsmNode *p)
-{
-	return p && p->health_ok && fsm_is_fresh(f, p) && p->pg_running;
-}
-
 /* --- conditions ------------------------------------------------------ */
 
 static bool first_node(const FsmFormation *f, const FsmNode *n, int *up,
@@ -95,7 +90,7 @@ static bool caught_up(const FsmFormation *f, const FsmNode *n, int *up,
 {
 	const FsmNode *p = settled_primary(f);
 	(void)up;
-	if (!primary_is_healthy(f, p) || !fsm_is_fresh(f, n) ||
+	if (!fsm_primary_healthy(f, p) || !fsm_is_fresh(f, n) ||
 	    !n->receiver_streaming || n->streaming_from != p->id)
 		return false;
 	uint64_t lag = lsn_ahead_by(p->lsn, n->lsn);
@@ -125,7 +120,7 @@ static bool standby_lost(const FsmFormation *f, const FsmNode *n, int *up,
 	int64_t limit = f->settings.sync_timeout_ms;
 	(void)up;
 	/* when the primary is in trouble, keep standbys eligible */
-	if (!primary_is_healthy(f, p))
+	if (!fsm_primary_healthy(f, p))
 		return false;
 	if (standby_down(f, n)) {
 		snprintf(why, len, "down (no report and no answer for %lld "
@@ -303,7 +298,7 @@ static bool switchover_requested(const FsmFormation *f, const FsmNode *n,
 {
 	const FsmNode *c = fsm_switchover_candidate(f);
 	(void)up;
-	if (!c || !primary_is_healthy(f, n) ||
+	if (!c || !fsm_primary_healthy(f, n) ||
 	    any_goal(f, NULL, FROM(NS_PREPARE_PROMOTION)))
 		return false;
 	snprintf(why, len, "switchover to %s: stop taking writes, hand over "

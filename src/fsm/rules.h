@@ -28,4 +28,23 @@ typedef struct {
 extern const FsmRule fsm_rules[];
 extern const size_t fsm_nrules;
 
+/* How a rule stands for a node right now (fsm.c). */
+typedef enum {
+	FR_NOT_FROM,      /* the node's goal is not one the rule starts from */
+	FR_WAITS_REACHED, /* its keeper has not reported its goal yet */
+	FR_NOT_NOW,       /* the condition does not hold */
+	FR_FIRES          /* the condition holds: why and upstream filled */
+} FsmRuleStatus;
+
+/* r's status for n; why and *upstream are set as the condition sets
+ * them (why "" and *upstream 0 unless it fires). */
+FsmRuleStatus fsm_rule_status(const FsmFormation *f, const FsmNode *n,
+			      const FsmRule *r, int *upstream, char *why,
+			      size_t len);
+/* The first rule that fires for n: the decision fsm_step makes for it
+ * first; NULL when none does. why gets the reason (the rule's comment
+ * when its condition gave none). */
+const FsmRule *fsm_next_rule(const FsmFormation *f, const FsmNode *n,
+			     int *upstream, char *why, size_t len);
+
 #endif

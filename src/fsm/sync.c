@@ -11,8 +11,8 @@
 
 #include "fsm/fsm.h"
 
-static bool in_sync_set(const FsmFormation *f, const FsmNode *p,
-			const FsmNode *n)
+bool fsm_sync_member(const FsmFormation *f, const FsmNode *p,
+		     const FsmNode *n)
 {
 	if (n == p || !n->quorum || n->upstream_id != p->id)
 		return false;
@@ -48,7 +48,7 @@ bool fsm_sync_names(const FsmFormation *f, const FsmNode *primary, char *buf,
 			       f->settings.number_sync_standbys);
 	for (size_t i = 0; i < f->nnodes && off < len; i++) {
 		const FsmNode *n = &f->nodes[i];
-		if (!in_sync_set(f, primary, n))
+		if (!fsm_sync_member(f, primary, n))
 			continue;
 		off += (size_t)snprintf(buf + off, len - off, "%s\"%s\"",
 					count++ ? ", " : "", n->name);
