@@ -31,6 +31,40 @@ FsmNode *fsm_most_advanced(const FsmFormation *f)
 	return max;
 }
 
+/* The flaws, in FC_ bit order. */
+static const struct {
+	const char *name, *text;
+} flaws_table[FC_COUNT] = {
+	{"not_standby", "not a standby"},
+	{"silent", "its keeper does not report"},
+	{"postgres_stopped", "its Postgres is not running"},
+	{"not_in_sync", "not in sync (its goal is not secondary)"},
+	{"not_reached", "it does not report secondary yet"},
+	{"priority_zero", "candidate priority 0"},
+	{"maintenance", "in maintenance (asked)"},
+};
+
+static int flaw_index(unsigned bit)
+{
+	for (int i = 0; i < FC_COUNT; i++) {
+		if (bit == 1u << i)
+			return i;
+	}
+	return -1;
+}
+
+const char *fsm_flaw_name(unsigned bit)
+{
+	int i = flaw_index(bit);
+	return i < 0 ? "" : flaws_table[i].name;
+}
+
+const char *fsm_flaw_text(unsigned bit)
+{
+	int i = flaw_index(bit);
+	return i < 0 ? "" : flaws_table[i].text;
+}
+
 unsigned fsm_candidate_flaws(const FsmFormation *f, const FsmNode *n)
 {
 	unsigned flaws = 0;
@@ -83,14 +117,14 @@ FsmNode *fsm_choose_candidate(const FsmFormation *f, char *why, size_t len)
 		return NULL;
 	if (max && max->lsn > best->lsn)
 		snprintf(why, len,
-			 "primary down: promoting %s (priority %d) after it "
-			 "fetches the WAL it misses from %s (LSN %s)",
+			 "promoting %s (priority %d) after it fetches the WAL "
+			 "it misses from %s (LSN %s)",
 			 best->name, best->priority, max->name,
 			 lsn_format(max->lsn, lsn, sizeof(lsn)));
 	else
 		snprintf(why, len,
-			 "primary down: promoting %s (priority %d, LSN %s, the "
-			 "most advanced)",
+			 "promoting %s (priority %d, LSN %s, the most "
+			 "advanced)",
 			 best->name, best->priority,
 			 lsn_format(best->lsn, lsn, sizeof(lsn)));
 	return best;

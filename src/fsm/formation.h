@@ -26,6 +26,9 @@ typedef struct {
 	int upstream_id;    /* standbys: the node they follow, or 0 */
 	bool maintenance;   /* an operator asked for maintenance */
 	bool drop;          /* an operator asked to drop the node */
+	bool restart_pending; /* an operator's restart of its Postgres not
+				 carried out yet: the keeper does it, no
+				 rule reads this (explanations do) */
 
 	/* from the keeper's last report */
 	bool pg_running;

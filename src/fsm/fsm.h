@@ -50,8 +50,14 @@ enum {
 };
 /* The flaws of n as a candidate, as of f->now_ms (0 for none). */
 unsigned fsm_candidate_flaws(const FsmFormation *f, const FsmNode *n);
+/* fsm_flaw_name, fsm_flaw_text: a flaw's name (for JSON:
+ * "priority_zero", ...) and its words ("candidate priority 0"); never
+ * NULL: "" for a value that is not one FC_ bit. */
+const char *fsm_flaw_name(unsigned bit);
+const char *fsm_flaw_text(unsigned bit);
 
-/* The standby to promote, or NULL when none is eligible. */
+/* The standby to promote, or NULL when none is eligible; why says whom
+ * and how ("promoting ..."). */
 FsmNode *fsm_choose_candidate(const FsmFormation *f, char *why, size_t len);
 /* The reporting standby that received the most WAL, or NULL. */
 FsmNode *fsm_most_advanced(const FsmFormation *f);

@@ -187,10 +187,14 @@ static bool best_candidate(const FsmFormation *f, const FsmNode *n, int *up,
 			   char *why, size_t len)
 {
 	const FsmNode *p = fsm_primary(f);
+	char chosen[256];
 	if (!p || !failing_over(f, p) ||
 	    any_goal(f, NULL, FROM(NS_PREPARE_PROMOTION)) ||
-	    fsm_choose_candidate(f, why, len) != n)
+	    fsm_choose_candidate(f, chosen, sizeof(chosen)) != n)
 		return false;
+	snprintf(why, len, "%s: %s",
+		 fsm_primary_down(f, p) ? "primary down" : "forced failover",
+		 chosen);
 	const FsmNode *max = fsm_most_advanced(f);
 	if (max && max->lsn > n->lsn)
 		*up = max->id; /* fast forward: stream what we miss from it */

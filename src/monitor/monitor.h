@@ -115,6 +115,17 @@ FormationStats *monitor_stats(Monitor *m, const char *formation);
 void monitor_count_promotions(Monitor *m, const StoreFormation *sf,
 			      const FsmDecision *d, size_t nd, int64_t now_ms);
 
+/* monitor_snapshot.c: the state machine's view of sf (never fails):
+ * its settings, with the timeouts given, and a node's row, with its
+ * memory fields (last_report_ms, health_ok, health_fail_since_ms,
+ * not_streaming_since_ms, port_closed) left for the caller: 0, false,
+ * -1, -1, false. */
+void monitor_fsm_settings(const StoreFormation *sf, int64_t node_down_ms,
+			  int64_t restart_allowance_ms,
+			  int64_t sync_timeout_ms, FsmSettings *s);
+void monitor_fsm_node(const StoreFormation *sf, const StoreNode *n,
+		      FsmNode *f);
+
 /* monitor_view.c: the HTTP API's view, built again (at most once per
  * interval) after the cycle; decided: the cycle ran, so the formations
  * are read (a monitor standing by shows none). */

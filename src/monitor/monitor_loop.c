@@ -55,59 +55,15 @@ void monitor_free(Monitor *m)
 	m->formation = NULL;
 }
 
-static void settings_of(const Monitor *m, const StoreFormation *sf,
-			FsmSettings *s)
-{
-	fsm_settings_default(s);
-	s->number_sync_standbys = sf->number_sync_standbys;
-	s->strict_sync = sf->strict_sync;
-	s->paused = sf->paused;
-	s->switchover_to = sf->switchover_to;
-	s->failover_requested = sf->failover_requested;
-	s->node_down_ms = m->node_down_ms;
-	s->restart_allowance_ms = m->restart_allowance_ms;
-	s->sync_timeout_ms = m->sync_timeout_ms;
-}
-
-static int streaming_from(const StoreFormation *sf, const StoreNode *n)
-{
-	if (!n->report.receiver_streaming)
-		return 0;
-	for (size_t i = 0; i < sf->nnodes; i++) {
-		const StoreNode *o = &sf->nodes[i];
-		if (o->port == n->report.upstream_port &&
-		    strcmp(o->host, n->report.upstream_host) == 0)
-			return o->id;
-	}
-	return 0;
-}
-
 static void to_fsm_node(const StoreFormation *sf, const StoreNode *n,
 			const NodeMemory *nm, FsmNode *f)
 {
-	memset(f, 0, sizeof(*f));
-	f->id = n->id;
-	snprintf(f->name, sizeof(f->name), "%s", n->name);
-	f->priority = n->priority;
-	f->quorum = n->quorum;
-	f->goal = n->goal;
-	f->reported = n->reported;
-	f->upstream_id = n->upstream_id;
-	f->maintenance = n->maintenance;
-	f->drop = n->drop_requested;
-	f->pg_running = n->report.pg_running;
-	f->pg_failed = n->report.pg_failed;
-	f->in_recovery = n->report.in_recovery;
-	f->lsn = n->report.lsn;
-	f->timeline = n->report.timeline;
-	f->receiver_streaming = n->report.receiver_streaming;
-	f->streaming_from = streaming_from(sf, n);
+	monitor_fsm_node(sf, n, f);
 	f->last_report_ms = nm->last_report_ms;
 	f->health_ok = nm->health_fail_since_ms < 0;
 	f->health_fail_since_ms = nm->health_fail_since_ms;
 	f->not_streaming_since_ms = nm->not_streaming_since_ms;
 	f->port_closed = nm->port_closed;
-	f->fence_ms = n->report.fence_ms;
 }
 
 /*
@@ -212,7 +168,8 @@ static bool decide(Monitor *m, StoreFormation *sf, int64_t now_ms,
 	StoreNodeView views[STORE_MAX_NODES];
 	FsmFormation f = {.nodes = nodes, .nnodes = 0, .now_ms = now_ms};
 
-	settings_of(m, sf, &f.settings);
+	monitor_fsm_settings(sf, m->node_down_ms, m->restart_allowance_ms,
+			     m->sync_timeout_ms, &f.settings);
 	for (size_t i = 0; i < sf->nnodes; i++) {
 		mem[i] = nodememory_get(m, sf->nodes[i].id, now_ms);
 		if (!mem[i]) { /* more nodes than the monitor tracks */
