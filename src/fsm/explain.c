@@ -63,14 +63,20 @@ static void say_not_down(const FsmFormation *f, FsmExplanation *x,
 			h->name);
 }
 
+static bool promoting(const FsmFormation *f)
+{
+	for (size_t i = 0; i < f->nnodes; i++) {
+		if (f->nodes[i].goal == NS_PREPARE_PROMOTION)
+			return true;
+	}
+	return false;
+}
+
 static void say_failover(const FsmFormation *f, FsmExplanation *x,
 			 const FsmNode *p)
 {
 	FsmDownSignals s;
-	bool promoting = false;
 
-	for (size_t i = 0; i < f->nnodes; i++)
-		promoting |= f->nodes[i].goal == NS_PREPARE_PROMOTION;
 	fsm_down_signals(f, p, &s);
 	x->primary_down = s.down;
 	if (!s.down)
@@ -85,7 +91,7 @@ static void say_failover(const FsmFormation *f, FsmExplanation *x,
 				  : "every signal lost it");
 	else
 		fsm_say(&x->lines, "A failover was forced by an operator.");
-	if (promoting)
+	if (promoting(f))
 		fsm_say(&x->lines, "A promotion is under way.");
 	else if (x->candidate_id)
 		fsm_say(&x->lines, "Failover: %s.",
@@ -95,12 +101,15 @@ static void say_failover(const FsmFormation *f, FsmExplanation *x,
 				   "below says why.");
 }
 
+/* The switchover's rule for the primary, and what its condition
+ * (rules.c, switchover_requested) lacks when it does not hold. */
 static void say_switchover(const FsmFormation *f, FsmExplanation *x,
 			   const FsmNode *p)
 {
-	int to = f->settings.switchover_to;
+	int to = f->settings.switchover_to, up;
 	const FsmNode *target = to > 0 ? fsm_node(f, to) : NULL;
-	char what[160];
+	const FsmRule *r = fsm_rule_to(NS_DRAINING, ~0u);
+	char what[160], why[256];
 
 	snprintf(what, sizeof(what), "A switchover to %s is pending",
 		 target ? target->name : "the best standby");
@@ -109,16 +118,25 @@ static void say_switchover(const FsmFormation *f, FsmExplanation *x,
 			what);
 		return;
 	}
-	fsm_say_rule(&x->lines, f, p, fsm_rule_to(NS_DRAINING, ~0u), what);
-	if (fsm_switchover_candidate(f))
+	fsm_say_rule(&x->lines, f, p, r, what);
+	if (fsm_rule_status(f, p, r, &up, why, sizeof(why)) == FR_FIRES)
 		return;
-	if (target && target != p)
-		fsm_say(&x->lines, "%s cannot take over now: see its section.",
+	if (!fsm_switchover_candidate(f) && target && target != p)
+		fsm_say(&x->lines, "%s cannot take over now: its section says "
+				   "why.",
 			target->name);
-	else
+	else if (!fsm_switchover_candidate(f))
 		fsm_say(&x->lines, "No standby can take over now: %s.",
 			target ? "the target is the primary itself"
 			       : "none is an eligible candidate");
+	if (!fsm_primary_healthy(f, p))
+		fsm_say(&x->lines, "The primary is not healthy: a switchover "
+				   "starts only while its keeper reports, its "
+				   "Postgres runs and the monitor's checks reach "
+				   "it.");
+	if (promoting(f))
+		fsm_say(&x->lines, "A promotion is under way: the switchover "
+				   "waits for it.");
 }
 
 static void say_next(FsmExplanation *x, const FsmFormation *f)
