@@ -28,7 +28,7 @@ const Command cmd_version = {
 
 static const Command *const top_level[] = {
 	&cmd_create, &cmd_run,  &cmd_stop,   &cmd_status,
-	&cmd_show,   &cmd_perform, &cmd_enable, &cmd_disable,
+	&cmd_show,   &cmd_explain, &cmd_perform, &cmd_enable, &cmd_disable,
 	&cmd_drop,   &cmd_config, &cmd_watch, &cmd_do, &cmd_rotate, &cmd_drill,
 	&cmd_version, NULL};
 

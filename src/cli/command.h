@@ -55,6 +55,7 @@ extern const Command cmd_run;
 extern const Command cmd_stop;
 extern const Command cmd_status;
 extern const Command cmd_show;
+extern const Command cmd_explain;
 extern const Command cmd_perform;
 extern const Command cmd_enable;
 extern const Command cmd_disable;

@@ -45,8 +45,9 @@ static void say_not_down(const FsmFormation *f, FsmExplanation *x,
 				   "primary.");
 	else if (!s->health_lost)
 		fsm_say(&x->lines, "No failover yet: the monitor's checks have "
-				   "failed for %.1f s of node_down_timeout "
+				   "failed for %s%.1f s of node_down_timeout "
 				   "(%.1f s).",
+			f->since_at_least ? "at least " : "",
 			secs(s->health_failing_ms),
 			secs(f->settings.node_down_ms));
 	else if (!s->keeper_lost && !s->postgres_lost)
@@ -54,9 +55,10 @@ static void say_not_down(const FsmFormation *f, FsmExplanation *x,
 				   "reports and its Postgres is not lost.");
 	else if (h && s->holding_stopped_ms >= 0)
 		fsm_say(&x->lines, "No failover yet: %s stopped streaming from "
-				   "the primary %.1f s ago, under %.2f s (it "
+				   "the primary %s%.1f s ago, under %.2f s (it "
 				   "may still keep the primary open).",
-			h->name, secs(s->holding_stopped_ms),
+			h->name, f->since_at_least ? "at least " : "",
+			secs(s->holding_stopped_ms),
 			secs(STANDBY_REPLY_FRESH_MS + FENCE_MARGIN_MS));
 	else if (h)
 		fsm_say(&x->lines, "No failover: %s follows the primary.",

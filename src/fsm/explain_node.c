@@ -110,7 +110,8 @@ static void say_basics(const FsmFormation *f, FsmNodeExplanation *e)
 	if (n->health_ok)
 		fsm_say(&e->lines, "The monitor's checks reach its Postgres.");
 	else if (n->health_fail_since_ms >= 0)
-		fsm_say(&e->lines, "The monitor's checks fail, for %.1f s%s.",
+		fsm_say(&e->lines, "The monitor's checks fail, for %s%.1f s%s.",
+			f->since_at_least ? "at least " : "",
 			secs(f->now_ms - n->health_fail_since_ms),
 			n->port_closed ? " (connections refused)" : "");
 	if (n->pg_failed)
@@ -139,8 +140,9 @@ static void say_down_signals(const FsmFormation *f, FsmNodeExplanation *e)
 			 name_of(f, s->holding_standby));
 	else if (s->holding_standby)
 		snprintf(holder, sizeof(holder),
-			 "%s stopped streaming %.1f s ago, under %.2f s",
+			 "%s stopped streaming %s%.1f s ago, under %.2f s",
 			 name_of(f, s->holding_standby),
+			 f->since_at_least ? "at least " : "",
 			 secs(s->holding_stopped_ms),
 			 secs(STANDBY_REPLY_FRESH_MS + FENCE_MARGIN_MS));
 	fsm_say(&e->lines,
@@ -201,7 +203,8 @@ static void say_standby(const FsmFormation *f, const FsmNode *p,
 			n->streaming_from ? name_of(f, n->streaming_from)
 					  : "a node outside the formation");
 	else if (n->not_streaming_since_ms >= 0)
-		fsm_say(&e->lines, "Does not stream WAL, for %.1f s.",
+		fsm_say(&e->lines, "Does not stream WAL, for %s%.1f s.",
+			f->since_at_least ? "at least " : "",
 			secs(f->now_ms - n->not_streaming_since_ms));
 	else
 		fsm_say(&e->lines, "Does not stream WAL.");

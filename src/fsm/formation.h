@@ -71,6 +71,10 @@ typedef struct {
 	FsmNode *nodes;
 	size_t nnodes;
 	int64_t now_ms;
+	bool since_at_least; /* the nodes' *_since_ms are guesses that make
+				durations shorter than they may be (`pgkeel
+				explain`, docs/state-machine.md); no rule
+				reads this, explanations say "at least" */
 } FsmFormation;
 
 /*

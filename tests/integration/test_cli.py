@@ -32,7 +32,7 @@ def test_every_command_has_help(h):
                      "show settings", "perform switchover",
                      "perform failover", "perform promotion",
                      "enable maintenance", "disable maintenance",
-                     "drop node", "watch", "config set"):
+                     "drop node", "watch", "config set", "explain"):
         assert expected in names
     for path in leaves:
         out = h.pgkeel(*path, "--help").stdout
