@@ -13,6 +13,8 @@ const DocPart doc_parts[] = {
 	{"docs/state-machine.md", "states", "src/fsm/states.c",
 	 docgen_states},
 	{"docs/state-machine.md", "rules", "src/fsm/rules.c", docgen_rules},
+	{"docs/state-machine.md", "candidate-flaws", "src/fsm/candidate.c",
+	 docgen_flaws},
 	{"docs/state-machine.md", "keeper-transitions",
 	 "src/keeper/transitions.c", docgen_keeper},
 	{"docs/configuration.md", "runtime-settings", "src/common/rtsettings.c",

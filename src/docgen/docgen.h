@@ -1,7 +1,7 @@
 /*
  * docgen.h - the parts of docs/ written from the tables they describe:
- * the states, the monitor's rules and the keeper's transitions
- * (docs/state-machine.md) and the run-time settings
+ * the states, the monitor's rules, a candidate's flaws and the keeper's
+ * transitions (docs/state-machine.md) and the run-time settings
  * (docs/configuration.md). `make docs` rewrites each part between its
  * two marker lines; a unit test (tests/unit/test_docs.c) fails while a
  * checked-in part differs from what would be written.
@@ -40,6 +40,7 @@ char *doc_read(const char *path);
 /* The tables' renderers (docgen_tables.c); a rule's row alone too. */
 void docgen_states(FILE *out);
 void docgen_rules(FILE *out);
+void docgen_flaws(FILE *out);
 void docgen_rule_row(FILE *out, const FsmRule *r);
 void docgen_keeper(FILE *out);
 void docgen_runtime_settings(FILE *out);

@@ -1,6 +1,7 @@
 /*
  * docgen_tables.c - the tables of docs/ as Markdown, written from the
- * states, the rules, the keeper's transitions and the run-time settings.
+ * states, the rules, a candidate's flaws, the keeper's transitions and
+ * the run-time settings.
  */
 #include <stdio.h>
 
@@ -54,6 +55,18 @@ static void states_of(FILE *out, unsigned mask)
 		first = false;
 	}
 	fputs(" |", out);
+}
+
+void docgen_flaws(FILE *out)
+{
+	fputs("| flaw (`--json`) | what `pgkeel explain` says |\n"
+	      "|---|---|\n",
+	      out);
+	for (int i = 0; i < FC_COUNT; i++) {
+		fprintf(out, "| `%s` |", fsm_flaw_name(1u << i));
+		cell(out, fsm_flaw_text(1u << i));
+		fputc('\n', out);
+	}
 }
 
 void docgen_rule_row(FILE *out, const FsmRule *r)
