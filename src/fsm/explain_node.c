@@ -169,7 +169,7 @@ static void say_down_signals(const FsmFormation *f, FsmNodeExplanation *e)
 			: "not down");
 }
 
-static void say_flaws(const FsmFormation *f, FsmNodeExplanation *e)
+static void say_flaws(FsmNodeExplanation *e)
 {
 	char text[FSM_EXPLAIN_LINE] = "";
 	size_t off = 0;
@@ -190,7 +190,6 @@ static void say_flaws(const FsmFormation *f, FsmNodeExplanation *e)
 		fsm_say(&e->lines, "Failover candidate, but a failover now would "
 				   "promote another standby first (higher "
 				   "priority, then more WAL, then lower id).");
-	(void)f;
 }
 
 static void say_standby(const FsmFormation *f, const FsmNode *p,
@@ -221,7 +220,7 @@ static void say_standby(const FsmFormation *f, const FsmNode *p,
 			e->sync_member ? "In the synchronous set: commits may "
 					 "wait for it."
 				       : "Not in the synchronous set now.");
-	say_flaws(f, e);
+	say_flaws(e);
 	if (e->ahead_id)
 		fsm_say(&e->lines, "%s received %llu bytes more WAL: promoting "
 				   "this node would first fetch them from there.",

@@ -268,10 +268,37 @@ static void maintenance_waits_for_the_keeper(void **state)
 	assert_next_is_fsm_step(&t);
 }
 
+/* A primary with standbys is dropped only once alone; the store's
+ * guesses at durations read as "at least". */
+static void drop_of_a_primary_waits(void **state)
+{
+	TestFormation t;
+	(void)state;
+
+	tf_init(&t, 2);
+	tf_replicating(&t, NS_PRIMARY);
+	fsm_node(&t.f, 1)->drop = true;
+	FsmNode *s2 = fsm_node(&t.f, 2);
+	s2->health_ok = false;
+	s2->health_fail_since_ms = t.f.now_ms - 1500;
+	t.f.since_at_least = true;
+
+	fsm_explain(&t.f, x);
+	assert_true(node_x(1)->drop_pending);
+	assert_said(&node_x(1)->lines, "Drop requested: waits, since the "
+				       "rule's condition does not hold yet (an "
+				       "operator drops a node (a primary only "
+				       "once it is alone))");
+	assert_said(&node_x(2)->lines, "The monitor's checks fail, for at "
+				       "least 1.5 s");
+	assert_next_is_fsm_step(&t);
+}
+
 UNIT_MAIN(setup, teardown, cmocka_unit_test(healthy_formation),
 	  cmocka_unit_test(standby_still_streaming_means_no_failover),
 	  cmocka_unit_test(lagging_candidate),
 	  cmocka_unit_test(paused_formation),
 	  cmocka_unit_test(switchover_pending),
 	  cmocka_unit_test(priority_zero_is_no_candidate),
-	  cmocka_unit_test(maintenance_waits_for_the_keeper))
+	  cmocka_unit_test(maintenance_waits_for_the_keeper),
+	  cmocka_unit_test(drop_of_a_primary_waits))
