@@ -51,7 +51,7 @@ static int start_maintenance(Store *s, const StoreFormation *f,
 			fprintf(stderr, "%s: %s is the primary and cannot hand "
 					"over: %s\n",
 				cli_command_path(), n->name, s->error);
-			return EXIT_REFUSED;
+			return nodeconf_store_exit(s);
 		}
 		printf("%s is the primary: switching over first\n", n->name);
 	} else if (!state_is_standby(n->goal) && n->goal != NS_MAINTENANCE) {
@@ -127,7 +127,7 @@ static int run_maintenance(Flags *flags, bool on)
 		goto out;
 	if (!store_set_maintenance(s, f->name, name, on)) {
 		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
-		rc = EXIT_REFUSED;
+		rc = nodeconf_store_exit(s);
 		goto out;
 	}
 	rc = wait_node(s, f->name, name, on ? NS_MAINTENANCE : NS_COUNT);
@@ -251,7 +251,7 @@ static int run_drop(const Command *cmd, Flags *flags)
 	}
 	if (!store_drop_node(s, f->name, name)) {
 		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
-		rc = EXIT_REFUSED;
+		rc = nodeconf_store_exit(s);
 		goto out;
 	}
 	rc = wait_gone(s, f->name, name);

@@ -94,7 +94,7 @@ static int set_pg_param(Store *s, const char *formation, const char *name,
 	if (!store_set_pg_param(s, formation, name + 11, value, context,
 				sizeof(context))) {
 		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
-		return s->not_found ? EXIT_FAILED : EXIT_REFUSED;
+		return nodeconf_store_exit(s);
 	}
 	if (value)
 		printf("%s = %s\n", name, value);
@@ -202,7 +202,7 @@ static int run_config(const Command *cmd, Flags *flags)
 	} else if (!store_set_setting(s, nodeconf_formation(&cfg), node, name,
 				      set ? flags->args[1] : rs->defval)) {
 		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
-		rc = EXIT_REFUSED;
+		rc = nodeconf_store_exit(s);
 	} else {
 		printf("%s = %s\n", name, set ? flags->args[1] : rs->defval);
 	}

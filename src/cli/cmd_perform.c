@@ -190,7 +190,7 @@ int perform_ask(Store *s, const StoreFormation *f, const char *what,
 		return rc;
 	if (!store_request(s, f->name, what, name ? name : "")) {
 		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
-		return EXIT_REFUSED;
+		return nodeconf_store_exit(s);
 	}
 	*target = cand->id;
 	*old = strcmp(what, "switchover") == 0
@@ -211,7 +211,7 @@ int perform_request(Store *s, const StoreFormation *f, const char *what,
 		return EXIT_REFUSED;
 	if (!store_request(s, f->name, what, name ? name : "")) {
 		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
-		return EXIT_REFUSED;
+		return nodeconf_store_exit(s);
 	}
 	printf("%s requested: %s -> %s\n", what, p->name, cand->name);
 	if (f->paused)

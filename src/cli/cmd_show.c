@@ -43,7 +43,7 @@ static StoreFormation *read_formation(Store *s, const Config *cfg)
 	StoreFormation *f = calloc(1, sizeof(StoreFormation));
 	if (f && store_get_formation(s, nodeconf_formation(cfg), f))
 		return f;
-	if (f && s->not_found) {
+	if (f && s->failure == STORE_NOT_FOUND) {
 		snprintf(f->name, sizeof(f->name), "%s",
 			 nodeconf_formation(cfg));
 		snprintf(f->health, sizeof(f->health), "initializing");

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/conninfo.h"
+#include "common/exitcode.h"
 #include "common/fsutil.h"
 #include "common/log.h"
 #include "common/passfile.h"
@@ -75,6 +76,21 @@ Store *nodeconf_open_store(const Config *cfg, char *err, size_t errlen)
 	snprintf(err, errlen, "name the monitor: --monitor URI, or --pgdata "
 			      "of a pgkeel node");
 	return NULL;
+}
+
+int nodeconf_store_exit(const Store *s)
+{
+	switch (s->failure) {
+	case STORE_UNAVAILABLE:
+		return EXIT_STORE;
+	case STORE_NOT_FOUND:
+		return EXIT_FAILED;
+	case STORE_OK:
+	case STORE_REFUSED:
+	case STORE_FENCED:
+		break;
+	}
+	return EXIT_REFUSED;
 }
 
 bool nodeconf_refuse_root(const char *command)

@@ -37,6 +37,12 @@ bool nodeconf_secrets_private(const Config *cfg, const NodePaths *paths,
 /* Opens the store: --monitor URI, or the one of --pgdata's node. NULL
  * with err set (no monitor named, or the store's open failed). */
 Store *nodeconf_open_store(const Config *cfg, char *err, size_t errlen);
+/*
+ * The exit code for a store call that failed (common/exitcode.h): a
+ * refusal (or a fenced write) EXIT_REFUSED, a store out of reach
+ * EXIT_STORE, a formation that does not exist EXIT_FAILED.
+ */
+int nodeconf_store_exit(const Store *s);
 /* Postgres refuses to run as root, and so do we; false with a message. */
 bool nodeconf_refuse_root(const char *command);
 /* The formation to show: --formation, or the node's, or "default";

@@ -38,8 +38,9 @@ static const SettingDef settings[SETTING_COUNT] = {
 	 "NAME", "formation (primary and its standbys) this node belongs to"},
 	{S_MONITOR, "pgkeel", "monitor", "monitor", URI, NULL, "URI",
 	 "the monitor's connection URI (see `pgkeel show uri --monitor`)"},
-	{S_STORE, "pgkeel", "store", "store", ENUM("postgres|etcd"),
-	 "postgres", "DRIVER", "where the monitor keeps the state"},
+	{S_STORE, "pgkeel", "store", "store", ENUM("postgres"), "postgres",
+	 "DRIVER", "where the monitor keeps the state: its own Postgres, the "
+		   "only store of this version"},
 
 	{S_PGDATA, "postgresql", "pgdata", "pgdata", PATH, NULL, "DIR",
 	 "the Postgres data directory (absolute path)"},

@@ -206,6 +206,9 @@ static bool decide(Monitor *m, StoreFormation *sf, int64_t now_ms,
 				 nv, health, request_done(d, nd))) {
 			log_error("cannot write decisions: %s",
 				  m->store->error);
+			/* another monitor took over: stand by at once */
+			if (m->store->failure == STORE_FENCED)
+				m->active = false;
 			for (size_t i = 0; i < f.nnodes; i++)
 				mem[i]->written = false;
 			return false;

@@ -33,10 +33,38 @@ static bool node_role_denied(const PgConn *pc)
 		       strlen(PGSTORE_NODE_ROLE_PREFIX)) == 0;
 }
 
-static void fail(Store *s, const char *what)
+/*
+ * What a failed query means for the caller. SQLSTATE classes of the
+ * server being out of reach or out of breath (08 connection, 53
+ * resources, 57 operator intervention: shutdown, statement_timeout; 40
+ * rollbacks, 55P03 a lock not granted, 58 and XX its own faults) may
+ * pass: unavailable. Every other one, the schema's own refusals
+ * included (42501 permission, 23505 duplicate, 22023 invalid value,
+ * 42704 unknown node or setting, 28000 a report for another node,
+ * P0001), is about the call: refused. No connection: unavailable.
+ */
+static StoreFailure classify(const PgConn *pc)
+{
+	static const char *const transient[] = {"08", "53", "57", "40", "58",
+						"XX"};
+	const char *st = pc->sqlstate;
+
+	if (!pc->conn || PQstatus(pc->conn) != CONNECTION_OK || !st[0])
+		return STORE_UNAVAILABLE;
+	if (strcmp(st, "55P03") == 0)
+		return STORE_UNAVAILABLE;
+	for (size_t i = 0; i < sizeof(transient) / sizeof(*transient); i++) {
+		if (strncmp(st, transient[i], 2) == 0)
+			return STORE_UNAVAILABLE;
+	}
+	return STORE_REFUSED;
+}
+
+void pgstore_fail(Store *s, const char *what)
 {
 	const PgConn *pc = &pgstore_impl(s)->pc;
 
+	s->failure = classify(pc);
 	snprintf(s->error, sizeof(s->error), "%s: %s%s", what, pc->error,
 		 node_role_denied(pc)
 			 ? " (this is a data node's own credential; operator "
@@ -75,7 +103,7 @@ static bool ensure_connected(Store *s)
 	pg_disconnect(&p->pc);
 	p->held_term = 0; /* a session advisory lock dies with its session */
 	if (!pg_connect(&p->pc, p->conninfo, call_budget(p))) {
-		fail(s, "cannot connect to the state store");
+		pgstore_fail(s, "cannot connect to the state store");
 		return false;
 	}
 	if (p->remote)
@@ -85,7 +113,7 @@ static bool ensure_connected(Store *s)
 	if (p->listen) {
 		snprintf(sql, sizeof(sql), "LISTEN %s", p->listen);
 		if (!pg_exec(&p->pc, sql, 0, NULL)) {
-			fail(s, "cannot LISTEN");
+			pgstore_fail(s, "cannot LISTEN");
 			return false;
 		}
 	}
@@ -106,7 +134,7 @@ PGresult *pgstore_query(Store *s, const char *sql, int n,
 		p->pc.query_timeout_ms = call_budget(p);
 	PGresult *res = pg_query_cached(&p->pc, sql, n, params);
 	if (!res) {
-		fail(s, "state store query failed");
+		pgstore_fail(s, "state store query failed");
 		if (PQstatus(p->pc.conn) != CONNECTION_OK)
 			pg_disconnect(&p->pc);
 	}
@@ -144,7 +172,7 @@ static bool pg_wait(Store *s, int timeout_ms)
 	struct pollfd pfd = {.fd = PQsocket(p->pc.conn), .events = POLLIN};
 	if (poll(&pfd, 1, timeout_ms) > 0) {
 		if (!PQconsumeInput(p->pc.conn)) {
-			fail(s, "state store connection lost");
+			pgstore_fail(s, "state store connection lost");
 			pg_disconnect(&p->pc);
 			return false;
 		}
@@ -221,8 +249,8 @@ static char *with_node_ssl(const char *uri, const SslSpec *ssl)
 	return conninfo_append_ssl(out, ssl);
 }
 
-Store *store_open(const char *uri, const SslSpec *ssl, int timeout_ms,
-		  char *err, size_t errlen)
+Store *pgstore_open(const char *uri, const SslSpec *ssl, int timeout_ms,
+		    char *err, size_t errlen)
 {
 	char *ci = with_node_ssl(uri, ssl);
 

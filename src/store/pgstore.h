@@ -1,6 +1,7 @@
 /*
  * pgstore.h - internals shared by the postgres store driver's files:
- * pgstore.c (connection, notifications) and pgstore_ops.c (the queries).
+ * pgstore.c (connection, notifications) and pgstore_ops.c (the queries),
+ * and its entry point for store_open.c.
  */
 #ifndef PGK_PGSTORE_H
 #define PGK_PGSTORE_H
@@ -22,6 +23,17 @@ typedef struct {
 
 /* The driver's state of s; never NULL for a store it opened. */
 PgStore *pgstore_impl(Store *s);
+
+/* The driver's store_open (store_open.c): uri is postgres://,
+ * postgresql:// or a keyword conninfo; keepers LISTEN for goal
+ * changes. NULL with err set (out of memory, or the connection and
+ * libpq's reason). */
+Store *pgstore_open(const char *uri, const SslSpec *ssl, int timeout_ms,
+		    char *err, size_t errlen);
+
+/* Records the last query's failure in s (error and failure), what
+ * saying what was being done. */
+void pgstore_fail(Store *s, const char *what);
 
 /* pgstore_query: runs sql (a string constant: prepared once per
  * connection), connecting first when needed; the result, or NULL with
@@ -75,7 +87,8 @@ bool pgstore_set_setting(Store *s, const char *formation,
 			 const char *node_name, const char *name,
 			 const char *value);
 /* pgstore_secrets.c: store_rotate_secret's (true, or false with
- * s->error set and s->not_found for an unknown formation). */
+ * s->error set and s->failure STORE_NOT_FOUND for an unknown
+ * formation). */
 bool pgstore_rotate_secret(Store *s, const char *formation,
 			   const char *which);
 

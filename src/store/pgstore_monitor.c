@@ -33,8 +33,7 @@ bool pgstore_acquire(Store *s, const char *holder, int64_t *term)
 	if (!pg_query_value(&p->pc,
 			    "SELECT pg_try_advisory_lock(" LEASE_LOCK_KEY ")", 0,
 			    NULL, ok, sizeof(ok))) {
-		snprintf(s->error, sizeof(s->error),
-			 "cannot try the monitor's lease: %s", p->pc.error);
+		pgstore_fail(s, "cannot try the monitor's lease");
 		return false;
 	}
 	if (strcmp(ok, "t") != 0)
@@ -63,6 +62,7 @@ static bool check_term(Store *s, int64_t term)
 	PQclear(res);
 	if (current == term)
 		return true;
+	s->failure = STORE_FENCED;
 	snprintf(s->error, sizeof(s->error),
 		 "fenced: the lease is at term %lld, this monitor has %lld",
 		 (long long)current, (long long)term);
@@ -164,6 +164,7 @@ bool pgstore_apply(Store *s, int64_t term, const char *formation,
 		   const char *health, bool clear_requests)
 {
 	char saved[sizeof(s->error)];
+	StoreFailure failure;
 
 	if (!pgstore_exec(s, "BEGIN", 0, NULL))
 		return false;
@@ -171,7 +172,9 @@ bool pgstore_apply(Store *s, int64_t term, const char *formation,
 		      clear_requests))
 		return pgstore_exec(s, "COMMIT", 0, NULL);
 	snprintf(saved, sizeof(saved), "%s", s->error);
+	failure = s->failure;
 	pgstore_exec(s, "ROLLBACK", 0, NULL);
 	snprintf(s->error, sizeof(s->error), "%s", saved);
+	s->failure = failure;
 	return false;
 }

@@ -137,7 +137,6 @@ bool pgstore_get_formation(Store *s, const char *formation,
 	const char *params[] = {formation};
 
 	memset(out, 0, sizeof(*out));
-	s->not_found = false;
 	PGresult *res = pgstore_query(
 		s,
 		"SELECT n.id, n.name, n.host, n.port, n.candidate_priority,"
@@ -163,16 +162,18 @@ bool pgstore_get_formation(Store *s, const char *formation,
 	if (!res)
 		return false;
 	if (PQntuples(res) == 0) {
-		s->not_found = true;
+		s->failure = STORE_NOT_FOUND;
 		snprintf(s->error, sizeof(s->error),
 			 "formation \"%s\" does not exist", formation);
 		PQclear(res);
 		return false;
 	}
 	bool ok = read_formation_cols(res, out);
-	if (!ok)
+	if (!ok) {
+		s->failure = STORE_UNAVAILABLE; /* the store's own data */
 		snprintf(s->error, sizeof(s->error),
 			 "malformed parameters of formation %s", formation);
+	}
 	for (int i = 0; ok && i < PQntuples(res) && !PQgetisnull(res, i, 0) &&
 			out->nnodes < STORE_MAX_NODES;
 	     i++)

@@ -39,8 +39,8 @@ bool pgstore_rotate_secret(Store *s, const char *formation,
 	const char *sql = secret_sql(which);
 	const char *params[] = {formation};
 
-	s->not_found = false;
 	if (!sql) {
+		s->failure = STORE_REFUSED;
 		snprintf(s->error, sizeof(s->error),
 			 "no formation password is called %s", which);
 		return false;
@@ -51,7 +51,7 @@ bool pgstore_rotate_secret(Store *s, const char *formation,
 	bool ok = PQntuples(res) == 1;
 	PQclear(res);
 	if (!ok) {
-		s->not_found = true;
+		s->failure = STORE_NOT_FOUND;
 		snprintf(s->error, sizeof(s->error),
 			 "formation %s does not exist; `pgkeel show state` "
 			 "lists the formations", formation);

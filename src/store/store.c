@@ -1,5 +1,6 @@
 /*
- * store.c - dispatch from the store interface to its driver.
+ * store.c - dispatch from the store interface to its driver, keeping
+ * Store.failure true on every call.
  */
 #include "store/store.h"
 
@@ -7,37 +8,78 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Every call starts without a failure... */
+static void begin(Store *s)
+{
+	s->failure = STORE_OK;
+	s->error[0] = '\0';
+}
+
+/* ...and one that failed without saying how counts as unavailable (the
+ * kind a caller retries). */
+static bool done(Store *s, bool ok)
+{
+	if (ok)
+		s->failure = STORE_OK;
+	else if (s->failure == STORE_OK)
+		s->failure = STORE_UNAVAILABLE;
+	return ok;
+}
+
+const char *store_failure_name(StoreFailure f)
+{
+	switch (f) {
+	case STORE_OK:
+		return "ok";
+	case STORE_NOT_FOUND:
+		return "not found";
+	case STORE_REFUSED:
+		return "refused";
+	case STORE_UNAVAILABLE:
+		return "unavailable";
+	case STORE_FENCED:
+		return "fenced";
+	}
+	return "unknown";
+}
+
 bool store_register_node(Store *s, const NodeRegistration *reg,
 			 RegisteredNode *out)
 {
-	return s->ops->register_node(s, reg, out);
+	begin(s);
+	return done(s, s->ops->register_node(s, reg, out));
 }
 
 bool store_report(Store *s, int node_id, const NodeReport *report)
 {
-	return s->ops->report(s, node_id, report);
+	begin(s);
+	return done(s, s->ops->report(s, node_id, report));
 }
 
 bool store_get_formation(Store *s, const char *formation, StoreFormation *out)
 {
-	return s->ops->get_formation(s, formation, out);
+	begin(s);
+	return done(s, s->ops->get_formation(s, formation, out));
 }
 
 bool store_list_formations(Store *s, char (*names)[STORE_NAME_LEN],
 			   size_t max, size_t *n)
 {
-	return s->ops->list_formations(s, names, max, n);
+	begin(s);
+	return done(s, s->ops->list_formations(s, names, max, n));
 }
 
 bool store_events(Store *s, const char *formation, int count,
 		  StoreEvent *out, size_t *n)
 {
-	return s->ops->events(s, formation, count, out, n);
+	begin(s);
+	return done(s, s->ops->events(s, formation, count, out, n));
 }
 
 bool store_wait(Store *s, int timeout_ms)
 {
-	return s->ops->wait(s, timeout_ms);
+	begin(s);
+	return done(s, s->ops->wait(s, timeout_ms));
 }
 
 void store_set_deadline(Store *s, int64_t deadline_ms)
@@ -47,27 +89,32 @@ void store_set_deadline(Store *s, int64_t deadline_ms)
 
 bool store_acquire(Store *s, const char *holder, int64_t *term)
 {
-	return s->ops->acquire(s, holder, term);
+	begin(s);
+	return done(s, s->ops->acquire(s, holder, term));
 }
 
 bool store_apply(Store *s, int64_t term, const char *formation,
 		 const StoreDecision *d, size_t nd, const StoreNodeView *views,
 		 size_t nviews, const char *health, bool clear_requests)
 {
-	return s->ops->apply(s, term, formation, d, nd, views, nviews, health,
-			     clear_requests);
+	begin(s);
+	return done(s, s->ops->apply(s, term, formation, d, nd, views, nviews,
+				     health, clear_requests));
 }
 
 bool store_request(Store *s, const char *formation, const char *what,
 		   const char *node_name)
 {
-	return s->ops->request(s, formation, what, node_name);
+	begin(s);
+	return done(s, s->ops->request(s, formation, what, node_name));
 }
 
 bool store_set_pg_param(Store *s, const char *formation, const char *name,
 			const char *value, char *context, size_t len)
 {
-	return s->ops->set_pg_param(s, formation, name, value, context, len);
+	begin(s);
+	return done(s, s->ops->set_pg_param(s, formation, name, value, context,
+					    len));
 }
 
 bool store_set_backup(Store *s, const char *formation, const char *name,
@@ -83,12 +130,14 @@ bool store_set_backup(Store *s, const char *formation, const char *name,
 bool store_request_restart(Store *s, const char *formation,
 			   const char *node_name, long long *seq)
 {
-	return s->ops->request_restart(s, formation, node_name, seq);
+	begin(s);
+	return done(s, s->ops->request_restart(s, formation, node_name, seq));
 }
 
 bool store_rotate_secret(Store *s, const char *formation, const char *which)
 {
-	return s->ops->rotate_secret(s, formation, which);
+	begin(s);
+	return done(s, s->ops->rotate_secret(s, formation, which));
 }
 
 void store_close(Store *s)
@@ -118,18 +167,22 @@ const StoreNode *store_formation_node(const StoreFormation *f, int id)
 bool store_set_setting(Store *s, const char *formation, const char *node_name,
 		       const char *name, const char *value)
 {
-	return s->ops->set_setting(s, formation, node_name, name, value);
+	begin(s);
+	return done(s, s->ops->set_setting(s, formation, node_name, name,
+					   value));
 }
 
 bool store_set_maintenance(Store *s, const char *formation,
 			   const char *node_name, bool on)
 {
-	return s->ops->set_maintenance(s, formation, node_name, on);
+	begin(s);
+	return done(s, s->ops->set_maintenance(s, formation, node_name, on));
 }
 
 bool store_drop_node(Store *s, const char *formation, const char *node_name)
 {
-	return s->ops->drop_node(s, formation, node_name);
+	begin(s);
+	return done(s, s->ops->drop_node(s, formation, node_name));
 }
 
 const StoreNode *store_formation_node_named(const StoreFormation *f,

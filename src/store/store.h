@@ -130,6 +130,29 @@ typedef struct {
 	char sync_names[512];
 } StoreNodeView;
 
+/*
+ * How a call failed, in Store.failure (STORE_OK after a call that
+ * succeeded). Callers decide on it, never on the text in Store.error,
+ * which is for people.
+ */
+typedef enum {
+	STORE_OK,
+	STORE_NOT_FOUND,   /* a read named a formation the store does not
+			      hold (get_formation only) */
+	STORE_REFUSED,     /* the caller's input or rights: validation,
+			      permission, an unknown node or setting, a
+			      duplicate; asking again the same way fails
+			      again */
+	STORE_UNAVAILABLE, /* timeout, connection lost, store overloaded or
+			      shutting down: retry later; a write may or may
+			      not have been made */
+	STORE_FENCED       /* the monitor's term is no longer current:
+			      nothing was written */
+} StoreFailure;
+
+/* The failure's name, for logs and tests ("refused"...); never NULL. */
+const char *store_failure_name(StoreFailure f);
+
 typedef struct Store Store;
 
 typedef struct {
@@ -171,22 +194,29 @@ typedef struct {
 
 struct Store {
 	const StoreOps *ops;
-	char error[1024]; /* the last failure, for messages */
-	bool not_found;   /* the last lookup named no such formation */
+	char error[1024];     /* the last failure, for messages */
+	StoreFailure failure; /* the last call's outcome, set on every call */
 	void *impl;
 };
 
 /*
  * The calls on an open store below return true on success, and false
  * with s->error set (what failed and the store's message; for a refusal
- * to a node's own credential, which credential to use instead). A call
- * that lost the connection closes it: the next call connects again.
+ * to a node's own credential, which credential to use instead) and
+ * s->failure saying how it failed (StoreFailure). A call that
+ * lost the connection closes it: the next call connects again.
  */
 
-/* Connects to the store named by uri (postgres://... for pgstore), with
- * ssl's TLS settings in place of the URI's (NULL, or mode "prefer": the
- * URI as given): a keeper verifies the store with its own CA. NULL with
- * err set (out of memory, or the connection and libpq's reason). */
+/*
+ * Connects to the store named by uri, whose scheme picks the driver
+ * (store_open.c): postgres:// or postgresql:// (or a libpq keyword
+ * string) the monitor's Postgres; etcd:// is refused, not available in
+ * this version; any other is refused naming the accepted ones. ssl's TLS
+ * settings replace the URI's (NULL, or mode "prefer": the URI as given):
+ * a keeper verifies the store with its own CA. NULL with err set (a
+ * scheme not available or unknown, out of memory, or the connection and
+ * libpq's reason).
+ */
 Store *store_open(const char *uri, const SslSpec *ssl, int timeout_ms,
 		  char *err, size_t errlen);
 /* The monitor's own connection to the store in its local Postgres;
@@ -204,7 +234,7 @@ bool store_register_node(Store *s, const NodeRegistration *reg,
  * credential may (see docs/security.md). False with s->error set. */
 bool store_report(Store *s, int node_id, const NodeReport *report);
 /* The formation's snapshot into out. False with s->error set, and
- * s->not_found when there is no such formation. */
+ * s->failure STORE_NOT_FOUND when there is no such formation. */
 bool store_get_formation(Store *s, const char *formation, StoreFormation *out);
 /* The formations' names (the first max); store_events: the formation's
  * last count events, oldest first. False with s->error set (*n 0). */
@@ -230,8 +260,8 @@ void store_set_deadline(Store *s, int64_t deadline_ms);
 bool store_acquire(Store *s, const char *holder, int64_t *term);
 /* Writes decisions, fenced by term; clear_requests consumes the pending
  * switchover/failover request the decisions carried out. All or nothing:
- * false with s->error set ("fenced: ..." when another monitor took the
- * lease), nothing written. */
+ * false with s->error set (STORE_FENCED, "fenced: ...", when another
+ * monitor took the lease), nothing written. */
 bool store_apply(Store *s, int64_t term, const char *formation,
 		 const StoreDecision *d, size_t nd, const StoreNodeView *views,
 		 size_t nviews, const char *health, bool clear_requests);
@@ -288,7 +318,8 @@ bool store_request_restart(Store *s, const char *formation,
  * Draws a new formation password in the store: which is "replication"
  * or "health" (the health-check role's); the keepers apply it on their
  * next cycle. Only the monitor's own connection (store_open_local) may.
- * False with s->error set; s->not_found when there is no such formation.
+ * False with s->error set; s->failure STORE_NOT_FOUND when there is no
+ * such formation, STORE_REFUSED for an unknown password name.
  */
 bool store_rotate_secret(Store *s, const char *formation, const char *which);
 /* Closes the connection and frees s (NULL: nothing). */

@@ -107,6 +107,13 @@ static void rejects_unknown_and_invalid(void **state)
 	assert_false(config_load(&cfg, path, err, sizeof(err)));
 	assert_non_null(strstr(err, "port number"));
 
+	/* etcd was once accepted and ignored: a file that asks for it
+	 * must not start on the monitor's Postgres without saying so */
+	write_text(path, "[pgkeel]\nstore = etcd\n");
+	assert_false(config_load(&cfg, path, err, sizeof(err)));
+	assert_non_null(strstr(err, "pgkeel.store"));
+	assert_non_null(strstr(err, "expected one of: postgres"));
+
 	assert_false(config_load(&cfg, "/nonexistent/x.ini", err,
 				 sizeof(err)));
 	assert_non_null(strstr(err, "cannot open"));
