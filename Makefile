@@ -86,14 +86,20 @@ $(BUILD)/libpgkeel-san.a: $(SAN_OBJS)
 $(BUILD)/pgkeel: $(OBJ)/main.o $(BUILD)/libpgkeel.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
+# A test's own helper files besides tests/unit/test_NAME.c.
+UNIT_EXTRA_test_store_contract := tests/unit/store_drivers.c
+$(BUILD)/unit/test_store_contract $(BUILD)/unit-san/test_store_contract: \
+    tests/unit/store_drivers.c tests/unit/store_drivers.h
+
 $(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libpgkeel.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libpgkeel.a -lcmocka $(PKG_LIBS) -lm
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(UNIT_EXTRA_$*) $(BUILD)/libpgkeel.a \
+	    -lcmocka $(PKG_LIBS) -lm
 
 $(BUILD)/unit-san/%: tests/unit/%.c $(BUILD)/libpgkeel-san.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< $(BUILD)/libpgkeel-san.a \
-	    -lcmocka $(PKG_LIBS) -lm
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< $(UNIT_EXTRA_$*) \
+	    $(BUILD)/libpgkeel-san.a -lcmocka $(PKG_LIBS) -lm
 
 unit-plain: $(addprefix $(BUILD)/unit/,$(UNIT_NAMES))
 	@scripts/run-unit $(BUILD)/unit $(UNIT_NAMES)
@@ -136,7 +142,7 @@ check: deps
 	@$(MAKE) --no-print-directory faults-fast
 	@$(MAKE) --no-print-directory deb-check
 
-integration: all
+integration: all $(BUILD)/unit/test_store_contract
 	@scripts/run-integration tests/integration
 
 # Attacks replayed against real formations (docs/security.md).

@@ -155,6 +155,80 @@ const char *store_failure_name(StoreFailure f);
 
 typedef struct Store Store;
 
+/*
+ * The driver contract: what every implementation of StoreOps keeps
+ * (tests/unit/test_store_contract.c holds each driver to it: the
+ * in-memory one in memstore.c, the postgres one in pgstore*.c).
+ *
+ * Every call. Returns true on success, or false with s->error (for
+ * people) and s->failure (for code) set; store.c resets both first and
+ * reads a failure a driver left unset as STORE_UNAVAILABLE. A call takes
+ * the store's timeout at most (timeouts.store_timeout, given to
+ * store_open), or less to keep to the handle's deadline
+ * (store_set_deadline) but STORE_MIN_CALL_MS at least; one that runs out
+ * fails STORE_UNAVAILABLE. Any call may fail STORE_UNAVAILABLE, a write
+ * then having happened or not: every write below may be made twice.
+ * A handle belongs to one thread.
+ *
+ * Who may call what. A handle acts with the credential it was opened
+ * with: the operator's (anything but report), a data node's own (report
+ * for itself; maintenance, drop and a switchover away from itself when
+ * it is the primary, on its own node only; reads), or the monitor's
+ * (everything). A call beyond its rights fails STORE_REFUSED, with
+ * nothing changed.
+ *
+ * register_node: atomic. Refuses (STORE_REFUSED, nothing changed) a
+ *   host:port already registered in any formation and a name whose
+ *   replication slot another node of the formation has; creates the
+ *   formation with its first node; names an unnamed node node_<id>,
+ *   with ids never reused; returns the node's own secret once.
+ * report: atomic, for node_id alone (STORE_REFUSED for another one).
+ *   Increases report_seq and restarts report_age_ms. Wakes a waiting
+ *   monitor only when the report differs from the node's last one
+ *   (a heartbeat is read at the monitor's next interval).
+ * get_formation: one consistent snapshot of the formation and all its
+ *   nodes, as of some moment during the call (never a mix of two
+ *   writes); report_age_ms by the store's clock at that moment.
+ *   STORE_NOT_FOUND when no such formation: the only call that returns
+ *   it. list_formations, events: also as of one moment; events, the
+ *   latest count, oldest first; none for an unknown formation.
+ * wait: returns true once something this handle waits for happened
+ *   since its last wait (the monitor's: a changed report, a
+ *   registration, an operator's request or setting; every other
+ *   handle's: a goal or view written by apply), at once when it
+ *   happened before the call, or when timeout_ms passed; false only
+ *   when the store cannot be reached. It may wake without a change
+ *   (callers read the store after waking): it must not sleep through
+ *   one.
+ * set_deadline: local to the handle, never fails.
+ * acquire: the lease. At most one handle holds it at a time; a new
+ *   holder gets a term greater than every term before it; the holder
+ *   asking again gets the same term; any other handle gets *term = 0
+ *   (and true). The lease is released when its handle closes or loses
+ *   its connection to the store (its next acquire then takes a new
+ *   term, if nobody else took it). Only a monitor's handle may ask.
+ * apply: atomic and fenced: writes everything (goals and their events,
+ *   views, health, the request consumed or expired, dropped nodes
+ *   removed) or nothing, and nothing unless term is the lease's current
+ *   term at the moment of the write (STORE_FENCED otherwise). Wakes
+ *   every waiting keeper when a goal or view was written.
+ * request, set_setting, set_maintenance, drop_node, set_pg_param,
+ *   request_restart: atomic, each with its event; STORE_REFUSED for a
+ *   formation or node that does not exist, an invalid value (run-time
+ *   settings: common/rtsettings.h's table), a request while another is
+ *   under way; they wake a waiting monitor.
+ * Reads may be stale by the time the caller acts on them: a keeper's
+ *   goal by up to one keeper_interval, a monitor's view by one
+ *   monitor_interval; a decision is safe anyway because apply is fenced
+ *   and keepers act on a goal only after the store confirmed it.
+ *
+ * Policy that lives in the postgres driver's PL/pgSQL today, not in the
+ * contract (a second driver would share it, not redo it): how secrets and
+ * node roles are made, the validation of Postgres parameters against a
+ * Postgres (postgresql.* names, ranges, the ones pgkeel manages), the
+ * wording of events, request expiry (STORE_REQUEST_EXPIRY_TEXT) and when
+ * a dropped node's row and role go.
+ */
 typedef struct {
 	bool (*register_node)(Store *s, const NodeRegistration *reg,
 			      RegisteredNode *out);

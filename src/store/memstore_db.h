@@ -1,0 +1,95 @@
+/*
+ * memstore_db.h - internals shared by the in-memory driver's files:
+ * memstore_db.c (the state and its helpers), memstore.c (handles, wait,
+ * lease, fenced writes) and memstore_ops.c (what keepers and operators
+ * ask).
+ */
+#ifndef PGK_MEMSTORE_DB_H
+#define PGK_MEMSTORE_DB_H
+
+#include "common/compat.h"
+#include "store/memstore.h"
+
+#define MEM_MAX_FORMATIONS 16
+#define MEM_MAX_EVENTS 256
+#define MEM_MAX_HANDLES 32
+
+typedef struct {
+	StoreFormation f;  /* nodes' report_age_ms is filled when read */
+	int64_t report_ms[STORE_MAX_NODES]; /* monotonic; 0: never */
+	int64_t requested_ms; /* of the pending switchover or failover */
+} MemFormation;
+
+struct MemStoreDb {
+	MemFormation *formations[MEM_MAX_FORMATIONS];
+	size_t nformations;
+	StoreEvent events[MEM_MAX_EVENTS]; /* the latest, oldest first */
+	size_t nevents;
+	int last_node_id;
+	int64_t term;         /* the lease's, +1 at every new holder */
+	Store *lease_holder;  /* the handle holding it, or NULL */
+	bool stalled;
+	Store *handles[MEM_MAX_HANDLES];
+};
+
+typedef struct {
+	MemStoreDb *db;
+	MemStoreRole role;
+	int node_id;
+	int timeout_ms;
+	int64_t deadline_ms; /* see store_set_deadline; 0: none */
+	bool notified;       /* a change it waits for happened */
+} MemHandle;
+
+typedef enum { MEM_WAKE_MONITOR, MEM_WAKE_KEEPERS } MemWake;
+
+MemHandle *memstore_handle(Store *s);
+/* The start of every call: false (unavailable, after waiting out the
+ * call's time limit) while the store is stalled. */
+bool memstore_call(Store *s);
+/* Fails the call: s->failure and a message. */
+bool memstore_fail(Store *s, StoreFailure f, const char *fmt, ...)
+	PGK_PRINTF(3, 4);
+MemFormation *memstore_formation(MemStoreDb *db, const char *name);
+/* The node of mf named name, or -1. */
+int memstore_node_index(const MemFormation *mf, const char *name);
+/* The formation and index of node id, or NULL. */
+MemFormation *memstore_find_node(MemStoreDb *db, int id, size_t *index);
+void memstore_event(MemStoreDb *db, const char *formation,
+		    const StoreNode *n, const char *old_state,
+		    const char *new_state, const char *fmt, ...)
+	PGK_PRINTF(6, 7);
+/* Wakes the handles that wait for this kind of change. */
+void memstore_notify(MemStoreDb *db, MemWake who);
+/* Whether the handle may act on node name of mf as the postgres store's
+ * check_may_act: the operator on any, a node on itself. */
+bool memstore_may_act(Store *s, const MemFormation *mf, const char *name);
+/* The operator's or the monitor's handle (a node's may not). */
+bool memstore_is_operator(Store *s);
+
+/* memstore_ops.c */
+bool memstore_register_node(Store *s, const NodeRegistration *reg,
+			    RegisteredNode *out);
+bool memstore_report(Store *s, int node_id, const NodeReport *report);
+bool memstore_get_formation(Store *s, const char *formation,
+			    StoreFormation *out);
+bool memstore_list_formations(Store *s, char (*names)[STORE_NAME_LEN],
+			      size_t max, size_t *n);
+bool memstore_events(Store *s, const char *formation, int count,
+		     StoreEvent *out, size_t *n);
+/* memstore_admin.c */
+bool memstore_request(Store *s, const char *formation, const char *what,
+		      const char *node_name);
+bool memstore_set_setting(Store *s, const char *formation,
+			  const char *node_name, const char *name,
+			  const char *value);
+bool memstore_set_maintenance(Store *s, const char *formation,
+			      const char *node_name, bool on);
+bool memstore_drop_node(Store *s, const char *formation,
+			const char *node_name);
+bool memstore_set_pg_param(Store *s, const char *formation, const char *name,
+			   const char *value, char *context, size_t len);
+bool memstore_request_restart(Store *s, const char *formation,
+			      const char *node_name, long long *seq);
+
+#endif

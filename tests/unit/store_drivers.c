@@ -1,0 +1,147 @@
+/*
+ * store_drivers.c - the drivers of store_drivers.h: the in-memory one,
+ * and the postgres one of a monitor named by the environment.
+ */
+#include "store_drivers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/passfile.h"
+#include "pg/pgconninfo.h"
+#include "pg/pgsql.h"
+#include "store/memstore.h"
+#include "store/pgstore_schema.h"
+
+/* -- in memory: a fresh store for every test ---------------------------- */
+static MemStoreDb *db;
+
+static bool mem_setup(void)
+{
+	db = memstore_db_new();
+	return db != NULL;
+}
+
+static void mem_teardown(void)
+{
+	memstore_db_free(db);
+	db = NULL;
+}
+
+static Store *mem_operator(void)
+{
+	return memstore_open(db, MEMSTORE_OPERATOR, 0, CONTRACT_TIMEOUT_MS);
+}
+
+static Store *mem_monitor(void)
+{
+	return memstore_open(db, MEMSTORE_MONITOR, 0, CONTRACT_TIMEOUT_MS);
+}
+
+static Store *mem_node(const RegisteredNode *n)
+{
+	return memstore_open(db, MEMSTORE_NODE, n->node_id,
+			     CONTRACT_TIMEOUT_MS);
+}
+
+static void mem_stall(bool on)
+{
+	memstore_db_stall(db, on);
+}
+
+static const ContractDriver memory = {
+	"memory",     mem_setup,  mem_teardown, mem_operator,
+	mem_monitor, mem_node, mem_stall,
+};
+
+/* -- postgres: one monitor's store for every test ----------------------- */
+static const char *pg_uri, *pg_sockdir, *pg_port, *pass_dir;
+static PgConn staller;
+
+static bool pg_setup(void)
+{
+	return true;
+}
+
+static void pg_teardown(void)
+{
+}
+
+static Store *pg_open(const char *uri)
+{
+	char err[1024];
+	Store *s = store_open(uri, NULL, CONTRACT_TIMEOUT_MS, err, sizeof(err));
+
+	if (!s)
+		fprintf(stderr, "store_open: %s\n", err);
+	return s;
+}
+
+static Store *pg_operator(void)
+{
+	return pg_open(pg_uri);
+}
+
+static Store *pg_monitor(void)
+{
+	char err[1024];
+	Store *s = store_open_local(pg_sockdir, atoi(pg_port),
+				    CONTRACT_TIMEOUT_MS, false, err,
+				    sizeof(err));
+	if (!s)
+		fprintf(stderr, "store_open_local: %s\n", err);
+	return s;
+}
+
+/* The node's own URI, as its keeper makes it: its role, its passfile. */
+static Store *pg_node(const RegisteredNode *n)
+{
+	char role[64], path[128], err[512];
+
+	snprintf(role, sizeof(role), PGSTORE_NODE_ROLE_PREFIX "%d", n->node_id);
+	snprintf(path, sizeof(path), "%s/%s.pgpass", pass_dir, role);
+	if (!passfile_write(path, role, n->secret, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return NULL;
+	}
+	char *uri = pg_conninfo_rewrite(pg_uri, role, path, err, sizeof(err));
+	Store *s = uri ? pg_open(uri) : NULL;
+	free(uri);
+	return s;
+}
+
+/* A transaction holding the formations' table: every read waits. */
+static void pg_stall(bool on)
+{
+	char ci[512];
+
+	if (!on) {
+		pg_exec(&staller, "ROLLBACK", 0, NULL);
+		pg_disconnect(&staller);
+		return;
+	}
+	snprintf(ci, sizeof(ci), "host=%s port=%s dbname=" PGSTORE_DB,
+		 pg_sockdir, pg_port);
+	if (!pg_connect(&staller, ci, CONTRACT_TIMEOUT_MS) ||
+	    !pg_exec(&staller, "BEGIN", 0, NULL) ||
+	    !pg_exec(&staller,
+		     "LOCK TABLE pgkeel.formation IN ACCESS EXCLUSIVE MODE", 0,
+		     NULL))
+		fprintf(stderr, "cannot stall the store: %s\n", staller.error);
+}
+
+static const ContractDriver postgres = {
+	"postgres", pg_setup, pg_teardown, pg_operator,
+	pg_monitor, pg_node,  pg_stall,
+};
+
+const ContractDriver *contract_driver(void)
+{
+	pg_uri = getenv("PGKEEL_STORE_CONTRACT_URI");
+	pg_sockdir = getenv("PGKEEL_STORE_CONTRACT_SOCKDIR");
+	pg_port = getenv("PGKEEL_STORE_CONTRACT_PORT");
+	pass_dir = getenv("PGKEEL_STORE_CONTRACT_DIR");
+	return pg_uri && pg_sockdir && pg_port && pass_dir ? &postgres
+							   : &memory;
+}
