@@ -183,6 +183,7 @@ static const StoreOps mem_ops = {
 	.drop_node = memstore_drop_node,
 	.set_pg_param = memstore_set_pg_param,
 	.request_restart = memstore_request_restart,
+	.rotate_secret = memstore_rotate_secret,
 	.close = mem_close,
 };
 

@@ -292,3 +292,35 @@ bool memstore_request_restart(Store *s, const char *formation,
 	memstore_notify(memstore_handle(s)->db, MEM_WAKE_MONITOR);
 	return true;
 }
+
+/* As the postgres store's: a new password drawn, the keepers and the
+ * monitor woken to apply it; the monitor's own handle alone. */
+bool memstore_rotate_secret(Store *s, const char *formation,
+			    const char *which)
+{
+	MemStoreDb *db = memstore_handle(s)->db;
+	MemFormation *mf;
+	char *pw;
+
+	if (!memstore_call(s))
+		return false;
+	if (memstore_handle(s)->role != MEMSTORE_MONITOR)
+		return memstore_fail(s, STORE_REFUSED,
+				     "permission denied: only the monitor "
+				     "draws formation passwords");
+	if (strcmp(which, "replication") != 0 && strcmp(which, "health") != 0)
+		return memstore_fail(s, STORE_REFUSED,
+				     "no formation password is called %s",
+				     which);
+	if (!(mf = memstore_formation(db, formation)))
+		return memstore_fail(s, STORE_NOT_FOUND,
+				     "formation %s does not exist", formation);
+	pw = which[0] == 'r' ? mf->f.repl_password : mf->f.health_password;
+	snprintf(pw, sizeof(mf->f.repl_password), "mem-%s-%lld", which,
+		 (long long)time_monotonic_ms());
+	memstore_event(db, formation, NULL, "", "", "%s password rotated",
+		       which);
+	memstore_notify(db, MEM_WAKE_KEEPERS);
+	memstore_notify(db, MEM_WAKE_MONITOR);
+	return true;
+}

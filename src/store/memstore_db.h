@@ -43,13 +43,15 @@ typedef struct {
 
 typedef enum { MEM_WAKE_MONITOR, MEM_WAKE_KEEPERS } MemWake;
 
+/* The driver's state of s; never NULL for a handle it opened. */
 MemHandle *memstore_handle(Store *s);
 /* The start of every call: false (unavailable, after waiting out the
  * call's time limit) while the store is stalled. */
 bool memstore_call(Store *s);
-/* Fails the call: s->failure and a message. */
+/* Fails the call: s->failure and a message; always false. */
 bool memstore_fail(Store *s, StoreFailure f, const char *fmt, ...)
 	PGK_PRINTF(3, 4);
+/* The formation named name, or NULL. */
 MemFormation *memstore_formation(MemStoreDb *db, const char *name);
 /* The node of mf named name, or -1. */
 int memstore_node_index(const MemFormation *mf, const char *name);
@@ -62,12 +64,20 @@ void memstore_event(MemStoreDb *db, const char *formation,
 /* Wakes the handles that wait for this kind of change. */
 void memstore_notify(MemStoreDb *db, MemWake who);
 /* Whether the handle may act on node name of mf as the postgres store's
- * check_may_act: the operator on any, a node on itself. */
+ * check_may_act: true for the operator on any, a node on itself; false
+ * (refused, s->error set) otherwise. */
 bool memstore_may_act(Store *s, const MemFormation *mf, const char *name);
-/* The operator's or the monitor's handle (a node's may not). */
+/* True for the operator's or the monitor's handle, false for a
+ * node's. */
 bool memstore_is_operator(Store *s);
 
-/* memstore_ops.c */
+/* The driver's side of the store_* calls of the same names (store.h),
+ * in memstore_ops.c: memstore_register_node, memstore_report,
+ * memstore_get_formation, memstore_list_formations, memstore_events;
+ * in memstore_admin.c: memstore_request, memstore_set_setting,
+ * memstore_set_maintenance, memstore_drop_node, memstore_set_pg_param,
+ * memstore_request_restart, memstore_rotate_secret. Each is true on
+ * success, or false with s->error and s->failure set as store.h says. */
 bool memstore_register_node(Store *s, const NodeRegistration *reg,
 			    RegisteredNode *out);
 bool memstore_report(Store *s, int node_id, const NodeReport *report);
@@ -77,7 +87,6 @@ bool memstore_list_formations(Store *s, char (*names)[STORE_NAME_LEN],
 			      size_t max, size_t *n);
 bool memstore_events(Store *s, const char *formation, int count,
 		     StoreEvent *out, size_t *n);
-/* memstore_admin.c */
 bool memstore_request(Store *s, const char *formation, const char *what,
 		      const char *node_name);
 bool memstore_set_setting(Store *s, const char *formation,
@@ -91,5 +100,7 @@ bool memstore_set_pg_param(Store *s, const char *formation, const char *name,
 			   const char *value, char *context, size_t len);
 bool memstore_request_restart(Store *s, const char *formation,
 			      const char *node_name, long long *seq);
+bool memstore_rotate_secret(Store *s, const char *formation,
+			    const char *which);
 
 #endif

@@ -189,8 +189,8 @@ typedef struct Store Store;
  * get_formation: one consistent snapshot of the formation and all its
  *   nodes, as of some moment during the call (never a mix of two
  *   writes); report_age_ms by the store's clock at that moment.
- *   STORE_NOT_FOUND when no such formation: the only call that returns
- *   it. list_formations, events: also as of one moment; events, the
+ *   STORE_NOT_FOUND when no such formation (the only other call that
+ *   returns it is rotate_secret). list_formations, events: also as of one moment; events, the
  *   latest count, oldest first; none for an unknown formation.
  * wait: returns true once something this handle waits for happened
  *   since its last wait (the monitor's: a changed report, a
@@ -217,6 +217,9 @@ typedef struct Store Store;
  *   formation or node that does not exist, an invalid value (run-time
  *   settings: common/rtsettings.h's table), a request while another is
  *   under way; they wake a waiting monitor.
+ * rotate_secret: atomic, the monitor's handle alone (STORE_REFUSED
+ *   otherwise, and for an unknown password name); STORE_NOT_FOUND for
+ *   an unknown formation; wakes the keepers and the monitor.
  * Reads may be stale by the time the caller acts on them: a keeper's
  *   goal by up to one keeper_interval, a monitor's view by one
  *   monitor_interval; a decision is safe anyway because apply is fenced

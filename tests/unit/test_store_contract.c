@@ -347,6 +347,31 @@ static void settings_are_validated(void **state)
 	store_close(op);
 }
 
+static void the_monitor_alone_draws_new_passwords(void **state)
+{
+	Store *op = drv->operator_store();
+	RegisteredNode a = add(op, "a", port_of(0));
+	Store *na = drv->node_store(&a), *m = drv->monitor_store();
+	char before[128];
+	(void)state;
+
+	snprintf(before, sizeof(before), "%s", read_back(op)->repl_password);
+	assert_false(store_rotate_secret(op, formation, "replication"));
+	assert_int_equal(op->failure, STORE_REFUSED);
+	assert_false(store_rotate_secret(m, formation, "nope"));
+	assert_int_equal(m->failure, STORE_REFUSED);
+	assert_false(store_rotate_secret(m, "no_such_formation", "health"));
+	assert_int_equal(m->failure, STORE_NOT_FOUND);
+	assert_string_equal(read_back(op)->repl_password, before);
+	assert_true(waited_ms(na, 300) >= 250);
+	assert_true(store_rotate_secret(m, formation, "replication"));
+	assert_true(waited_ms(na, 5000) < 2000);
+	assert_string_not_equal(read_back(na)->repl_password, before);
+	store_close(m);
+	store_close(na);
+	store_close(op);
+}
+
 #define CASE(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 static int pick_driver(void **state)
@@ -368,4 +393,5 @@ UNIT_MAIN(pick_driver, NULL,
 	  CASE(a_keeper_wakes_on_a_goal_change),
 	  CASE(the_monitor_wakes_on_a_changed_report),
 	  CASE(past_its_deadline_a_call_gives_up_fast),
-	  CASE(settings_are_validated))
+	  CASE(settings_are_validated),
+	  CASE(the_monitor_alone_draws_new_passwords))
