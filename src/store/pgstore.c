@@ -104,6 +104,7 @@ static bool ensure_connected(Store *s)
 	p->held_term = 0; /* a session advisory lock dies with its session */
 	if (!pg_connect(&p->pc, p->conninfo, call_budget(p))) {
 		pgstore_fail(s, "cannot connect to the state store");
+		s->failure = STORE_UNAVAILABLE; /* whatever an old query left */
 		return false;
 	}
 	if (p->remote)
@@ -173,6 +174,7 @@ static bool pg_wait(Store *s, int timeout_ms)
 	if (poll(&pfd, 1, timeout_ms) > 0) {
 		if (!PQconsumeInput(p->pc.conn)) {
 			pgstore_fail(s, "state store connection lost");
+			s->failure = STORE_UNAVAILABLE;
 			pg_disconnect(&p->pc);
 			return false;
 		}
