@@ -22,39 +22,6 @@
 #include "common/timeutil.h"
 #include "monitor/monitor.h"
 
-/* Loads the configuration and opens the store; NULL after a message. */
-static Store *open_for_show(const Flags *flags, Config *cfg)
-{
-	char err[1024];
-
-	if (!nodeconf_load(flags, cfg, false, err, sizeof(err))) {
-		fprintf(stderr, "%s: %s\n", cli_command_path(), err);
-		return NULL;
-	}
-	Store *s = nodeconf_open_store(cfg, err, sizeof(err));
-	if (!s)
-		fprintf(stderr, "%s: %s\n", cli_command_path(), err);
-	return s;
-}
-
-/* The formation; one that has no node yet reads as empty. */
-static StoreFormation *read_formation(Store *s, const Config *cfg)
-{
-	StoreFormation *f = calloc(1, sizeof(StoreFormation));
-	if (f && store_get_formation(s, nodeconf_formation(cfg), f))
-		return f;
-	if (f && s->failure == STORE_NOT_FOUND) {
-		snprintf(f->name, sizeof(f->name), "%s",
-			 nodeconf_formation(cfg));
-		snprintf(f->health, sizeof(f->health), "initializing");
-		return f;
-	}
-	fprintf(stderr, "%s: %s\n", cli_command_path(),
-		f ? s->error : "out of memory");
-	free(f);
-	return NULL;
-}
-
 static void print_json(json_t *j)
 {
 	json_dumpf(j, stdout, JSON_INDENT(2));
@@ -106,8 +73,8 @@ typedef void (*FormationPrinter)(const StoreFormation *f, bool json);
 static int show_formation(const Flags *flags, FormationPrinter print)
 {
 	Config cfg;
-	Store *s = open_for_show(flags, &cfg);
-	StoreFormation *f = s ? read_formation(s, &cfg) : NULL;
+	Store *s = nodeconf_open_for_show(flags, &cfg);
+	StoreFormation *f = s ? nodeconf_read_formation(s, &cfg) : NULL;
 
 	if (f)
 		print(f, flags_has(flags, "json"));
@@ -142,7 +109,7 @@ static int show_events_run(const Command *cmd, Flags *flags)
 	size_t n = 0;
 	char when[40];
 	(void)cmd;
-	Store *s = ev ? open_for_show(flags, &cfg) : NULL;
+	Store *s = ev ? nodeconf_open_for_show(flags, &cfg) : NULL;
 
 	if (!s || !store_events(s, nodeconf_formation(&cfg), count, ev, &n)) {
 		if (s)
@@ -328,8 +295,8 @@ static int show_uri_run(const Command *cmd, Flags *flags)
 			      ? monitor_uri(&cfg)
 			      : strdup(config_get(&cfg, S_MONITOR));
 	} else {
-		Store *s = open_for_show(flags, &cfg);
-		StoreFormation *f = s ? read_formation(s, &cfg) : NULL;
+		Store *s = nodeconf_open_for_show(flags, &cfg);
+		StoreFormation *f = s ? nodeconf_read_formation(s, &cfg) : NULL;
 		const char *name = flags_get(flags, "node");
 		const StoreNode *n = name ? store_formation_node_named(f, name)
 					  : NULL;
@@ -442,8 +409,8 @@ static int show_haproxy_run(const Command *cmd, Flags *flags)
 		.rw_port = flags_get_int(flags, "rw-port", 5000),
 		.ro_port = flags_get_int(flags, "ro-port", 5001),
 		.stats_port = flags_get_int(flags, "stats-port", 0)};
-	Store *s = open_for_show(flags, &cfg);
-	StoreFormation *f = s ? read_formation(s, &cfg) : NULL;
+	Store *s = nodeconf_open_for_show(flags, &cfg);
+	StoreFormation *f = s ? nodeconf_read_formation(s, &cfg) : NULL;
 
 	(void)cmd;
 	if (f && (o.rw_port == o.ro_port || !haproxy_tls(flags, &cfg, &o))) {

@@ -5,9 +5,11 @@
 #include "cli/nodeconf.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/command.h"
 #include "common/conninfo.h"
 #include "common/exitcode.h"
 #include "common/fsutil.h"
@@ -165,4 +167,35 @@ bool nodeconf_secrets_private(const Config *cfg, const NodePaths *paths,
 			return false;
 	}
 	return true;
+}
+
+Store *nodeconf_open_for_show(const Flags *flags, Config *cfg)
+{
+	char err[1024];
+
+	if (!nodeconf_load(flags, cfg, false, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", cli_command_path(), err);
+		return NULL;
+	}
+	Store *s = nodeconf_open_store(cfg, err, sizeof(err));
+	if (!s)
+		fprintf(stderr, "%s: %s\n", cli_command_path(), err);
+	return s;
+}
+
+StoreFormation *nodeconf_read_formation(Store *s, const Config *cfg)
+{
+	StoreFormation *f = calloc(1, sizeof(StoreFormation));
+	if (f && store_get_formation(s, nodeconf_formation(cfg), f))
+		return f;
+	if (f && s->failure == STORE_NOT_FOUND) {
+		snprintf(f->name, sizeof(f->name), "%s",
+			 nodeconf_formation(cfg));
+		snprintf(f->health, sizeof(f->health), "initializing");
+		return f;
+	}
+	fprintf(stderr, "%s: %s\n", cli_command_path(),
+		f ? s->error : "out of memory");
+	free(f);
+	return NULL;
 }

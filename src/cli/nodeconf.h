@@ -43,6 +43,13 @@ Store *nodeconf_open_store(const Config *cfg, char *err, size_t errlen);
  * EXIT_STORE, a formation that does not exist EXIT_FAILED.
  */
 int nodeconf_store_exit(const Store *s);
+/* For the show commands: loads the configuration the flags name into cfg
+ * and opens its store. NULL after printing why to stderr. */
+Store *nodeconf_open_for_show(const Flags *flags, Config *cfg);
+/* The formation cfg names, freshly allocated (free it); one that has no
+ * node yet reads as empty ("initializing"). NULL after printing why to
+ * stderr. */
+StoreFormation *nodeconf_read_formation(Store *s, const Config *cfg);
 /* Postgres refuses to run as root, and so do we; false with a message. */
 bool nodeconf_refuse_root(const char *command);
 /* The formation to show: --formation, or the node's, or "default";
