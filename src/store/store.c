@@ -80,6 +80,12 @@ bool store_set_backup(Store *s, const char *formation, const char *name,
 	return false;
 }
 
+bool store_set_slot(Store *s, const char *formation, const char *name,
+		    const char *kind)
+{
+	return s->ops->set_slot(s, formation, name, kind);
+}
+
 bool store_request_restart(Store *s, const char *formation,
 			   const char *node_name, long long *seq)
 {
