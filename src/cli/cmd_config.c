@@ -2,7 +2,8 @@
  * cmd_config.c - `pgkeel config get|set|unset NAME [VALUE]`: run-time
  * settings kept in the store and applied without restarting anything:
  * the ones of common/rtsettings.h, and formation-wide Postgres
- * parameters, postgresql.NAME. The help's list of settings is held to
+ * parameters, postgresql.NAME, and permanent replication slots,
+ * slots.NAME (cfgslot.c). The help's list of settings is held to
  * that table by a unit test (tests/unit/test_rtsettings.c).
  */
 #include "cli/command.h"
@@ -11,9 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cfgslot.h"
 #include "cli/nodeconf.h"
 #include "common/exitcode.h"
 #include "common/rtsettings.h"
+#include "common/slotdecl.h"
 
 static int refuse_name(const char *name)
 {
@@ -22,7 +25,7 @@ static int refuse_name(const char *name)
 	runtime_setting_names("postgresql.NAME", names, sizeof(names));
 	fprintf(stderr,
 		"%s: unknown setting \"%s\"; run-time settings are %s; "
-		"and backup.pgbackrest_stanza\n",
+		"and backup.pgbackrest_stanza, slots.NAME\n",
 		cli_command_path(), name, names);
 	return EXIT_USAGE;
 }
@@ -57,7 +60,7 @@ static int run_backup(Store *s, const char *formation, const char *verb,
 	else
 		printf("%s unset\n", name);
 	free(f);
-	return ok ? EXIT_OK : get ? EXIT_FAILED : EXIT_REFUSED;
+	return ok ? EXIT_OK : get || !f ? EXIT_FAILED : nodeconf_store_exit(s);
 }
 
 /* config get postgresql.NAME: the formation's value, exit 1 if unset. */
@@ -113,6 +116,9 @@ static int run_pg_param(Store *s, const char *formation, const char *verb,
 			Flags *flags)
 {
 	const char *name = flags->args[0];
+	if (slotdecl_is_setting(name))
+		return cfgslot_run(s, formation, verb, name,
+				   flags->nargs > 1 ? flags->args[1] : NULL);
 	if (strcmp(verb, "get") == 0)
 		return get_pg_param(s, formation, name);
 	return set_pg_param(s, formation, name,
@@ -170,7 +176,8 @@ static int run_config(const Command *cmd, Flags *flags)
 	}
 	const char *name = flags->args[0];
 	const RuntimeSettingDef *rs = runtime_setting_find(name);
-	if (!rs && !is_pg_param(name) && !is_backup_setting(name))
+	if (!rs && !is_pg_param(name) && !is_backup_setting(name) &&
+	    !slotdecl_is_setting(name))
 		return refuse_name(name);
 	if (!nodeconf_load(flags, &cfg, false, err, sizeof(err))) {
 		fprintf(stderr, "%s: %s\n", cli_command_path(), err);
@@ -253,6 +260,12 @@ const Command cmd_config = {
 		"                                  formation: a reload applies "
 		"it, or a restart\n"
 		"                                  (pgkeel perform restart "
-		"--rolling)",
+		"--rolling)\n"
+		"  slots.NAME                      physical: a replication slot "
+		"on the primary,\n"
+		"                                  with a copy on every standby "
+		"kept at the\n"
+		"                                  primary's position (unset "
+		"drops it)",
 	.subs = config_subs,
 };

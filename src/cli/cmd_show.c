@@ -163,6 +163,7 @@ static void print_settings_json(const StoreFormation *f)
 	json_t *top = json_pack("{s:s}", "formation", f->name);
 	json_t *nodes = json_array();
 	json_t *params = json_object();
+	json_t *slots = json_object();
 
 	settings_json(f, "", RS_FORMATION, top);
 	for (size_t i = 0; i < f->nnodes; i++) {
@@ -174,8 +175,14 @@ static void print_settings_json(const StoreFormation *f)
 	for (size_t i = 0; i < f->nparams; i++)
 		json_object_set_new(params, f->params[i].name,
 				    json_string(f->params[i].value));
+	for (size_t i = 0; i < f->nslots; i++) {
+		if (!f->slots[i].removed)
+			json_object_set_new(slots, f->slots[i].name,
+					    json_string(f->slots[i].kind));
+	}
 	json_object_set_new(top, "nodes", nodes);
 	json_object_set_new(top, "postgresql", params);
+	json_object_set_new(top, "slots", slots);
 	print_json(top);
 }
 
@@ -245,6 +252,10 @@ static void print_settings(const StoreFormation *f, bool json)
 	for (size_t i = 0; i < f->nparams; i++)
 		printf("  postgresql.%-28s %s\n", f->params[i].name,
 		       f->params[i].value);
+	for (size_t i = 0; i < f->nslots && !f->slots[i].removed; i++)
+		printf("%s  slots.%-33s %s\n",
+		       i == 0 ? "\nPermanent replication slots\n" : "",
+		       f->slots[i].name, f->slots[i].kind);
 }
 
 static int show_settings_run(const Command *cmd, Flags *flags)

@@ -136,6 +136,12 @@ void keeper_duties(Keeper *k, int64_t now_ms);
 /* keeper_digest.c: what the duties depend on, as one number. */
 uint64_t keeper_duties_digest(const StoreFormation *f, NodeState current);
 
+/* keeper_permslots.c: the formation's permanent slots on this node:
+ * created on a primary; on a standby created too and advanced to the
+ * positions its upstream's copies have reached; removed ones dropped
+ * (unless a client uses them). True when every step succeeded. */
+bool keeper_permanent_slots(Keeper *k, bool primary);
+
 /* keeper_restart.c: carries out an operator's restart request. */
 /* True when no request is left to carry out. */
 bool keeper_restart_if_requested(Keeper *k);

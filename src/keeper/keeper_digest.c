@@ -1,8 +1,9 @@
 /*
  * keeper_digest.c - a digest of what a keeper's duties depend on: its
  * own state and the parts of the formation that shape its Postgres
- * configuration, slots and roles (not the reports, which change every
- * cycle). Duties run again when it changes (keeper_role.c).
+ * configuration, slots (its own and the permanent ones) and roles (not
+ * the reports, which change every cycle). Duties run again when it
+ * changes (keeper_role.c).
  */
 #include <string.h>
 
@@ -47,6 +48,10 @@ uint64_t keeper_duties_digest(const StoreFormation *f, NodeState current)
 	for (size_t i = 0; i < f->nparams; i++) {
 		h = mix_str(h, f->params[i].name);
 		h = mix_str(h, f->params[i].value);
+	}
+	for (size_t i = 0; i < f->nslots; i++) {
+		h = mix_str(h, f->slots[i].name);
+		h = mix_str(h, f->slots[i].removed ? "" : f->slots[i].kind);
 	}
 	for (size_t i = 0; i < f->nnodes; i++)
 		h = mix_node(h, &f->nodes[i]);

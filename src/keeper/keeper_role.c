@@ -4,7 +4,8 @@
  * what they depend on changed, keeper_digest.c):
  * a primary admits and keeps slots for every other node and applies its
  * synchronous standby names; a standby follows its assigned upstream and
- * keeps slots for the others advanced, ready for its own promotion.
+ * keeps slots for the others advanced, ready for its own promotion;
+ * both keep the formation's permanent slots (keeper_permslots.c).
  * A primary also keeps the role the monitor's health checks log in as.
  * Every node archives to the formation's pgBackRest stanza, if it names
  * one (docs/pgbackrest.md).
@@ -229,6 +230,7 @@ void keeper_duties(Keeper *k, int64_t now_ms)
 		k->pending_checked_ms = 0; /* a parameter may wait now */
 	}
 	bool done = sync_slots(k, state_is_primary(cur));
+	done = keeper_permanent_slots(k, state_is_primary(cur)) && done;
 	if (state_is_primary(cur))
 		done = ensure_roles(k) && done;
 	done = keeper_restart_if_requested(k) && done;

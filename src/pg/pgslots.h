@@ -10,9 +10,11 @@
 #include <stddef.h>
 
 #include "common/lsn.h"
+#include "common/slotdecl.h"
 #include "pg/pgsql.h"
 
-#define SLOT_PREFIX "pgkeel_"
+/* declared permanent slots may not use it (common/slotdecl.h) */
+#define SLOT_PREFIX SLOTDECL_RESERVED_PREFIX
 #define SLOTS_MAX 32
 
 typedef struct {

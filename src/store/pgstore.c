@@ -206,6 +206,7 @@ static const StoreOps pg_ops = {
 	.drop_node = pgstore_drop_node,
 	.set_pg_param = pgstore_set_pg_param,
 	.set_backup = pgstore_set_backup,
+	.set_slot = pgstore_set_slot,
 	.request_restart = pgstore_request_restart,
 	.rotate_secret = pgstore_rotate_secret,
 	.close = pg_close,

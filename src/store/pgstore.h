@@ -86,6 +86,13 @@ bool pgstore_set_maintenance(Store *s, const char *formation,
 bool pgstore_set_setting(Store *s, const char *formation,
 			 const char *node_name, const char *name,
 			 const char *value);
+/* pgstore_slots.c: fills out->slots from the JSON array of [name,
+ * kind] pairs (kind null: removed), the first STORE_MAX_SLOTS; false
+ * when json is not an array (out->nslots 0). pgstore_set_slot: as
+ * store.h's store_set_slot. */
+bool pgstore_parse_slots(const char *json, StoreFormation *out);
+bool pgstore_set_slot(Store *s, const char *formation, const char *name,
+		      const char *kind);
 /* pgstore_secrets.c: store_rotate_secret's (true, or false with
  * s->error set and s->failure STORE_NOT_FOUND for an unknown
  * formation). */

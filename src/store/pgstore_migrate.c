@@ -15,6 +15,11 @@
  *
  * 4 -> 5: a formation names the pgBackRest stanza its nodes archive to
  * (`pgkeel config set backup.pgbackrest_stanza`, docs/pgbackrest.md).
+ *
+ * 5 -> 6: permanent replication slots of a formation (pgkeel.slot,
+ * written by pgkeel.set_slot for the operator; `pgkeel config set
+ * slots.NAME`). A removed slot stays as a row without a kind, so that
+ * every node's keeper drops its copy, whenever it runs next.
  */
 #include "store/pgstore_migrate.h"
 
@@ -22,6 +27,7 @@
 #include <stdlib.h>
 
 #include "common/idents.h"
+#include "common/slotdecl.h"
 #include "store/pgstore_schema.h"
 
 #define REPORT_SIG                                                          \
@@ -141,8 +147,59 @@ static const char *const to_5[] = {
 	NULL,
 };
 
+static const char *const to_6[] = {
+	"CREATE TABLE pgkeel.slot ("
+	" formation text NOT NULL REFERENCES pgkeel.formation,"
+	" name text NOT NULL CHECK (name ~ '" SLOTDECL_NAME_PATTERN "'"
+	"  AND strpos(name, '" SLOTDECL_RESERVED_PREFIX "') <> 1),"
+	" kind text CHECK (kind = '" SLOTDECL_PHYSICAL "'),"
+	" PRIMARY KEY (formation, name))",
+	/* p_kind NULL removes the slot: every node drops its copy */
+	"CREATE FUNCTION pgkeel.set_slot(p_formation text, p_name text,"
+	" p_kind text) RETURNS void"
+	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$"
+	" DECLARE v_old text;"
+	" BEGIN"
+	"  PERFORM 1 FROM pgkeel.formation WHERE name = p_formation;"
+	"  IF NOT FOUND THEN RAISE EXCEPTION 'formation % does not exist',"
+	"   p_formation USING ERRCODE = 'undefined_object'; END IF;"
+	"  IF p_name !~ '" SLOTDECL_NAME_PATTERN "' OR"
+	"   strpos(p_name, '" SLOTDECL_RESERVED_PREFIX "') = 1 THEN"
+	"   RAISE EXCEPTION 'invalid slot name \"%\"', p_name"
+	"    USING ERRCODE = 'invalid_parameter_value'; END IF;"
+	"  IF p_kind IS DISTINCT FROM '" SLOTDECL_PHYSICAL "' AND"
+	"   p_kind IS NOT NULL THEN"
+	"   RAISE EXCEPTION 'only " SLOTDECL_PHYSICAL " slots are kept across"
+	" failovers' USING ERRCODE = 'invalid_parameter_value'; END IF;"
+	"  SELECT kind INTO v_old FROM pgkeel.slot"
+	"   WHERE formation = p_formation AND name = p_name FOR UPDATE;"
+	"  IF p_kind IS NULL AND v_old IS NULL THEN"
+	"   RAISE EXCEPTION 'slot % is not declared for formation %', p_name,"
+	"    p_formation USING ERRCODE = 'undefined_object'; END IF;"
+	"  IF v_old IS NULL AND p_kind IS NOT NULL AND (SELECT count(*)"
+	"   FROM pgkeel.slot WHERE formation = p_formation"
+	"   AND kind IS NOT NULL) >= " SLOTDECL_MAX_TEXT " THEN"
+	"   RAISE EXCEPTION 'formation % has " SLOTDECL_MAX_TEXT " slots"
+	" already', p_formation USING ERRCODE = 'invalid_parameter_value';"
+	"  END IF;"
+	"  INSERT INTO pgkeel.slot VALUES (p_formation, p_name, p_kind)"
+	"   ON CONFLICT (formation, name) DO UPDATE SET kind = p_kind;"
+	"  INSERT INTO pgkeel.event (formation, description) VALUES"
+	"   (p_formation, format('slots.%s changed from %s to %s', p_name,"
+	"    coalesce(v_old, '(unset)'), coalesce(p_kind, '(unset)')));"
+	"  PERFORM pg_notify('pgkeel_report', p_formation);"
+	" END $$",
+	"REVOKE ALL ON pgkeel.slot FROM PUBLIC",
+	"REVOKE ALL ON FUNCTION pgkeel.set_slot(text, text, text) FROM PUBLIC",
+	"GRANT SELECT ON pgkeel.slot TO " PGSTORE_NODES_GROUP
+	", " PGSTORE_OPERATOR_ROLE,
+	"GRANT EXECUTE ON FUNCTION pgkeel.set_slot(text, text, text) TO "
+	PGSTORE_OPERATOR_ROLE,
+	NULL,
+};
+
 /* step i takes a store from version BASE + i to BASE + i + 1 */
-const char *const *const pgstore_migrate_steps[] = {to_3, to_4, to_5};
+const char *const *const pgstore_migrate_steps[] = {to_3, to_4, to_5, to_6};
 const size_t pgstore_migrate_nsteps =
 	sizeof(pgstore_migrate_steps) / sizeof(pgstore_migrate_steps[0]);
 

@@ -126,7 +126,8 @@ static bool read_formation_cols(PGresult *res, StoreFormation *out)
 	COPY(out->health_password, res, 0, c + 9);
 	out->retired_roles = get_int(res, 0, c + 10);
 	COPY(out->pgbackrest_stanza, res, 0, c + 11);
-	return pgstore_parse_params(PQgetvalue(res, 0, c + 8), out);
+	return pgstore_parse_params(PQgetvalue(res, 0, c + 8), out) &&
+	       pgstore_parse_slots(PQgetvalue(res, 0, c + 12), out);
 }
 
 /* One statement: a row per node (node_public's columns, then the
@@ -154,7 +155,10 @@ bool pgstore_get_formation(Store *s, const char *formation,
 		"  FROM pgkeel.pg_param p WHERE p.formation = f.name),"
 		" f.health_password,"
 		" (SELECT count(*) FROM pgkeel.retired_role),"
-		" f.pgbackrest_stanza"
+		" f.pgbackrest_stanza,"
+		" (SELECT coalesce(json_agg(json_build_array(sl.name, sl.kind)"
+		"  ORDER BY sl.kind IS NULL, sl.name), '[]')"
+		"  FROM pgkeel.slot sl WHERE sl.formation = f.name)"
 		" FROM pgkeel.formation f"
 		" LEFT JOIN pgkeel.node_public n ON n.formation = f.name"
 		" WHERE f.name = $1 ORDER BY n.id",
@@ -172,7 +176,8 @@ bool pgstore_get_formation(Store *s, const char *formation,
 	if (!ok) {
 		s->failure = STORE_UNAVAILABLE; /* the store's own data */
 		snprintf(s->error, sizeof(s->error),
-			 "malformed parameters of formation %s", formation);
+			 "malformed parameters or slots of formation %s",
+			 formation);
 	}
 	for (int i = 0; ok && i < PQntuples(res) && !PQgetisnull(res, i, 0) &&
 			out->nnodes < STORE_MAX_NODES;

@@ -117,14 +117,30 @@ bool store_set_pg_param(Store *s, const char *formation, const char *name,
 					    len));
 }
 
+/* A call the store's driver does not offer: refused, saying so. */
+static bool unsupported(Store *s, const char *what)
+{
+	s->failure = STORE_REFUSED;
+	snprintf(s->error, sizeof(s->error), "this store keeps no %s", what);
+	return false;
+}
+
 bool store_set_backup(Store *s, const char *formation, const char *name,
 		      const char *value)
 {
-	if (s->ops->set_backup)
-		return s->ops->set_backup(s, formation, name, value);
-	snprintf(s->error, sizeof(s->error),
-		 "this store keeps no backup settings");
-	return false;
+	begin(s);
+	if (!s->ops->set_backup)
+		return unsupported(s, "backup settings");
+	return done(s, s->ops->set_backup(s, formation, name, value));
+}
+
+bool store_set_slot(Store *s, const char *formation, const char *name,
+		    const char *kind)
+{
+	begin(s);
+	if (!s->ops->set_slot)
+		return unsupported(s, "permanent slots");
+	return done(s, s->ops->set_slot(s, formation, name, kind));
 }
 
 bool store_request_restart(Store *s, const char *formation,

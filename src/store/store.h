@@ -88,6 +88,16 @@ typedef struct {
 	char value[256];
 } StoreParam;
 
+/* A permanent replication slot declared for the formation
+ * (common/slotdecl.h); a removed one stays listed, removed, so that
+ * every node drops its copy. */
+#define STORE_MAX_SLOTS 32
+typedef struct {
+	char name[STORE_NAME_LEN];
+	char kind[16]; /* SLOTDECL_PHYSICAL */
+	bool removed;
+} StoreSlot;
+
 typedef struct {
 	char name[STORE_NAME_LEN];
 	int number_sync_standbys;
@@ -102,6 +112,8 @@ typedef struct {
 	char pgbackrest_stanza[64]; /* archiving on to it; "": off */
 	StoreParam params[STORE_MAX_PARAMS];
 	size_t nparams;
+	StoreSlot slots[STORE_MAX_SLOTS]; /* declared ones first, by name */
+	size_t nslots;
 	StoreNode nodes[STORE_MAX_NODES];
 	size_t nnodes;
 } StoreFormation;
@@ -260,6 +272,8 @@ typedef struct {
 			    const char *value);
 	bool (*set_pg_param)(Store *s, const char *formation, const char *name,
 			     const char *value, char *context, size_t len);
+	bool (*set_slot)(Store *s, const char *formation, const char *name,
+			 const char *kind);
 	bool (*request_restart)(Store *s, const char *formation,
 				const char *node_name, long long *seq);
 	bool (*rotate_secret)(Store *s, const char *formation,
@@ -384,6 +398,14 @@ bool store_set_pg_param(Store *s, const char *formation, const char *name,
  */
 bool store_set_backup(Store *s, const char *formation, const char *name,
 		      const char *value);
+/*
+ * Declares (kind, SLOTDECL_PHYSICAL) or removes (NULL) the formation's
+ * permanent slot name. False with s->error set (the store's refusal: an
+ * invalid or reserved name, another kind, too many slots, or removing a
+ * slot that was not declared).
+ */
+bool store_set_slot(Store *s, const char *formation, const char *name,
+		    const char *kind);
 /*
  * Asks the node's keeper to restart its Postgres; *seq is the request's
  * number: it is carried out once the node reports restarted >= seq.

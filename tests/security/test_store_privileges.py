@@ -45,6 +45,7 @@ def snapshot(c):
                           " switchover_to, failover_requested"
                           " FROM pgkeel.formation"),
             c.monitor_sql("SELECT count(*) FROM pgkeel.pg_param"),
+            c.monitor_sql("SELECT count(*) FROM pgkeel.slot"),
             c.monitor_sql("SELECT string_agg(rolname, ',' ORDER BY rolname)"
                           " FROM pg_roles WHERE rolname LIKE 'pgkeel%'"))
 
@@ -53,6 +54,7 @@ ATTACKS = [
     # 2: every operator function, as a node
     "SELECT pgkeel.set_pg_param('default', 'archive_command', 'id')",
     "SELECT pgkeel.request_restart('default', 'a')",
+    "SELECT pgkeel.set_slot('default', 'pin_wal', 'physical')",
     "SELECT pgkeel.set_setting('default', '', 'formation.paused', 'true')",
     "SELECT pgkeel.set_setting('default', 'a', 'node.candidate_priority',"
     " '0')",
@@ -69,6 +71,7 @@ ATTACKS = [
     # writes and secrets outside the functions
     "UPDATE pgkeel.node SET goal_state = 'demoted'",
     "UPDATE pgkeel.lease SET term = term + 1",
+    "INSERT INTO pgkeel.slot VALUES ('default', 'pin_wal', 'physical')",
     "SELECT rolpassword FROM pg_authid",
     "ALTER ROLE pgkeel_node_1 PASSWORD 'taken'",
     "GRANT pgkeel_operator TO CURRENT_USER",

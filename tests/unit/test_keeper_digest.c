@@ -50,7 +50,7 @@ static void reports_leave_it_alone(void **state)
 static void what_shapes_the_node_changes_it(void **state)
 {
 	(void)state;
-	for (int c = 0; c < 12; c++) {
+	for (int c = 0; c < 14; c++) {
 		StoreFormation *f = formation();
 		uint64_t d = keeper_duties_digest(f, NS_PRIMARY);
 		NodeState current = NS_PRIMARY;
@@ -74,6 +74,19 @@ static void what_shapes_the_node_changes_it(void **state)
 		case 9: f->nodes[0].sync_names[0] = '\0'; break;
 		case 10: f->nodes[0].restart_requested = 3; break;
 		case 11: f->nnodes = 1; break; /* a node left */
+		case 12: /* a permanent slot declared */
+			f->nslots = 1;
+			snprintf(f->slots[0].name, sizeof(f->slots[0].name),
+				 "archive");
+			snprintf(f->slots[0].kind, sizeof(f->slots[0].kind),
+				 "physical");
+			break;
+		case 13: /* and removed */
+			f->nslots = 1;
+			snprintf(f->slots[0].name, sizeof(f->slots[0].name),
+				 "archive");
+			f->slots[0].removed = true;
+			break;
 		}
 		assert_true(keeper_duties_digest(f, current) != d);
 		free(f);
