@@ -34,6 +34,7 @@ struct HealthThread {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	int wake[2];    /* a byte written to wake[1] stops the thread */
+	int changed[2]; /* a byte in changed[0]: a result changed */
 	bool stop;
 	int64_t interval_ms;
 	HealthOptions opts;
@@ -147,8 +148,12 @@ static void *run(void *arg)
 		}
 		changed |= health_poll(ht->nodes, ht->nnodes, next_tick,
 				       ht->wake[0], &ht->opts);
-		if (changed)
+		if (changed) {
 			publish(ht);
+			if (write(ht->changed[1], "x", 1) < 0) {
+				/* full: the decision loop has news already */
+			}
+		}
 	}
 	for (size_t i = 0; i < ht->nnodes; i++)
 		health_close(&ht->nodes[i]);
@@ -195,11 +200,19 @@ HealthThread *healththread_start(int64_t interval_ms, int timeout_ms,
 		free_thread(ht);
 		return NULL;
 	}
+	if (pipe2(ht->changed, O_CLOEXEC | O_NONBLOCK) != 0) {
+		close(ht->wake[0]);
+		close(ht->wake[1]);
+		free_thread(ht);
+		return NULL;
+	}
 	pthread_mutex_init(&ht->lock, NULL);
 	if (pthread_create(&ht->thread, NULL, run, ht) != 0) {
 		pthread_mutex_destroy(&ht->lock);
 		close(ht->wake[0]);
 		close(ht->wake[1]);
+		close(ht->changed[0]);
+		close(ht->changed[1]);
 		free_thread(ht);
 		return NULL;
 	}
@@ -220,7 +233,22 @@ void healththread_stop(HealthThread *ht)
 	pthread_mutex_destroy(&ht->lock);
 	close(ht->wake[0]);
 	close(ht->wake[1]);
+	close(ht->changed[0]);
+	close(ht->changed[1]);
 	free_thread(ht);
+}
+
+int healththread_changed_fd(const HealthThread *ht)
+{
+	return ht ? ht->changed[0] : -1;
+}
+
+void healththread_drain(HealthThread *ht)
+{
+	char buf[64];
+
+	while (ht && read(ht->changed[0], buf, sizeof(buf)) > 0)
+		;
 }
 
 void healththread_collect(HealthThread *ht, int node_id, const char *host,

@@ -27,6 +27,12 @@ void healththread_stop(HealthThread *ht);
  * password of its formation's health-check role. */
 void healththread_collect(HealthThread *ht, int node_id, const char *host,
 			  int port, const char *password);
+/* Readable once a node's result changed since the last
+ * healththread_drain, for the decision loop's wait; -1 without a
+ * thread. */
+int healththread_changed_fd(const HealthThread *ht);
+/* Takes the news of changed results (the results stay readable). */
+void healththread_drain(HealthThread *ht);
 /* Makes the collected list the one tested from now on. */
 void healththread_commit(HealthThread *ht);
 /* The latest result for node_id (port_closed: not ok, and the

@@ -281,9 +281,13 @@ static bool open_store(Monitor *m)
 	m->store = store_open_local(m->node.socket_dir, m->node.port,
 				    (int)config_get_ms(&m->cfg, S_STORE_TIMEOUT),
 				    true, err, sizeof(err));
-	if (!m->store)
+	if (!m->store) {
 		log_warn("%s", err);
-	return m->store != NULL;
+		return false;
+	}
+	/* a changed health check wakes the decisions, as a report does */
+	store_set_wake_fd(m->store, healththread_changed_fd(m->health));
+	return true;
 }
 
 /* SIGHUP, for the HTTP API: its server starts again with the [http]
@@ -358,6 +362,7 @@ int monitor_run(Monitor *m)
 		reaper_reap();
 		pgnode_supervise(&m->node, &m->sup, true, now, err, sizeof(err));
 		/* not while its Postgres is still starting (recovering) */
+		healththread_drain(m->health); /* its news is read now */
 		bool decided = !m->sup.launching && open_store(m) &&
 			       hold_lease(m);
 		if (decided)

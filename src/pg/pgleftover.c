@@ -165,8 +165,8 @@ int pgleftover_kill_attached(const PgLeftover *l)
 	struct dirent *e;
 	int killed = 0;
 
-	/* never while the postmaster lives: these would be its children */
-	if (l->pid_alive || l->shm_id < 0 || l->attached == 0 ||
+	/* the caller checked that no server of this directory runs */
+	if (l->shm_id < 0 || l->attached == 0 ||
 	    !(d = opendir("/proc")))
 		return 0;
 	while ((e = readdir(d)) != NULL) {

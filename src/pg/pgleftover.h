@@ -50,9 +50,11 @@ bool pgleftover_remove_stale(const PgLeftover *l, const char *datadir,
 /*
  * SIGKILL to every process (of this user) still attached to the dead
  * postmaster's segment: its orphaned backends and auxiliary processes,
- * which can no longer serve anyone. Returns how many were signalled: 0
- * when the postmaster lives, no segment is attached, or /proc cannot be
- * read (nothing is logged).
+ * which can no longer serve anyone. Only once pgctl_status said no
+ * server of this directory runs: a postmaster PID still in /proc then is
+ * exiting (or another program's), and these are no live server's
+ * children. Returns how many were signalled: 0 when no segment is
+ * attached or /proc cannot be read (nothing is logged).
  */
 int pgleftover_kill_attached(const PgLeftover *l);
 

@@ -22,7 +22,10 @@ static bool leftovers_cleared(const PgNode *node, Supervisor *sup,
 	PgLeftover l;
 
 	pgleftover_read(node->pgdata, &l);
-	if (l.attached > 0 && !l.pid_alive) {
+	/* no server of this directory runs (pgctl_status): a postmaster PID
+	 * still there is exiting (its /proc entry outlives its files and
+	 * memory for a moment) or another program's, never a live server */
+	if (l.attached > 0) {
 		if (sup->clearing_since < 0) {
 			sup->clearing_since = now_ms;
 			log_info("waiting for %d processes of the dead "
@@ -44,8 +47,9 @@ static bool leftovers_cleared(const PgNode *node, Supervisor *sup,
 			 "postmaster %d is %s",
 			 (int)l.pid,
 			 l.pid_zombie ? "dead (a zombie not reaped yet)"
-				      : "gone and its PID taken by another "
-					"program");
+				      : "no server of this directory (still "
+					"exiting, or its PID taken by another "
+					"program)");
 		if (!pgleftover_remove_stale(&l, node->pgdata, err, errlen)) {
 			log_error("%s", err);
 			return false;

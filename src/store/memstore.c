@@ -7,6 +7,7 @@
  * new holder increases the term, and apply() writes nothing unless the
  * term it carries is the lease's current one.
  */
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +23,14 @@ static bool mem_wait(Store *s, int timeout_ms)
 		h->notified = false;
 		return true;
 	}
-	/* one process, no threads: nothing can change while it sleeps */
-	time_sleep_ms(timeout_ms);
+	/* one process, no threads: nothing in the store can change while
+	 * it sleeps; a caller's own descriptor can */
+	if (s->wake_fd < 0) {
+		time_sleep_ms(timeout_ms);
+		return true;
+	}
+	struct pollfd pfd = {.fd = s->wake_fd, .events = POLLIN};
+	poll(&pfd, 1, timeout_ms);
 	return true;
 }
 
@@ -203,6 +210,7 @@ Store *memstore_open(MemStoreDb *db, MemStoreRole role, int node_id,
 		free(h);
 		return NULL;
 	}
+	s->wake_fd = -1;
 	*h = (MemHandle){.db = db, .role = role, .node_id = node_id,
 			 .timeout_ms = timeout_ms};
 	s->ops = &mem_ops;

@@ -170,8 +170,10 @@ static bool pg_wait(Store *s, int timeout_ms)
 	PQconsumeInput(p->pc.conn);
 	if (drain_notifications(p->pc.conn))
 		return true;
-	struct pollfd pfd = {.fd = PQsocket(p->pc.conn), .events = POLLIN};
-	if (poll(&pfd, 1, timeout_ms) > 0) {
+	struct pollfd pfd[2] = {{.fd = PQsocket(p->pc.conn), .events = POLLIN},
+				{.fd = s->wake_fd, .events = POLLIN}};
+	if (poll(pfd, s->wake_fd >= 0 ? 2 : 1, timeout_ms) > 0 &&
+	    pfd[0].revents) {
 		if (!PQconsumeInput(p->pc.conn)) {
 			pgstore_fail(s, "state store connection lost");
 			s->failure = STORE_UNAVAILABLE;
@@ -225,6 +227,7 @@ static Store *open_conninfo(const char *conninfo, int timeout_ms,
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	s->wake_fd = -1;
 	s->ops = &pg_ops;
 	s->impl = p;
 	snprintf(p->conninfo, sizeof(p->conninfo), "%s", conninfo);

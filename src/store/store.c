@@ -82,6 +82,11 @@ bool store_wait(Store *s, int timeout_ms)
 	return done(s, s->ops->wait(s, timeout_ms));
 }
 
+void store_set_wake_fd(Store *s, int fd)
+{
+	s->wake_fd = fd;
+}
+
 void store_set_deadline(Store *s, int64_t deadline_ms)
 {
 	s->ops->set_deadline(s, deadline_ms);

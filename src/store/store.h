@@ -211,7 +211,8 @@ typedef struct Store Store;
  *   happened before the call, or when timeout_ms passed; false only
  *   when the store cannot be reached. It may wake without a change
  *   (callers read the store after waking): it must not sleep through
- *   one.
+ *   one. It also returns as soon as the handle's wake_fd, when set
+ *   (store_set_wake_fd), is readable; draining it is the caller's.
  * set_deadline: local to the handle, never fails.
  * acquire: the lease. At most one handle holds it at a time; a new
  *   holder gets a term greater than every term before it; the holder
@@ -287,6 +288,7 @@ struct Store {
 	const StoreOps *ops;
 	char error[1024];     /* the last failure, for messages */
 	StoreFailure failure; /* the last call's outcome, set on every call */
+	int wake_fd;          /* -1, or also ends a wait when readable */
 	void *impl;
 };
 
@@ -337,6 +339,9 @@ bool store_events(Store *s, const char *formation, int count,
  * or the time passed; false with s->error set when the connection is
  * lost (the caller then sleeps itself). */
 bool store_wait(Store *s, int timeout_ms);
+/* A descriptor whose readability also ends store_wait (-1: none), for a
+ * caller with news of its own: the monitor's health checks. */
+void store_set_wake_fd(Store *s, int fd);
 /*
  * Every later call (a connection attempt included) gives up by
  * deadline_ms (monotonic) rather than after the store's timeout, but
