@@ -10,6 +10,9 @@
  *   promotion, then every cycle, which also resumes a pause left behind
  *   by a keeper that died.
  */
+#include <stdio.h>
+#include <string.h>
+
 #include "common/log.h"
 #include "common/timeutil.h"
 #include "keeper/keeper.h"
@@ -57,7 +60,14 @@ void keeper_pgbouncer_own(Keeper *k)
 
 	if (!k->pgb.enabled || !me)
 		return;
-	if (!pgbouncer_point(&k->pgb, me->host, me->port, &changed, err,
-			     sizeof(err)))
+	if (pgbouncer_point(&k->pgb, me->host, me->port, &changed, err,
+			    sizeof(err))) {
+		k->pgb.last_error[0] = '\0';
+		return;
+	}
+	/* tried every cycle (every few seconds while it does not answer):
+	 * said once */
+	if (strncmp(err, k->pgb.last_error, sizeof(k->pgb.last_error) - 1))
 		log_warn("%s", err);
+	snprintf(k->pgb.last_error, sizeof(k->pgb.last_error), "%s", err);
 }

@@ -26,6 +26,7 @@ typedef struct {
 	int timeout_ms;          /* connecting, and every other command */
 	PgConn admin;            /* kept across calls; closed on failure */
 	int64_t retry_ms;        /* monotonic: no new connection before */
+	char last_error[256];    /* the caller's last logged failure */
 } PgBouncer;
 
 /* What SHOW DATABASES says of the pool. */
