@@ -190,8 +190,8 @@ def test_pause_left_by_a_killed_keeper_is_resumed(h):
     with blocker.cursor() as cur:
         cur.execute("SELECT 1")
     w = Writer(c, dsn=b.dsn()).start()
-    h.pgkeel("perform", "switchover", "--pgdata", c.monitor_dir)
-    wait_until(lambda: "PAUSE 'postgres' command issued" in b.proc.log(),
+    h.pgkeel("perform", "switchover", "--pgdata", c.monitor_dir, "--no-wait")
+    wait_until(lambda: b.pool()[2], interval=0.02,
                what="the old primary's keeper to send PAUSE")
     keeper = c.nodes["a"]["proc"]
     keeper.signal(signal.SIGKILL)  # the keeper alone, not its Postgres
@@ -209,6 +209,8 @@ def test_pause_left_by_a_killed_keeper_is_resumed(h):
     w.stop()
     assert w.errors == 0
     assert w.missing_on("b") == []
+    log = c.nodes["a"]["proc"].log()  # both runs of a's keeper
+    assert "paused in" in log and "without pausing" not in log, log
     # a pause nobody resumes (its keeper died for good) is resumed by the
     # primary's keeper at its next cycle
     b.admin("PAUSE postgres")
