@@ -24,12 +24,14 @@ static int show_pgbouncer_run(const Command *cmd, Flags *flags)
 	if (f && !p)
 		fprintf(stderr, "%s: formation %s has no primary now\n",
 			cli_command_path(), f->name);
-	if (p) {
-		pgbouncer_write_databases(stdout, f->name,
-					  config_get(&cfg, S_PGB_DATABASE),
-					  p->host, p->port);
+	if (p && pgbouncer_write_databases(stdout, f->name,
+					   config_get(&cfg, S_PGB_DATABASE),
+					   p->host, p->port))
 		code = EXIT_OK;
-	}
+	else if (p)
+		fprintf(stderr, "%s: the primary's host in the store is not "
+				"valid\n",
+			cli_command_path());
 	free(f);
 	store_close(s);
 	return code;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/fsutil.h"
+#include "common/idents.h"
 #include "common/log.h"
 #include "common/timeutil.h"
 
@@ -42,10 +43,13 @@ void pgbouncer_close(PgBouncer *b)
 	pg_disconnect(&b->admin);
 }
 
-void pgbouncer_write_databases(FILE *out, const char *formation,
+bool pgbouncer_write_databases(FILE *out, const char *formation,
 			       const char *database, const char *host,
 			       int port)
 {
+	if (!host_is_valid(host) || !name_is_valid(database) ||
+	    !name_is_valid(formation))
+		return false;
 	fprintf(out,
 		"; pgBouncer's [databases] for pgkeel formation %s: the "
 		"primary, %s:%d.\n"
@@ -56,6 +60,7 @@ void pgbouncer_write_databases(FILE *out, const char *formation,
 		"[databases]\n"
 		"%s = host=%s port=%d dbname=%s\n",
 		formation, host, port, database, host, port, database);
+	return true;
 }
 
 /* The console's connection; force: even within the pause after a
@@ -176,11 +181,17 @@ static bool write_file(PgBouncer *b, const char *host, int port, char *err,
 	size_t len = 0, oldlen = 0;
 	FILE *f = open_memstream(&text, &len);
 
-	if (f)
-		pgbouncer_write_databases(f, b->formation, b->database, host,
-					  port);
+	bool valid = f && pgbouncer_write_databases(f, b->formation,
+						    b->database, host, port);
 	if (!f || !fs_memstream_close(f, &text)) {
 		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	if (!valid) {
+		snprintf(err, errlen, "host %s is not a valid host name: "
+				      "not written to %s", host,
+			 b->databases_file);
+		free(text);
 		return false;
 	}
 	old = fs_read_file(b->databases_file, &oldlen);

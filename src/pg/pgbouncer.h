@@ -41,11 +41,15 @@ typedef struct {
  * first needed); timeout_ms limits each connection and command. */
 void pgbouncer_from_config(const Config *cfg, int timeout_ms, PgBouncer *b);
 void pgbouncer_close(PgBouncer *b);
+/* True when b's admin URI holds a password itself rather than naming a
+ * passfile (false also for a URI libpq cannot parse). */
+bool pgbouncer_uri_has_password(const PgBouncer *b);
 
 /* The [databases] section for a pool named database served by
  * host:port; `pgkeel show pgbouncer-config` and the keeper both write
- * it. */
-void pgbouncer_write_databases(FILE *out, const char *formation,
+ * it. False, writing nothing, when the host or the name could add a
+ * field or a line (the store checks them too: not relied upon). */
+bool pgbouncer_write_databases(FILE *out, const char *formation,
 			       const char *database, const char *host,
 			       int port);
 
