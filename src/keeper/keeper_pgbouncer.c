@@ -20,6 +20,9 @@
 void keeper_pgbouncer_configure(Keeper *k)
 {
 	pgbouncer_from_config(&k->cfg, (int)k->store_timeout_ms, &k->pgb);
+	if (k->pgb.enabled && pgbouncer_uri_has_password(&k->pgb))
+		log_warn("pgbouncer.admin_uri holds a password: put it in a "
+			 "0600 passfile the URI names (passfile=...)");
 }
 
 bool keeper_pgbouncer_pause(Keeper *k)

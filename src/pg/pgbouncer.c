@@ -43,6 +43,19 @@ void pgbouncer_close(PgBouncer *b)
 	pg_disconnect(&b->admin);
 }
 
+bool pgbouncer_uri_has_password(const PgBouncer *b)
+{
+	PQconninfoOption *opts = PQconninfoParse(b->admin_uri, NULL);
+	bool has = false;
+
+	for (PQconninfoOption *o = opts; o && o->keyword; o++) {
+		if (strcmp(o->keyword, "password") == 0 && o->val && *o->val)
+			has = true;
+	}
+	PQconninfoFree(opts);
+	return has;
+}
+
 bool pgbouncer_write_databases(FILE *out, const char *formation,
 			       const char *database, const char *host,
 			       int port)
