@@ -59,7 +59,7 @@ auth_type = scram-sha-256
 auth_file = {self.dir}/users.txt
 admin_users = {ADMIN}
 pool_mode = transaction
-server_login_retry = 0.5
+server_login_retry = 0.1
 %include {self.databases}
 """)
         self.proc = self.h.start("pgbouncer", [PGBOUNCER, self.ini])
