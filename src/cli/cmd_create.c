@@ -165,6 +165,10 @@ static const FlagDef postgres_flags[] = {
 	HTTP_FLAGS,
 	FLAG_OF(S_HOOK_STATE_CHANGE),
 	FLAG_OF(S_HOOK_TIMEOUT),
+	FLAG_OF(S_PGB_ADMIN_URI),
+	FLAG_OF(S_PGB_DATABASES_FILE),
+	FLAG_OF(S_PGB_DATABASE),
+	FLAG_OF(S_PGB_PAUSE_TIMEOUT),
 	FLAG_OF(S_LOG_LEVEL),
 	FLAG_SWITCH("run", "run the keeper in the foreground once created"),
 };

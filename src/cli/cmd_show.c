@@ -1,6 +1,7 @@
 /*
  * cmd_show.c - `pgkeel show state|events|uri|settings|haproxy-config`
- * (and systemd, in cmd_show_systemd.c).
+ * (and systemd, in cmd_show_systemd.c; pgbouncer-config, in
+ * pgbouncerconf.c).
  */
 #include "cli/command.h"
 
@@ -12,6 +13,7 @@
 
 #include "cli/haproxy.h"
 #include "cli/nodeconf.h"
+#include "cli/pgbouncerconf.h"
 #include "cli/systemdunit.h"
 #include "store/storejson.h"
 #include "common/conninfo.h"
@@ -481,7 +483,8 @@ static const Command show_standby_names = {
 
 static const Command *const show_subs[] = {
 	&show_state, &show_events, &show_uri, &show_settings,
-	&show_standby_names, &show_haproxy, &show_systemd, NULL};
+	&show_standby_names, &show_haproxy, &show_systemd, &show_pgbouncer,
+	NULL};
 
 const Command cmd_show = {
 	.name = "show",

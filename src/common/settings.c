@@ -156,6 +156,20 @@ static const SettingDef settings[SETTING_COUNT] = {
 	{S_HOOK_TIMEOUT, "hooks", "timeout", "hook-timeout", DUR(100, 3600000),
 	 "10s", "DURATION", "time limit for one hook run"},
 
+	{S_PGB_ADMIN_URI, "pgbouncer", "admin_uri", "pgbouncer-admin-uri", URI,
+	 NULL, "URI",
+	 "pgBouncer's admin console this keeper points at the primary "
+	 "(password in a passfile the URI names; unset: no pgBouncer)"},
+	{S_PGB_DATABASES_FILE, "pgbouncer", "databases_file",
+	 "pgbouncer-databases-file", PATH, NULL, "FILE",
+	 "the [databases] file pgBouncer includes, rewritten for the primary"},
+	{S_PGB_DATABASE, "pgbouncer", "database", "pgbouncer-database", NAME,
+	 "postgres", "NAME", "the pool's database (and the database it opens)"},
+	{S_PGB_PAUSE_TIMEOUT, "pgbouncer", "pause_timeout",
+	 "pgbouncer-pause-timeout", DUR(0, 600000), "3s", "DURATION",
+	 "a switchover waits this long for pgBouncer's PAUSE, then goes on "
+	 "without it"},
+
 	{S_LOG_LEVEL, "log", "level", "log-level",
 	 ENUM("debug|info|warn|error"), "info", "LEVEL", "log verbosity"},
 	{S_LOG_JSON, "log", "json", "log-json", BOOL, "false", "BOOL",

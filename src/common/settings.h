@@ -102,6 +102,11 @@ typedef enum {
 	/* [hooks] */
 	S_HOOK_STATE_CHANGE,
 	S_HOOK_TIMEOUT,
+	/* [pgbouncer] */
+	S_PGB_ADMIN_URI,
+	S_PGB_DATABASES_FILE,
+	S_PGB_DATABASE,
+	S_PGB_PAUSE_TIMEOUT,
 	/* [log] */
 	S_LOG_LEVEL,
 	S_LOG_JSON,

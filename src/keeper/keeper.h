@@ -17,6 +17,7 @@
 #include "common/config.h"
 #include "common/hookrun.h"
 #include "common/nodepaths.h"
+#include "pg/pgbouncer.h"
 #include "pg/pgnode.h"
 #include "keeper/statefile.h"
 #include "pg/restartpolicy.h"
@@ -73,6 +74,7 @@ typedef struct Keeper {
 				       * maybe not in keeper.state yet */
 	uint64_t duties_digest; /* of the last duties that succeeded */
 	int64_t duties_ms;      /* when; 0: due now */
+	PgBouncer pgb;          /* [pgbouncer]; pgb.enabled when set */
 } Keeper;
 
 /*
@@ -141,6 +143,18 @@ uint64_t keeper_duties_digest(const StoreFormation *f, NodeState current);
  * positions its upstream's copies have reached; removed ones dropped
  * (unless a client uses them). True when every step succeeded. */
 bool keeper_permanent_slots(Keeper *k, bool primary);
+
+/* keeper_pgbouncer.c: the pgBouncer of [pgbouncer] (nothing when it is
+ * not set). _configure reads the settings; _resume undoes a pause when
+ * the shutdown failed; _own, on the writable primary, points the pool at
+ * this node and resumes it. Both log what failed, and tell nothing. */
+void keeper_pgbouncer_configure(Keeper *k);
+void keeper_pgbouncer_resume(Keeper *k);
+void keeper_pgbouncer_own(Keeper *k);
+/* Before a switchover's fast shutdown: true when the pool is paused;
+ * false when it is not (no pgBouncer, or the pause failed or timed out,
+ * logged): the switchover goes on without it. */
+bool keeper_pgbouncer_pause(Keeper *k);
 
 /* keeper_restart.c: carries out an operator's restart request. */
 /* True when no request is left to carry out. */

@@ -38,6 +38,7 @@ bool keeper_init(Keeper *k, const Config *cfg, char *err, size_t errlen)
 			 "which the store generates");
 	hookrun_init(&k->hooks, config_get(cfg, S_HOOK_STATE_CHANGE),
 		     config_get_ms(cfg, S_HOOK_TIMEOUT));
+	keeper_pgbouncer_configure(k);
 	k->formation = calloc(1, sizeof(StoreFormation));
 	k->started_ms = time_monotonic_ms();
 	k->last_store_ok_ms = -k->fence_ms; /* no contact yet */
@@ -50,6 +51,7 @@ void keeper_free(Keeper *k)
 	k->api = NULL;
 	hookrun_stop(&k->hooks);
 	keeper_local_close(k);
+	pgbouncer_close(&k->pgb);
 	config_free(&k->cfg);
 	store_close(k->store);
 	free(k->formation);
@@ -290,6 +292,8 @@ static void cycle(Keeper *k, int64_t now_ms)
 		talk_to_store(k, time_monotonic_ms());
 	} else if (!k->fenced) {
 		keeper_duties(k, now_ms);
+		if (state_is_primary(k->st.current))
+			keeper_pgbouncer_own(k);
 	}
 }
 
@@ -335,6 +339,7 @@ static void reload(Keeper *k)
 	snprintf(k->hooks.command, sizeof(k->hooks.command), "%s",
 		 config_get(&k->cfg, S_HOOK_STATE_CHANGE));
 	k->hooks.timeout_ms = config_get_ms(&k->cfg, S_HOOK_TIMEOUT);
+	keeper_pgbouncer_configure(k);
 	reload_api(k);
 }
 

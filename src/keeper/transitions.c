@@ -82,11 +82,17 @@ static bool stop_postgres(Keeper *k, char *err, size_t errlen)
 
 /* Switchover: a fast shutdown makes the WAL senders hand every record,
  * the shutdown checkpoint included, to the standbys; its location tells
- * the monitor when the candidate has it all. */
+ * the monitor when the candidate has it all. A pgBouncer in front is
+ * paused first, so that its clients wait instead of failing; the new
+ * primary's keeper resumes it. */
 static bool drain(Keeper *k, char *err, size_t errlen)
 {
-	if (!pgnode_stop(&k->node, STOP_FAST, err, errlen))
+	bool paused = keeper_pgbouncer_pause(k);
+	if (!pgnode_stop(&k->node, STOP_FAST, err, errlen)) {
+		if (paused)
+			keeper_pgbouncer_resume(k);
 		return false;
+	}
 	if (!pgctl_checkpoint_lsn(&k->node.bin, k->node.pgdata,
 				  &k->drained_lsn)) {
 		snprintf(err, errlen, "cannot read the last checkpoint with "
@@ -133,9 +139,12 @@ static bool promote(Keeper *k, char *err, size_t errlen)
 	/* stop following before the promotion so that postgresql.pgkeel.conf
 	 * describes a primary when Postgres next reads it */
 	k->node.has_upstream = false;
-	return pgnode_promote(&k->node, &timeline, err, errlen) &&
-	       pgnode_write_config(&k->node, &changed, err, errlen) &&
-	       pgnode_reload(&k->node, err, errlen);
+	if (!pgnode_promote(&k->node, &timeline, err, errlen) ||
+	    !pgnode_write_config(&k->node, &changed, err, errlen) ||
+	    !pgnode_reload(&k->node, err, errlen))
+		return false;
+	keeper_pgbouncer_own(k); /* a pool paused by a switchover waits */
+	return true;
 }
 
 const KeeperTransition keeper_transitions[] = {

@@ -228,6 +228,22 @@ PGresult *pg_query(PgConn *pc, const char *sql, int nparams,
 	return checked(pc, res, sql);
 }
 
+PGresult *pg_query_simple(PgConn *pc, const char *sql)
+{
+	PGresult *res;
+
+	pc->sqlstate[0] = '\0';
+	if (!pc->conn) {
+		set_error(pc, "not connected");
+		return NULL;
+	}
+	if (pc->query_timeout_ms <= 0)
+		return checked(pc, PQexec(pc->conn, sql), sql);
+	res = results_until(pc, PQsendQuery(pc->conn, sql),
+			    time_monotonic_ms() + pc->query_timeout_ms);
+	return pc->conn ? checked(pc, res, sql) : NULL;
+}
+
 /* res if it succeeded; otherwise NULL with the error recorded. */
 static PGresult *checked(PgConn *pc, PGresult *res, const char *sql)
 {

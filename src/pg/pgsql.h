@@ -53,6 +53,14 @@ PGresult *pg_query(PgConn *pc, const char *sql, int nparams,
  */
 PGresult *pg_query_cached(PgConn *pc, const char *sql, int nparams,
 			  const char *const *params);
+/*
+ * Runs sql over the simple query protocol (no parameters, no
+ * preparation), as consoles that speak no more than that need (pgBouncer's
+ * admin console); keeps to the connection's query deadline like pg_query.
+ * The result on success, NULL with pc->error set (the connection closed
+ * when no answer came in time).
+ */
+PGresult *pg_query_simple(PgConn *pc, const char *sql);
 /* Runs a command; true on success, false with pc->error set. */
 bool pg_exec(PgConn *pc, const char *sql, int nparams,
 	     const char *const *params);
