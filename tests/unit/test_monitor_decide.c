@@ -18,6 +18,7 @@
 #include "monitor/healththread.h"
 #include "monitor/monitor.h"
 #include "store/memstore.h"
+#include "loopback.h"
 
 #define DOWN_MS 3000
 #define STEP_MS 100
@@ -25,16 +26,10 @@
 /* A loopback port nothing listens on (the kernel's pick, closed again). */
 static int closed_port(void)
 {
-	struct sockaddr_in a = {.sin_family = AF_INET,
-				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int port, fd = loopback_socket(&port, false);
 
-	assert_true(fd >= 0);
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
 	close(fd);
-	return ntohs(a.sin_port);
+	return port;
 }
 
 static RegisteredNode add(Store *op, const char *name)

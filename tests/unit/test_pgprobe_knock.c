@@ -14,22 +14,7 @@
 
 #include "common/timeutil.h"
 #include "pg/pgprobe.h"
-
-/* A socket listening on 127.0.0.1; its port in *port. */
-static int listener(int *port)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET,
-				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	assert_true(fd >= 0);
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(listen(fd, 4), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	*port = ntohs(a.sin_port);
-	return fd;
-}
+#include "loopback.h"
 
 /* Knocks and drives the probe to its verdict, as the monitor's loop. */
 static PgProbeVerdict knock(PgProbe *p, const char *host, int port)
@@ -52,7 +37,7 @@ static PgProbeVerdict knock(PgProbe *p, const char *host, int port)
 static void listening_port_is_up(void **state)
 {
 	PgProbe p = {.knock_fd = -1};
-	int port, fd = listener(&port);
+	int port, fd = loopback_socket(&port, true);
 	(void)state;
 
 	assert_int_equal(knock(&p, "127.0.0.1", port), PROBE_UP);
@@ -64,7 +49,7 @@ static void listening_port_is_up(void **state)
 static void closed_port_is_down_and_closed(void **state)
 {
 	PgProbe p = {.knock_fd = -1};
-	int port, fd = listener(&port);
+	int port, fd = loopback_socket(&port, true);
 	(void)state;
 
 	close(fd);
