@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests", "lib"))
 
 import psycopg2  # noqa: E402
 
+from cluster import query  # noqa: E402,F401
 from harness import (Harness, read_postmaster_pid,  # noqa: E402
                      wait_until)
 from idle_cost import (children, own_time, reaped_time,  # noqa: E402
@@ -49,15 +50,6 @@ def multi_host_dsn(ports, user=APP_USER, password=APP_PASSWORD, timeout=2):
             f"user={user} password={password} connect_timeout={timeout}")
 
 
-def query(dsn, sql):
-    conn = psycopg2.connect(dsn)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql)
-            return cur.fetchall() if cur.description else None
-    finally:
-        conn.close()
 
 
 class DsnClient:

@@ -12,7 +12,8 @@ import time
 
 import psycopg2
 
-from cluster import APP_PASSWORD, APP_USER, Cluster, Writer, http_formation
+from cluster import (APP_PASSWORD, APP_USER, Cluster, Writer, http_formation,
+                     query)
 from harness import free_port, wait_until
 
 PGBOUNCER = "/usr/sbin/pgbouncer"
@@ -68,14 +69,7 @@ server_login_retry = 0.1
         return self
 
     def admin(self, sql):
-        conn = psycopg2.connect(self.admin_uri, connect_timeout=2)
-        conn.autocommit = True
-        try:
-            with conn.cursor() as cur:
-                cur.execute(sql)
-                return cur.fetchall() if cur.description else None
-        finally:
-            conn.close()
+        return query(self.admin_uri, sql, connect_timeout=2)
 
     def pool(self, name="postgres"):
         """(host, port, paused) of the pool, as SHOW DATABASES says."""

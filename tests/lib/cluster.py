@@ -201,14 +201,21 @@ class Cluster:
         conn.autocommit = True
         return conn
 
-    def sql(self, query, name=None):
-        conn = self.connect(name)
-        try:
-            with conn.cursor() as cur:
-                cur.execute(query)
-                return cur.fetchall() if cur.description else None
-        finally:
-            conn.close()
+    def sql(self, text, name=None):
+        return query(self.client_dsn(name), text)
+
+
+def query(dsn, text, **connect_kw):
+    """Runs one statement on a new autocommit session; its rows, or None
+    for a statement that returns none."""
+    conn = psycopg2.connect(dsn, **connect_kw)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(text)
+            return cur.fetchall() if cur.description else None
+    finally:
+        conn.close()
 
 
 def two_node_formation(h):
