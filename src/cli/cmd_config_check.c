@@ -223,12 +223,8 @@ static int run_check(const Command *cmd, Flags *flags)
 	check_tls_files(&r, &cfg);
 	check_store(&r, &cfg, &paths);
 	if (r.json) {
-		json_t *j = json_pack("{s:b, s:o}", "ok", !r.failed, "checks",
-				      r.list);
-		char *text = json_dumps(j, JSON_INDENT(2));
-		printf("%s\n", text ? text : "{}");
-		free(text);
-		json_decref(j);
+		cli_print_json(json_pack("{s:b, s:o}", "ok", !r.failed,
+					 "checks", r.list));
 	}
 	config_free(&cfg);
 	return r.failed ? EXIT_BAD_CONFIG : EXIT_OK;

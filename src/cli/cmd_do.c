@@ -98,10 +98,7 @@ static int do_observe(const PgNode *node)
 		fprintf(stderr, "observe failed: %s\n", err);
 		return EXIT_PGSQL;
 	}
-	json_t *j = observation_json(&obs);
-	json_dumpf(j, stdout, JSON_INDENT(2));
-	putchar('\n');
-	json_decref(j);
+	cli_print_json(observation_json(&obs));
 	return EXIT_OK;
 }
 

@@ -177,12 +177,9 @@ static void report(const Config *cfg, const Drill *d, size_t n, bool json)
 		json_t *runs = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(runs, drill_json(&d[i]));
-		json_t *j = json_pack("{s:s, s:o}", "formation",
-				      nodeconf_formation(cfg), "drills", runs);
-		char *text = json_dumps(j, JSON_INDENT(2));
-		printf("%s\n", text ? text : "{}");
-		free(text);
-		json_decref(j);
+		cli_print_json(json_pack("{s:s, s:o}", "formation",
+					 nodeconf_formation(cfg), "drills",
+					 runs));
 		return;
 	}
 	printf("drill on formation %s\n", nodeconf_formation(cfg));

@@ -111,11 +111,7 @@ static int explain_formation(const StoreFormation *sf, const Config *cfg,
 	fsm_explain(&f, &x[0]);
 	fsm_explain(&g, &x[1]);
 	if (json) {
-		json_t *j = explain_json(sf, &x[0], &x[1], &g);
-		if (j)
-			json_dumpf(j, stdout, JSON_INDENT(2));
-		putchar('\n');
-		json_decref(j);
+		cli_print_json(explain_json(sf, &x[0], &x[1], &g));
 	} else {
 		print_text(sf, &x[0], &x[1], &g);
 	}

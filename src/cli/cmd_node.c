@@ -165,9 +165,7 @@ static int status_node(const Command *cmd, Flags *flags)
 				      config_get(&cfg, S_ROLE), "running",
 				      pid > 0, "pid", (int)pid, "state",
 				      keeper ? state_name(st.current) : "");
-		json_dumpf(j, stdout, JSON_INDENT(2));
-		putchar('\n');
-		json_decref(j);
+		cli_print_json(j);
 	} else {
 		printf("%s %s: %s", config_get(&cfg, S_ROLE),
 		       config_get(&cfg, S_PGDATA),

@@ -24,12 +24,6 @@
 #include "common/timeutil.h"
 #include "monitor/monitor.h"
 
-static void print_json(json_t *j)
-{
-	json_dumpf(j, stdout, JSON_INDENT(2));
-	putchar('\n');
-	json_decref(j);
-}
 
 static void print_pending_restarts(const StoreFormation *f)
 {
@@ -94,7 +88,7 @@ static void print_state(const StoreFormation *f, bool json)
 	json_t *arr = json_array();
 	for (size_t i = 0; i < f->nnodes; i++)
 		json_array_append_new(arr, store_node_json(f, &f->nodes[i]));
-	print_json(arr);
+	cli_print_json(arr);
 }
 
 static int show_state_run(const Command *cmd, Flags *flags)
@@ -135,7 +129,7 @@ static int show_events_run(const Command *cmd, Flags *flags)
 		json_array_append_new(arr, store_event_json(&ev[i]));
 	}
 	if (flags_has(flags, "json"))
-		print_json(arr);
+		cli_print_json(arr);
 	else
 		json_decref(arr);
 	store_close(s);
@@ -185,7 +179,7 @@ static void print_settings_json(const StoreFormation *f)
 	json_object_set_new(top, "nodes", nodes);
 	json_object_set_new(top, "postgresql", params);
 	json_object_set_new(top, "slots", slots);
-	print_json(top);
+	cli_print_json(top);
 }
 
 /* A node setting's column title: "candidate_priority" as
@@ -273,7 +267,7 @@ static void print_standby_names(const StoreFormation *f, bool json)
 	const char *names = p ? p->sync_names : "";
 
 	if (json) {
-		print_json(json_pack("{s:s, s:s?, s:s}", "formation", f->name,
+		cli_print_json(json_pack("{s:s, s:s?, s:s}", "formation", f->name,
 				     "primary", p ? p->name : NULL,
 				     "standby_names", names));
 	} else if (!p) {
@@ -325,7 +319,7 @@ static int show_uri_run(const Command *cmd, Flags *flags)
 			return name && s ? EXIT_FAILED : EXIT_STORE;
 	}
 	if (flags_has(flags, "json")) {
-		print_json(json_pack("{s:s, s:s}", "formation",
+		cli_print_json(json_pack("{s:s, s:s}", "formation",
 				     nodeconf_formation(&cfg), "uri", uri));
 	} else {
 		printf("%s\n", uri);

@@ -154,6 +154,14 @@ static int output_written(int rc)
 	return rc == EXIT_OK ? EXIT_FAILED : rc;
 }
 
+void cli_print_json(json_t *j)
+{
+	if (j)
+		json_dumpf(j, stdout, JSON_INDENT(2));
+	putchar('\n');
+	json_decref(j);
+}
+
 int cli_main(int argc, char **argv)
 {
 	/* not a command: what packaging makes from this tree (cligen.h) */

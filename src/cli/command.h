@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "cli/flags.h"
 
 typedef struct Command Command;
@@ -39,6 +41,10 @@ int cli_main(int argc, char **argv);
 /* The full command path ("show state") of the command being run;
  * "pgkeel" before one is chosen, never NULL. */
 const char *cli_command_path(void);
+
+/* Prints j to stdout, indented, with a newline, and frees it (NULL:
+ * the newline alone). */
+void cli_print_json(json_t *j);
 
 /*
  * Runs the monitor or keeper of a node in the foreground, holding its PID
