@@ -53,7 +53,7 @@ SAN      := $(BUILD)/san
 LIB_OBJS := $(patsubst src/%.c,$(OBJ)/%.o,$(LIB_SRCS))
 SAN_OBJS := $(patsubst src/%.c,$(SAN)/%.o,$(LIB_SRCS))
 
-.PHONY: security faults-fast all unit unit-plain unit-san check integration faults demo bench \
+.PHONY: security faults-fast all unit unit-plain unit-san check integration faults demo demo-etcd bench \
         bench-compare \
         deps layering docs clean install deb deb-check
 
@@ -159,6 +159,11 @@ faults: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/demo
+
+# the same formation on three etcd members and two monitors (docs/etcd.md)
+demo-etcd: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo start --store etcd
 
 bench: deps
 	@$(MAKE) --no-print-directory all

@@ -20,6 +20,7 @@
 #include "cli/nodeconf.h"
 #include "common/exitcode.h"
 #include "keeper/statefile.h"
+#include "monitor/monitor.h"
 #include "pg/pgbin.h"
 #include "pg/pgctl.h"
 
@@ -162,7 +163,7 @@ static void check_store(Report *r, const Config *cfg, const NodePaths *paths)
 	bool monitor = strcmp(config_get(cfg, S_ROLE), "monitor") == 0;
 	PgPostmaster pm;
 
-	if (monitor &&
+	if (monitor && !monitor_shared_store(cfg) &&
 	    pgctl_status(config_get(cfg, S_PGDATA), &pm) == PM_NOT_RUNNING) {
 		say(r, "store", CHECK_SKIP, "the monitor's Postgres is not "
 		    "running (pgkeel run starts it)");
@@ -218,8 +219,13 @@ static int run_check(const Command *cmd, Flags *flags)
 	}
 	r.list = r.json ? json_array() : NULL;
 	check_files(&r, &cfg, &paths);
-	check_binaries(&r, &cfg, &bin);
-	check_port(&r, &cfg);
+	if (monitor_shared_store(&cfg)) { /* a monitor with no Postgres */
+		say(&r, "postgres binaries", CHECK_SKIP, "none: the monitor "
+		    "of a shared store keeps no Postgres");
+	} else {
+		check_binaries(&r, &cfg, &bin);
+		check_port(&r, &cfg);
+	}
 	check_tls_files(&r, &cfg);
 	check_store(&r, &cfg, &paths);
 	if (r.json) {

@@ -100,6 +100,7 @@ static int run_create_postgres(const Command *cmd, Flags *flags)
 
 static const FlagDef monitor_flags[] = {
 	FLAG_OF_REQUIRED(S_PGDATA),
+	FLAG_OF(S_STORE),
 	FLAG_OF(S_PGPORT),
 	FLAG_OF(S_HOSTNAME),
 	FLAG_OF(S_BINDIR),
@@ -125,8 +126,10 @@ static const Command create_monitor = {
 	.summary = "create the monitor and its state store",
 	.description =
 		"Creates the monitor: its own Postgres instance holding the "
-		"state store.\nRun it with `pgkeel run --pgdata DIR` (or pass "
-		"--run).",
+		"state store, or with --store etcd://..., a monitor of a store "
+		"it shares with other monitors (one active, the others "
+		"standing by), which keeps no Postgres.\nRun it with `pgkeel "
+		"run --pgdata DIR` (or pass --run).",
 	.flags = FLAGS(monitor_flags),
 	.run = run_create_monitor,
 };

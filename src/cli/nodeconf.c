@@ -17,6 +17,7 @@
 #include "common/passfile.h"
 #include "common/sslconn.h"
 #include "keeper/keeper.h"
+#include "monitor/monitor.h"
 
 bool nodeconf_load(const Flags *flags, Config *cfg, bool must_exist,
 		   char *err, size_t errlen)
@@ -67,12 +68,9 @@ bool nodeconf_load_saved(const Flags *flags, Config *cfg, char *err,
 Store *nodeconf_open_store(const Config *cfg, char *err, size_t errlen)
 {
 	const char *role = config_get(cfg, S_ROLE);
-	int timeout = (int)config_get_ms(cfg, S_STORE_TIMEOUT);
 
 	if (role && strcmp(role, "monitor") == 0)
-		return store_open_local(config_get(cfg, S_SOCKET_DIR),
-					(int)config_get_int(cfg, S_PGPORT),
-					timeout, false, err, errlen);
+		return monitor_open_store(cfg, false, err, errlen);
 	if (config_get(cfg, S_MONITOR))
 		return keeper_store_open(cfg, err, errlen);
 	snprintf(err, errlen, "name the monitor: --monitor URI, or --pgdata "

@@ -38,9 +38,11 @@ static const SettingDef settings[SETTING_COUNT] = {
 	 "NAME", "formation (primary and its standbys) this node belongs to"},
 	{S_MONITOR, "pgkeel", "monitor", "monitor", URI, NULL, "URI",
 	 "the monitor's connection URI (see `pgkeel show uri --monitor`)"},
-	{S_STORE, "pgkeel", "store", "store", ENUM("postgres"), "postgres",
-	 "DRIVER", "where the monitor keeps the state: its own Postgres, the "
-		   "only store of this version"},
+	{S_STORE, "pgkeel", "store", "store", {VAL_URI, 0, 0, "etcd://"}, NULL,
+	 "URI",
+	 "a monitor's state store shared with other monitors, "
+	 "etcd://HOST:PORT[,HOST:PORT...][/PREFIX] (docs/etcd.md); unset: "
+	 "the monitor keeps the state in its own Postgres"},
 
 	{S_PGDATA, "postgresql", "pgdata", "pgdata", PATH, NULL, "DIR",
 	 "the Postgres data directory (absolute path)"},
@@ -305,6 +307,12 @@ bool value_validate(const ValueSpec *spec, const char *text, char *err,
 	bool b;
 
 	if (spec->type == VAL_URI) {
+		if (spec->choices &&
+		    strncmp(text, spec->choices, strlen(spec->choices)) != 0) {
+			snprintf(err, errlen, "expected a URI starting with %s",
+				 spec->choices);
+			return false;
+		}
 		if (*text && strlen(text) < 4096 && !strchr(text, '\n'))
 			return reads_back(text, err, errlen);
 		snprintf(err, errlen, "expected a connection URI on one line");

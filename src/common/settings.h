@@ -29,7 +29,8 @@ typedef enum {
 	VAL_TEXT,     /* free text, may be empty */
 	VAL_URI       /* a connection URI: one line, longer than a setting
 			 may be in pgkeel.ini (what is saved is checked
-			 when saved) */
+			 when saved); choices, when set, the scheme it
+			 must start with */
 } ValueType;
 
 typedef struct {

@@ -54,7 +54,9 @@ typedef struct {
 typedef struct {
 	Config cfg;
 	NodePaths paths;
-	PgNode node; /* the monitor's own Postgres */
+	PgNode node; /* the monitor's own Postgres (a shared store's
+			monitor: only its pgdata and TLS settings) */
+	bool own_store; /* the state is in node; else pgkeel.store's */
 	Supervisor sup;
 	Store *store;
 	int64_t term;
@@ -96,6 +98,19 @@ bool monitor_rotate_password(const Config *cfg, char *err, size_t errlen);
  * not exist, or the statement failed (store_rotate_secret). */
 bool monitor_rotate_secret(const Config *cfg, const char *which, char *err,
 			   size_t errlen);
+
+/* monitor_store.c: the URI of the store cfg's monitor shares with other
+ * monitors (pgkeel.store), or NULL when it keeps the state in its own
+ * Postgres. */
+const char *monitor_shared_store(const Config *cfg);
+/* The monitor's own connection to its store (upgrade: bring an older
+ * schema of its own Postgres up first); NULL with err set. */
+Store *monitor_open_store(const Config *cfg, bool upgrade, char *err,
+			  size_t errlen);
+/* create monitor --store: the monitor's directory and configuration,
+ * once the store answered; false with err set (a store that is not
+ * shareable, a Postgres data directory, the store's refusal). */
+bool monitor_create_shared(const Config *cfg, char *err, size_t errlen);
 
 /* monitor_init: true when m is ready to run; false with err set (node
  * paths, Postgres binaries, unsafe timeouts), except out of memory,

@@ -138,6 +138,8 @@ static char *monitor_uri_ssl(char *uri, const Config *cfg)
 
 char *monitor_uri(const Config *cfg)
 {
+	if (monitor_shared_store(cfg))
+		return strdup(monitor_shared_store(cfg));
 	HostPort hp = {config_get(cfg, S_HOSTNAME),
 		       (int)config_get_int(cfg, S_PGPORT)};
 	NodePaths paths;
@@ -189,6 +191,8 @@ bool monitor_create(const Config *cfg_in, char *err, size_t errlen)
 	PgNode node;
 	char password[33], why[256];
 
+	if (monitor_shared_store(&cfg))
+		return monitor_create_shared(&cfg, err, errlen);
 	if (!pgnode_from_config(&cfg, &node, err, errlen) ||
 	    !nodepaths_init(&paths, node.pgdata, err, errlen) ||
 	    !nodepaths_create(&paths, err, errlen) ||

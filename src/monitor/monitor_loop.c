@@ -12,6 +12,7 @@
 #include "common/reaper.h"
 #include "common/sdnotify.h"
 #include "common/signals.h"
+#include "common/sslconn.h"
 #include "common/timeutil.h"
 #include "fsm/fsm.h"
 #include "pg/pgnode_supervise.h"
@@ -28,10 +29,16 @@ bool monitor_init(Monitor *m, const Config *cfg, char *err, size_t errlen)
 
 	memset(m, 0, sizeof(*m));
 	config_copy(&m->cfg, cfg);
+	m->own_store = !monitor_shared_store(cfg);
 	if (!nodepaths_init(&m->paths, config_get(cfg, S_PGDATA), err,
 			    errlen) ||
-	    !pgnode_from_config(cfg, &m->node, err, errlen))
+	    (m->own_store && !pgnode_from_config(cfg, &m->node, err, errlen)))
 		return false;
+	if (!m->own_store) {
+		snprintf(m->node.pgdata, sizeof(m->node.pgdata), "%s",
+			 config_get(cfg, S_PGDATA));
+		sslspec_from_config(cfg, &m->node.ssl);
+	}
 	supervisor_init(&m->sup, (int)config_get_int(cfg, S_RESTART_RETRIES));
 	m->interval_ms = config_get_ms(cfg, S_MONITOR_INTERVAL);
 	m->node_down_ms = config_get_ms(cfg, S_NODE_DOWN_TIMEOUT);
@@ -278,9 +285,7 @@ static bool open_store(Monitor *m)
 	char err[1024];
 	if (m->store)
 		return true;
-	m->store = store_open_local(m->node.socket_dir, m->node.port,
-				    (int)config_get_ms(&m->cfg, S_STORE_TIMEOUT),
-				    true, err, sizeof(err));
+	m->store = monitor_open_store(&m->cfg, true, err, sizeof(err));
 	if (!m->store) {
 		log_warn("%s", err);
 		return false;
@@ -313,7 +318,8 @@ static void reload_api(Monitor *m)
  * restart of the HTTP API. */
 static void reload(Monitor *m)
 {
-	pgnode_reload_on_sighup(&m->node);
+	if (m->own_store)
+		pgnode_reload_on_sighup(&m->node);
 	if (!config_reload(&m->cfg))
 		return;
 	m->interval_ms = config_get_ms(&m->cfg, S_MONITOR_INTERVAL);
@@ -342,7 +348,11 @@ int monitor_run(Monitor *m)
 
 	signals_install();
 	reaper_adopt_orphans();
-	log_info("monitor in %s on port %d", m->node.pgdata, m->node.port);
+	if (m->own_store)
+		log_info("monitor in %s on port %d", m->node.pgdata,
+			 m->node.port);
+	else
+		log_info("monitor %s of a shared store", m->holder);
 	m->health = healththread_start(
 		m->interval_ms,
 		(int)(m->interval_ms * 4 > 2000 ? 2000 : m->interval_ms * 4),
@@ -360,7 +370,9 @@ int monitor_run(Monitor *m)
 		if (signals_take_reload())
 			reload(m);
 		reaper_reap();
-		pgnode_supervise(&m->node, &m->sup, true, now, err, sizeof(err));
+		if (m->own_store)
+			pgnode_supervise(&m->node, &m->sup, true, now, err,
+					 sizeof(err));
 		/* not while its Postgres is still starting (recovering) */
 		healththread_drain(m->health); /* its news is read now */
 		bool decided = !m->sup.launching && open_store(m) &&
@@ -378,6 +390,7 @@ int monitor_run(Monitor *m)
 	m->health = NULL;
 	store_close(m->store);
 	m->store = NULL;
-	pgnode_stop(&m->node, STOP_FAST, err, sizeof(err));
+	if (m->own_store)
+		pgnode_stop(&m->node, STOP_FAST, err, sizeof(err));
 	return EXIT_OK;
 }

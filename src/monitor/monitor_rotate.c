@@ -22,6 +22,13 @@ bool monitor_rotate_password(const Config *cfg, char *err, size_t errlen)
 	PgNode node;
 	PgConn pc;
 
+	if (monitor_shared_store(cfg)) {
+		snprintf(err, errlen, "this monitor shares an etcd store: the "
+				      "operator's password is etcd's, changed "
+				      "with `etcdctl user passwd` "
+				      "(docs/etcd.md)");
+		return false;
+	}
 	if (!pgnode_from_config(cfg, &node, err, errlen) ||
 	    !nodepaths_init(&paths, node.pgdata, err, errlen))
 		return false;
@@ -41,12 +48,7 @@ bool monitor_rotate_password(const Config *cfg, char *err, size_t errlen)
 bool monitor_rotate_secret(const Config *cfg, const char *which, char *err,
 			   size_t errlen)
 {
-	PgNode node;
-
-	if (!pgnode_from_config(cfg, &node, err, errlen))
-		return false;
-	Store *s = store_open_local(node.socket_dir, node.port, 5000, false,
-				    err, errlen);
+	Store *s = monitor_open_store(cfg, false, err, errlen);
 	if (!s)
 		return false;
 	bool ok = store_rotate_secret(s, config_get(cfg, S_FORMATION), which);

@@ -264,7 +264,7 @@ void monitor_view_publish(Monitor *m, int64_t now_ms, bool decided)
 		return;
 	}
 	monitor_api_publish(m->api, v.formations, text,
-			    pgnode_is_running(&m->node), now_ms,
+			    !m->own_store || pgnode_is_running(&m->node), now_ms,
 			    m->interval_ms);
 	v.formations = NULL; /* the API owns it now */
 	view_free(&v);

@@ -112,7 +112,9 @@ static void rejects_unknown_and_invalid(void **state)
 	write_text(path, "[pgkeel]\nstore = etcd\n");
 	assert_false(config_load(&cfg, path, err, sizeof(err)));
 	assert_non_null(strstr(err, "pgkeel.store"));
-	assert_non_null(strstr(err, "expected one of: postgres"));
+	assert_non_null(strstr(err, "expected a URI starting with etcd://"));
+	write_text(path, "[pgkeel]\nstore = etcd://127.0.0.1:2379/p\n");
+	assert_true(config_load(&cfg, path, err, sizeof(err)));
 
 	assert_false(config_load(&cfg, "/nonexistent/x.ini", err,
 				 sizeof(err)));
