@@ -10,11 +10,17 @@ import psycopg2
 import pytest
 
 from cluster import Cluster, Writer, two_node_formation
+from etcd import etcd_available
 from harness import second_user, wait_until
 
 
-def test_walkthrough_primary_and_secondary(h):
-    c = two_node_formation(h)
+STORES = ["postgres", pytest.param("etcd", marks=pytest.mark.skipif(
+    not etcd_available(), reason="etcd-server is not installed"))]
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_walkthrough_primary_and_secondary(h, store):
+    c = two_node_formation(h, store=store)
     c.sql("CREATE TABLE foo AS SELECT generate_series(1, 100000) AS bar")
     wait_until(lambda: c.sql("SELECT count(*) FROM foo", "b")[0][0]
                == 100000, what="rows replicated to b")
@@ -75,8 +81,9 @@ def test_sighup_reloads_the_configuration(h):
                what="an unsafe configuration to be refused")
 
 
-def test_whole_node_crash_fails_over_then_old_node_rejoins(h):
-    c = two_node_formation(h)
+@pytest.mark.parametrize("store", STORES)
+def test_whole_node_crash_fails_over_then_old_node_rejoins(h, store):
+    c = two_node_formation(h, store=store)
     w = Writer(c).start()
     c.kill_node("a")
     c.wait_state("b", "wait_primary", timeout=30)

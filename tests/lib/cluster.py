@@ -20,10 +20,18 @@ APP_PASSWORD = "app-secret"
 
 class Cluster:
     """monitor_user runs the monitor as another account (root only), with
-    its own directories, so that tests can cut its traffic alone."""
+    its own directories, so that tests can cut its traffic alone. With
+    store="etcd", the state lives in three etcd members (c.etcd) shared
+    by two monitors (c.monitors: "monitor" and "monitor2"), of which one
+    is active."""
 
-    def __init__(self, h, extra_monitor_flags=(), monitor_user=None):
+    def __init__(self, h, extra_monitor_flags=(), monitor_user=None,
+                 store="postgres"):
         self.h = h
+        self.store = store
+        if store == "etcd":
+            self._etcd_monitors(extra_monitor_flags)
+            return
         self.sock = h.mkdir("sock")
         self.mon_user = monitor_user
         if monitor_user:
@@ -48,6 +56,34 @@ class Cluster:
         if monitor_user:
             self.uri = self.operator_passfile_copy()
 
+    def _etcd_monitors(self, extra_monitor_flags):
+        from etcd import EtcdCluster
+        self.sock = self.h.mkdir("sock")
+        self.mon_user, self.mon_env, self.mon_sock = None, None, self.sock
+        self.etcd = EtcdCluster(self.h)
+        self.uri = self.etcd.uri
+        self.nodes = {}
+        self.monitors = {}
+        for name in ("monitor", "monitor2"):
+            self.h.pgkeel("create", "monitor", "--pgdata",
+                          self.h.path(name), "--store", self.uri,
+                          "--hostname", "127.0.0.1", *extra_monitor_flags)
+        self.monitor_dir = self.h.path("monitor")
+        self.monitor = self.start_monitor("monitor")
+        self.start_monitor("monitor2", wait_active=False)
+
+    def active_monitor(self):
+        """The name of the monitor whose log says it holds the lease now
+        (its last lease message), or None."""
+        for name, proc in self.monitors.items():
+            log = proc.log()
+            last = max(log.rfind("monitor active"),
+                       log.rfind("standing by"))
+            if proc.alive() and last >= 0 and \
+                    log.startswith("monitor active", last):
+                return name
+        return None
+
     def operator_passfile_copy(self):
         """The operator's URI with a copy of its passfile the test user
         can read, as an operator hands it to another machine."""
@@ -66,15 +102,22 @@ class Cluster:
         return self.h.pgkeel(*args, env=self.mon_env, user=self.mon_user,
                              **kw)
 
-    def start_monitor(self):
-        self.monitor = self.h.start(
-            "monitor", ["pgkeel", "run", "--pgdata", self.monitor_dir],
-            env=self.mon_env, user=self.mon_user)
-        monitor = self.monitor
-        before = monitor.log().count("monitor active")
-        wait_until(lambda: monitor.log().count("monitor active") > before,
-                   what="the monitor to take the lease")
-        return self.monitor
+    def start_monitor(self, name="monitor", wait_active=True):
+        """Runs the monitor (of an etcd store: the one named) and waits
+        until it holds the lease, unless told not to."""
+        pgdata = self.h.path(name) if self.store == "etcd" \
+            else self.monitor_dir
+        proc = self.h.start(name, ["pgkeel", "run", "--pgdata", pgdata],
+                            env=self.mon_env, user=self.mon_user)
+        if self.store == "etcd":
+            self.monitors[name] = proc
+        if name == "monitor":
+            self.monitor = proc
+        before = proc.log().count("monitor active")
+        if wait_active:
+            wait_until(lambda: proc.log().count("monitor active") > before,
+                       what=f"{name} to take the lease")
+        return proc
 
     def stop_monitor(self):
         self.h.stop(self.monitor)
@@ -218,10 +261,10 @@ def query(dsn, text, **connect_kw):
         conn.close()
 
 
-def two_node_formation(h):
-    """A monitor, a primary `a` and a synchronous standby `b`, with an
-    application role for clients."""
-    c = Cluster(h)
+def two_node_formation(h, store="postgres"):
+    """A monitor (of an etcd store: two), a primary `a` and a synchronous
+    standby `b`, with an application role for clients."""
+    c = Cluster(h, store=store)
     c.add_node("a", wait_state="single")
     c.add_node("b")
     c.wait_states({"a": "primary", "b": "secondary"})

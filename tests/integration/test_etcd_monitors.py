@@ -1,0 +1,128 @@
+"""The control plane with no single point of failure: a formation whose
+state lives in three real etcd members, shared by two monitors of which
+exactly one is active (docs/etcd.md). Each test loses one part (a monitor,
+its lease, an etcd member, the etcd majority) and checks what the
+formation does: fail over when it must, nothing when it must not, and
+every acknowledged write kept."""
+
+import os
+import signal
+import time
+
+import pytest
+
+from cluster import Writer, two_node_formation
+from etcd import etcd_available
+from harness import wait_until
+
+pytestmark = pytest.mark.skipif(not etcd_available(),
+                                reason="etcd-server is not installed")
+
+
+def monitors(c):
+    return {m["name"]: m for m in c.h.pgkeel_json(
+        "show", "monitors", "--pgdata", c.monitor_dir)}
+
+
+def wait_active(c, name, timeout=15):
+    wait_until(lambda: c.active_monitor() == name, timeout=timeout,
+               what=f"{name} to be the active monitor")
+
+
+def test_one_monitor_is_active_and_show_monitors_says_which(h):
+    c = two_node_formation(h, store="etcd")
+    wait_until(lambda: "standing by" in c.monitors["monitor2"].log(),
+               what="the second monitor to stand by")
+    listed = wait_until(lambda: len(monitors(c)) == 2 and monitors(c),
+                        what="both monitors listed")
+    active = [m for m in listed.values() if m["active"]]
+    assert len(active) == 1, listed
+    assert active[0]["name"].endswith(f":{c.monitors['monitor'].pid}")
+    assert active[0]["term"] >= 1 and active[0]["since"]
+    text = h.pgkeel("show", "monitors", "--pgdata", c.monitor_dir).stdout
+    assert "active" in text and "standing by" in text
+    # a monitor's directory holds no Postgres
+    assert not os.path.exists(c.h.path("monitor", "PG_VERSION"))
+
+
+def test_killed_active_monitor_then_primary_crash_fails_over(h):
+    c = two_node_formation(h, store="etcd")
+    wait_until(lambda: "standing by" in c.monitors["monitor2"].log(),
+               what="the second monitor to stand by")
+    w = Writer(c).start()
+    w.wait_more(10)
+    start = time.monotonic()
+    h.kill(c.monitors["monitor"])
+    time.sleep(0.5)
+    c.kill_node("a")
+    wait_active(c, "monitor2")
+    took = time.monotonic() - start
+    c.wait_state("b", "wait_primary", timeout=30)
+    w.wait_more(20)
+    w.stop()
+    assert w.missing_on("b") == []
+    assert took < 10, f"the takeover took {took:.1f} s"
+
+
+def test_frozen_monitor_loses_its_lease_and_writes_nothing(h):
+    c = two_node_formation(h, store="etcd")
+    wait_until(lambda: "standing by" in c.monitors["monitor2"].log(),
+               what="the second monitor to stand by")
+    old = c.monitors["monitor"]
+    old.signal(signal.SIGSTOP)
+    try:
+        wait_active(c, "monitor2")
+        term = [m for m in monitors(c).values() if m["active"]][0]["term"]
+    finally:
+        old.signal(signal.SIGCONT)
+    # resumed, it learns it lost the lease: it stands by and never writes
+    wait_until(lambda: old.log().rfind("standing by") >
+               old.log().rfind("monitor active"),
+               what="the resumed monitor to stand by")
+    listed = monitors(c)
+    assert [m["term"] for m in listed.values() if m["active"]] == [term]
+    # the formation is still run by the new one: a failover happens
+    w = Writer(c).start()
+    c.kill_node("a")
+    c.wait_state("b", "wait_primary", timeout=30)
+    w.wait_more(10)
+    w.stop()
+    assert w.missing_on("b") == []
+    assert "cannot write decisions" not in \
+        old.log()[old.log().rfind("standing by"):]
+
+
+def test_losing_one_etcd_member_changes_nothing(h):
+    c = two_node_formation(h, store="etcd")
+    w = Writer(c).start()
+    w.wait_more(10)
+    c.etcd.kill("e0")
+    time.sleep(3)  # longer than a lease: a lost store would show now
+    w.wait_more(20)
+    w.stop()
+    assert w.max_gap() < 1.0, w.max_gap()
+    state = c.state()
+    assert state["a"]["assigned_state"] == "primary"
+    assert state["b"]["assigned_state"] == "secondary"
+
+
+def test_losing_the_etcd_majority_keeps_postgres_serving(h):
+    c = two_node_formation(h, store="etcd")
+    w = Writer(c).start()
+    w.wait_more(10)
+    c.etcd.kill("e0")
+    c.etcd.kill("e1")
+    # no decisions without a majority; the primary whose standby still
+    # streams keeps taking writes (docs/guarantees.md)
+    time.sleep(6)
+    w.wait_more(20, timeout=30)
+    c.etcd.start("e0")
+    c.etcd.start("e1")
+    c.etcd.wait_healthy(c.etcd.names)
+    c.wait_states({"a": "primary", "b": "secondary"}, timeout=60)
+    w.wait_more(10)
+    w.stop()
+    assert w.missing_on("a") == []
+    promoted = [e for e in c.events() if e["node_name"] == "b" and
+                e["new_state"] in ("prepare_promotion", "wait_primary")]
+    assert promoted == [], promoted
