@@ -6,7 +6,10 @@
 #include "pg/pghealth.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "common/conninfo.h"
 #include "pg/pgdbroles.h"
 
 PgProbeVerdict pghealth_login(PgProbe *p, const char *host, int port,
@@ -32,4 +35,34 @@ PgProbeVerdict pghealth_login(PgProbe *p, const char *host, int port,
 	keys[n] = vals[n] = NULL;
 	snprintf(portbuf, sizeof(portbuf), "%d", port);
 	return pgprobe_connect(p, keys, vals, deadline_ms);
+}
+
+bool pghealth_connect(PgConn *pc, const char *host, int port,
+		      const char *password, const char *sslmode,
+		      const SslSpec *ssl, int timeout_ms)
+{
+	char portbuf[16];
+	char *ci = NULL;
+
+	snprintf(portbuf, sizeof(portbuf), "%d", port);
+	ci = conninfo_append(ci, "host", host);
+	ci = conninfo_append(ci, "port", portbuf);
+	ci = conninfo_append(ci, "user", PG_HEALTH_ROLE);
+	ci = conninfo_append(ci, "password", password);
+	ci = conninfo_append(ci, "dbname", PG_HEALTH_DB);
+	ci = conninfo_append(ci, "sslmode", sslmode);
+	ci = conninfo_append(ci, "gssencmode", "disable");
+	if (ssl->ca_file[0])
+		ci = conninfo_append(ci, "sslrootcert", ssl->ca_file);
+	if (ssl->crl_file[0])
+		ci = conninfo_append(ci, "sslcrl", ssl->crl_file);
+	if (!ci) {
+		memset(pc, 0, sizeof(*pc));
+		snprintf(pc->error, sizeof(pc->error), "out of memory");
+		return false;
+	}
+	bool ok = pg_connect(pc, ci, timeout_ms);
+	memset(ci, 0, strlen(ci)); /* it held the password */
+	free(ci);
+	return ok;
 }

@@ -12,6 +12,7 @@
 
 #include "common/sslconn.h"
 #include "pg/pgprobe.h"
+#include "pg/pgsql.h"
 
 /* Starts the login as the health-check role; its answer is due by
  * deadline_ms (monotonic). sslmode is the connection's, ssl gives the
@@ -19,5 +20,11 @@
 PgProbeVerdict pghealth_login(PgProbe *p, const char *host, int port,
 			      const char *password, const char *sslmode,
 			      const SslSpec *ssl, int64_t deadline_ms);
+
+/* The same login, blocking, for a few queries (a parameter's check):
+ * true with pc connected; false with pc->error set. */
+bool pghealth_connect(PgConn *pc, const char *host, int port,
+		      const char *password, const char *sslmode,
+		      const SslSpec *ssl, int timeout_ms);
 
 #endif
