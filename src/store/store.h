@@ -238,12 +238,15 @@ typedef struct Store Store;
  *   monitor_interval; a decision is safe anyway because apply is fenced
  *   and keepers act on a goal only after the store confirmed it.
  *
- * Policy that lives in the postgres driver's PL/pgSQL today, not in the
- * contract (a second driver would share it, not redo it): how secrets and
- * node roles are made, the validation of Postgres parameters against a
- * Postgres (postgresql.* names, ranges, the ones pgkeel manages), the
- * wording of events, request expiry (STORE_REQUEST_EXPIRY_TEXT) and when
- * a dropped node's row and role go.
+ * Policy, not in the contract: who may act on what, registration checks
+ * and node naming, setting validation, the wording of events, request
+ * expiry (STORE_REQUEST_EXPIRY_TEXT), what a drop, maintenance or
+ * restart request does and when a dropped node goes. The drivers that
+ * keep records (memstore*.c, etcdstore*.c) share it as C functions
+ * (storepolicy.h); the postgres driver keeps its own PL/pgSQL copy for
+ * now (pgstore_schema_*.c), held to the same behaviour by the contract
+ * tests, along with how it makes secrets and node roles and its
+ * validation of Postgres parameters against a Postgres.
  */
 typedef struct {
 	bool (*register_node)(Store *s, const NodeRegistration *reg,
