@@ -306,12 +306,12 @@ struct Store {
 /*
  * Connects to the store named by uri, whose scheme picks the driver
  * (store_open.c): postgres:// or postgresql:// (or a libpq keyword
- * string) the monitor's Postgres; etcd:// is refused, not available in
- * this version; any other is refused naming the accepted ones. ssl's TLS
- * settings replace the URI's (NULL, or mode "prefer": the URI as given):
- * a keeper verifies the store with its own CA. NULL with err set (a
- * scheme not available or unknown, out of memory, or the connection and
- * libpq's reason).
+ * string) the monitor's Postgres; etcd:// an etcd cluster
+ * (etcdstore.h, docs/etcd.md); any other is refused naming the accepted
+ * ones. ssl's TLS settings replace the URI's (NULL, or mode "prefer":
+ * the URI as given): a keeper verifies the store with its own CA. NULL
+ * with err set (a scheme unknown, out of memory, a URI or password file
+ * that cannot be used, or the connection and libpq's reason).
  */
 Store *store_open(const char *uri, const SslSpec *ssl, int timeout_ms,
 		  char *err, size_t errlen);
