@@ -188,6 +188,63 @@ static bool es_acquire(Store *s, const char *holder, int64_t *term)
 	return true;
 }
 
+/* One <p>/monitors/ value into m; false when it is not one. */
+static bool monitor_of(const json_t *kv, StoreMonitor *m)
+{
+	char *v = etcd_field(kv, "value");
+	json_t *j = v ? json_loads(v, 0, NULL) : NULL;
+	const char *holder = json_string_value(json_object_get(j, "holder"));
+
+	free(v);
+	if (holder) {
+		memset(m, 0, sizeof(*m));
+		snprintf(m->holder, sizeof(m->holder), "%s", holder);
+		m->since_ms = json_integer_value(json_object_get(j, "since"));
+	}
+	json_decref(j);
+	return holder != NULL;
+}
+
+/* The monitors' keys, each active when <p>/leader names it. */
+static bool es_list_monitors(Store *s, StoreMonitor *out, size_t max,
+			     size_t *n)
+{
+	EtcdHandle *h = es_handle(s);
+	char mkey[512], lkey[512];
+	json_t *kv;
+	size_t i;
+
+	*n = 0;
+	es_key(h, mkey, sizeof(mkey), "/monitors/");
+	es_key(h, lkey, sizeof(lkey), "/leader");
+	json_t *a = es_txn(s, NULL,
+			   json_pack("[o, o]", etcd_op_range(mkey, true),
+				     etcd_op_range(lkey, false)),
+			   NULL, es_begin(s));
+	if (!a)
+		return false;
+	char *l = es_value(a, 1, NULL);
+	json_t *leader = l ? json_loads(l, 0, NULL) : NULL;
+	const char *holder = json_string_value(json_object_get(leader,
+							       "holder"));
+	json_t *r = json_array_get(json_object_get(a, "responses"), 0);
+	json_array_foreach(json_object_get(json_object_get(r, "response_range"),
+					   "kvs"),
+			   i, kv)
+	{
+		StoreMonitor *m = &out[*n];
+		if (*n == max || !monitor_of(kv, m))
+			continue;
+		m->active = holder && strcmp(holder, m->holder) == 0;
+		m->term = m->active ? etcd_int(leader, "term") : 0;
+		(*n)++;
+	}
+	free(l);
+	json_decref(leader);
+	json_decref(a);
+	return true;
+}
+
 static void es_close(Store *s)
 {
 	EtcdHandle *h = es_handle(s);
@@ -223,6 +280,7 @@ static const StoreOps etcd_ops = {
 	.set_pg_param = es_set_pg_param,
 	.request_restart = es_request_restart,
 	.rotate_secret = es_rotate_secret,
+	.list_monitors = es_list_monitors,
 	.close = es_close,
 };
 

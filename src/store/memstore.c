@@ -43,7 +43,6 @@ static bool mem_acquire(Store *s, const char *holder, int64_t *term)
 {
 	MemStoreDb *db = memstore_handle(s)->db;
 
-	(void)holder;
 	*term = 0;
 	if (!memstore_call(s))
 		return false;
@@ -55,6 +54,11 @@ static bool mem_acquire(Store *s, const char *holder, int64_t *term)
 	if (!db->lease_holder) {
 		db->lease_holder = s;
 		db->term++;
+		db->holder = (StoreMonitor){.active = true,
+					    .since_ms = time_wall_ms(),
+					    .term = db->term};
+		snprintf(db->holder.holder, sizeof(db->holder.holder), "%s",
+			 holder);
 	}
 	if (db->lease_holder == s)
 		*term = db->term;
@@ -112,6 +116,19 @@ static bool mem_apply(Store *s, int64_t term, const char *formation,
 				nd + nviews ? MEM_WAKE_KEEPERS : MEM_WAKE_NONE);
 }
 
+static bool mem_list_monitors(Store *s, StoreMonitor *out, size_t max,
+			      size_t *n)
+{
+	MemStoreDb *db = memstore_handle(s)->db;
+
+	*n = 0;
+	if (!memstore_call(s))
+		return false;
+	if (db->lease_holder && max > 0)
+		out[(*n)++] = db->holder;
+	return true;
+}
+
 static void mem_close(Store *s)
 {
 	MemStoreDb *db = memstore_handle(s)->db;
@@ -143,6 +160,7 @@ static const StoreOps mem_ops = {
 	.set_pg_param = memstore_set_pg_param,
 	.request_restart = memstore_request_restart,
 	.rotate_secret = memstore_rotate_secret,
+	.list_monitors = mem_list_monitors,
 	.close = mem_close,
 };
 

@@ -29,6 +29,7 @@ struct MemStoreDb {
 	int last_node_id;
 	int64_t term;         /* the lease's, +1 at every new holder */
 	Store *lease_holder;  /* the handle holding it, or NULL */
+	StoreMonitor holder;  /* who holds it, since when */
 	bool stalled;
 	Store *handles[MEM_MAX_HANDLES];
 };

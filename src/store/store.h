@@ -142,6 +142,15 @@ typedef struct {
 	char sync_names[512];
 } StoreNodeView;
 
+/* A running monitor, as store_list_monitors sees it. */
+typedef struct {
+	char holder[STORE_NAME_LEN];
+	bool active;      /* holds the lease; false: standing by */
+	int64_t since_ms; /* wall clock: when it became active, or started
+			     standing by */
+	int64_t term;     /* its term while active; 0 standing by */
+} StoreMonitor;
+
 /*
  * How a call failed, in Store.failure (STORE_OK after a call that
  * succeeded). Callers decide on it, never on the text in Store.error,
@@ -230,6 +239,10 @@ typedef struct Store Store;
  *   formation or node that does not exist, an invalid value (run-time
  *   settings: common/rtsettings.h's table), a request while another is
  *   under way; they wake a waiting monitor.
+ * list_monitors: the monitors running, as of one moment: the lease's
+ *   holder (active, its term) when a monitor holds it, and the monitors
+ *   standing by where the driver knows them (etcd's do; the postgres
+ *   and in-memory drivers list the holder alone).
  * rotate_secret: atomic, the monitor's handle alone (STORE_REFUSED
  *   otherwise, and for an unknown password name); STORE_NOT_FOUND for
  *   an unknown formation; wakes the keepers and the monitor.
@@ -284,6 +297,8 @@ typedef struct {
 			      const char *which);
 	bool (*set_backup)(Store *s, const char *formation, const char *name,
 			   const char *value);
+	bool (*list_monitors)(Store *s, StoreMonitor *out, size_t max,
+			      size_t *n);
 	void (*close)(Store *s);
 } StoreOps;
 
@@ -429,6 +444,10 @@ bool store_request_restart(Store *s, const char *formation,
  * such formation, STORE_REFUSED for an unknown password name.
  */
 bool store_rotate_secret(Store *s, const char *formation, const char *which);
+/* The monitors running (the first max; store.h's contract above says
+ * which): true with *n set, false with s->error set (*n 0). */
+bool store_list_monitors(Store *s, StoreMonitor *out, size_t max,
+			 size_t *n);
 /* Closes the connection and frees s (NULL: nothing). */
 void store_close(Store *s);
 
