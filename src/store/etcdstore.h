@@ -15,7 +15,8 @@
  * Opens a handle on the etcd store uri names
  * ("etcd://h1:2379,h2:2379/prefix?..."); ssl's CA, certificate and key
  * files, when set, stand for the URI's cacert=, cert=, key=. Nothing is
- * sent yet but an authentication when the URI names a user. NULL with
+ * sent yet (the first call connects, and authenticates when the URI
+ * names a user). NULL with
  * err set: a URI that does not parse, a password file that cannot be
  * read or that others can read, or out of memory.
  */

@@ -238,6 +238,40 @@ static bool still_leading(Store *s, int64_t term)
 	return ok;
 }
 
+/* Keeps the formation's ES_MAX_EVENTS latest events (and up to 50
+ * more between trims): the oldest go. Best effort: a failure leaves
+ * them for the next trim. */
+static void trim_events(Store *s, const char *formation)
+{
+	EtcdHandle *h = es_handle(s);
+	int64_t deadline = es_begin(s);
+	char key[512], end[512];
+
+	es_key(h, key, sizeof(key), "/f/%s/events/", formation);
+	json_t *body = etcd_range(key, true);
+	json_object_set_new(body, "count_only", json_true());
+	json_t *a = es_call(s, "/v3/kv/range", body, deadline);
+	int64_t extra = etcd_int(a, "count") - ES_MAX_EVENTS;
+	json_decref(a);
+	if (extra <= 50)
+		return;
+	body = etcd_range(key, true);
+	json_object_set_new(body, "keys_only", json_true());
+	json_object_set_new(body, "limit", json_integer(extra));
+	a = es_call(s, "/v3/kv/range", body, deadline);
+	json_t *kvs = json_object_get(a, "kvs");
+	char *last = etcd_field(json_array_get(kvs, json_array_size(kvs) - 1),
+				"key");
+	if (last && last[0] && etcd_prefix_end(last, end, sizeof(end))) {
+		body = json_pack("{s:o, s:o}", "key",
+				 etcd_b64(key, strlen(key)), "range_end",
+				 etcd_b64(end, strlen(end)));
+		json_decref(es_call(s, "/v3/kv/deleterange", body, deadline));
+	}
+	free(last);
+	json_decref(a);
+}
+
 bool es_apply(Store *s, int64_t term, const char *formation,
 	      const StoreDecision *d, size_t nd, const StoreNodeView *views,
 	      size_t nviews, const char *health, bool clear_requests)
@@ -254,6 +288,11 @@ bool es_apply(Store *s, int64_t term, const char *formation,
 	bool ok = change(s, formation, STORE_REFUSED, do_apply, &x, fence);
 	if (!ok && s->failure == STORE_REFUSED) /* as an UPDATE of no row */
 		return true;
+	if (ok && ++h->applies % 16 == 0) {
+		trim_events(s, formation);
+		s->failure = STORE_OK; /* the apply succeeded all the same */
+		s->error[0] = '\0';
+	}
 	if (!ok && s->failure == STORE_UNAVAILABLE && !still_leading(s, term))
 		return false;
 	return ok;
