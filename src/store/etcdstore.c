@@ -15,9 +15,15 @@
 #include "common/timeutil.h"
 #include "store/etcdstore_db.h"
 
-static bool filter(const char *key, void *arg)
+/* What wakes this handle: not its own writes. */
+static bool filter(const char *key, int64_t mod, void *arg)
 {
 	EtcdHandle *h = arg;
+
+	for (size_t i = 0; i < 16 && i < h->nown; i++) {
+		if (h->own_rev[i] == mod)
+			return false;
+	}
 	return es_wakes(h, key, h->actor.role == ACTOR_MONITOR);
 }
 

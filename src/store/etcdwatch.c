@@ -91,7 +91,8 @@ static void take_message(EtcdWatch *w, const char *text)
 	{
 		const json_t *kv = json_object_get(ev, "kv");
 		char *key = etcd_field(kv, "key");
-		if (!key || w->filter(key, w->arg))
+		if (!key || w->filter(key, etcd_int(kv, "mod_revision"),
+				      w->arg))
 			w->pending = true;
 		if (etcd_int(kv, "mod_revision") >= w->next_rev)
 			w->next_rev = etcd_int(kv, "mod_revision") + 1;

@@ -14,8 +14,9 @@
 
 typedef struct EtcdWatch EtcdWatch;
 
-/* Which changed keys matter to the watcher: true to wake it. */
-typedef bool (*EtcdWatchFilter)(const char *key, void *arg);
+/* Whether a key changed at revision mod matters to the watcher: true
+ * to wake it. */
+typedef bool (*EtcdWatchFilter)(const char *key, int64_t mod, void *arg);
 
 /* A watch of every key under prefix from revision start_rev (0: from
  * now), made with c's member, TLS and token; NULL when out of memory.
