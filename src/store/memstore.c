@@ -43,82 +43,46 @@ static bool mem_acquire(Store *s, const char *holder, int64_t *term)
 {
 	MemStoreDb *db = memstore_handle(s)->db;
 
-	(void)holder;
 	*term = 0;
 	if (!memstore_call(s))
 		return false;
-	if (memstore_handle(s)->role != MEMSTORE_MONITOR)
-		return memstore_fail(s, STORE_REFUSED,
-				     "permission denied: only the monitor "
-				     "takes the lease");
+	StoreFailure f = policy_may_lead(&memstore_handle(s)->actor,
+					 "takes the lease",
+					 &memstore_handle(s)->out);
+	if (f != STORE_OK)
+		return memstore_outcome(s, f, MEM_WAKE_KEEPERS);
 	if (!db->lease_holder) {
 		db->lease_holder = s;
 		db->term++;
+		db->holder = (StoreMonitor){.active = true,
+					    .since_ms = time_wall_ms(),
+					    .term = db->term};
+		snprintf(db->holder.holder, sizeof(db->holder.holder), "%s",
+			 holder);
 	}
 	if (db->lease_holder == s)
 		*term = db->term;
 	return true; /* 0: another monitor is active */
 }
 
-static void write_decision(MemStoreDb *db, MemFormation *mf,
-			   const StoreDecision *d)
+/* The ages the rules read: each node's report, by its index. */
+static void fill_ages(MemFormation *mf, int64_t now)
 {
-	for (size_t i = 0; i < mf->f.nnodes; i++) {
-		StoreNode *n = &mf->f.nodes[i];
-		if (n->id != d->node_id)
-			continue;
-		n->goal = d->goal;
-		if (d->upstream_id)
-			n->upstream_id = d->upstream_id;
-		memstore_event(db, mf->f.name, n, state_name(d->old),
-			       state_name(d->goal), "%s", d->why);
-	}
+	for (size_t i = 0; i < mf->f.nnodes; i++)
+		mf->f.nodes[i].report_age_ms =
+			mf->report_ms[i] ? now - mf->report_ms[i] : 1000000000;
 }
 
-static void write_view(MemFormation *mf, const StoreNodeView *v)
+/* Keeps report_ms by node after the rules removed some nodes. */
+static void keep_report_times(MemFormation *mf, const StoreFormation *old,
+			      const int64_t *old_ms)
 {
 	for (size_t i = 0; i < mf->f.nnodes; i++) {
-		StoreNode *n = &mf->f.nodes[i];
-		if (n->id != v->node_id)
-			continue;
-		n->reachable = v->reachable;
-		snprintf(n->sync_names, sizeof(n->sync_names), "%s",
-			 v->sync_names);
+		for (size_t j = 0; j < old->nnodes; j++) {
+			if (old->nodes[j].id == mf->f.nodes[i].id)
+				mf->report_ms[i] = old_ms[j];
+		}
 	}
-}
-
-/* As the postgres store's delete_dropped: a dropped node goes once its
- * keeper reported dropped, or has been silent for 30 s. */
-static void delete_dropped(MemFormation *mf, int64_t now)
-{
-	size_t kept = 0;
-
-	for (size_t i = 0; i < mf->f.nnodes; i++) {
-		const StoreNode *n = &mf->f.nodes[i];
-		bool gone = n->goal == NS_DROPPED &&
-			    (n->reported == NS_DROPPED || !mf->report_ms[i] ||
-			     now - mf->report_ms[i] > 30000);
-		if (gone)
-			continue;
-		mf->f.nodes[kept] = *n;
-		mf->report_ms[kept++] = mf->report_ms[i];
-	}
-	mf->f.nnodes = kept;
-}
-
-/* A request older than STORE_REQUEST_EXPIRY_TEXT is dropped. */
-static void expire_request(MemStoreDb *db, MemFormation *mf, int64_t now)
-{
-	int64_t expiry = atoll(STORE_REQUEST_EXPIRY_TEXT) * 1000;
-
-	if ((mf->f.switchover_to < 0 && !mf->f.failover_requested) ||
-	    now - mf->requested_ms < expiry)
-		return;
-	mf->f.switchover_to = -1;
-	mf->f.failover_requested = false;
-	memstore_event(db, mf->f.name, NULL, "", "",
-		       "request expired: not carried out within %s",
-		       STORE_REQUEST_EXPIRY_TEXT);
 }
 
 static bool mem_apply(Store *s, int64_t term, const char *formation,
@@ -126,37 +90,42 @@ static bool mem_apply(Store *s, int64_t term, const char *formation,
 		      const StoreNodeView *views, size_t nviews,
 		      const char *health, bool clear_requests)
 {
-	MemStoreDb *db = memstore_handle(s)->db;
-	int64_t now = time_monotonic_ms();
+	MemHandle *h = memstore_handle(s);
+	int64_t now = time_monotonic_ms(), ms[STORE_MAX_NODES];
+	StoreFailure f;
 
 	if (!memstore_call(s))
 		return false;
-	if (memstore_handle(s)->role != MEMSTORE_MONITOR)
-		return memstore_fail(s, STORE_REFUSED,
-				     "permission denied: only the monitor "
-				     "writes decisions");
-	if (term != db->term)
+	if ((f = policy_may_lead(&h->actor, "writes decisions", &h->out)))
+		return memstore_outcome(s, f, MEM_WAKE_KEEPERS);
+	if (term != h->db->term)
 		return memstore_fail(s, STORE_FENCED,
 				     "fenced: the lease is at term %lld, this "
 				     "monitor has %lld",
-				     (long long)db->term, (long long)term);
-	MemFormation *mf = memstore_formation(db, formation);
+				     (long long)h->db->term, (long long)term);
+	MemFormation *mf = memstore_formation(h->db, formation);
 	if (!mf)
 		return true; /* as an UPDATE of no row */
-	if (clear_requests) {
-		mf->f.switchover_to = -1;
-		mf->f.failover_requested = false;
-	} else {
-		expire_request(db, mf, now);
-	}
-	for (size_t i = 0; i < nd; i++)
-		write_decision(db, mf, &d[i]);
-	for (size_t i = 0; i < nviews; i++)
-		write_view(mf, &views[i]);
-	delete_dropped(mf, now);
-	snprintf(mf->f.health, sizeof(mf->f.health), "%s", health);
-	if (nd + nviews > 0)
-		memstore_notify(db, MEM_WAKE_KEEPERS);
+	fill_ages(mf, now);
+	h->scratch = mf->f;
+	memcpy(ms, mf->report_ms, sizeof(ms));
+	policy_apply(&mf->f, now - mf->requested_ms, d, nd, views, nviews,
+		     health, clear_requests, &h->out);
+	keep_report_times(mf, &h->scratch, ms);
+	return memstore_outcome(s, STORE_OK,
+				nd + nviews ? MEM_WAKE_KEEPERS : MEM_WAKE_NONE);
+}
+
+static bool mem_list_monitors(Store *s, StoreMonitor *out, size_t max,
+			      size_t *n)
+{
+	MemStoreDb *db = memstore_handle(s)->db;
+
+	*n = 0;
+	if (!memstore_call(s))
+		return false;
+	if (db->lease_holder && max > 0)
+		out[(*n)++] = db->holder;
 	return true;
 }
 
@@ -191,6 +160,7 @@ static const StoreOps mem_ops = {
 	.set_pg_param = memstore_set_pg_param,
 	.request_restart = memstore_request_restart,
 	.rotate_secret = memstore_rotate_secret,
+	.list_monitors = mem_list_monitors,
 	.close = mem_close,
 };
 
@@ -211,8 +181,14 @@ Store *memstore_open(MemStoreDb *db, MemStoreRole role, int node_id,
 		return NULL;
 	}
 	s->wake_fd = -1;
-	*h = (MemHandle){.db = db, .role = role, .node_id = node_id,
-			 .timeout_ms = timeout_ms};
+	h->db = db;
+	h->role = role;
+	h->node_id = node_id;
+	h->timeout_ms = timeout_ms;
+	h->actor.role = role == MEMSTORE_OPERATOR  ? ACTOR_OPERATOR
+			: role == MEMSTORE_MONITOR ? ACTOR_MONITOR
+						   : ACTOR_NODE;
+	h->actor.node_id = node_id;
 	s->ops = &mem_ops;
 	s->impl = h;
 	db->handles[slot] = s;

@@ -1,7 +1,7 @@
 /*
  * memstore_db.c - the in-memory store's state and what every call of it
- * shares: the stall, failures, lookups, the event log, notifications and
- * who may act on what.
+ * shares: the stall, failures, lookups, the event log and
+ * notifications.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,6 +30,7 @@ bool memstore_call(Store *s)
 {
 	MemHandle *h = memstore_handle(s);
 
+	policy_reset(&h->out);
 	if (!h->db->stalled)
 		return true;
 	int64_t budget = call_budget(h);
@@ -82,28 +83,16 @@ MemFormation *memstore_find_node(MemStoreDb *db, int id, size_t *index)
 	return NULL;
 }
 
-void memstore_event(MemStoreDb *db, const char *formation,
-		    const StoreNode *n, const char *old_state,
-		    const char *new_state, const char *fmt, ...)
+/* The event log keeps the latest MEM_MAX_EVENTS. */
+static void record(MemStoreDb *db, const StoreEvent *e)
 {
-	va_list ap;
-
 	if (db->nevents == MEM_MAX_EVENTS) {
 		memmove(&db->events[0], &db->events[1],
 			sizeof(StoreEvent) * (MEM_MAX_EVENTS - 1));
 		db->nevents--;
 	}
-	StoreEvent *e = &db->events[db->nevents++];
-	memset(e, 0, sizeof(*e));
-	e->time_ms = time_wall_ms();
-	snprintf(e->formation, sizeof(e->formation), "%s", formation);
-	e->node_id = n ? n->id : 0;
-	snprintf(e->node_name, sizeof(e->node_name), "%s", n ? n->name : "");
-	snprintf(e->old_state, sizeof(e->old_state), "%s", old_state);
-	snprintf(e->new_state, sizeof(e->new_state), "%s", new_state);
-	va_start(ap, fmt);
-	vsnprintf(e->description, sizeof(e->description), fmt, ap);
-	va_end(ap);
+	db->events[db->nevents] = *e;
+	db->events[db->nevents++].time_ms = time_wall_ms();
 }
 
 void memstore_notify(MemStoreDb *db, MemWake who)
@@ -111,25 +100,21 @@ void memstore_notify(MemStoreDb *db, MemWake who)
 	for (size_t i = 0; i < MEM_MAX_HANDLES; i++) {
 		MemHandle *h = db->handles[i] ? memstore_handle(db->handles[i])
 					      : NULL;
-		if (h && (h->role == MEMSTORE_MONITOR) ==
+		if (h && who != MEM_WAKE_NONE &&
+		    (h->role == MEMSTORE_MONITOR) ==
 				 (who == MEM_WAKE_MONITOR))
 			h->notified = true;
 	}
 }
 
-bool memstore_is_operator(Store *s)
+bool memstore_outcome(Store *s, StoreFailure f, MemWake who)
 {
-	return memstore_handle(s)->role != MEMSTORE_NODE;
-}
+	MemHandle *h = memstore_handle(s);
 
-bool memstore_may_act(Store *s, const MemFormation *mf, const char *name)
-{
-	int i = memstore_node_index(mf, name);
-
-	if (memstore_is_operator(s) ||
-	    (i >= 0 && mf->f.nodes[i].id == memstore_handle(s)->node_id))
-		return true;
-	return memstore_fail(s, STORE_REFUSED,
-			     "permission denied: a data node's credential can "
-			     "act on its own node only");
+	if (f != STORE_OK)
+		return memstore_fail(s, f, "%s", h->out.why);
+	for (size_t i = 0; i < h->out.nevents; i++)
+		record(h->db, &h->out.events[i]);
+	memstore_notify(h->db, who);
+	return true;
 }

@@ -9,6 +9,7 @@
 
 #include "common/compat.h"
 #include "store/memstore.h"
+#include "store/storepolicy.h"
 
 #define MEM_MAX_FORMATIONS 16
 #define MEM_MAX_EVENTS 256
@@ -28,9 +29,12 @@ struct MemStoreDb {
 	int last_node_id;
 	int64_t term;         /* the lease's, +1 at every new holder */
 	Store *lease_holder;  /* the handle holding it, or NULL */
+	StoreMonitor holder;  /* who holds it, since when */
 	bool stalled;
 	Store *handles[MEM_MAX_HANDLES];
 };
+
+typedef enum { MEM_WAKE_MONITOR, MEM_WAKE_KEEPERS, MEM_WAKE_NONE } MemWake;
 
 typedef struct {
 	MemStoreDb *db;
@@ -39,9 +43,11 @@ typedef struct {
 	int timeout_ms;
 	int64_t deadline_ms; /* see store_set_deadline; 0: none */
 	bool notified;       /* a change it waits for happened */
+	StoreActor actor;    /* its role, for the shared rules */
+	StorePolicyOut out;  /* the last ruling of storepolicy.h */
+	StoreFormation scratch; /* a formation changed on trial */
 } MemHandle;
 
-typedef enum { MEM_WAKE_MONITOR, MEM_WAKE_KEEPERS } MemWake;
 
 /* The driver's state of s; never NULL for a handle it opened. */
 MemHandle *memstore_handle(Store *s);
@@ -57,19 +63,11 @@ MemFormation *memstore_formation(MemStoreDb *db, const char *name);
 int memstore_node_index(const MemFormation *mf, const char *name);
 /* The formation and index of node id, or NULL. */
 MemFormation *memstore_find_node(MemStoreDb *db, int id, size_t *index);
-void memstore_event(MemStoreDb *db, const char *formation,
-		    const StoreNode *n, const char *old_state,
-		    const char *new_state, const char *fmt, ...)
-	PGK_PRINTF(6, 7);
+/* Records the events of h->out (stamped now) and wakes the handles that
+ * wait for who; false with the refusal of f when it is not STORE_OK. */
+bool memstore_outcome(Store *s, StoreFailure f, MemWake who);
 /* Wakes the handles that wait for this kind of change. */
 void memstore_notify(MemStoreDb *db, MemWake who);
-/* Whether the handle may act on node name of mf as the postgres store's
- * check_may_act: true for the operator on any, a node on itself; false
- * (refused, s->error set) otherwise. */
-bool memstore_may_act(Store *s, const MemFormation *mf, const char *name);
-/* True for the operator's or the monitor's handle, false for a
- * node's. */
-bool memstore_is_operator(Store *s);
 
 /* The driver's side of the store_* calls of the same names (store.h),
  * in memstore_ops.c: memstore_register_node, memstore_report,

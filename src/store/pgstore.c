@@ -211,6 +211,7 @@ static const StoreOps pg_ops = {
 	.set_slot = pgstore_set_slot,
 	.request_restart = pgstore_request_restart,
 	.rotate_secret = pgstore_rotate_secret,
+	.list_monitors = pgstore_list_monitors,
 	.close = pg_close,
 };
 

@@ -48,7 +48,7 @@ bool pgstore_exec(Store *s, const char *sql, int n,
  * each returns true on success, false with s->error set as store.h
  * says: pgstore_register_node, pgstore_report, pgstore_get_formation,
  * pgstore_list_formations, pgstore_events, pgstore_acquire,
- * pgstore_apply, pgstore_request. */
+ * pgstore_apply, pgstore_request, pgstore_list_monitors. */
 bool pgstore_register_node(Store *s, const NodeRegistration *reg,
 			   RegisteredNode *out);
 bool pgstore_report(Store *s, int node_id, const NodeReport *report);
@@ -65,6 +65,8 @@ bool pgstore_apply(Store *s, int64_t term, const char *formation,
 		   const char *health, bool clear_requests);
 bool pgstore_request(Store *s, const char *formation, const char *what,
 		     const char *node_name);
+bool pgstore_list_monitors(Store *s, StoreMonitor *out, size_t max,
+			   size_t *n);
 /* pgstore_params.c */
 /* Fills out->params from the JSON array of [name, value] pairs (the
  * first STORE_MAX_PARAMS; malformed pairs are skipped). False when json

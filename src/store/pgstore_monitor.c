@@ -51,6 +51,37 @@ bool pgstore_acquire(Store *s, const char *holder, int64_t *term)
 	return true;
 }
 
+/* The lease row names the last holder; the advisory lock says whether
+ * it still runs (a session's lock: 7458373650 as classid:objid). */
+bool pgstore_list_monitors(Store *s, StoreMonitor *out, size_t max,
+			   size_t *n)
+{
+	PGresult *res = pgstore_query(
+		s,
+		"SELECT holder, (extract(epoch FROM acquired) * 1000)::bigint,"
+		" term FROM pgkeel.lease WHERE term > 0 AND EXISTS (SELECT 1"
+		" FROM pg_locks WHERE locktype = 'advisory' AND granted AND"
+		" ((classid::bigint << 32) | objid::bigint) = " LEASE_LOCK_KEY
+		" AND objsubid = 1 AND database = (SELECT oid FROM pg_database"
+		" WHERE datname = current_database()))",
+		0, NULL);
+
+	*n = 0;
+	if (!res)
+		return false;
+	for (int i = 0; i < PQntuples(res) && *n < max; i++) {
+		StoreMonitor *m = &out[(*n)++];
+		memset(m, 0, sizeof(*m));
+		snprintf(m->holder, sizeof(m->holder), "%s",
+			 PQgetvalue(res, i, 0));
+		m->active = true;
+		m->since_ms = atoll(PQgetvalue(res, i, 1));
+		m->term = atoll(PQgetvalue(res, i, 2));
+	}
+	PQclear(res);
+	return true;
+}
+
 static bool check_term(Store *s, int64_t term)
 {
 	PGresult *res = pgstore_query(

@@ -130,6 +130,16 @@ static bool unsupported(Store *s, const char *what)
 	return false;
 }
 
+bool store_list_monitors(Store *s, StoreMonitor *out, size_t max,
+			 size_t *n)
+{
+	begin(s);
+	*n = 0;
+	if (!s->ops->list_monitors)
+		return unsupported(s, "list of monitors");
+	return done(s, s->ops->list_monitors(s, out, max, n));
+}
+
 bool store_set_backup(Store *s, const char *formation, const char *name,
 		      const char *value)
 {

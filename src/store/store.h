@@ -142,6 +142,15 @@ typedef struct {
 	char sync_names[512];
 } StoreNodeView;
 
+/* A running monitor, as store_list_monitors sees it. */
+typedef struct {
+	char holder[STORE_NAME_LEN];
+	bool active;      /* holds the lease; false: standing by */
+	int64_t since_ms; /* wall clock: when it became active, or started
+			     standing by */
+	int64_t term;     /* its term while active; 0 standing by */
+} StoreMonitor;
+
 /*
  * How a call failed, in Store.failure (STORE_OK after a call that
  * succeeded). Callers decide on it, never on the text in Store.error,
@@ -230,6 +239,10 @@ typedef struct Store Store;
  *   formation or node that does not exist, an invalid value (run-time
  *   settings: common/rtsettings.h's table), a request while another is
  *   under way; they wake a waiting monitor.
+ * list_monitors: the monitors running, as of one moment: the lease's
+ *   holder (active, its term) when a monitor holds it, and the monitors
+ *   standing by where the driver knows them (etcd's do; the postgres
+ *   and in-memory drivers list the holder alone).
  * rotate_secret: atomic, the monitor's handle alone (STORE_REFUSED
  *   otherwise, and for an unknown password name); STORE_NOT_FOUND for
  *   an unknown formation; wakes the keepers and the monitor.
@@ -238,12 +251,15 @@ typedef struct Store Store;
  *   monitor_interval; a decision is safe anyway because apply is fenced
  *   and keepers act on a goal only after the store confirmed it.
  *
- * Policy that lives in the postgres driver's PL/pgSQL today, not in the
- * contract (a second driver would share it, not redo it): how secrets and
- * node roles are made, the validation of Postgres parameters against a
- * Postgres (postgresql.* names, ranges, the ones pgkeel manages), the
- * wording of events, request expiry (STORE_REQUEST_EXPIRY_TEXT) and when
- * a dropped node's row and role go.
+ * Policy, not in the contract: who may act on what, registration checks
+ * and node naming, setting validation, the wording of events, request
+ * expiry (STORE_REQUEST_EXPIRY_TEXT), what a drop, maintenance or
+ * restart request does and when a dropped node goes. The drivers that
+ * keep records (memstore*.c, etcdstore*.c) share it as C functions
+ * (storepolicy.h); the postgres driver keeps its own PL/pgSQL copy for
+ * now (pgstore_schema_*.c), held to the same behaviour by the contract
+ * tests, along with how it makes secrets and node roles and its
+ * validation of Postgres parameters against a Postgres.
  */
 typedef struct {
 	bool (*register_node)(Store *s, const NodeRegistration *reg,
@@ -281,6 +297,8 @@ typedef struct {
 			      const char *which);
 	bool (*set_backup)(Store *s, const char *formation, const char *name,
 			   const char *value);
+	bool (*list_monitors)(Store *s, StoreMonitor *out, size_t max,
+			      size_t *n);
 	void (*close)(Store *s);
 } StoreOps;
 
@@ -303,12 +321,12 @@ struct Store {
 /*
  * Connects to the store named by uri, whose scheme picks the driver
  * (store_open.c): postgres:// or postgresql:// (or a libpq keyword
- * string) the monitor's Postgres; etcd:// is refused, not available in
- * this version; any other is refused naming the accepted ones. ssl's TLS
- * settings replace the URI's (NULL, or mode "prefer": the URI as given):
- * a keeper verifies the store with its own CA. NULL with err set (a
- * scheme not available or unknown, out of memory, or the connection and
- * libpq's reason).
+ * string) the monitor's Postgres; etcd:// an etcd cluster
+ * (etcdstore.h, docs/etcd.md); any other is refused naming the accepted
+ * ones. ssl's TLS settings replace the URI's (NULL, or mode "prefer":
+ * the URI as given): a keeper verifies the store with its own CA. NULL
+ * with err set (a scheme unknown, out of memory, a URI or password file
+ * that cannot be used, or the connection and libpq's reason).
  */
 Store *store_open(const char *uri, const SslSpec *ssl, int timeout_ms,
 		  char *err, size_t errlen);
@@ -426,6 +444,10 @@ bool store_request_restart(Store *s, const char *formation,
  * such formation, STORE_REFUSED for an unknown password name.
  */
 bool store_rotate_secret(Store *s, const char *formation, const char *which);
+/* The monitors running (the first max; store.h's contract above says
+ * which): true with *n set, false with s->error set (*n 0). */
+bool store_list_monitors(Store *s, StoreMonitor *out, size_t max,
+			 size_t *n);
 /* Closes the connection and frees s (NULL: nothing). */
 void store_close(Store *s);
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store/etcdstore.h"
 #include "store/pgstore.h"
 #include "store/store.h"
 
@@ -19,10 +20,7 @@ typedef struct {
 static const StoreDriver drivers[] = {
 	{"postgres://", pgstore_open, NULL},
 	{"postgresql://", pgstore_open, NULL},
-	{"etcd://", NULL,
-	 "the etcd store is not available in this version; use the "
-	 "monitor's postgres:// URI (`pgkeel show uri --monitor` on the "
-	 "monitor)"},
+	{"etcd://", etcdstore_open, NULL},
 };
 
 #define NDRIVERS (sizeof(drivers) / sizeof(drivers[0]))

@@ -1,9 +1,11 @@
 /*
  * store_drivers.c - the drivers of store_drivers.h: the in-memory one,
- * and the postgres one of a monitor named by the environment.
+ * the postgres one of a monitor and the etcd one of members named by
+ * the environment.
  */
 #include "store_drivers.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,8 +138,58 @@ static const ContractDriver postgres = {
 	pg_monitor, pg_node,  pg_stall,
 };
 
+/* -- etcd: the members named, a fresh prefix for the run --------------- */
+static const char *etcd_uri, *etcd_pids;
+
+static Store *etcd_with(const char *param)
+{
+	char uri[1024];
+
+	snprintf(uri, sizeof(uri), "%s%s%s", etcd_uri,
+		 param[0] ? (strchr(etcd_uri, '?') ? "&" : "?") : "", param);
+	return pg_open(uri);
+}
+
+static Store *etcd_operator(void)
+{
+	return etcd_with("");
+}
+
+static Store *etcd_monitor(void)
+{
+	return etcd_with("role=monitor");
+}
+
+static Store *etcd_node(const RegisteredNode *n)
+{
+	char param[32];
+
+	snprintf(param, sizeof(param), "node=%d", n->node_id);
+	return etcd_with(param);
+}
+
+/* Every member stopped (SIGSTOP) or let go on (SIGCONT), by PID. */
+static void etcd_stall(bool on)
+{
+	char pids[256], *save = NULL;
+
+	snprintf(pids, sizeof(pids), "%s", etcd_pids);
+	for (char *p = strtok_r(pids, ",", &save); p;
+	     p = strtok_r(NULL, ",", &save))
+		kill((pid_t)atoi(p), on ? SIGSTOP : SIGCONT);
+}
+
+static const ContractDriver etcd = {
+	"etcd",        pg_setup,  pg_teardown, etcd_operator,
+	etcd_monitor, etcd_node, etcd_stall,
+};
+
 const ContractDriver *contract_driver(void)
 {
+	etcd_uri = getenv("PGKEEL_STORE_CONTRACT_ETCD_URI");
+	etcd_pids = getenv("PGKEEL_STORE_CONTRACT_ETCD_PIDS");
+	if (etcd_uri && etcd_pids)
+		return &etcd;
 	pg_uri = getenv("PGKEEL_STORE_CONTRACT_URI");
 	pg_sockdir = getenv("PGKEEL_STORE_CONTRACT_SOCKDIR");
 	pg_port = getenv("PGKEEL_STORE_CONTRACT_PORT");

@@ -6,7 +6,10 @@
  * PGKEEL_STORE_CONTRACT_URI (the operator's URI), _SOCKDIR and _PORT
  * (its Unix socket, for the monitor's own connection) name one, and
  * _DIR a private directory for the nodes' passfiles, as
- * tests/integration/test_store_contract.py does.
+ * tests/integration/test_store_contract.py does; the etcd driver when
+ * PGKEEL_STORE_CONTRACT_ETCD_URI names the operator's etcd:// URI and
+ * _ETCD_PIDS the members' PIDs (comma separated, stopped to make the
+ * store stop answering), as tests/integration/test_etcd_store.py does.
  */
 #ifndef PGK_TEST_STORE_DRIVERS_H
 #define PGK_TEST_STORE_DRIVERS_H

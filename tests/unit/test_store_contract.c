@@ -71,17 +71,22 @@ static NodeReport a_report(NodeState state, Lsn lsn)
 
 /* A monitor's lease, waiting for one a closed handle released (a
  * Postgres session ends a little after its client left). */
-static int64_t lease(Store *m)
+static int64_t lease_as(Store *m, const char *holder)
 {
 	int64_t term = 0, deadline = time_monotonic_ms() + 10000;
 
 	while (term == 0 && time_monotonic_ms() < deadline) {
-		assert_true(store_acquire(m, "contract", &term));
+		assert_true(store_acquire(m, holder, &term));
 		if (term == 0)
 			time_sleep_ms(20);
 	}
 	assert_true(term > 0);
 	return term;
+}
+
+static int64_t lease(Store *m)
+{
+	return lease_as(m, "contract");
 }
 
 static bool apply_goal(Store *m, int64_t term, int node, NodeState goal)
@@ -372,6 +377,49 @@ static void the_monitor_alone_draws_new_passwords(void **state)
 	store_close(op);
 }
 
+/* The entry of holder in a list of monitors, or NULL. */
+static const StoreMonitor *listed(const StoreMonitor *list, size_t n,
+				  const char *holder)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(list[i].holder, holder) == 0)
+			return &list[i];
+	}
+	return NULL;
+}
+
+static void the_monitors_are_listed(void **state)
+{
+	Store *m1 = drv->monitor_store(), *m2 = drv->monitor_store();
+	StoreMonitor list[8];
+	size_t n;
+	int64_t other = -1, before = time_wall_ms() - 1000;
+	(void)state;
+
+	int64_t term = lease_as(m1, "contract-a");
+	assert_true(store_acquire(m2, "contract-b", &other));
+	assert_int_equal(other, 0);
+	assert_true(store_list_monitors(m1, list, 8, &n));
+	const StoreMonitor *a = listed(list, n, "contract-a");
+	assert_non_null(a);
+	assert_true(a->active);
+	assert_int_equal(a->term, term);
+	assert_true(a->since_ms >= before && a->since_ms <= time_wall_ms());
+	const StoreMonitor *b = listed(list, n, "contract-b");
+	assert_true(!b || (!b->active && b->term == 0));
+	if (strcmp(drv->name, "etcd") == 0) /* it lists those standing by */
+		assert_non_null(b);
+	store_close(m1);
+	int64_t next = lease_as(m2, "contract-b");
+	assert_true(store_list_monitors(m2, list, 8, &n));
+	b = listed(list, n, "contract-b");
+	assert_non_null(b);
+	assert_true(b->active);
+	assert_int_equal(b->term, next);
+	assert_null(listed(list, n, "contract-a"));
+	store_close(m2);
+}
+
 #define CASE(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 static int pick_driver(void **state)
@@ -394,4 +442,5 @@ UNIT_MAIN(pick_driver, NULL,
 	  CASE(the_monitor_wakes_on_a_changed_report),
 	  CASE(past_its_deadline_a_call_gives_up_fast),
 	  CASE(settings_are_validated),
-	  CASE(the_monitor_alone_draws_new_passwords))
+	  CASE(the_monitor_alone_draws_new_passwords),
+	  CASE(the_monitors_are_listed))

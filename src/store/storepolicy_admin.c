@@ -1,0 +1,287 @@
+/*
+ * storepolicy_admin.c - the rules of the operator's actions
+ * (storepolicy.h): requests, run-time settings (validated by
+ * common/rtsettings.h's table), maintenance, drops, formation-wide
+ * Postgres parameters, restarts and password rotation; a node's
+ * credential may act on its own node only, and hand over its own
+ * primary role.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/rtsettings.h"
+#include "store/storepolicy.h"
+
+static bool is_operator(const StoreActor *a)
+{
+	return a->role != ACTOR_NODE;
+}
+
+/* The node's index, or -1 after a refusal naming it. */
+static int existing_node(const StoreFormation *f, const char *name,
+			 StorePolicyOut *out)
+{
+	for (size_t i = 0; name && i < f->nnodes; i++) {
+		if (strcmp(f->nodes[i].name, name) == 0)
+			return (int)i;
+	}
+	policy_fail(out, STORE_REFUSED, "no node %s in formation %s",
+		    name ? name : "", f->name);
+	return -1;
+}
+
+/* A node's credential hands over its own primary role, nothing else. */
+static bool may_request(const StoreFormation *f, const StoreActor *a,
+			const char *what, const char *node_name,
+			StorePolicyOut *out)
+{
+	const StoreNode *me = store_formation_node(f, a->node_id);
+
+	if (is_operator(a) || (me && state_is_primary(me->goal) &&
+			       strcmp(what, "switchover") == 0 &&
+			       !node_name[0]))
+		return true;
+	policy_fail(out, STORE_REFUSED,
+		    "permission denied: a data node's credential can only "
+		    "hand over its own primary role");
+	return false;
+}
+
+StoreFailure policy_request(StoreFormation *f, const StoreActor *a,
+			    const char *what, const char *node_name,
+			    StorePolicyOut *out)
+{
+	int to = 0;
+
+	if (!may_request(f, a, what, node_name, out))
+		return STORE_REFUSED;
+	if (node_name[0] && (to = existing_node(f, node_name, out)) < 0)
+		return STORE_REFUSED;
+	if (strcmp(what, "switchover") != 0 && strcmp(what, "failover") != 0)
+		return policy_fail(out, STORE_REFUSED, "unknown request %s",
+				   what);
+	if (f->switchover_to >= 0 || f->failover_requested)
+		return policy_fail(out, STORE_REFUSED,
+				   "formation %s already has an operation "
+				   "under way",
+				   f->name);
+	if (strcmp(what, "switchover") == 0)
+		f->switchover_to = node_name[0] ? f->nodes[to].id : 0;
+	else
+		f->failover_requested = true;
+	policy_event(out, f, NULL, "", "", "%s requested%s%s", what,
+		     node_name[0] ? " to " : "", node_name);
+	return STORE_OK;
+}
+
+/* Where a run-time setting lives in a formation snapshot. */
+static int *setting_field(StoreFormation *f, int node, RuntimeSettingId id)
+{
+	switch (id) {
+	case RS_NUMBER_SYNC_STANDBYS:
+		return &f->number_sync_standbys;
+	case RS_CANDIDATE_PRIORITY:
+		return &f->nodes[node].priority;
+	case RS_STRICT_SYNC:
+	case RS_PAUSED:
+	case RS_REPLICATION_QUORUM:
+	case RS_COUNT:
+		break;
+	}
+	return NULL;
+}
+
+static bool *setting_flag(StoreFormation *f, int node, RuntimeSettingId id)
+{
+	switch (id) {
+	case RS_STRICT_SYNC:
+		return &f->strict_sync;
+	case RS_PAUSED:
+		return &f->paused;
+	case RS_REPLICATION_QUORUM:
+		return &f->nodes[node].quorum;
+	case RS_NUMBER_SYNC_STANDBYS:
+	case RS_CANDIDATE_PRIORITY:
+	case RS_COUNT:
+		break;
+	}
+	return NULL;
+}
+
+/* Validates value against the table and stores it. */
+static StoreFailure assign(StoreFormation *f, int node,
+			   const RuntimeSettingDef *rs, const char *value,
+			   StorePolicyOut *out)
+{
+	char why[200], old[32];
+	int *i = setting_field(f, node, rs->id);
+	bool *b = setting_flag(f, node, rs->id);
+	bool v = false;
+
+	if (!value_validate(&rs->spec, value, why, sizeof(why)) ||
+	    (b && !value_parse_bool(value, &v)))
+		return policy_fail(out, STORE_REFUSED,
+				   "invalid value \"%s\" for %s: %s", value,
+				   rs->name, why);
+	snprintf(old, sizeof(old), "%s", b ? (*b ? "true" : "false") : "");
+	if (i) {
+		snprintf(old, sizeof(old), "%d", *i);
+		*i = atoi(value);
+	} else {
+		*b = v;
+	}
+	policy_event(out, f, node >= 0 ? &f->nodes[node] : NULL, "", "",
+		     "%s changed from %s to %s", rs->name, old, value);
+	return STORE_OK;
+}
+
+StoreFailure policy_set_setting(StoreFormation *f, const StoreActor *a,
+				const char *node_name, const char *name,
+				const char *value, StorePolicyOut *out)
+{
+	const RuntimeSettingDef *rs = runtime_setting_find(name);
+	int node = -1;
+
+	if (!is_operator(a))
+		return policy_fail(out, STORE_REFUSED,
+				   "permission denied: settings take the "
+				   "operator's credential");
+	if (!rs)
+		return policy_fail(out, STORE_REFUSED, "unknown setting %s",
+				   name);
+	if (rs->scope == RS_NODE &&
+	    (node = existing_node(f, node_name, out)) < 0)
+		return STORE_REFUSED;
+	return assign(f, node, rs, value, out);
+}
+
+/* The node an action of a node's own credential (or the operator's)
+ * names: its index, or -1 after a refusal. */
+static int acted_on(const StoreFormation *f, const StoreActor *a,
+		    const char *node_name, StorePolicyOut *out)
+{
+	int i = existing_node(f, node_name, out);
+
+	if (is_operator(a) || (i >= 0 && f->nodes[i].id == a->node_id))
+		return i;
+	policy_fail(out, STORE_REFUSED,
+		    "permission denied: a data node's credential can act on "
+		    "its own node only");
+	return -1;
+}
+
+StoreFailure policy_set_maintenance(StoreFormation *f, const StoreActor *a,
+				    const char *node_name, bool on,
+				    StorePolicyOut *out)
+{
+	int i = acted_on(f, a, node_name, out);
+
+	if (i < 0)
+		return STORE_REFUSED;
+	f->nodes[i].maintenance = on;
+	policy_event(out, f, &f->nodes[i], "", "", "maintenance %s requested",
+		     on ? "start" : "end");
+	return STORE_OK;
+}
+
+StoreFailure policy_drop_node(StoreFormation *f, const StoreActor *a,
+			      const char *node_name, StorePolicyOut *out)
+{
+	int i = acted_on(f, a, node_name, out);
+
+	if (i < 0)
+		return STORE_REFUSED;
+	f->nodes[i].drop_requested = true;
+	policy_event(out, f, &f->nodes[i], "", "", "drop requested");
+	return STORE_OK;
+}
+
+/* Without a Postgres to ask, a name in lower case and a value on one
+ * line are all that is checked; every parameter reads as reloadable. */
+static bool plausible_param(const char *name, const char *value)
+{
+	if (!name[0] || strspn(name, "abcdefghijklmnopqrstuvwxyz_0123456789") !=
+				strlen(name))
+		return false;
+	return !value || (strlen(value) <= 255 && !strpbrk(value, "\r\n"));
+}
+
+static bool put_param(StoreFormation *f, const char *name, const char *value)
+{
+	size_t i = 0;
+
+	while (i < f->nparams && strcmp(f->params[i].name, name) != 0)
+		i++;
+	if (!value) {
+		if (i < f->nparams)
+			f->params[i] = f->params[--f->nparams];
+		return true;
+	}
+	if (i == f->nparams && f->nparams == STORE_MAX_PARAMS)
+		return false;
+	if (i == f->nparams)
+		f->nparams++;
+	snprintf(f->params[i].name, sizeof(f->params[i].name), "%s", name);
+	snprintf(f->params[i].value, sizeof(f->params[i].value), "%s", value);
+	return true;
+}
+
+StoreFailure policy_set_pg_param(StoreFormation *f, const StoreActor *a,
+				 const char *name, const char *value,
+				 char *context, size_t len,
+				 StorePolicyOut *out)
+{
+	if (!is_operator(a))
+		return policy_fail(out, STORE_REFUSED,
+				   "permission denied: parameters take the "
+				   "operator's credential");
+	if (!plausible_param(name, value) || !put_param(f, name, value))
+		return policy_fail(out, STORE_REFUSED,
+				   "invalid value for postgresql.%s", name);
+	snprintf(context, len, "sighup");
+	policy_event(out, f, NULL, "", "", "postgresql.%s changed to %s", name,
+		     value ? value : "(unset)");
+	return STORE_OK;
+}
+
+StoreFailure policy_request_restart(StoreFormation *f, const StoreActor *a,
+				    const char *node_name, long long *seq,
+				    StorePolicyOut *out)
+{
+	int i;
+
+	if (!is_operator(a))
+		return policy_fail(out, STORE_REFUSED,
+				   "permission denied: restarts take the "
+				   "operator's credential");
+	if ((i = existing_node(f, node_name, out)) < 0)
+		return STORE_REFUSED;
+	StoreNode *n = &f->nodes[i];
+	long long base = n->restart_requested > n->report.restarted
+				 ? n->restart_requested
+				 : n->report.restarted;
+	*seq = n->restart_requested = base + 1;
+	policy_event(out, f, n, "", "", "restart requested");
+	return STORE_OK;
+}
+
+StoreFailure policy_may_rotate(const StoreActor *a, const char *which,
+			       StorePolicyOut *out)
+{
+	if (a->role != ACTOR_MONITOR)
+		return policy_fail(out, STORE_REFUSED,
+				   "permission denied: only the monitor "
+				   "draws formation passwords");
+	if (strcmp(which, "replication") != 0 && strcmp(which, "health") != 0)
+		return policy_fail(out, STORE_REFUSED,
+				   "no formation password is called %s",
+				   which);
+	return STORE_OK;
+}
+
+void policy_rotated(const StoreFormation *f, const char *which,
+		    StorePolicyOut *out)
+{
+	policy_event(out, f, NULL, "", "", "%s password rotated", which);
+}

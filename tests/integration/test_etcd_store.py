@@ -1,0 +1,59 @@
+"""The store contract (src/store/store.h) on the etcd driver: the cases
+of tests/unit/test_store_contract.c run against real etcd members that
+the test starts, one member, then three the first of which the URI
+names is killed before they run (docs/etcd.md)."""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+
+from etcdcluster import EtcdCluster
+from harness import REPO, wait_until
+
+SOURCE = os.path.join(REPO, "tests", "unit", "test_store_contract.c")
+CONTRACT = os.path.join(REPO, "build", "unit", "test_store_contract")
+
+
+def case_count():
+    with open(SOURCE) as f:
+        return len(re.findall(r"^\s+CASE\(\w+\)", f.read(), re.M))
+
+
+def contract(h, cluster, prefix):
+    assert os.path.exists(CONTRACT), \
+        "build it first: make build/unit/test_store_contract"
+    binary = os.path.join(h.bindir, "test_store_contract")
+    shutil.copy2(CONTRACT, binary)
+    env = h.env({
+        "PGKEEL_STORE_CONTRACT_ETCD_URI": cluster.uri(prefix),
+        "PGKEEL_STORE_CONTRACT_ETCD_PIDS":
+            ",".join(map(str, cluster.pids()))})
+    return subprocess.Popen([binary], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True,
+                            cwd=h.root, env=env)
+
+
+def passed(h, p):
+    out, _ = p.communicate(timeout=300)
+    assert "store contract on the etcd driver" in out, out
+    assert p.returncode == 0, out
+    assert f"[  PASSED  ] {case_count()} test(s)" in out, out
+    return out
+
+
+def test_the_etcd_driver_keeps_the_store_contract(h):
+    cluster = EtcdCluster(h, 1)
+    passed(h, contract(h, cluster, "/contract"))
+
+
+def test_calls_go_on_through_the_members_left(h):
+    cluster = EtcdCluster(h, 3)
+    # the first member of the URI, the one every handle tries first, dies
+    victim = cluster.procs[0]
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.popen.wait(10)
+    wait_until(lambda: not victim.alive(), timeout=10,
+               what="the killed member to exit")
+    passed(h, contract(h, cluster, "/failover"))
