@@ -478,7 +478,7 @@ static const Command show_standby_names = {
 static const Command *const show_subs[] = {
 	&show_state, &show_events, &show_uri, &show_settings,
 	&show_standby_names, &show_haproxy, &show_systemd, &show_pgbouncer,
-	NULL};
+	&show_monitors, NULL};
 
 const Command cmd_show = {
 	.name = "show",

@@ -68,6 +68,7 @@ extern const Command cmd_disable;
 extern const Command cmd_drop;
 extern const Command cmd_config;
 extern const Command cmd_config_check; /* config check */
+extern const Command show_monitors;    /* show monitors */
 extern const Command cmd_watch;
 extern const Command cmd_do;
 extern const Command cmd_version;

@@ -128,7 +128,7 @@ bool uri_get_param(const char *uri, const char *key, char *buf, size_t len)
 
 char *uri_set_param(char *uri, const char *key, const char *value)
 {
-	char *enc = uri ? encode_value(value) : NULL;
+	char *enc = !uri ? NULL : value ? encode_value(value) : strdup("");
 	char *out = NULL, *rest = NULL;
 	size_t len = 0;
 	FILE *f = enc ? open_memstream(&out, &len) : NULL;
@@ -150,7 +150,8 @@ char *uri_set_param(char *uri, const char *key, const char *value)
 		fprintf(f, "%c%s", sep, item);
 		sep = '&';
 	}
-	fprintf(f, "%c%s=%s", sep, key, enc);
+	if (value)
+		fprintf(f, "%c%s=%s", sep, key, enc);
 	fs_memstream_close(f, &out);
 	free(enc);
 	free(uri);

@@ -50,8 +50,9 @@ char *conninfo_append_ssl(char *conninfo, const SslSpec *ssl);
  */
 char *uri_append_ssl(char *uri, const SslSpec *ssl);
 
-/* Sets one query parameter of a URI (replacing it); frees uri. Returns
- * the new malloc'd URI; NULL when uri is NULL or memory ran out. */
+/* Sets one query parameter of a URI (replacing it; value NULL removes
+ * it); frees uri. Returns the new malloc'd URI; NULL when uri is NULL
+ * or memory ran out. */
 char *uri_set_param(char *uri, const char *key, const char *value);
 /* The decoded value of a URI's query parameter into buf (cut to fit);
  * true when the URI has it, false if absent (buf untouched). */

@@ -18,7 +18,6 @@
 #include "common/passfile.h"
 #include "keeper/keeper.h"
 #include "pg/pgconninfo.h"
-#include "store/pgstore_schema.h"
 
 /* pgkeel.ini for the node: its role, name and (when given) its own
  * monitor URI. */
@@ -95,15 +94,13 @@ static char *keep_identity(const Config *cfg, const NodePaths *paths,
 			   RegisteredNode *out, char *err, size_t errlen)
 {
 	char role[STORE_NAME_LEN + 16];
+	const char *uri = config_get(cfg, S_MONITOR);
 
-	snprintf(role, sizeof(role), PGSTORE_NODE_ROLE_PREFIX "%d",
-		 out->node_id);
+	store_node_user(uri, out->node_id, role, sizeof(role));
 	bool ok = passfile_write(paths->store_pass, role, out->secret, err,
 				 errlen);
 	memset(out->secret, 0, sizeof(out->secret));
-	return ok ? pg_conninfo_rewrite(config_get(cfg, S_MONITOR), role, NULL,
-					err, errlen)
-		  : NULL;
+	return ok ? store_node_uri(uri, out->node_id, err, errlen) : NULL;
 }
 
 bool keeper_register(const Config *cfg, char *err, size_t errlen)

@@ -15,9 +15,7 @@
 #include "common/log.h"
 #include "common/passfile.h"
 #include "keeper/keeper.h"
-#include "pg/pgconninfo.h"
 #include "pg/pgpassword.h"
-#include "store/pgstore_schema.h"
 
 /* The monitor URI with the node's passfile, or as given when it carries
  * a credential itself (an operator's); malloc'd, NULL with err. */
@@ -32,15 +30,14 @@ static char *store_conninfo(const Config *cfg, bool *own, char *err,
 		snprintf(err, errlen, "no monitor URI (pgkeel.monitor)");
 		return NULL;
 	}
-	if (pg_conninfo_has(uri, "password") ||
-	    pg_conninfo_has(uri, "passfile") ||
+	if (store_uri_has_credential(uri) ||
 	    !nodepaths_init(&paths, config_get(cfg, S_PGDATA), err, errlen) ||
 	    !fs_exists(paths.store_pass))
 		return strdup(uri);
 	if (!passfile_is_private(paths.store_pass, err, errlen))
 		return NULL;
 	*own = true;
-	return pg_conninfo_rewrite(uri, NULL, paths.store_pass, err, errlen);
+	return store_uri_with_passfile(uri, paths.store_pass, err, errlen);
 }
 
 Store *keeper_store_open(const Config *cfg, char *err, size_t errlen)
@@ -73,6 +70,12 @@ bool keeper_rotate_password(const Config *cfg, char *err, size_t errlen)
 	if (!own)
 		snprintf(err, errlen, "%s is missing: this node has no store "
 				      "credential of its own",
+			 paths.store_pass);
+	else if (strncmp(ci, "etcd://", 7) == 0)
+		snprintf(err, errlen, "this node's store is etcd: its user's "
+				      "password is changed in etcd (`etcdctl "
+				      "user passwd`, docs/etcd.md), then "
+				      "written to %s",
 			 paths.store_pass);
 	else if (!pg_connect(&pc, ci,
 			     (int)config_get_ms(cfg, S_STORE_TIMEOUT)))

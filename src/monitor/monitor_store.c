@@ -7,11 +7,13 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "common/fsutil.h"
 #include "common/log.h"
+#include "common/sslconn.h"
 #include "monitor/monitor.h"
 
 const char *monitor_shared_store(const Config *cfg)
@@ -27,8 +29,15 @@ Store *monitor_open_store(const Config *cfg, bool upgrade, char *err,
 	const char *uri = monitor_shared_store(cfg);
 	int timeout = (int)config_get_ms(cfg, S_STORE_TIMEOUT);
 
-	if (uri)
-		return store_open(uri, NULL, timeout, err, errlen);
+	if (uri) { /* the monitor's own handle: it may take the lease */
+		char *own = uri_set_param(strdup(uri), "role", "monitor");
+		Store *s = own ? store_open(own, NULL, timeout, err, errlen)
+			       : NULL;
+		if (!own)
+			snprintf(err, errlen, "out of memory");
+		free(own);
+		return s;
+	}
 	return store_open_local(config_get(cfg, S_SOCKET_DIR),
 				(int)config_get_int(cfg, S_PGPORT), timeout,
 				upgrade, err, errlen);

@@ -13,8 +13,9 @@
 
 /*
  * Opens a handle on the etcd store uri names
- * ("etcd://h1:2379,h2:2379/prefix?..."); ssl's CA, certificate and key
- * files, when set, stand for the URI's cacert=, cert=, key=. Nothing is
+ * ("etcd://h1:2379,h2:2379/prefix?..."); ssl is not used (a node's
+ * [ssl] files are its Postgres'; the URI's cacert=, cert=, key= say how
+ * to reach etcd). Nothing is
  * sent yet (the first call connects, and authenticates when the URI
  * names a user). NULL with
  * err set: a URI that does not parse, a password file that cannot be

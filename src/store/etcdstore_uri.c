@@ -92,12 +92,10 @@ bool es_parse_uri(const char *uri, const SslSpec *ssl, EtcdConfig *cfg,
 	uri_get_param(uri, "cacert", cfg->cacert, sizeof(cfg->cacert));
 	uri_get_param(uri, "cert", cfg->cert, sizeof(cfg->cert));
 	uri_get_param(uri, "key", cfg->key, sizeof(cfg->key));
-	if (ssl && ssl->ca_file[0])
-		snprintf(cfg->cacert, sizeof(cfg->cacert), "%s", ssl->ca_file);
-	if (ssl && ssl->cert_file[0] && ssl->key_file[0]) {
-		snprintf(cfg->cert, sizeof(cfg->cert), "%s", ssl->cert_file);
-		snprintf(cfg->key, sizeof(cfg->key), "%s", ssl->key_file);
-	}
+	/* a node's [ssl] files are its Postgres' (the server certificate,
+	 * the CA of its peers), not a client's toward etcd: the URI alone
+	 * says how to reach etcd */
+	(void)ssl;
 	uri_get_param(uri, "user", cfg->user, sizeof(cfg->user));
 	uri_get_param(uri, "passfile", cfg->passfile, sizeof(cfg->passfile));
 	if (uri_get_param(uri, "password", ttl, sizeof(ttl))) {

@@ -337,6 +337,24 @@ Store *store_open(const char *uri, const SslSpec *ssl, int timeout_ms,
 Store *store_open_local(const char *sockdir, int port, int timeout_ms,
 			bool upgrade, char *err, size_t errlen);
 
+/*
+ * A data node's own credential (store_identity.c). store_node_user: the
+ * store user node_id's passfile holds the password of, into buf.
+ * store_node_uri: the URI node_id reaches the store with, made from the
+ * one it registered with (its own user, no passfile). A malloc'd string,
+ * NULL with err set (a URI that does not parse, out of memory).
+ * store_uri_with_passfile: uri naming passfile as where its user's
+ * password is (unchanged for an etcd URI without a user: etcd's
+ * authentication off); malloc'd, NULL with err set.
+ * store_uri_has_credential: whether uri names a password or passfile
+ * itself (an operator's), which a node's own then does not replace.
+ */
+void store_node_user(const char *uri, int node_id, char *buf, size_t len);
+char *store_node_uri(const char *uri, int node_id, char *err, size_t errlen);
+char *store_uri_with_passfile(const char *uri, const char *passfile,
+			      char *err, size_t errlen);
+bool store_uri_has_credential(const char *uri);
+
 /* Registers a node: true with out filled (its id, name and store
  * password); false with s->error set (the store's refusal says why). */
 bool store_register_node(Store *s, const NodeRegistration *reg,

@@ -53,11 +53,15 @@ static void tls_files_turn_on_https(void **state)
 	assert_true(parse("etcd://h1:2379/p?cacert=/ca.pem", NULL));
 	assert_string_equal(cfg.endpoints[0], "https://h1:2379");
 	assert_string_equal(cfg.cacert, "/ca.pem");
+	/* a node's [ssl] files are its Postgres': not used toward etcd */
 	memset(&ssl, 0, sizeof(ssl));
 	snprintf(ssl.ca_file, sizeof(ssl.ca_file), "/other-ca.pem");
+	snprintf(ssl.cert_file, sizeof(ssl.cert_file), "/server.crt");
+	snprintf(ssl.key_file, sizeof(ssl.key_file), "/server.key");
 	assert_true(parse("etcd://h1:2379/p", &ssl));
-	assert_string_equal(cfg.endpoints[0], "https://h1:2379");
-	assert_string_equal(cfg.cacert, "/other-ca.pem");
+	assert_string_equal(cfg.endpoints[0], "http://h1:2379");
+	assert_string_equal(cfg.cacert, "");
+	assert_string_equal(cfg.cert, "");
 }
 
 static void refuses_bad_uris_and_passwords(void **state)

@@ -1,0 +1,94 @@
+/*
+ * cmd_show_monitors.c - `pgkeel show monitors`: which monitor is active
+ * (holds the store's lease) since when, and which stand by.
+ */
+#include "cli/command.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "cli/nodeconf.h"
+#include "common/exitcode.h"
+
+#define MAX_MONITORS 32
+
+/* A wall-clock time in milliseconds as RFC 3339, UTC. */
+static void utc(int64_t ms, char *buf, size_t len)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (ms <= 0 || !gmtime_r(&t, &tm) ||
+	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, len, "-");
+}
+
+static void print_text(const StoreMonitor *m, size_t n)
+{
+	char since[32];
+
+	printf("%-40s  %-12s  %-20s  %s\n", "Monitor", "Role", "Since", "Term");
+	for (size_t i = 0; i < n; i++) {
+		utc(m[i].since_ms, since, sizeof(since));
+		printf("%-40s  %-12s  %-20s  %lld\n", m[i].holder,
+		       m[i].active ? "active" : "standing by", since,
+		       (long long)m[i].term);
+	}
+	if (n == 0)
+		printf("(no monitor is running)\n");
+}
+
+static void print_json(const StoreMonitor *m, size_t n)
+{
+	json_t *list = json_array();
+	char since[32];
+
+	for (size_t i = 0; list && i < n; i++) {
+		utc(m[i].since_ms, since, sizeof(since));
+		json_array_append_new(
+			list, json_pack("{s:s, s:b, s:s, s:I}", "name",
+					m[i].holder, "active", m[i].active,
+					"since", since, "term",
+					(json_int_t)m[i].term));
+	}
+	cli_print_json(list);
+}
+
+static int show_monitors_run(const Command *cmd, Flags *flags)
+{
+	Config cfg;
+	StoreMonitor m[MAX_MONITORS];
+	size_t n = 0;
+	(void)cmd;
+
+	Store *s = nodeconf_open_for_show(flags, &cfg);
+	if (!s)
+		return EXIT_STORE;
+	if (!store_list_monitors(s, m, MAX_MONITORS, &n)) {
+		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
+		int rc = nodeconf_store_exit(s);
+		store_close(s);
+		return rc;
+	}
+	store_close(s);
+	if (flags_has(flags, "json"))
+		print_json(m, n);
+	else
+		print_text(m, n);
+	return EXIT_OK;
+}
+
+static const FlagDef monitors_flags[] = {
+	FLAG_OF(S_PGDATA), FLAG_OF(S_MONITOR), FLAG_SWITCH("json", "print JSON")};
+
+const Command show_monitors = {
+	.name = "monitors",
+	.summary = "the monitors: which is active since when, which stand by",
+	.description =
+		"Lists the monitors running on the formation's store: the "
+		"one holding the lease (active, with its term and since when) "
+		"and, on an etcd store, those standing by to take over.",
+	.flags = FLAGS(monitors_flags),
+	.run = show_monitors_run,
+};
