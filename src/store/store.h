@@ -60,6 +60,9 @@ typedef struct {
 	int fence_ms;  /* a primary cut off from the store stops taking
 			  writes this long after its last contact at the
 			  latest; 0: unknown (docs/guarantees.md) */
+	bool promote_vetoed; /* its pre_promote hook vetoed its promotion
+				lately: not a candidate for now
+				(docs/state-machine.md) */
 } NodeReport;
 
 typedef struct {
