@@ -69,7 +69,8 @@ typedef struct Keeper {
 	HookRunner event_hooks[KEEPER_NHOOKS];
 	int64_t veto_until_ms;  /* the pre_promote hook vetoed: reported
 				   until then (monotonic); 0: no veto */
-	bool promo_switchover;  /* the promotion under way: its kind ... */
+	bool promo_noted;       /* the promotion under way: noted, ... */
+	bool promo_switchover;  /* ... its kind ... */
 	char promo_old_primary[64]; /* ... and whom it replaces ("") */
 	long long promotions;
 	double last_promotion_s;
@@ -201,6 +202,9 @@ void keeper_hooks_stop(Keeper *k);
 void keeper_fire_hook(Keeper *k, const char *event, NodeState old,
 		      NodeState now);
 void keeper_hooks_reached(Keeper *k, NodeState old, NodeState now);
+/* Notes, while the goal is prepare_promotion, what the promotion will
+ * be (failover or switchover) and whom it replaces, for the hooks. */
+void keeper_note_promotion(Keeper *k);
 /* Runs hooks.pre_promote and waits for it: true when the promotion may
  * go on (exit 0, or no hook); false with err saying why it was vetoed,
  * the veto then reported for KEEPER_VETO_HOLD_MS (keeper_vetoed). */

@@ -129,10 +129,14 @@ void keeper_hooks_reached(Keeper *k, NodeState old, NodeState now)
 		fire_event_hook(k, k->promo_switchover ? KEEPER_HOOK_SWITCHOVER
 						       : KEEPER_HOOK_FAILOVER,
 				old, now, true);
+	if (promotion)
+		k->promo_noted = false;
 }
 
 /* The node a promotion replaces: the draining one (a switchover), else
- * the demoted one we followed, else any demoted one. */
+ * the demoted one we followed, else any demoted one. Read when the
+ * goal prepare_promotion is first seen: the old primary is demoted in
+ * the same decision that promotes us, draining or not. */
 static const StoreNode *old_primary(const Keeper *k)
 {
 	const StoreFormation *f = k->formation;
@@ -150,12 +154,13 @@ static const StoreNode *old_primary(const Keeper *k)
 	return up && up->goal == NS_DEMOTED ? up : demoted;
 }
 
-static void note_promotion(Keeper *k)
+void keeper_note_promotion(Keeper *k)
 {
 	const StoreNode *old = old_primary(k);
 	k->promo_switchover = old && old->goal == NS_DRAINING;
 	snprintf(k->promo_old_primary, sizeof(k->promo_old_primary), "%s",
 		 old ? old->name : "");
+	k->promo_noted = true;
 }
 
 static void say_veto(HookResult r, int status, int64_t timeout_ms,
@@ -188,7 +193,8 @@ bool keeper_pre_promote(Keeper *k, char *err, size_t errlen)
 	HookEvent e = {.nvars = 0};
 	int status;
 
-	note_promotion(k);
+	if (!k->promo_noted) /* the keeper restarted since */
+		keeper_note_promotion(k);
 	if (!command[0])
 		return true;
 	common_vars(k, &e, "pre_promote", NS_PREPARE_PROMOTION,
@@ -205,6 +211,7 @@ bool keeper_pre_promote(Keeper *k, char *err, size_t errlen)
 	say_veto(r, status, timeout, err, errlen);
 	k->veto_until_ms = time_monotonic_ms() + KEEPER_VETO_HOLD_MS;
 	k->promotion_start_ms = 0;
+	k->promo_noted = false;
 	return false;
 }
 

@@ -196,6 +196,8 @@ static void transition(Keeper *k, NodeState goal, int64_t now_ms)
 	keeper_local_close(k); /* transitions stop and start the server */
 	keeper_apply_role(k, goal);
 	keeper_track_promotion(k, goal, false, now_ms);
+	if (goal == NS_PREPARE_PROMOTION)
+		keeper_note_promotion(k);
 	keeper_publish(k, now_ms, true);
 	NodeState old = k->st.current;
 	if (k->reached != goal &&
