@@ -102,6 +102,19 @@ int perform_wait_done(Store *s, const char *formation, int target, int old)
 	return perform_wait(s, formation, target, old, NULL);
 }
 
+/* The target's pre_promote hook said no: the monitor will not promote
+ * it now (docs/http-api.md#hooks). */
+static bool vetoed(const StoreFormation *f, int target)
+{
+	const StoreNode *n = store_formation_node(f, target);
+	if (!n || !n->report.promote_vetoed)
+		return false;
+	fprintf(stderr, "%s: the pre_promote hook of %s vetoed its "
+			"promotion; see `pgkeel explain` and the node's log\n",
+		cli_command_path(), n->name);
+	return true;
+}
+
 int perform_wait(Store *s, const char *formation, int target, int old,
 		 PerformTrace *trace)
 {
@@ -136,6 +149,10 @@ int perform_wait(Store *s, const char *formation, int target, int old,
 				printf("done in %.2fs\n", done);
 			free(f);
 			return EXIT_OK;
+		}
+		if (vetoed(f, target)) {
+			free(f);
+			return EXIT_FAILED;
 		}
 		/* cleared without a single transition: the monitor dropped
 		 * the request it could not carry out */

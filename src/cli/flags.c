@@ -138,8 +138,11 @@ bool flags_parse(const FlagDef *defs, size_t ndefs, int argc, char **argv,
 	out->defs = defs;
 	out->ndefs = ndefs;
 	*want_help = false;
-	if (ndefs > FLAGS_MAX)
+	if (ndefs > FLAGS_MAX) {
+		fprintf(stderr, "%s: %zu flags, more than the %d a command may "
+				"have\n", cmd, ndefs, FLAGS_MAX);
 		return false;
+	}
 	build_options(defs, ndefs, opts);
 	optind = 0; /* 0, not 1: glibc then forgets a cluster like "-hx" half
 		     * read by an earlier parse (found by the flags fuzz

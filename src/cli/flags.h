@@ -20,7 +20,7 @@
 #include "common/settings.h"
 
 #define FLAG_NO_SETTING (-1)
-#define FLAGS_MAX 48
+#define FLAGS_MAX 64
 
 typedef struct {
 	const char *name;    /* long name without dashes (local flags) */

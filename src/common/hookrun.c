@@ -1,6 +1,7 @@
 /*
  * hookrun.c - the hook queue: fork, a new process group, the event's
- * variables added to the environment, exec /bin/sh -c COMMAND.
+ * variables added to the environment, exec /bin/sh -c COMMAND; and the
+ * same for one hook whose answer the caller waits for.
  */
 #include "common/hookrun.h"
 
@@ -14,6 +15,7 @@
 
 #include "common/log.h"
 #include "common/sdnotify.h"
+#include "common/timeutil.h"
 
 void hookrun_init(HookRunner *h, const char *command, int64_t timeout_ms)
 {
@@ -74,10 +76,11 @@ static char **event_env(HookEvent *e)
 	return envp;
 }
 
-static void start_next(HookRunner *h, int64_t now_ms)
+/* Starts command with e's variables in a process group of its own: its
+ * PID, or -1 (logged) when it cannot start. */
+static pid_t spawn(const char *command, HookEvent *e)
 {
-	HookEvent *e = &h->queue[h->head];
-	char *argv[] = {"sh", "-c", h->command, NULL};
+	char *argv[] = {"sh", "-c", (char *)command, NULL};
 	char **envp = event_env(e);
 	pid_t pid = envp ? fork() : -1;
 
@@ -87,13 +90,23 @@ static void start_next(HookRunner *h, int64_t now_ms)
 		_exit(127);
 	}
 	free(envp);
-	h->head = (h->head + 1) % HOOK_MAX_QUEUE;
-	h->count--;
 	if (pid < 0) {
 		log_error("cannot start the hook: %s", strerror(errno));
-		return;
+		return -1;
 	}
 	setpgid(pid, pid); /* also in the parent: no race with kill */
+	return pid;
+}
+
+static void start_next(HookRunner *h, int64_t now_ms)
+{
+	HookEvent *e = &h->queue[h->head];
+	pid_t pid = spawn(h->command, e);
+
+	h->head = (h->head + 1) % HOOK_MAX_QUEUE;
+	h->count--;
+	if (pid < 0)
+		return;
 	h->pid = pid;
 	h->started_ms = now_ms;
 }
@@ -124,6 +137,30 @@ void hookrun_poll(HookRunner *h, int64_t now_ms)
 		collect(h, now_ms);
 	if (h->pid == 0 && h->count > 0)
 		start_next(h, now_ms);
+}
+
+HookResult hookrun_wait(const char *command, const HookEvent *e,
+			int64_t timeout_ms, int *status)
+{
+	HookEvent copy = *e;
+	int st = 0;
+	int64_t deadline = time_monotonic_ms() + timeout_ms;
+	pid_t pid = spawn(command, &copy);
+
+	*status = -1;
+	if (pid < 0)
+		return HOOK_NOT_STARTED;
+	while (waitpid(pid, &st, WNOHANG) == 0) {
+		if (time_monotonic_ms() >= deadline) {
+			kill(-pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			return HOOK_TIMED_OUT;
+		}
+		time_sleep_ms(10);
+	}
+	if (WIFEXITED(st))
+		*status = WEXITSTATUS(st);
+	return *status == 0 ? HOOK_OK : HOOK_FAILED;
 }
 
 void hookrun_stop(HookRunner *h)

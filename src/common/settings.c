@@ -157,6 +157,23 @@ static const SettingDef settings[SETTING_COUNT] = {
 	 TEXT, "", "COMMAND", "program run on every state change"},
 	{S_HOOK_TIMEOUT, "hooks", "timeout", "hook-timeout", DUR(100, 3600000),
 	 "10s", "DURATION", "time limit for one hook run"},
+	{S_HOOK_PRE_PROMOTE, "hooks", "pre_promote", "hook-pre-promote", TEXT,
+	 "", "COMMAND",
+	 "program run just before this node is promoted; a non-zero exit "
+	 "vetoes the promotion"},
+	{S_HOOK_PRE_PROMOTE_TIMEOUT, "hooks", "pre_promote_timeout",
+	 "hook-pre-promote-timeout", DUR(100, 600000), "5s", "DURATION",
+	 "a pre_promote hook still running after this is killed: a veto "
+	 "(it delays the failover by as much)"},
+	{S_HOOK_ON_ROLE_CHANGE, "hooks", "on_role_change",
+	 "hook-on-role-change", TEXT, "", "COMMAND",
+	 "program run when this node changes from primary to standby or back"},
+	{S_HOOK_ON_FAILOVER, "hooks", "on_failover", "hook-on-failover", TEXT,
+	 "", "COMMAND",
+	 "program run on this node once a failover promoted it"},
+	{S_HOOK_ON_SWITCHOVER, "hooks", "on_switchover", "hook-on-switchover",
+	 TEXT, "", "COMMAND",
+	 "program run on this node once a switchover promoted it"},
 
 	{S_PGB_ADMIN_URI, "pgbouncer", "admin_uri", "pgbouncer-admin-uri", URI,
 	 NULL, "URI",

@@ -42,6 +42,7 @@ static const struct {
 	{"not_reached", "it does not report secondary yet"},
 	{"priority_zero", "candidate priority 0"},
 	{"maintenance", "in maintenance (asked)"},
+	{"vetoed", "its pre_promote hook vetoed its promotion"},
 };
 
 static int flaw_index(unsigned bit)
@@ -83,6 +84,8 @@ unsigned fsm_candidate_flaws(const FsmFormation *f, const FsmNode *n)
 		flaws |= FC_PRIORITY_ZERO;
 	if (n->maintenance)
 		flaws |= FC_MAINTENANCE;
+	if (n->promote_vetoed)
+		flaws |= FC_VETOED;
 	return flaws;
 }
 

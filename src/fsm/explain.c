@@ -159,6 +159,17 @@ static void say_next(FsmExplanation *x, const FsmFormation *f)
 	}
 }
 
+/* Without a primary, the standbys whose pre_promote hook said no. */
+static void say_vetoes(const FsmFormation *f, FsmExplanation *x)
+{
+	for (size_t i = 0; i < f->nnodes; i++) {
+		if (f->nodes[i].promote_vetoed)
+			fsm_say(&x->lines, "No writable primary: the pre_promote "
+					   "hook of %s vetoed its promotion.",
+				f->nodes[i].name);
+	}
+}
+
 static void formation_lines(const FsmFormation *f, FsmExplanation *x)
 {
 	const FsmNode *p = fsm_node(f, x->primary_id);
@@ -169,6 +180,8 @@ static void formation_lines(const FsmFormation *f, FsmExplanation *x)
 			state_name(p->goal));
 	else
 		fsm_say(&x->lines, "No node is assigned a primary state.");
+	if (!p)
+		say_vetoes(f, x);
 	if (p)
 		say_failover(f, x, p);
 	if (x->switchover_pending)

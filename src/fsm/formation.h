@@ -33,6 +33,8 @@ typedef struct {
 	/* from the keeper's last report */
 	bool pg_running;
 	bool pg_failed;           /* the keeper gave up restarting it */
+	bool promote_vetoed;      /* its pre_promote hook vetoed its
+				     promotion lately */
 	bool in_recovery;
 	Lsn lsn;                  /* primary: flush; standby: received */
 	int timeline;

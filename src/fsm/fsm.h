@@ -46,7 +46,8 @@ enum {
 	FC_NOT_REACHED = 1u << 4,   /* it does not report secondary */
 	FC_PRIORITY_ZERO = 1u << 5, /* candidate priority 0 */
 	FC_MAINTENANCE = 1u << 6,   /* an operator asked for maintenance */
-	FC_COUNT = 7
+	FC_VETOED = 1u << 7,        /* its pre_promote hook vetoed it lately */
+	FC_COUNT = 8
 };
 /* The flaws of n as a candidate, as of f->now_ms (0 for none). */
 unsigned fsm_candidate_flaws(const FsmFormation *f, const FsmNode *n);

@@ -249,6 +249,38 @@ static bool old_primary_fenced(const FsmFormation *f, const FsmNode *n,
 	return true;
 }
 
+/* The candidate's keeper did not promote it: its pre_promote hook said
+ * no. It stays a standby; another candidate may be chosen. */
+static bool promotion_vetoed(const FsmFormation *f, const FsmNode *n,
+			     int *up, char *why, size_t len)
+{
+	(void)f;
+	(void)up;
+	if (!n->promote_vetoed || n->reported != NS_PREPARE_PROMOTION)
+		return false;
+	snprintf(why, len, "its pre_promote hook vetoed the promotion: "
+			   "stays a standby, not a candidate for now");
+	return true;
+}
+
+/* No node is or becomes the primary (a promotion was vetoed, the old
+ * primary is fenced or drained) and no switchover request names the
+ * next one: the best candidate is chosen. */
+static bool no_primary_left(const FsmFormation *f, const FsmNode *n,
+			    int *up, char *why, size_t len)
+{
+	char chosen[256];
+	if (fsm_primary(f) || f->settings.switchover_to >= 0 ||
+	    any_goal(f, NULL, FROM(NS_PREPARE_PROMOTION)) ||
+	    fsm_choose_candidate(f, chosen, sizeof(chosen)) != n)
+		return false;
+	snprintf(why, len, "no primary: %s", chosen);
+	const FsmNode *max = fsm_most_advanced(f);
+	if (max && max->lsn > n->lsn)
+		*up = max->id;
+	return true;
+}
+
 static bool a_standby_is_further(const FsmFormation *f, const FsmNode *n,
 				 int *up, char *why, size_t len)
 {
@@ -424,6 +456,12 @@ const FsmRule fsm_rules[] = {
 	 "the candidate streams what it misses from the most advanced standby"},
 	{FROM(NS_PREPARE_PROMOTION), true, NS_WAIT_PRIMARY, old_primary_fenced,
 	 "the candidate is promoted once the old primary is fenced"},
+	{FROM(NS_WAIT_PRIMARY), false, NS_SECONDARY, promotion_vetoed,
+	 "a candidate whose pre_promote hook vetoed its promotion stays a "
+	 "standby"},
+	{FROM(NS_SECONDARY), true, NS_PREPARE_PROMOTION, no_primary_left,
+	 "the best in-sync standby is chosen when no node is the primary "
+	 "(after a veto)"},
 	{FROM(NS_CATCHINGUP) | FROM(NS_SECONDARY), false, NS_CATCHINGUP,
 	 follows_old_primary,
 	 "standbys of the old primary follow the new one"},

@@ -25,6 +25,18 @@
 #include "store/store.h"
 
 #define KEEPER_HURRY_MS 20
+/* A node whose pre_promote hook vetoed its promotion reports it this
+ * long (or until another node is the primary): the monitor chooses
+ * another candidate meanwhile (docs/state-machine.md). */
+#define KEEPER_VETO_HOLD_MS 60000
+
+/* The per-event hooks, besides hooks.state_change (keeper_hooks.c). */
+enum {
+	KEEPER_HOOK_ROLE_CHANGE,
+	KEEPER_HOOK_FAILOVER,
+	KEEPER_HOOK_SWITCHOVER,
+	KEEPER_NHOOKS
+};
 
 typedef struct Keeper {
 	Config cfg;
@@ -50,10 +62,16 @@ typedef struct Keeper {
 	int64_t fence_ms;
 	int64_t store_timeout_ms;
 	bool store_ok;              /* the last report reached the store */
-	/* the HTTP API (NULL when off) and the state-change hook */
+	/* the HTTP API (NULL when off) and the hooks */
 	struct KeeperApi *api;
 	int64_t api_retry_ms;
-	HookRunner hooks;
+	HookRunner hooks;               /* hooks.state_change */
+	HookRunner event_hooks[KEEPER_NHOOKS];
+	int64_t veto_until_ms;  /* the pre_promote hook vetoed: reported
+				   until then (monotonic); 0: no veto */
+	bool promo_noted;       /* the promotion under way: noted, ... */
+	bool promo_switchover;  /* ... its kind ... */
+	char promo_old_primary[64]; /* ... and whom it replaces ("") */
 	long long promotions;
 	double last_promotion_s;
 	int64_t promotion_start_ms; /* goal prepare_promotion first seen */
@@ -166,13 +184,35 @@ bool keeper_restart_if_requested(Keeper *k);
 bool keeper_transition(Keeper *k, NodeState from, NodeState to, char *err,
 		       size_t errlen);
 
-/* keeper_publish.c: the HTTP API's snapshot and the hook's events. */
+/* keeper_publish.c: the HTTP API's snapshot. */
 void keeper_publish(Keeper *k, int64_t now_ms, bool busy);
 void keeper_api_open(Keeper *k, int64_t now_ms);
-void keeper_fire_hook(Keeper *k, const char *event, NodeState old,
-		      NodeState now);
 void keeper_track_promotion(Keeper *k, NodeState goal, bool reached,
 			    int64_t now_ms);
+
+/* keeper_hooks.c: the hooks of docs/http-api.md#hooks. _configure sets
+ * their commands and timeouts from k->cfg (first: at start, the queues
+ * empty); _poll and _stop as hookrun's. keeper_fire_hook queues a
+ * hooks.state_change event; keeper_hooks_reached queues the events of a
+ * state reached (state_change, on_role_change, on_failover or
+ * on_switchover). */
+void keeper_hooks_configure(Keeper *k, bool first);
+void keeper_hooks_poll(Keeper *k, int64_t now_ms);
+void keeper_hooks_stop(Keeper *k);
+void keeper_fire_hook(Keeper *k, const char *event, NodeState old,
+		      NodeState now);
+void keeper_hooks_reached(Keeper *k, NodeState old, NodeState now);
+/* Notes, while the goal is prepare_promotion, what the promotion will
+ * be (failover or switchover) and whom it replaces, for the hooks. */
+void keeper_note_promotion(Keeper *k);
+/* Runs hooks.pre_promote and waits for it: true when the promotion may
+ * go on (exit 0, or no hook); false with err saying why it was vetoed,
+ * the veto then reported for KEEPER_VETO_HOLD_MS (keeper_vetoed). */
+bool keeper_pre_promote(Keeper *k, char *err, size_t errlen);
+/* Ends the veto once its time passed or another node is the primary. */
+void keeper_veto_expire(Keeper *k, int64_t now_ms);
+/* True while a veto is reported. */
+bool keeper_vetoed(const Keeper *k);
 
 /* fence.c: true when this primary must fence now: not fenced yet, cut
  * off from the store for fence_ms, and no standby streaming from it. */

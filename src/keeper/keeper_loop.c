@@ -36,8 +36,7 @@ bool keeper_init(Keeper *k, const Config *cfg, char *err, size_t errlen)
 		log_warn("replication.password is not used by the keeper: "
 			 "every node uses the formation's replication password, "
 			 "which the store generates");
-	hookrun_init(&k->hooks, config_get(cfg, S_HOOK_STATE_CHANGE),
-		     config_get_ms(cfg, S_HOOK_TIMEOUT));
+	keeper_hooks_configure(k, true);
 	keeper_pgbouncer_configure(k);
 	k->formation = calloc(1, sizeof(StoreFormation));
 	k->started_ms = time_monotonic_ms();
@@ -49,7 +48,7 @@ void keeper_free(Keeper *k)
 {
 	keeper_api_stop(k->api);
 	k->api = NULL;
-	hookrun_stop(&k->hooks);
+	keeper_hooks_stop(k);
 	keeper_local_close(k);
 	pgbouncer_close(&k->pgb);
 	config_free(&k->cfg);
@@ -119,6 +118,7 @@ static void fill_report(const Keeper *k, NodeReport *r)
 	r->restarted = k->st.restarted;
 	r->http_port = k->api ? (int)config_get_int(&k->cfg, S_HTTP_PORT) : 0;
 	r->fence_ms = (int)k->fence_ms;
+	r->promote_vetoed = keeper_vetoed(k);
 	if (!k->obs_ok) {
 		r->lsn = k->drained_lsn; /* what a stopped primary handed over */
 		return;
@@ -190,9 +190,14 @@ static void transition(Keeper *k, NodeState goal, int64_t now_ms)
 
 	if (now_ms < k->next_transition_ms)
 		return;
+	if (goal == NS_WAIT_PRIMARY && k->reached == NS_PREPARE_PROMOTION &&
+	    keeper_vetoed(k))
+		return; /* the monitor hands the promotion to another node */
 	keeper_local_close(k); /* transitions stop and start the server */
 	keeper_apply_role(k, goal);
 	keeper_track_promotion(k, goal, false, now_ms);
+	if (goal == NS_PREPARE_PROMOTION)
+		keeper_note_promotion(k);
 	keeper_publish(k, now_ms, true);
 	NodeState old = k->st.current;
 	if (k->reached != goal &&
@@ -201,7 +206,7 @@ static void transition(Keeper *k, NodeState goal, int64_t now_ms)
 	if (k->reached == goal && record_state(k, goal, err, sizeof(err))) {
 		log_info("reached state %s", state_name(goal));
 		keeper_track_promotion(k, goal, true, time_monotonic_ms());
-		keeper_fire_hook(k, "state_change", old, goal);
+		keeper_hooks_reached(k, old, goal);
 		k->fenced = false;
 		k->transition_failures = 0;
 		k->next_transition_ms = 0;
@@ -211,6 +216,10 @@ static void transition(Keeper *k, NodeState goal, int64_t now_ms)
 	}
 	if (k->reached == goal) { /* only the record is left: next cycle */
 		log_error("state %s reached: %s", state_name(goal), err);
+		return;
+	}
+	if (keeper_vetoed(k) && goal == NS_WAIT_PRIMARY) {
+		log_warn("%s", err);
 		return;
 	}
 	int64_t delay = 250LL << (k->transition_failures < 7
@@ -275,6 +284,7 @@ static void cycle(Keeper *k, int64_t now_ms)
 	fence_if_due(k);
 	if (!reached)
 		return;
+	keeper_veto_expire(k, now_ms);
 	const StoreNode *me = keeper_me(k);
 	log_debug("state %s, goal %s, postgres %s", state_name(k->st.current),
 		  state_name(me->goal), k->obs_ok ? "up" : "down");
@@ -299,7 +309,7 @@ static void cycle(Keeper *k, int64_t now_ms)
 
 void keeper_cycle(Keeper *k, int64_t now_ms)
 {
-	hookrun_poll(&k->hooks, now_ms); /* before the reaper takes it */
+	keeper_hooks_poll(k, now_ms); /* before the reaper takes them */
 	reaper_reap();
 	keeper_api_open(k, now_ms);
 	cycle(k, now_ms);
@@ -323,7 +333,7 @@ static void reload_api(Keeper *k)
 
 /* SIGHUP: Postgres is reloaded (it reads its certificate files again:
  * this is how a renewed certificate is put in use) and the configuration
- * file is read again; timeouts, the hook and the log level take effect
+ * file is read again; timeouts, the hooks and the log level take effect
  * at once, new [ssl] file paths with the next configuration write, the
  * HTTP API restarts. */
 static void reload(Keeper *k)
@@ -336,9 +346,7 @@ static void reload(Keeper *k)
 	k->fence_ms = config_get_ms(&k->cfg, S_FENCE_TIMEOUT);
 	k->store_timeout_ms = config_get_ms(&k->cfg, S_STORE_TIMEOUT);
 	k->duties_ms = 0; /* the configuration is written again */
-	snprintf(k->hooks.command, sizeof(k->hooks.command), "%s",
-		 config_get(&k->cfg, S_HOOK_STATE_CHANGE));
-	k->hooks.timeout_ms = config_get_ms(&k->cfg, S_HOOK_TIMEOUT);
+	keeper_hooks_configure(k, false);
 	keeper_pgbouncer_configure(k);
 	reload_api(k);
 }

@@ -1,8 +1,7 @@
 /*
  * keeper_publish.c - what the keeper tells the outside besides the
- * store: the snapshot behind its HTTP API, and the state-change hook
- * (hooks.state_change) with the old and new state, role and formation in
- * its environment.
+ * store: the snapshot behind its HTTP API, and how long its promotions
+ * took (keeper_hooks.c runs its hooks).
  */
 #include <stdio.h>
 #include <string.h>
@@ -83,27 +82,6 @@ void keeper_api_open(Keeper *k, int64_t now_ms)
 		log_error("HTTP API: %s (trying again in 5 s)", err);
 		k->api_retry_ms = now_ms + 5000;
 	}
-}
-
-void keeper_fire_hook(Keeper *k, const char *event, NodeState old,
-		      NodeState now)
-{
-	HookEvent e = {.nvars = 0};
-	char id[16], port[16];
-
-	snprintf(id, sizeof(id), "%d", k->st.node_id);
-	snprintf(port, sizeof(port), "%d", k->node.port);
-	hookrun_var(&e, "PGKEEL_EVENT", event);
-	hookrun_var(&e, "PGKEEL_OLD_STATE", state_name(old));
-	hookrun_var(&e, "PGKEEL_NEW_STATE", state_name(now));
-	hookrun_var(&e, "PGKEEL_ROLE", state_role_name(now));
-	hookrun_var(&e, "PGKEEL_FORMATION", config_get(&k->cfg, S_FORMATION));
-	hookrun_var(&e, "PGKEEL_NODE_NAME", k->st.name);
-	hookrun_var(&e, "PGKEEL_NODE_ID", id);
-	hookrun_var(&e, "PGKEEL_HOST", config_get(&k->cfg, S_HOSTNAME));
-	hookrun_var(&e, "PGKEEL_PORT", port);
-	hookrun_var(&e, "PGKEEL_PGDATA", k->node.pgdata);
-	hookrun_fire(&k->hooks, &e);
 }
 
 void keeper_track_promotion(Keeper *k, NodeState goal, bool reached,

@@ -134,7 +134,7 @@ static bool promote(Keeper *k, char *err, size_t errlen)
 	int timeline = 0;
 	bool changed;
 
-	if (!finish_replay(k, err, errlen))
+	if (!finish_replay(k, err, errlen) || !keeper_pre_promote(k, err, errlen))
 		return false;
 	/* stop following before the promotion so that postgresql.pgkeel.conf
 	 * describes a primary when Postgres next reads it */

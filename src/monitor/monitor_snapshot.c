@@ -55,6 +55,7 @@ void monitor_fsm_node(const StoreFormation *sf, const StoreNode *n,
 	f->restart_pending = n->restart_requested > n->report.restarted;
 	f->pg_running = n->report.pg_running;
 	f->pg_failed = n->report.pg_failed;
+	f->promote_vetoed = n->report.promote_vetoed;
 	f->in_recovery = n->report.in_recovery;
 	f->lsn = n->report.lsn;
 	f->timeline = n->report.timeline;

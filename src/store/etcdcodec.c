@@ -186,7 +186,7 @@ char *ec_report_json(const NodeReport *r)
 
 	return dump(json_pack(
 		"{s:s, s:b, s:b, s:b, s:s, s:i, s:b, s:s, s:i, s:b, s:b,"
-		" s:I, s:i, s:i}",
+		" s:I, s:i, s:i, s:b}",
 		"current", state_name(r->current), "pg_running", r->pg_running,
 		"pg_failed", r->pg_failed, "in_recovery", r->in_recovery,
 		"lsn", lsn_format(r->lsn, lsn, sizeof(lsn)), "timeline",
@@ -194,7 +194,8 @@ char *ec_report_json(const NodeReport *r)
 		"upstream_host", r->upstream_host, "upstream_port",
 		r->upstream_port, "pending_restart", r->pending_restart,
 		"fenced", r->fenced, "restarted", (json_int_t)r->restarted,
-		"http_port", r->http_port, "fence_ms", r->fence_ms));
+		"http_port", r->http_port, "fence_ms", r->fence_ms,
+		"promote_vetoed", r->promote_vetoed));
 }
 
 bool ec_report_read(NodeReport *r, const char *text)
@@ -221,6 +222,7 @@ bool ec_report_read(NodeReport *r, const char *text)
 	r->restarted = num(j, "restarted");
 	r->http_port = (int)num(j, "http_port");
 	r->fence_ms = (int)num(j, "fence_ms");
+	r->promote_vetoed = flag(j, "promote_vetoed");
 	json_decref(j);
 	return true;
 }

@@ -20,6 +20,11 @@
  * written by pgkeel.set_slot for the operator; `pgkeel config set
  * slots.NAME`). A removed slot stays as a row without a kind, so that
  * every node's keeper drops its copy, whenever it runs next.
+ *
+ * 6 -> 7: reports say when the node's pre_promote hook vetoed its
+ * promotion (promote_vetoed): the monitor then hands the promotion to
+ * another standby (docs/state-machine.md). Keepers of the previous
+ * version go on reporting through the 15-argument report().
  */
 #include "store/pgstore_migrate.h"
 
@@ -51,6 +56,16 @@
 	"   fence_ms = p_fence_ms,"                                          \
 	"   report_seq = report_seq + 1,"                                    \
 	"   report_time = clock_timestamp()"
+/* Since 7: the same and the veto of the pre_promote hook. */
+#define REPORT7_SIG                                                         \
+	"pgkeel.report(int, text, bool, bool, bool, pg_lsn, int, bool, text," \
+	" int, bool, bool, bigint, int, int, bool)"
+#define REPORT7_PARAMS                                                      \
+	"(p_id int, p_state text,"                                           \
+	" p_running bool, p_failed bool, p_recovery bool, p_lsn pg_lsn,"     \
+	" p_timeline int, p_streaming bool, p_up_host text, p_up_port int,"  \
+	" p_pending bool, p_fenced bool, p_restarted bigint, p_http_port int," \
+	" p_fence_ms int, p_vetoed bool)"
 #define REPORT_NOT_MINE                                                     \
 	"   RAISE EXCEPTION 'node % unknown, or this is not node %''s"       \
 	" credential', p_id, p_id"                                           \
@@ -198,8 +213,43 @@ static const char *const to_6[] = {
 	NULL,
 };
 
+static const char *const to_7[] = {
+	"ALTER TABLE pgkeel.node ADD COLUMN promote_vetoed bool NOT NULL"
+	" DEFAULT false",
+	"CREATE FUNCTION pgkeel.report" REPORT7_PARAMS
+	" RETURNS void"
+	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$"
+	" DECLARE v_formation text; v_changed bool;"
+	" BEGIN"
+	"  SELECT formation, (reported_state, pg_running, pg_failed,"
+	"   in_recovery, lsn, timeline, receiver_streaming, upstream_host,"
+	"   upstream_port, pending_restart, fenced, restarted, http_port,"
+	"   fence_ms, promote_vetoed) IS DISTINCT FROM (p_state, p_running,"
+	"   p_failed, p_recovery, p_lsn, p_timeline, p_streaming, p_up_host,"
+	"   p_up_port, p_pending, p_fenced, p_restarted, p_http_port,"
+	"   p_fence_ms, p_vetoed)"
+	"   INTO v_formation, v_changed FROM pgkeel.node"
+	"   WHERE id = p_id AND " PGSTORE_NODE_ROLE_OF("id")
+	" = session_user::text FOR UPDATE;"
+	"  IF NOT FOUND THEN" REPORT_NOT_MINE
+	"  END IF;"
+	"  UPDATE pgkeel.node" REPORT_SET ", promote_vetoed = p_vetoed"
+	"   WHERE id = p_id;"
+	"  IF v_changed THEN"
+	"   PERFORM pg_notify('pgkeel_report', v_formation);"
+	"  END IF;"
+	" END $$",
+	"REVOKE ALL ON FUNCTION " REPORT7_SIG " FROM PUBLIC",
+	"GRANT EXECUTE ON FUNCTION " REPORT7_SIG " TO " PGSTORE_NODES_GROUP
+	", " PGSTORE_OPERATOR_ROLE,
+	"CREATE OR REPLACE VIEW pgkeel.node_public AS SELECT "
+	PGSTORE_NODE_PUBLIC_BASE ", fence_ms, promote_vetoed FROM pgkeel.node",
+	NULL,
+};
+
 /* step i takes a store from version BASE + i to BASE + i + 1 */
-const char *const *const pgstore_migrate_steps[] = {to_3, to_4, to_5, to_6};
+const char *const *const pgstore_migrate_steps[] = {to_3, to_4, to_5, to_6,
+						    to_7};
 const size_t pgstore_migrate_nsteps =
 	sizeof(pgstore_migrate_steps) / sizeof(pgstore_migrate_steps[0]);
 

@@ -60,7 +60,8 @@ bool pgstore_report(Store *s, int node_id, const NodeReport *r)
 				r->fenced ? "t" : "f",
 				restarted,
 				http_port,
-				fence_ms};
+				fence_ms,
+				r->promote_vetoed ? "t" : "f"};
 
 	snprintf(id, sizeof(id), "%d", node_id);
 	snprintf(tli, sizeof(tli), "%d", r->timeline);
@@ -70,8 +71,8 @@ bool pgstore_report(Store *s, int node_id, const NodeReport *r)
 	snprintf(fence_ms, sizeof(fence_ms), "%d", r->fence_ms);
 	return pgstore_exec(s,
 			    "SELECT pgkeel.report($1, $2, $3, $4, $5, $6, $7,"
-			    " $8, $9, $10, $11, $12, $13, $14, $15)",
-			    15, params);
+			    " $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+			    16, params);
 }
 
 static void read_node(PGresult *res, int row, StoreNode *n)
@@ -106,10 +107,11 @@ static void read_node(PGresult *res, int row, StoreNode *n)
 	n->report.restarted = atoll(PQgetvalue(res, row, 26));
 	n->report.http_port = get_int(res, row, 27);
 	n->report.fence_ms = get_int(res, row, 28);
+	n->report.promote_vetoed = is_true(res, row, 29);
 }
 
 /* The formation's columns, after the node's (FORMATION_COL on). */
-#define FORMATION_COL 29
+#define FORMATION_COL 30
 
 static bool read_formation_cols(PGresult *res, StoreFormation *out)
 {
@@ -147,7 +149,7 @@ bool pgstore_get_formation(Store *s, const char *formation,
 		" n.upstream_host, n.upstream_port, n.pending_restart, n.fenced,"
 		" n.report_seq, n.report_age_ms, n.reachable, n.maintenance,"
 		" n.drop_requested, n.restart_requested, n.restarted,"
-		" n.http_port, n.fence_ms,"
+		" n.http_port, n.fence_ms, n.promote_vetoed,"
 		" f.name, f.number_sync_standbys, f.strict_sync, f.paused,"
 		" f.health, f.replication_password, coalesce(f.switchover_to, -1),"
 		" f.failover_requested, (SELECT coalesce(json_agg("

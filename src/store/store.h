@@ -60,6 +60,9 @@ typedef struct {
 	int fence_ms;  /* a primary cut off from the store stops taking
 			  writes this long after its last contact at the
 			  latest; 0: unknown (docs/guarantees.md) */
+	bool promote_vetoed; /* its pre_promote hook vetoed its promotion
+				lately: not a candidate for now
+				(docs/state-machine.md) */
 } NodeReport;
 
 typedef struct {
@@ -346,13 +349,13 @@ Store *store_open_local(const char *sockdir, int port, int timeout_ms,
  * store_uri_with_passfile: uri naming passfile as where its user's
  * password is (unchanged for an etcd URI without a user: etcd's
  * authentication off); malloc'd, NULL with err set.
- * store_uri_has_credential: whether uri names a password or passfile
- * itself (an operator's), which a node's own then does not replace.
  */
 void store_node_user(const char *uri, int node_id, char *buf, size_t len);
 char *store_node_uri(const char *uri, int node_id, char *err, size_t errlen);
 char *store_uri_with_passfile(const char *uri, const char *passfile,
 			      char *err, size_t errlen);
+/* True when uri names a password or passfile itself (an operator's),
+ * which a node's own then does not replace; false otherwise. */
 bool store_uri_has_credential(const char *uri);
 
 /* Registers a node: true with out filled (its id, name and store

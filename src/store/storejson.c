@@ -40,7 +40,7 @@ json_t *store_node_json(const StoreFormation *f, const StoreNode *n)
 	char lsn[LSN_TEXT_LEN];
 	return json_pack(
 		"{s:o, s:i, s:o, s:i, s:s, s:s, s:s, s:b, s:i, s:b, s:i,"
-		" s:o, s:o, s:b, s:b}",
+		" s:o, s:o, s:b, s:b, s:b}",
 		"name", text(n->name), "node_id", n->id, "host", text(n->host),
 		"port", n->port, "current_state", state_name(n->reported),
 		"assigned_state", state_name(n->goal), "lsn",
@@ -49,7 +49,8 @@ json_t *store_node_json(const StoreFormation *f, const StoreNode *n)
 		n->report.pg_running, "candidate_priority", n->priority,
 		"formation", text(f->name), "formation_health", text(f->health),
 		"replication_quorum", n->quorum, "pending_restart",
-		n->report.pending_restart);
+		n->report.pending_restart, "promote_vetoed",
+		n->report.promote_vetoed);
 }
 
 json_t *store_event_json(const StoreEvent *e)

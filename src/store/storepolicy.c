@@ -172,7 +172,8 @@ bool policy_report_changes(const NodeReport *a, const NodeReport *b)
 	       a->upstream_port != b->upstream_port ||
 	       a->pending_restart != b->pending_restart ||
 	       a->fenced != b->fenced || a->restarted != b->restarted ||
-	       a->http_port != b->http_port || a->fence_ms != b->fence_ms;
+	       a->http_port != b->http_port || a->fence_ms != b->fence_ms ||
+	       a->promote_vetoed != b->promote_vetoed;
 }
 
 void policy_take_report(StoreNode *n, const NodeReport *r)

@@ -1,6 +1,6 @@
 /*
  * fuzz_hookenv.c - the environment a state-change hook runs with: the
- * PGKEEL_* variables keeper_fire_hook (keeper/keeper_publish.c) builds
+ * PGKEEL_* variables keeper_fire_hook (keeper/keeper_hooks.c) builds
  * from the keeper's state and configuration, and hookrun_var
  * (common/hookrun.c) on names and values of any length.
  *

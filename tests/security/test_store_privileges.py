@@ -93,6 +93,12 @@ def test_a_node_credential_cannot_act_beyond_its_node(h):
         cur.execute("SELECT pgkeel.report(%s, 'demoted', false, true,"
                     " false, '0/0', 1, false, '', 0, false, false, 0, 0,"
                     " 1000)", (a_id,))
+    conn.rollback()
+    # ... nor through the report that carries a veto
+    with pytest.raises(psycopg2.errors.InvalidAuthorizationSpecification):
+        cur.execute("SELECT pgkeel.report(%s, 'demoted', false, true,"
+                    " false, '0/0', 1, false, '', 0, false, false, 0, 0,"
+                    " 1000, true)", (a_id,))
     conn.close()
     assert snapshot(c) == before
     assert c.state()["a"]["current_state"] == "primary"

@@ -4,9 +4,11 @@
  * part edited by hand, fails here. Run from the repository's top.
  */
 #include "unit.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/settings.h"
 #include "docgen/docgen.h"
 
 static void generated_parts_are_up_to_date(void **state)
@@ -62,6 +64,27 @@ static void an_edited_part_differs(void **state)
 	free(again);
 }
 
+/* Every setting of src/common/settings.c has its row in
+ * docs/configuration.md, by section.key and flag. */
+static void every_setting_is_documented(void **state)
+{
+	char *doc = doc_read("docs/configuration.md");
+	(void)state;
+
+	assert_non_null(doc);
+	for (int i = 0; i < SETTING_COUNT; i++) {
+		const SettingDef *d = setting_def((SettingId)i);
+		char row[256];
+		snprintf(row, sizeof(row), "| %s.%s | --%s ", d->section,
+			 d->key, d->flag);
+		if (!strstr(doc, row))
+			fail_msg("docs/configuration.md lacks the row of %s.%s "
+				 "(%s)", d->section, d->key, row);
+	}
+	free(doc);
+}
+
 UNIT_MAIN(NULL, NULL,
 	  cmocka_unit_test(generated_parts_are_up_to_date),
+	  cmocka_unit_test(every_setting_is_documented),
 	  cmocka_unit_test(an_edited_part_differs))

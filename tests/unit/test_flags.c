@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/command.h"
 #include "cli/flags.h"
 
 static const FlagDef defs[] = {
@@ -112,7 +113,32 @@ static void a_parse_does_not_depend_on_the_one_before(void **state)
 	flags_free(&f);
 }
 
+/* Every command's flags fit the parser (a command with more was refused
+ * at every run). */
+static void fits(const Command *c)
+{
+	if (c->nflags > FLAGS_MAX)
+		fail_msg("%s has %zu flags, more than FLAGS_MAX", c->name,
+			 c->nflags);
+	for (size_t i = 0; c->subs && c->subs[i]; i++)
+		fits(c->subs[i]);
+}
+
+static void every_command_fits_the_parser(void **state)
+{
+	const Command *groups[] = {&cmd_create, &cmd_run, &cmd_stop,
+				   &cmd_status, &cmd_show, &cmd_explain,
+				   &cmd_perform, &cmd_enable, &cmd_disable,
+				   &cmd_drop, &cmd_config, &cmd_watch,
+				   &cmd_do, &cmd_rotate, &cmd_drill};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+		fits(groups[i]);
+}
+
 UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(every_command_fits_the_parser),
 	  cmocka_unit_test(parses_values_switches_and_args),
 	  cmocka_unit_test(makes_relative_paths_absolute),
 	  cmocka_unit_test(rejects_bad_values),

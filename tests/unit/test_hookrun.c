@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "common/hookrun.h"
@@ -111,8 +112,62 @@ static void a_variable_too_long_is_left_out_not_cut(void **state)
 	assert_int_equal(e.nvars, HOOK_MAX_VARS);
 }
 
+/* hookrun_wait gives the hook's answer: its exit status, with the
+ * event's variables in its environment. */
+static void a_waited_hook_answers_with_its_exit_status(void **state)
+{
+	HookEvent e = {.nvars = 0};
+	int status;
+	(void)state;
+
+	hookrun_var(&e, "PGKEEL_EVENT", "pre_promote");
+	assert_int_equal(hookrun_wait("test \"$PGKEEL_EVENT\" = pre_promote",
+				      &e, 5000, &status),
+			 HOOK_OK);
+	assert_int_equal(status, 0);
+	assert_int_equal(hookrun_wait("exit 3", &e, 5000, &status),
+			 HOOK_FAILED);
+	assert_int_equal(status, 3);
+	assert_int_equal(hookrun_wait("kill -9 $$", &e, 5000, &status),
+			 HOOK_FAILED);
+	assert_int_equal(status, -1);
+}
+
+/* A waited hook past its timeout is killed with everything it started
+ * (its process group), and the caller waited no longer than that. */
+static void a_waited_hook_past_its_timeout_is_killed(void **state)
+{
+	char path[] = "/tmp/pgkeel-hook-XXXXXX", cmd[256], buf[32] = "";
+	HookEvent e = {.nvars = 0};
+	int status;
+	(void)state;
+
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "sleep 30 & echo $! > %s; wait", path);
+	int64_t t0 = time_monotonic_ms();
+	assert_int_equal(hookrun_wait(cmd, &e, 300, &status), HOOK_TIMED_OUT);
+	int64_t took = time_monotonic_ms() - t0;
+	assert_true(took >= 300 && took < 2000);
+	assert_int_equal(status, -1);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	unlink(path);
+	pid_t child = (pid_t)atoi(buf);
+	assert_true(child > 0);
+	int64_t deadline = time_monotonic_ms() + 5000;
+	while (kill(child, 0) == 0 && time_monotonic_ms() < deadline)
+		time_sleep_ms(10); /* killed; init reaps it */
+	assert_int_not_equal(kill(child, 0), 0);
+}
+
 UNIT_MAIN(NULL, NULL,
 	  cmocka_unit_test(events_run_in_order_with_their_variables),
+	  cmocka_unit_test(a_waited_hook_answers_with_its_exit_status),
+	  cmocka_unit_test(a_waited_hook_past_its_timeout_is_killed),
 	  cmocka_unit_test(a_slow_hook_is_killed_and_never_blocks),
 	  cmocka_unit_test(a_full_queue_drops_and_counts),
 	  cmocka_unit_test(a_variable_too_long_is_left_out_not_cut))

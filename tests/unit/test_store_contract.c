@@ -171,9 +171,12 @@ static void reports_are_read_back_in_order(void **state)
 	assert_true(n->report.lsn == 0x3000060);
 	assert_true(n->report.pg_running);
 	assert_true(n->report_age_ms >= 0 && n->report_age_ms < 5000);
+	assert_false(n->report.promote_vetoed);
+	r.promote_vetoed = true;
 	assert_true(store_report(na, a.node_id, &r));
 	n = store_formation_node(read_back(na), a.node_id);
 	assert_true(n->report_seq > seq);
+	assert_true(n->report.promote_vetoed);
 	store_close(na);
 	store_close(op);
 }
@@ -293,6 +296,9 @@ static void the_monitor_wakes_on_a_changed_report(void **state)
 	assert_true(store_report(na, a.node_id, &r)); /* a heartbeat */
 	assert_true(waited_ms(m, 300) >= 250);
 	r.lsn = 0x200;
+	assert_true(store_report(na, a.node_id, &r));
+	assert_true(waited_ms(m, 5000) < 2000);
+	r.promote_vetoed = true; /* a veto is news too */
 	assert_true(store_report(na, a.node_id, &r));
 	assert_true(waited_ms(m, 5000) < 2000);
 	store_close(m);
