@@ -24,8 +24,15 @@ def monitors(c):
         "show", "monitors", "--pgdata", c.monitor_dir)}
 
 
+def active(c):
+    """The name of the monitor the store says is active, or None."""
+    pids = {str(p.pid): n for n, p in c.monitors.items()}
+    held = [m["name"] for m in monitors(c).values() if m["active"]]
+    return pids.get(held[0].rsplit(":", 1)[-1]) if held else None
+
+
 def wait_active(c, name, timeout=15):
-    wait_until(lambda: c.active_monitor() == name, timeout=timeout,
+    wait_until(lambda: active(c) == name, timeout=timeout,
                what=f"{name} to be the active monitor")
 
 

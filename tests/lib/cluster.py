@@ -72,18 +72,6 @@ class Cluster:
         self.monitor = self.start_monitor("monitor")
         self.start_monitor("monitor2", wait_active=False)
 
-    def active_monitor(self):
-        """The name of the monitor whose log says it holds the lease now
-        (its last lease message), or None."""
-        for name, proc in self.monitors.items():
-            log = proc.log()
-            last = max(log.rfind("monitor active"),
-                       log.rfind("standing by"))
-            if proc.alive() and last >= 0 and \
-                    log.startswith("monitor active", last):
-                return name
-        return None
-
     def operator_passfile_copy(self):
         """The operator's URI with a copy of its passfile the test user
         can read, as an operator hands it to another machine."""
