@@ -11,6 +11,7 @@
 #include "common/passfile.h"
 #include "common/timeutil.h"
 #include "store/etcdstore_db.h"
+#include "store/storeparam.h"
 
 /* A rule applied to formation f; STORE_OK or its refusal. */
 typedef StoreFailure (*Rule)(Store *s, StoreFormation *f, void *arg);
@@ -135,11 +136,20 @@ static StoreFailure do_pg_param(Store *s, StoreFormation *f, void *arg)
 				   x->context, x->len, &es_handle(s)->out);
 }
 
+/* etcd keeps no Postgres to check a parameter in: the formation's
+ * primary checks it first (storeparam.h), and says its context. */
 bool es_set_pg_param(Store *s, const char *formation, const char *name,
 		     const char *value, char *context, size_t len)
 {
+	char checked[64];
 	Args x = {.a = name, .b = value, .context = context, .len = len};
-	return change(s, formation, STORE_REFUSED, do_pg_param, &x, NULL);
+
+	if (!storeparam_check(s, formation, name, value, checked,
+			      sizeof(checked)) ||
+	    !change(s, formation, STORE_REFUSED, do_pg_param, &x, NULL))
+		return false;
+	snprintf(context, len, "%s", checked);
+	return true;
 }
 
 static StoreFailure do_restart(Store *s, StoreFormation *f, void *arg)

@@ -133,3 +133,42 @@ def test_losing_the_etcd_majority_keeps_postgres_serving(h):
     promoted = [e for e in c.events() if e["node_name"] == "b" and
                 e["new_state"] in ("prepare_promotion", "wait_primary")]
     assert promoted == [], promoted
+
+
+def test_operator_commands_take_the_etcd_uri(h):
+    c = two_node_formation(h, store="etcd")
+    uri = ("--monitor", c.uri)
+    # a run-time setting, then parameters checked on the primary: the
+    # store has no Postgres of its own to check them in
+    h.pgkeel("config", "set", "formation.number_sync_standbys", "0", *uri)
+    assert h.pgkeel("config", "get", "formation.number_sync_standbys",
+                    *uri).stdout.strip() == "0"
+    c.wait_states({"a": "wait_primary"})  # commits wait for nobody
+    h.pgkeel("config", "unset", "formation.number_sync_standbys", *uri)
+    c.wait_states({"a": "primary", "b": "secondary"})
+    bad = h.pgkeel("config", "set", "postgresql.work_mem", "banana", *uri,
+                   check=False)
+    assert bad.returncode != 0 and "invalid value" in bad.stderr, bad
+    managed = h.pgkeel("config", "set", "postgresql.port", "6000", *uri,
+                       check=False)
+    assert managed.returncode != 0 and "managed by pgkeel" in managed.stderr
+    out = h.pgkeel("config", "set", "postgresql.work_mem", "64MB",
+                   *uri).stdout
+    assert "reload" in out, out
+    out = h.pgkeel("config", "set", "postgresql.max_connections", "120",
+                   *uri).stdout
+    assert "restart" in out, out
+    wait_until(lambda: h.psql(c.sock, c.nodes["a"]["port"],
+                              "SHOW work_mem") == "64MB",
+               what="the primary to apply work_mem")
+    # maintenance and a switchover, as with the postgres store
+    h.pgkeel("enable", "maintenance", "--name", "b", *uri)
+    c.wait_assigned({"b": "maintenance"})
+    h.pgkeel("disable", "maintenance", "--name", "b", *uri)
+    c.wait_states({"a": "primary", "b": "secondary"})
+    h.pgkeel("perform", "switchover", *uri)
+    c.wait_states({"a": "secondary", "b": "primary"})
+    events = h.pgkeel_json("show", "events", "--count", "50", *uri)
+    assert any("switchover" in e["description"] for e in events), events
+    assert h.pgkeel("show", "uri", "--pgdata", c.monitor_dir).stdout \
+        .startswith("postgres://127.0.0.1:")
