@@ -56,6 +56,8 @@ static void fill(const Keeper *k, int64_t now_ms, bool busy,
 	st->lsn = k->obs.in_recovery ? k->obs.replay_lsn : k->obs.current_lsn;
 	st->timeline = k->obs.timeline;
 	st->replay_lag_s = k->obs.replay_lag_s;
+	st->contact_ms = k->contact_ms;
+	st->replayed_ms = k->replayed_ms;
 	st->promotions = k->promotions;
 	st->last_promotion_s = k->last_promotion_s;
 	fill_from_store(k, st);
