@@ -18,6 +18,7 @@
 #include "store/storejson.h"
 #include "common/conninfo.h"
 #include "common/exitcode.h"
+#include "common/nodetags.h"
 #include "common/rtsettings.h"
 #include "common/sslconn.h"
 #include "common/termtext.h"
@@ -39,6 +40,21 @@ static void print_pending_restarts(const StoreFormation *f)
 		printf(" (apply with pgkeel perform restart --rolling)\n");
 }
 
+static void print_tags(const StoreFormation *f)
+{
+	char tags[64];
+	bool any = false;
+	for (size_t i = 0; i < f->nnodes; i++) {
+		if (!f->nodes[i].tags)
+			continue;
+		printf("%s%s (%s)", any ? ", " : "\nTags: ", f->nodes[i].name,
+		       node_tags_format(f->nodes[i].tags, tags, sizeof(tags)));
+		any = true;
+	}
+	if (any)
+		printf("\n");
+}
+
 static void print_state_table(const StoreFormation *f)
 {
 	char lsn[LSN_TEXT_LEN], hp[300];
@@ -55,6 +71,7 @@ static void print_state_table(const StoreFormation *f)
 		       state_name(n->goal));
 	}
 	print_pending_restarts(f);
+	print_tags(f);
 	if (f->paused)
 		printf("\nFormation %s: paused: the monitor makes no decisions "
 		       "and keepers leave Postgres alone\n",
@@ -137,6 +154,19 @@ static int show_events_run(const Command *cmd, Flags *flags)
 	return EXIT_OK;
 }
 
+/* A value in force as JSON: a bool, a number, or tags as text. */
+static json_t *setting_json(const RuntimeSettingDef *d, int v)
+{
+	char text[64];
+
+	if (d->spec.type == VAL_BOOL)
+		return json_boolean(v);
+	if (d->spec.type != VAL_TAGS)
+		return json_integer(v);
+	runtime_setting_format(d, v, text, sizeof(text));
+	return json_string(text);
+}
+
 /* The run-time settings of one scope (common/rtsettings.h) into obj. */
 static void settings_json(const StoreFormation *f, const char *node,
 			  RuntimeScope scope, json_t *obj)
@@ -148,9 +178,7 @@ static void settings_json(const StoreFormation *f, const char *node,
 		if (d->scope != scope || !store_runtime_value(f, node, id, &v))
 			continue;
 		json_object_set_new(obj, runtime_setting_key(d),
-				    d->spec.type == VAL_BOOL
-					    ? json_boolean(v)
-					    : json_integer(v));
+				    setting_json(d, v));
 	}
 }
 

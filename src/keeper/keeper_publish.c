@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "common/nodetags.h"
 #include "keeper/keeper.h"
 #include "keeper/keeper_api.h"
 
@@ -25,6 +26,7 @@ static void fill_from_store(const Keeper *k, KeeperStatus *st)
 	st->known = me != NULL;
 	st->goal = me ? me->goal : k->st.current;
 	st->maintenance = me && me->maintenance;
+	st->noloadbalance = me && (me->tags & NODE_TAG_NOLOADBALANCE);
 	if (p && p != me) {
 		st->primary_lsn = p->report.lsn;
 		st->in_sync_set = named_in(p->sync_names, k->st.name);
