@@ -34,9 +34,9 @@ static const RuntimeSettingDef table[RS_COUNT] = {
 	{RS_REPLICATION_QUORUM, "node.replication_quorum", RS_NODE, BOOL_SPEC,
 	 "true", "whether that node counts for synchronous replication"},
 	{RS_TAGS, "node.tags", RS_NODE, {VAL_TAGS, 0, 0, NULL}, "",
-	 "that node's tags, comma-separated (\"\" for none): `nofailover` "
-	 "never promotes it, `noloadbalance` takes it out of the read "
-	 "checks (docs/http-api.md)"},
+	 "that node's tags, comma-separated (`config unset` removes them): "
+	 "`nofailover` is never promoted, `noloadbalance` answers 503 on "
+	 "/replica and /read-only"},
 };
 
 const RuntimeSettingDef *runtime_setting(RuntimeSettingId id)
