@@ -141,6 +141,8 @@ def test_noloadbalance_and_the_read_pool(h):
     assert code(b, "/read-only") == 503
     assert code(a, "/read-only") == 200
     assert c.state()["b"]["tags"] == ["noloadbalance"]
+    assert c.config("get", "node.tags", "--name", "b").stdout.strip() == \
+        "noloadbalance"
     shown = h.pgkeel("show", "state", "--pgdata", c.monitor_dir).stdout
     assert "Tags: b (noloadbalance)" in shown
     # no standby passes: the primary takes the reads
