@@ -143,6 +143,11 @@ def test_noloadbalance_and_the_read_pool(h):
     assert c.state()["b"]["tags"] == ["noloadbalance"]
     assert c.config("get", "node.tags", "--name", "b").stdout.strip() == \
         "noloadbalance"
+    def formation_tags():
+        status, body = answer(c.http["monitor"], "/formation")
+        return {n["name"]: n["tags"] for n in body["nodes"]}
+    wait_until(lambda: formation_tags() == {"a": [], "b": ["noloadbalance"]},
+               what="the monitor's /formation to show b's tag")
     shown = h.pgkeel("show", "state", "--pgdata", c.monitor_dir).stdout
     assert "Tags: b (noloadbalance)" in shown
     # no standby passes: the primary takes the reads
