@@ -251,6 +251,8 @@ const Command cmd_config = {
 		"--name\n"
 		"  node.replication_quorum         true|false (default true), "
 		"with --name\n"
+		"  node.tags                       nofailover,noloadbalance "
+		"(default none), with --name\n"
 		"  backup.pgbackrest_stanza        the pgBackRest stanza every "
 		"node archives to\n"
 		"                                  (docs/pgbackrest.md; "

@@ -18,6 +18,7 @@
 #include "store/storejson.h"
 #include "common/conninfo.h"
 #include "common/exitcode.h"
+#include "common/nodetags.h"
 #include "common/rtsettings.h"
 #include "common/sslconn.h"
 #include "common/termtext.h"
@@ -39,6 +40,21 @@ static void print_pending_restarts(const StoreFormation *f)
 		printf(" (apply with pgkeel perform restart --rolling)\n");
 }
 
+static void print_tags(const StoreFormation *f)
+{
+	char tags[64];
+	bool any = false;
+	for (size_t i = 0; i < f->nnodes; i++) {
+		if (!f->nodes[i].tags)
+			continue;
+		printf("%s%s (%s)", any ? ", " : "\nTags: ", f->nodes[i].name,
+		       node_tags_format(f->nodes[i].tags, tags, sizeof(tags)));
+		any = true;
+	}
+	if (any)
+		printf("\n");
+}
+
 static void print_state_table(const StoreFormation *f)
 {
 	char lsn[LSN_TEXT_LEN], hp[300];
@@ -55,6 +71,7 @@ static void print_state_table(const StoreFormation *f)
 		       state_name(n->goal));
 	}
 	print_pending_restarts(f);
+	print_tags(f);
 	if (f->paused)
 		printf("\nFormation %s: paused: the monitor makes no decisions "
 		       "and keepers leave Postgres alone\n",
@@ -137,6 +154,19 @@ static int show_events_run(const Command *cmd, Flags *flags)
 	return EXIT_OK;
 }
 
+/* A value in force as JSON: a bool, a number, or tags as text. */
+static json_t *setting_json(const RuntimeSettingDef *d, int v)
+{
+	char text[64];
+
+	if (d->spec.type == VAL_BOOL)
+		return json_boolean(v);
+	if (d->spec.type != VAL_TAGS)
+		return json_integer(v);
+	runtime_setting_format(d, v, text, sizeof(text));
+	return json_string(text);
+}
+
 /* The run-time settings of one scope (common/rtsettings.h) into obj. */
 static void settings_json(const StoreFormation *f, const char *node,
 			  RuntimeScope scope, json_t *obj)
@@ -148,9 +178,7 @@ static void settings_json(const StoreFormation *f, const char *node,
 		if (d->scope != scope || !store_runtime_value(f, node, id, &v))
 			continue;
 		json_object_set_new(obj, runtime_setting_key(d),
-				    d->spec.type == VAL_BOOL
-					    ? json_boolean(v)
-					    : json_integer(v));
+				    setting_json(d, v));
 	}
 }
 
@@ -377,93 +405,6 @@ static const Command show_settings = {
 	.summary = "run-time settings of the formation and its nodes",
 	.flags = FLAGS(settings_flags),
 	.run = show_settings_run,
-};
-
-/*
- * Whether the checks go over HTTPS: --http-tls when given, else what the
- * configuration read says (keepers serve HTTPS unless made with --no-ssl
- * or http.tls false). With ssl.ca_file (--ssl-ca-file) HAProxy verifies
- * the keepers' certificates; self-signed ones it cannot.
- */
-static bool haproxy_tls(const Flags *flags, const Config *cfg,
-			HaproxyOptions *o)
-{
-	const char *given = flags_get(flags, "http-tls");
-	const char *ca = config_get(cfg, S_SSL_CA_FILE);
-	const char *mode = config_get(cfg, S_SSL_MODE);
-	bool tls = config_get_bool(cfg, S_HTTP_TLS) &&
-		   !(mode && strcmp(mode, "disable") == 0);
-
-	if (given)
-		value_parse_bool(given, &tls);
-	o->check_ssl = tls;
-	o->ca_file = tls && ca && *ca ? ca : NULL;
-	if (o->ca_file && strchr(o->ca_file, '\'')) {
-		fprintf(stderr, "%s: ssl.ca_file %s: a path with a quote (') "
-				"cannot go in an HAProxy configuration\n",
-			cli_command_path(), o->ca_file);
-		return false;
-	}
-	return true;
-}
-
-static int show_haproxy_run(const Command *cmd, Flags *flags)
-{
-	Config cfg;
-	HaproxyOptions o = {
-		.bind = flags_get(flags, "bind") ? flags_get(flags, "bind")
-						 : "*",
-		.rw_port = flags_get_int(flags, "rw-port", 5000),
-		.ro_port = flags_get_int(flags, "ro-port", 5001),
-		.stats_port = flags_get_int(flags, "stats-port", 0)};
-	Store *s = nodeconf_open_for_show(flags, &cfg);
-	StoreFormation *f = s ? nodeconf_read_formation(s, &cfg) : NULL;
-
-	(void)cmd;
-	if (f && (o.rw_port == o.ro_port || !haproxy_tls(flags, &cfg, &o))) {
-		if (o.rw_port == o.ro_port)
-			fprintf(stderr, "%s: --rw-port and --ro-port must "
-					"differ\n",
-				cli_command_path());
-		free(f);
-		store_close(s);
-		return EXIT_USAGE;
-	}
-	if (f)
-		haproxy_write(stdout, f, &o);
-	free(f);
-	store_close(s);
-	return f ? EXIT_OK : s ? EXIT_FAILED : EXIT_STORE;
-}
-
-static const FlagDef haproxy_flags[] = {
-	FLAG_OF(S_PGDATA),
-	FLAG_OF(S_MONITOR),
-	FLAG_OF(S_FORMATION),
-	FLAG_VALUE("bind", "ADDR", "address HAProxy listens on (default *)",
-		   VAL_HOST, 0, 0, NULL),
-	FLAG_VALUE("rw-port", "PORT", "read-write port (default 5000)",
-		   VAL_INT, 1, 65535, NULL),
-	FLAG_VALUE("ro-port", "PORT", "read-only port (default 5001)",
-		   VAL_INT, 1, 65535, NULL),
-	FLAG_VALUE("stats-port", "PORT", "HAProxy's stats page (default none)",
-		   VAL_INT, 1, 65535, NULL),
-	FLAG_OF(S_HTTP_TLS),
-	FLAG_OF(S_SSL_CA_FILE),
-};
-
-static const Command show_haproxy = {
-	.name = "haproxy-config",
-	.summary = "an HAProxy configuration routing to the primary/replicas",
-	.description =
-		"Prints an HAProxy configuration for the formation: the "
-		"read-write port goes to the node whose keeper answers 200 on "
-		"/primary, the read-only port to those answering 200 on "
-		"/replica, each checked every second through the keeper's "
-		"HTTP API (http.port on every node), over HTTPS unless "
-		"--http-tls false or the configuration read has no TLS.",
-	.flags = FLAGS(haproxy_flags),
-	.run = show_haproxy_run,
 };
 
 static const FlagDef standby_names_flags[] = {WHERE_FLAGS};

@@ -3,8 +3,15 @@
  * (inter 1s), a node is taken out after 2 failed checks and back in after
  * 1 good one; sessions to a node marked down are shut so that clients
  * reconnect to the new primary instead of hanging on the old one.
+ *
+ * The read pool (--read-only) balances over the standbys answering 200
+ * on /replica; each node is also listed as a backup server that tracks
+ * its server of the read-write section, so that the primary, whichever
+ * node it is by then, takes the reads only while no standby passes.
  */
 #include "cli/haproxy.h"
+
+#include <stdio.h>
 
 #include "common/idents.h"
 static void header(FILE *out, const StoreFormation *f, const HaproxyOptions *o)
@@ -49,23 +56,41 @@ static void check_options(FILE *out, const HaproxyOptions *o)
 		fprintf(out, " check-ssl verify none");
 }
 
-static void servers(FILE *out, const StoreFormation *f,
-		    const HaproxyOptions *o)
+/* Whether n can go in the file; say: a comment when it cannot. */
+static bool usable(FILE *out, const StoreNode *n, bool say)
 {
-	for (size_t i = 0; i < f->nnodes; i++) {
-		const StoreNode *n = &f->nodes[i];
-		/* the store checks these too; the file does not rely on it */
-		if (!host_is_valid(n->host) || !name_is_valid(n->name)) {
+	/* the store checks these too; the file does not rely on it */
+	if (!host_is_valid(n->host) || !name_is_valid(n->name)) {
+		if (say)
 			fprintf(out, "    # node %d is left out: its name or "
 				     "host in the store is not valid\n",
 				n->id);
-			continue;
-		}
-		if (n->report.http_port <= 0) {
+		return false;
+	}
+	if (n->report.http_port <= 0) {
+		if (say)
 			fprintf(out,
 				"    # %s (%s:%d) is left out: its keeper has "
 				"no HTTP API (set http.port)\n",
 				n->name, n->host, n->port);
+		return false;
+	}
+	return true;
+}
+
+/* track: the read-write section whose servers the backups follow
+ * (NULL: plain servers, checked by their own section) */
+static void servers(FILE *out, const StoreFormation *f,
+		    const HaproxyOptions *o, const char *track)
+{
+	for (size_t i = 0; i < f->nnodes; i++) {
+		const StoreNode *n = &f->nodes[i];
+		if (!usable(out, n, track == NULL))
+			continue;
+		if (track) {
+			fprintf(out, "    server %s_primary %s:%d backup track "
+				     "%s/%s\n",
+				n->name, n->host, n->port, track, n->name);
 			continue;
 		}
 		fprintf(out, "    server %s %s:%d check port %d", n->name,
@@ -87,7 +112,14 @@ static void section(FILE *out, const StoreFormation *f,
 		"    http-check expect status 200\n",
 		f->name, kind, o->bind, port,
 		port == o->rw_port ? "first" : "roundrobin", check);
-	servers(out, f, o);
+	servers(out, f, o, NULL);
+	if (port != o->rw_port && o->read_pool) {
+		char rw[STORE_NAME_LEN + 16];
+		snprintf(rw, sizeof(rw), "pgkeel_%s_rw", f->name);
+		fprintf(out, "    # the primary takes reads only while no "
+			     "standby passes\n");
+		servers(out, f, o, rw);
+	}
 	fputc('\n', out);
 }
 

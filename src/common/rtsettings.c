@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/nodetags.h"
+
 #define BOOL_SPEC {VAL_BOOL, 0, 0, NULL}
 #define INT_SPEC(lo, hi) {VAL_INT, lo, hi, NULL}
 
@@ -31,6 +33,10 @@ static const RuntimeSettingDef table[RS_COUNT] = {
 	 "`--pgdata`'s node); 0 is never promoted automatically"},
 	{RS_REPLICATION_QUORUM, "node.replication_quorum", RS_NODE, BOOL_SPEC,
 	 "true", "whether that node counts for synchronous replication"},
+	{RS_TAGS, "node.tags", RS_NODE, {VAL_TAGS, 0, 0, NULL}, "",
+	 "that node's tags, comma-separated (`config unset` removes them): "
+	 "`nofailover` is never promoted, `noloadbalance` answers 503 on "
+	 "/replica and /read-only"},
 };
 
 const RuntimeSettingDef *runtime_setting(RuntimeSettingId id)
@@ -57,6 +63,8 @@ void runtime_setting_values(const RuntimeSettingDef *d, const char *sep,
 {
 	if (d->spec.type == VAL_BOOL)
 		snprintf(buf, len, "true%sfalse", sep);
+	else if (d->spec.type == VAL_TAGS)
+		node_tags_format((1 << NODE_TAG_COUNT) - 1, buf, len);
 	else
 		snprintf(buf, len, "%lld..%lld", (long long)d->spec.min,
 			 (long long)d->spec.max);
@@ -67,6 +75,8 @@ void runtime_setting_format(const RuntimeSettingDef *d, int v, char *buf,
 {
 	if (d->spec.type == VAL_BOOL)
 		snprintf(buf, len, "%s", v ? "true" : "false");
+	else if (d->spec.type == VAL_TAGS)
+		node_tags_format(v, buf, len);
 	else
 		snprintf(buf, len, "%d", v);
 }

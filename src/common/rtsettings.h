@@ -24,6 +24,7 @@ typedef enum {
 	RS_PAUSED,
 	RS_CANDIDATE_PRIORITY,
 	RS_REPLICATION_QUORUM,
+	RS_TAGS,
 	RS_COUNT
 } RuntimeSettingId;
 
@@ -38,7 +39,9 @@ typedef struct {
 	 * table pgkeel.formation or pgkeel.node that holds it */
 	const char *name;
 	RuntimeScope scope;
-	ValueSpec spec;     /* VAL_INT within [min, max], or VAL_BOOL */
+	ValueSpec spec;     /* VAL_INT within [min, max], VAL_BOOL, or
+			     * VAL_TAGS (a mask of common/nodetags.h's
+			     * bits in force, their names as text) */
 	const char *defval; /* what `config unset` sets */
 	const char *doc;    /* its effect, one line of the docs' table */
 } RuntimeSettingDef;
@@ -50,10 +53,12 @@ const RuntimeSettingDef *runtime_setting_find(const char *name);
 /* The name after its scope's prefix: the store's column (a pointer into
  * d->name, never NULL). */
 const char *runtime_setting_key(const RuntimeSettingDef *d);
-/* Its values as the docs write them: "0..16", or "true" sep "false". */
+/* Its values as the docs write them: "0..16", "true" sep "false", or
+ * the tags joined with ",". */
 void runtime_setting_values(const RuntimeSettingDef *d, const char *sep,
 			    char *buf, size_t len);
-/* A value in force, v (a bool as 0 or 1), as text: "3", "true". */
+/* A value in force, v (a bool as 0 or 1, tags as a mask), as text:
+ * "3", "true", "nofailover". */
 void runtime_setting_format(const RuntimeSettingDef *d, int v, char *buf,
 			    size_t len);
 /* Every name, "a, b, ... and " last: for messages. */

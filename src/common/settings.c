@@ -13,6 +13,7 @@
 #include "common/compat.h"
 #include "common/conninfo.h"
 #include "common/idents.h"
+#include "common/nodetags.h"
 #include "common/timeutil.h"
 
 #define STR {VAL_STRING, 0, 0, NULL}
@@ -387,6 +388,8 @@ bool value_validate(const ValueSpec *spec, const char *text, char *err,
 			return true;
 		snprintf(err, errlen, "expected a host name or IP address");
 		return false;
+	case VAL_TAGS:
+		return node_tags_parse(text, &(int){0}, err, errlen);
 	case VAL_NAME:
 		if (name_is_valid(text))
 			return true;

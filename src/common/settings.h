@@ -27,10 +27,11 @@ typedef enum {
 	VAL_HOST,     /* a host name or IP address */
 	VAL_NAME,     /* identifier: letters, digits, '_' and '-' */
 	VAL_TEXT,     /* free text, may be empty */
-	VAL_URI       /* a connection URI: one line, longer than a setting
+	VAL_URI,      /* a connection URI: one line, longer than a setting
 			 may be in pgkeel.ini (what is saved is checked
 			 when saved); choices, when set, the scheme it
 			 must start with */
+	VAL_TAGS      /* node tags, "a,b" (common/nodetags.h); may be empty */
 } ValueType;
 
 typedef struct {

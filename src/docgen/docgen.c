@@ -19,6 +19,8 @@ const DocPart doc_parts[] = {
 	 "src/keeper/transitions.c", docgen_keeper},
 	{"docs/configuration.md", "runtime-settings", "src/common/rtsettings.c",
 	 docgen_runtime_settings},
+	{"docs/configuration.md", "node-tags", "src/common/nodetags.c",
+	 docgen_node_tags},
 };
 const size_t doc_nparts = sizeof(doc_parts) / sizeof(doc_parts[0]);
 

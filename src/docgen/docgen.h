@@ -44,5 +44,6 @@ void docgen_flaws(FILE *out);
 void docgen_rule_row(FILE *out, const FsmRule *r);
 void docgen_keeper(FILE *out);
 void docgen_runtime_settings(FILE *out);
+void docgen_node_tags(FILE *out);
 
 #endif

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 
+#include "common/nodetags.h"
 #include "common/rtsettings.h"
 #include "docgen/docgen.h"
 #include "fsm/fsm.h"
@@ -99,6 +100,16 @@ void docgen_keeper(FILE *out)
 	}
 }
 
+void docgen_node_tags(FILE *out)
+{
+	fputs("| tag | effect |\n|---|---|\n", out);
+	for (int i = 0; node_tag_name(i); i++) {
+		fprintf(out, "| `%s` |", node_tag_name(i));
+		cell(out, node_tag_doc(i));
+		fputc('\n', out);
+	}
+}
+
 void docgen_runtime_settings(FILE *out)
 {
 	char values[64];
@@ -110,7 +121,7 @@ void docgen_runtime_settings(FILE *out)
 		fputc('|', out);
 		cell(out, d->name);
 		cell(out, values);
-		cell(out, d->defval);
+		cell(out, d->defval[0] ? d->defval : "none");
 		cell(out, d->doc);
 		fputc('\n', out);
 	}

@@ -2,7 +2,7 @@
  * candidate.c - choosing the standby to promote (docs/state-machine.md).
  *
  * The candidate must be in sync (secondary), fresh and willing (priority
- * above 0); among those the highest priority wins, then the most
+ * above 0, not tagged nofailover); among those the highest priority wins, then the most
  * advanced, then the lowest node id. It is promoted only once it is at
  * least as advanced as every standby that still reports: when another
  * standby (say one of priority 0) received more WAL, the candidate first
@@ -43,6 +43,7 @@ static const struct {
 	{"priority_zero", "candidate priority 0"},
 	{"maintenance", "in maintenance (asked)"},
 	{"vetoed", "its pre_promote hook vetoed its promotion"},
+	{"nofailover", "tagged nofailover"},
 };
 
 static int flaw_index(unsigned bit)
@@ -86,6 +87,8 @@ unsigned fsm_candidate_flaws(const FsmFormation *f, const FsmNode *n)
 		flaws |= FC_MAINTENANCE;
 	if (n->promote_vetoed)
 		flaws |= FC_VETOED;
+	if (n->nofailover)
+		flaws |= FC_NOFAILOVER;
 	return flaws;
 }
 

@@ -25,6 +25,7 @@ typedef struct {
 	NodeState reported; /* the keeper's current state */
 	int upstream_id;    /* standbys: the node they follow, or 0 */
 	bool maintenance;   /* an operator asked for maintenance */
+	bool nofailover;    /* tagged nofailover: never promoted */
 	bool drop;          /* an operator asked to drop the node */
 	bool restart_pending; /* an operator's restart of its Postgres not
 				 carried out yet: the keeper does it, no

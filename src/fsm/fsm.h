@@ -47,7 +47,8 @@ enum {
 	FC_PRIORITY_ZERO = 1u << 5, /* candidate priority 0 */
 	FC_MAINTENANCE = 1u << 6,   /* an operator asked for maintenance */
 	FC_VETOED = 1u << 7,        /* its pre_promote hook vetoed it lately */
-	FC_COUNT = 8
+	FC_NOFAILOVER = 1u << 8,    /* tagged nofailover (node.tags) */
+	FC_COUNT = 9
 };
 /* The flaws of n as a candidate, as of f->now_ms (0 for none). */
 unsigned fsm_candidate_flaws(const FsmFormation *f, const FsmNode *n);

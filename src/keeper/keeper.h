@@ -49,6 +49,11 @@ typedef struct Keeper {
 	StoreFormation *formation; /* last read from the store, or NULL */
 	Observation obs;
 	bool obs_ok;
+	/* freshness (keeper_status.h), monotonic: the primary last heard
+	 * from (0: not since the keeper started); the last replayed commit
+	 * while WAL waits to be replayed (0: caught up) */
+	int64_t contact_ms;
+	int64_t replayed_ms;
 	Supervisor sup;
 	bool pg_failed;             /* the supervisor gave up */
 	int64_t last_store_ok_ms;   /* monotonic */

@@ -21,30 +21,54 @@ struct KeeperApi {
 	char *metrics;
 };
 
-static void reply_check(KeeperApi *api, KeeperCheck c, const HttpRequest *req,
+/* ?lag and ?max_staleness into lim; false with a 400 answered */
+static bool read_limits(const HttpRequest *req, KeeperLimits *lim,
 			HttpResponse *resp)
 {
-	const char *lag_text = http_query(req, "lag");
-	long long max_lag = -1;
-	char why[128];
+	const char *lag = http_query(req, "lag");
+	const char *stale = http_query(req, "max_staleness");
 
-	if (lag_text && !keeper_parse_lag(lag_text, &max_lag)) {
+	lim->max_lag = -1;
+	lim->max_staleness_ms = -1;
+	if (lag && !keeper_parse_lag(lag, &lim->max_lag)) {
 		http_reply(resp, 400, "application/json",
 			   "{\"error\": \"lag: bytes, or a number with kB, MB "
 			   "or GB\"}\n");
-		return;
+		return false;
 	}
+	if (stale && (!duration_parse_ms(stale, &lim->max_staleness_ms) ||
+		      lim->max_staleness_ms < 0)) {
+		http_reply(resp, 400, "application/json",
+			   "{\"error\": \"max_staleness: a duration such as "
+			   "5s, 500ms or 1min\"}\n");
+		return false;
+	}
+	return true;
+}
+
+static void reply_check(KeeperApi *api, KeeperCheck c, const HttpRequest *req,
+			HttpResponse *resp)
+{
+	KeeperLimits lim;
+	char why[128];
+
+	if (!read_limits(req, &lim, resp))
+		return;
 	pthread_mutex_lock(&api->http.lock);
 	KeeperStatus st = api->st;
 	pthread_mutex_unlock(&api->http.lock);
-	bool ok = keeper_check(&st, c, max_lag, time_monotonic_ms(), why,
-			       sizeof(why));
+	int64_t now = time_monotonic_ms();
+	bool ok = keeper_check(&st, c, &lim, now, why, sizeof(why));
+	int64_t stale = keeper_status_staleness_ms(&st, now);
 	json_t *j = json_pack(
-		"{s:s, s:b, s:s, s:s, s:s, s:b, s:I, s:s}", "check",
+		"{s:s, s:b, s:s, s:s, s:s, s:b, s:I, s:o, s:s}", "check",
 		keeper_check_name(c), "ok", ok, "node", st.name, "state",
 		state_name(st.current), "assigned_state", state_name(st.goal),
 		"pg_running", st.pg_running, "lag_bytes",
-		(json_int_t)keeper_status_lag(&st), "reason", why);
+		(json_int_t)keeper_status_lag(&st), "staleness_ms",
+		st.in_recovery && stale >= 0 ? json_integer(stale)
+					     : json_null(),
+		"reason", why);
 	char *body = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);
 	http_reply(resp, ok ? 200 : 503, "application/json", body);

@@ -49,6 +49,19 @@ static void observe_pending_restart(Keeper *k, PgConn *pc)
 	}
 }
 
+/* The freshness of a standby's data, in monotonic time: a contact is
+ * remembered while no WAL receiver runs, so that its age grows. */
+static void observe_freshness(Keeper *k)
+{
+	int64_t now = time_monotonic_ms();
+
+	if (k->obs.contact_age_ms >= 0)
+		k->contact_ms = now - k->obs.contact_age_ms;
+	k->replayed_ms = k->obs.replay_lag_s > 0
+				 ? now - (int64_t)(k->obs.replay_lag_s * 1000)
+				 : 0;
+}
+
 bool keeper_observe(Keeper *k)
 {
 	for (int attempt = 0; attempt < 2; attempt++) {
@@ -57,6 +70,7 @@ bool keeper_observe(Keeper *k)
 			return false;
 		if (pg_observe(pc, &k->obs)) {
 			observe_pending_restart(k, pc);
+			observe_freshness(k);
 			return true;
 		}
 		/* a session that outlived its server (a restart since the

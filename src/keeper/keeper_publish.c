@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "common/nodetags.h"
 #include "keeper/keeper.h"
 #include "keeper/keeper_api.h"
 
@@ -25,6 +26,7 @@ static void fill_from_store(const Keeper *k, KeeperStatus *st)
 	st->known = me != NULL;
 	st->goal = me ? me->goal : k->st.current;
 	st->maintenance = me && me->maintenance;
+	st->noloadbalance = me && (me->tags & NODE_TAG_NOLOADBALANCE);
 	if (p && p != me) {
 		st->primary_lsn = p->report.lsn;
 		st->in_sync_set = named_in(p->sync_names, k->st.name);
@@ -56,6 +58,8 @@ static void fill(const Keeper *k, int64_t now_ms, bool busy,
 	st->lsn = k->obs.in_recovery ? k->obs.replay_lsn : k->obs.current_lsn;
 	st->timeline = k->obs.timeline;
 	st->replay_lag_s = k->obs.replay_lag_s;
+	st->contact_ms = k->contact_ms;
+	st->replayed_ms = k->replayed_ms;
 	st->promotions = k->promotions;
 	st->last_promotion_s = k->last_promotion_s;
 	fill_from_store(k, st);

@@ -100,8 +100,53 @@ static bool writable(const KeeperStatus *st, char *why, size_t len)
 	return true;
 }
 
-static bool replica(const KeeperStatus *st, long long max_lag, char *why,
-		    size_t len)
+int64_t keeper_status_staleness_ms(const KeeperStatus *st, int64_t now_ms)
+{
+	if (st->contact_ms <= 0)
+		return -1;
+	int64_t since = st->contact_ms;
+	if (st->replayed_ms > 0 && st->replayed_ms < since)
+		since = st->replayed_ms;
+	return now_ms > since ? now_ms - since : 0;
+}
+
+static bool within_lag(const KeeperStatus *st, long long max_lag, char *why,
+		       size_t len)
+{
+	if (max_lag < 0)
+		return true;
+	if (st->primary_lsn == 0)
+		return fail(why, len, "lagging behind the primary: its LSN "
+				      "is not known");
+	long long lag = keeper_status_lag(st);
+	if (lag <= max_lag)
+		return true;
+	snprintf(why, len, "lagging behind the primary: %lld bytes (limit %lld)",
+		 lag, max_lag);
+	return false;
+}
+
+static bool within_staleness(const KeeperStatus *st, int64_t max_ms,
+			     int64_t now_ms, char *why, size_t len)
+{
+	if (max_ms < 0)
+		return true;
+	int64_t stale = keeper_status_staleness_ms(st, now_ms);
+	if (stale < 0)
+		return fail(why, len, "stale: the primary has not been heard "
+				      "from since the keeper started");
+	if (stale <= max_ms)
+		return true;
+	snprintf(why, len, "stale: %s %lld ms ago (limit %lld ms)",
+		 st->replayed_ms > 0 && st->replayed_ms < st->contact_ms
+			 ? "last replayed commit"
+			 : "last heard from the primary",
+		 (long long)stale, (long long)max_ms);
+	return false;
+}
+
+static bool replica(const KeeperStatus *st, const KeeperLimits *lim,
+		    int64_t now_ms, char *why, size_t len)
 {
 	if (st->current != NS_SECONDARY && st->current != NS_CATCHINGUP)
 		return fail(why, len, "not a standby");
@@ -110,10 +155,15 @@ static bool replica(const KeeperStatus *st, long long max_lag, char *why,
 		return fail(why, len, "leaving its standby role");
 	if (!st->pg_running || !st->in_recovery)
 		return fail(why, len, "Postgres is not running as a standby");
-	if (max_lag >= 0 &&
-	    (st->primary_lsn == 0 || keeper_status_lag(st) > max_lag))
-		return fail(why, len, "lagging behind the primary");
-	return true;
+	return !lim || (within_lag(st, lim->max_lag, why, len) &&
+			within_staleness(st, lim->max_staleness_ms, now_ms,
+					 why, len));
+}
+
+/* /replica and /read-only: the node takes part in load balancing */
+static bool balanced(const KeeperStatus *st, char *why, size_t len)
+{
+	return !st->noloadbalance || fail(why, len, "tagged noloadbalance");
 }
 
 static bool alive(const KeeperStatus *st, int64_t now_ms, char *why,
@@ -126,17 +176,19 @@ static bool alive(const KeeperStatus *st, int64_t now_ms, char *why,
 	return fail(why, len, "the keeper's loop is stuck");
 }
 
-static bool check(const KeeperStatus *st, KeeperCheck c, long long max_lag,
-		  int64_t now_ms, char *why, size_t len)
+static bool check(const KeeperStatus *st, KeeperCheck c,
+		  const KeeperLimits *lim, int64_t now_ms, char *why, size_t len)
 {
 	switch (c) {
 	case CHECK_PRIMARY:
 		return writable(st, why, len);
 	case CHECK_REPLICA:
-		return replica(st, max_lag, why, len);
+		return balanced(st, why, len) &&
+		       replica(st, lim, now_ms, why, len);
 	case CHECK_READ_ONLY:
-		return writable(st, why, len) ||
-		       replica(st, max_lag, why, len);
+		return balanced(st, why, len) &&
+		       (writable(st, why, len) ||
+			replica(st, lim, now_ms, why, len));
 	case CHECK_HEALTH:
 		return st->pg_running || fail(why, len, "Postgres is down");
 	case CHECK_LIVENESS:
@@ -144,14 +196,14 @@ static bool check(const KeeperStatus *st, KeeperCheck c, long long max_lag,
 	case CHECK_READINESS:
 		if (state_is_primary(st->goal))
 			return writable(st, why, len);
-		return replica(st, -1, why, len) &&
+		return replica(st, NULL, now_ms, why, len) &&
 		       (st->streaming || fail(why, len, "not streaming"));
 	case CHECK_SYNC:
-		return replica(st, -1, why, len) &&
+		return replica(st, lim, now_ms, why, len) &&
 		       (st->in_sync_set ||
 			fail(why, len, "not in the synchronous set"));
 	case CHECK_ASYNC:
-		return replica(st, -1, why, len) &&
+		return replica(st, lim, now_ms, why, len) &&
 		       (!st->in_sync_set ||
 			fail(why, len, "in the synchronous set"));
 	case CHECK_NONE:
@@ -160,11 +212,12 @@ static bool check(const KeeperStatus *st, KeeperCheck c, long long max_lag,
 	return fail(why, len, "no such check");
 }
 
-bool keeper_check(const KeeperStatus *st, KeeperCheck c, long long max_lag,
-		  int64_t now_ms, char *why, size_t len)
+bool keeper_check(const KeeperStatus *st, KeeperCheck c,
+		  const KeeperLimits *lim, int64_t now_ms, char *why,
+		  size_t len)
 {
 	snprintf(why, len, "ok");
 	if (!st->known && c != CHECK_HEALTH && c != CHECK_LIVENESS)
 		return fail(why, len, "the formation has not been read yet");
-	return check(st, c, max_lag, now_ms, why, len);
+	return check(st, c, lim, now_ms, why, len);
 }

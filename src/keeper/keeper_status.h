@@ -43,13 +43,20 @@ typedef struct {
 	Lsn primary_lsn;      /* as last reported by the primary; 0 unknown */
 	int timeline;
 	double replay_lag_s;
+	/* freshness (docs/http-api.md#freshness): monotonic times of the
+	 * WAL receiver's last message from the primary (0: none seen since
+	 * the keeper started) and, while received WAL waits to be
+	 * replayed, of the last replayed commit (0: replay caught up) */
+	int64_t contact_ms;
+	int64_t replayed_ms;
+	bool noloadbalance;   /* tagged noloadbalance (node.tags) */
 	long long promotions;
 	double last_promotion_s;
 } KeeperStatus;
 
 typedef enum {
 	CHECK_PRIMARY,   /* /primary, /read-write */
-	CHECK_REPLICA,   /* /replica[?lag=BYTES] */
+	CHECK_REPLICA,   /* /replica[?lag=BYTES&max_staleness=DURATION] */
 	CHECK_READ_ONLY, /* /read-only */
 	CHECK_HEALTH,    /* /health */
 	CHECK_LIVENESS,  /* /liveness */
@@ -64,16 +71,33 @@ typedef enum {
 KeeperCheck keeper_check_for_path(const char *path);
 const char *keeper_check_name(KeeperCheck c);
 
+/* The limits a read check may be asked for: ?lag (bytes) and
+ * ?max_staleness (milliseconds); negative: none. */
+typedef struct {
+	long long max_lag;
+	int64_t max_staleness_ms;
+} KeeperLimits;
+
 /*
  * Whether the node passes check c at now_ms: true when it does ("ok" in
- * why), false with why saying what fails; max_lag is the ?lag limit in
- * bytes (negative: none).
+ * why), false with why saying what fails. lim (NULL: none) applies to
+ * the read checks of a standby (/replica, /read-only, /sync, /async).
  */
-bool keeper_check(const KeeperStatus *st, KeeperCheck c, long long max_lag,
-		  int64_t now_ms, char *why, size_t len);
+bool keeper_check(const KeeperStatus *st, KeeperCheck c,
+		  const KeeperLimits *lim, int64_t now_ms, char *why,
+		  size_t len);
 
 /* Bytes behind the primary (0 when it is the primary or unknown). */
 long long keeper_status_lag(const KeeperStatus *st);
+
+/*
+ * How stale a standby's data may be at now_ms, in milliseconds: the time
+ * since the WAL receiver last heard from the primary, or, when received
+ * WAL waits to be replayed, since the last replayed commit if that is
+ * longer. -1 when the primary has not been heard from since the keeper
+ * started.
+ */
+int64_t keeper_status_staleness_ms(const KeeperStatus *st, int64_t now_ms);
 
 /* Parses a ?lag value: bytes, or a number with kB, MB or GB (1024s).
  * False (and *out unchanged) when malformed, negative or too large. */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/nodetags.h"
 #include "monitor/monitor.h"
 
 void monitor_fsm_settings(const StoreFormation *sf, int64_t node_down_ms,
@@ -51,6 +52,7 @@ void monitor_fsm_node(const StoreFormation *sf, const StoreNode *n,
 	f->reported = n->reported;
 	f->upstream_id = n->upstream_id;
 	f->maintenance = n->maintenance;
+	f->nofailover = (n->tags & NODE_TAG_NOFAILOVER) != 0;
 	f->drop = n->drop_requested;
 	f->restart_pending = n->restart_requested > n->report.restarted;
 	f->pg_running = n->report.pg_running;

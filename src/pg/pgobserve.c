@@ -26,7 +26,10 @@ static const char *const node_sql =
 	" CASE WHEN NOT pg_is_in_recovery()"
 	"        OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()"
 	"      THEN 0 ELSE coalesce(extract(epoch FROM now() -"
-	"        pg_last_xact_replay_timestamp()), 0) END";
+	"        pg_last_xact_replay_timestamp()), 0) END,"
+	" coalesce((SELECT (extract(epoch FROM clock_timestamp() -"
+	"   last_msg_receipt_time) * 1000)::bigint"
+	"   FROM pg_stat_wal_receiver), -1)";
 
 static const char *const standbys_sql =
 	"SELECT application_name, coalesce(host(client_addr), 'local'),"
@@ -69,6 +72,7 @@ static void read_node_row(PGresult *res, Observation *obs)
 	obs->upstream_port = atoi(PQgetvalue(res, 0, 7));
 	copy_field(obs->sync_names, sizeof(obs->sync_names), res, 0, 8);
 	obs->replay_lag_s = atof(PQgetvalue(res, 0, 9));
+	obs->contact_age_ms = atoll(PQgetvalue(res, 0, 10));
 }
 
 static void read_standby_rows(PGresult *res, Observation *obs)

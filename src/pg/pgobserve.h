@@ -39,6 +39,9 @@ typedef struct {
 	char sync_names[512];
 	double replay_lag_s;  /* standby: age of the last replayed commit
 			       * while WAL waits to be replayed, else 0 */
+	long long contact_age_ms; /* standby: since the WAL receiver's last
+				   * message from the primary (a keepalive
+				   * counts); -1 when no receiver runs */
 	size_t nstandbys;
 	ObservedStandby standbys[OBSERVE_MAX_STANDBYS];
 } Observation;

@@ -25,6 +25,12 @@
  * promotion (promote_vetoed): the monitor then hands the promotion to
  * another standby (docs/state-machine.md). Keepers of the previous
  * version go on reporting through the 15-argument report().
+ *
+ * 7 -> 8: node tags (node.tags, common/nodetags.h): nofailover keeps a
+ * node from being promoted, noloadbalance takes it out of the keepers'
+ * read checks. Every node reads them (node_public); set_setting
+ * validates them against the known tags and keeps them in the table's
+ * order.
  */
 #include "store/pgstore_migrate.h"
 
@@ -32,6 +38,7 @@
 #include <stdlib.h>
 
 #include "common/idents.h"
+#include "common/nodetags.h"
 #include "common/slotdecl.h"
 #include "store/pgstore_schema.h"
 
@@ -247,9 +254,107 @@ static const char *const to_7[] = {
 	NULL,
 };
 
+static const char *const to_8[] = {
+	"ALTER TABLE pgkeel.node ADD COLUMN tags text NOT NULL DEFAULT ''",
+	"CREATE OR REPLACE VIEW pgkeel.node_public AS SELECT "
+	PGSTORE_NODE_PUBLIC_BASE ", fence_ms, promote_vetoed, tags"
+	" FROM pgkeel.node",
+	/* set_setting of schema 2 with node.tags */
+	"CREATE OR REPLACE FUNCTION pgkeel.set_setting(p_formation text,"
+	" p_node text, p_name text, p_value text) RETURNS text"
+	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$"
+	" DECLARE v_old text; v_new text := p_value; v_int int; v_bool bool;"
+	"  v_tags text[]; v_bad text; v_text text;"
+	" BEGIN"
+	"  PERFORM 1 FROM pgkeel.formation WHERE name = p_formation;"
+	"  IF NOT FOUND THEN RAISE EXCEPTION 'formation % does not exist',"
+	"   p_formation USING ERRCODE = 'undefined_object'; END IF;"
+	"  IF p_name IN ('node.candidate_priority', 'node.replication_quorum',"
+	" 'node.tags') THEN"
+	"   PERFORM 1 FROM pgkeel.node WHERE formation = p_formation"
+	"    AND name = p_node;"
+	"   IF NOT FOUND THEN RAISE EXCEPTION 'no node % in formation %',"
+	"    p_node, p_formation USING ERRCODE = 'undefined_object'; END IF;"
+	"  END IF;"
+	"  BEGIN"
+	"   IF p_name IN ('formation.number_sync_standbys',"
+	"                 'node.candidate_priority') THEN"
+	"    v_int := p_value::int;"
+	"   ELSIF p_name IN ('formation.strict_sync', 'formation.paused',"
+	"                    'node.replication_quorum') THEN"
+	"    v_bool := p_value::bool;"
+	"   END IF;"
+	"  EXCEPTION WHEN others THEN"
+	"   RAISE EXCEPTION 'invalid value \"%\" for %', p_value, p_name"
+	"    USING ERRCODE = 'invalid_parameter_value';"
+	"  END;"
+	"  IF p_name = 'formation.number_sync_standbys' THEN"
+	"   IF v_int < 0 OR v_int > 16 THEN RAISE EXCEPTION"
+	"    'formation.number_sync_standbys must be between 0 and 16'"
+	"    USING ERRCODE = 'invalid_parameter_value'; END IF;"
+	"   SELECT number_sync_standbys::text INTO v_old FROM pgkeel.formation"
+	"    WHERE name = p_formation;"
+	"   UPDATE pgkeel.formation SET number_sync_standbys = v_int"
+	"    WHERE name = p_formation;"
+	"  ELSIF p_name = 'formation.strict_sync' THEN"
+	"   SELECT strict_sync::text INTO v_old FROM pgkeel.formation"
+	"    WHERE name = p_formation;"
+	"   UPDATE pgkeel.formation SET strict_sync = v_bool"
+	"    WHERE name = p_formation;"
+	"  ELSIF p_name = 'formation.paused' THEN"
+	"   SELECT paused::text INTO v_old FROM pgkeel.formation"
+	"    WHERE name = p_formation;"
+	"   UPDATE pgkeel.formation SET paused = v_bool WHERE name = p_formation;"
+	"  ELSIF p_name = 'node.candidate_priority' THEN"
+	"   IF v_int < 0 OR v_int > 100 THEN RAISE EXCEPTION"
+	"    'node.candidate_priority must be between 0 and 100'"
+	"    USING ERRCODE = 'invalid_parameter_value'; END IF;"
+	"   SELECT candidate_priority::text INTO v_old FROM pgkeel.node"
+	"    WHERE formation = p_formation AND name = p_node;"
+	"   UPDATE pgkeel.node SET candidate_priority = v_int"
+	"    WHERE formation = p_formation AND name = p_node;"
+	"  ELSIF p_name = 'node.replication_quorum' THEN"
+	"   SELECT replication_quorum::text INTO v_old FROM pgkeel.node"
+	"    WHERE formation = p_formation AND name = p_node;"
+	"   UPDATE pgkeel.node SET replication_quorum = v_bool"
+	"    WHERE formation = p_formation AND name = p_node;"
+	"  ELSIF p_name = 'node.tags' THEN"
+	"   v_tags := ARRAY(SELECT btrim(t) FROM"
+	"    unnest(string_to_array(coalesce(p_value, ''), ',')) t"
+	"    WHERE btrim(t) <> '');"
+	"   SELECT string_agg(format('\"%s\"', t), ', ') INTO v_bad"
+	"    FROM unnest(v_tags) t WHERE t <> ALL (" NODE_TAGS_SQL_ARRAY ");"
+	"   IF v_bad IS NOT NULL THEN RAISE EXCEPTION"
+	"    'invalid value \"%\" for node.tags: unknown tag %; the known tags"
+	" are %', p_value, v_bad, array_to_string(" NODE_TAGS_SQL_ARRAY ", ', ')"
+	"    USING ERRCODE = 'invalid_parameter_value'; END IF;"
+	"   v_text := array_to_string(ARRAY(SELECT k FROM unnest("
+	NODE_TAGS_SQL_ARRAY ") WITH ORDINALITY u(k, i)"
+	"    WHERE k = ANY (v_tags) ORDER BY i), ',');"
+	"   SELECT tags INTO v_old FROM pgkeel.node"
+	"    WHERE formation = p_formation AND name = p_node;"
+	"   UPDATE pgkeel.node SET tags = v_text"
+	"    WHERE formation = p_formation AND name = p_node;"
+	"   v_new := v_text;"
+	"  ELSE RAISE EXCEPTION 'unknown setting % (formation.number_sync_"
+	"standbys, formation.strict_sync, formation.paused, node.candidate_"
+	"priority, node.replication_quorum, node.tags)', p_name"
+	"   USING ERRCODE = 'undefined_object';"
+	"  END IF;"
+	"  INSERT INTO pgkeel.event (formation, node_name, description) VALUES"
+	"   (p_formation, nullif(p_node, ''),"
+	"    format('%s changed from %s to %s', p_name,"
+	"     coalesce(nullif(v_old, ''), '(none)'),"
+	"     coalesce(nullif(v_new, ''), '(none)')));"
+	"  PERFORM pg_notify('pgkeel_report', p_formation);"
+	"  RETURN v_old;"
+	" END $$",
+	NULL,
+};
+
 /* step i takes a store from version BASE + i to BASE + i + 1 */
 const char *const *const pgstore_migrate_steps[] = {to_3, to_4, to_5, to_6,
-						    to_7};
+						    to_7, to_8};
 const size_t pgstore_migrate_nsteps =
 	sizeof(pgstore_migrate_steps) / sizeof(pgstore_migrate_steps[0]);
 

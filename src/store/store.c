@@ -249,6 +249,9 @@ bool store_runtime_value(const StoreFormation *f, const char *node_name,
 	case RS_REPLICATION_QUORUM:
 		*value = n ? n->quorum : 0;
 		return n != NULL;
+	case RS_TAGS:
+		*value = n ? n->tags : 0;
+		return n != NULL;
 	case RS_COUNT:
 		break;
 	}

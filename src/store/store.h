@@ -81,6 +81,7 @@ typedef struct {
 	int64_t report_age_ms;  /* by the store's clock */
 	bool reachable;         /* the monitor's last health check */
 	bool maintenance;       /* an operator asked for maintenance */
+	int tags;               /* node.tags: common/nodetags.h's bits */
 	bool drop_requested;    /* an operator asked to drop the node */
 	long long restart_requested; /* see store_request_restart */
 } StoreNode;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/nodetags.h"
 #include "common/timeutil.h"
 
 /*
@@ -35,12 +36,23 @@ static json_t *text(const char *s)
 	return j;
 }
 
+/* node.tags as an array of their names */
+static json_t *tags(int mask)
+{
+	json_t *a = json_array();
+	for (int i = 0; a && i < NODE_TAG_COUNT; i++) {
+		if (mask & (1 << i))
+			json_array_append_new(a, json_string(node_tag_name(i)));
+	}
+	return a;
+}
+
 json_t *store_node_json(const StoreFormation *f, const StoreNode *n)
 {
 	char lsn[LSN_TEXT_LEN];
 	return json_pack(
 		"{s:o, s:i, s:o, s:i, s:s, s:s, s:s, s:b, s:i, s:b, s:i,"
-		" s:o, s:o, s:b, s:b, s:b}",
+		" s:o, s:o, s:b, s:b, s:b, s:o}",
 		"name", text(n->name), "node_id", n->id, "host", text(n->host),
 		"port", n->port, "current_state", state_name(n->reported),
 		"assigned_state", state_name(n->goal), "lsn",
@@ -50,7 +62,7 @@ json_t *store_node_json(const StoreFormation *f, const StoreNode *n)
 		"formation", text(f->name), "formation_health", text(f->health),
 		"replication_quorum", n->quorum, "pending_restart",
 		n->report.pending_restart, "promote_vetoed",
-		n->report.promote_vetoed);
+		n->report.promote_vetoed, "tags", tags(n->tags));
 }
 
 json_t *store_event_json(const StoreEvent *e)

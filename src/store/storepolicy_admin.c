@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/nodetags.h"
 #include "common/rtsettings.h"
 #include "store/storepolicy.h"
 
@@ -83,6 +84,8 @@ static int *setting_field(StoreFormation *f, int node, RuntimeSettingId id)
 		return &f->number_sync_standbys;
 	case RS_CANDIDATE_PRIORITY:
 		return &f->nodes[node].priority;
+	case RS_TAGS:
+		return &f->nodes[node].tags;
 	case RS_STRICT_SYNC:
 	case RS_PAUSED:
 	case RS_REPLICATION_QUORUM:
@@ -103,6 +106,7 @@ static bool *setting_flag(StoreFormation *f, int node, RuntimeSettingId id)
 		return &f->nodes[node].quorum;
 	case RS_NUMBER_SYNC_STANDBYS:
 	case RS_CANDIDATE_PRIORITY:
+	case RS_TAGS:
 	case RS_COUNT:
 		break;
 	}
@@ -114,25 +118,32 @@ static StoreFailure assign(StoreFormation *f, int node,
 			   const RuntimeSettingDef *rs, const char *value,
 			   StorePolicyOut *out)
 {
-	char why[200], old[32];
+	char why[200], old[64], new[64];
 	int *i = setting_field(f, node, rs->id);
 	bool *b = setting_flag(f, node, rs->id);
 	bool v = false;
+	int tags = 0;
 
 	if (!value_validate(&rs->spec, value, why, sizeof(why)) ||
-	    (b && !value_parse_bool(value, &v)))
+	    (b && !value_parse_bool(value, &v)) ||
+	    (rs->spec.type == VAL_TAGS &&
+	     !node_tags_parse(value, &tags, why, sizeof(why))))
 		return policy_fail(out, STORE_REFUSED,
 				   "invalid value \"%s\" for %s: %s", value,
 				   rs->name, why);
-	snprintf(old, sizeof(old), "%s", b ? (*b ? "true" : "false") : "");
-	if (i) {
-		snprintf(old, sizeof(old), "%d", *i);
-		*i = atoi(value);
-	} else {
+	runtime_setting_format(rs, i ? *i : *b, old, sizeof(old));
+	if (i)
+		*i = rs->spec.type == VAL_TAGS ? tags : atoi(value);
+	else
 		*b = v;
-	}
+	/* tags as the postgres store words them: in the table's order */
+	if (rs->spec.type == VAL_TAGS)
+		runtime_setting_format(rs, *i, new, sizeof(new));
+	else
+		snprintf(new, sizeof(new), "%s", value);
 	policy_event(out, f, node >= 0 ? &f->nodes[node] : NULL, "", "",
-		     "%s changed from %s to %s", rs->name, old, value);
+		     "%s changed from %s to %s", rs->name,
+		     old[0] ? old : "(none)", new[0] ? new : "(none)");
 	return STORE_OK;
 }
 

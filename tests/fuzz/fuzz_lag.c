@@ -33,10 +33,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	st.in_recovery = st.streaming = size > 3 && (data[3] & 1);
 	st.published_ms = 0;
 	st.interval_ms = 1000;
+	KeeperLimits lim = {lag, -1};
 	for (int c = 0; c <= CHECK_NONE; c++) {
 		char why[128];
 		memset(why, 'x', sizeof(why));
-		bool ok = keeper_check(&st, (KeeperCheck)c, lag, 0, why,
+		bool ok = keeper_check(&st, (KeeperCheck)c, &lim, 0, why,
 				       sizeof(why));
 		FUZZ_CHECK(memchr(why, '\0', sizeof(why)) != NULL);
 		if (c == CHECK_REPLICA && lag >= 0 &&

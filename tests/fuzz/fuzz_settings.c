@@ -16,6 +16,7 @@
 #include "common/settings.h"
 #include "common/timeutil.h"
 #include "fuzz_util.h"
+#include "common/nodetags.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -52,6 +53,9 @@ static void check_accepted(const ValueSpec *spec, const char *text)
 		break;
 	case VAL_ENUM:
 		FUZZ_CHECK(one_of(spec->choices, text));
+		break;
+	case VAL_TAGS:
+		FUZZ_CHECK(node_tags_parse(text, &(int){0}, NULL, 0));
 		break;
 	case VAL_ABSPATH:
 		FUZZ_CHECK(text[0] == '/');
@@ -103,7 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	check_one(&def->spec, text);
 	/* every type, with a range that depends on the input */
-	for (int t = VAL_STRING; t <= VAL_URI; t++) {
+	for (int t = VAL_STRING; t <= VAL_TAGS; t++) {
 		ValueSpec spec = {(ValueType)t, data[0] % 7, 1000LL * data[0],
 				  "a|b|on"};
 		check_one(&spec, text);

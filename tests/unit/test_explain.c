@@ -244,6 +244,22 @@ static void priority_zero_is_no_candidate(void **state)
 	assert_next_is_fsm_step(&t);
 }
 
+static void nofailover_is_no_candidate(void **state)
+{
+	TestFormation t;
+	(void)state;
+
+	tf_init(&t, 2);
+	tf_replicating(&t, NS_PRIMARY);
+	fsm_node(&t.f, 2)->nofailover = true;
+
+	fsm_explain(&t.f, x);
+	assert_int_equal(node_x(2)->flaws, FC_NOFAILOVER);
+	assert_said(&node_x(2)->lines, "Not a failover candidate: tagged "
+				       "nofailover");
+	assert_int_equal(x->candidate_id, 0);
+}
+
 /* A request waits on the rule that carries it out. */
 static void maintenance_waits_for_the_keeper(void **state)
 {
@@ -300,5 +316,6 @@ UNIT_MAIN(setup, teardown, cmocka_unit_test(healthy_formation),
 	  cmocka_unit_test(paused_formation),
 	  cmocka_unit_test(switchover_pending),
 	  cmocka_unit_test(priority_zero_is_no_candidate),
+	  cmocka_unit_test(nofailover_is_no_candidate),
 	  cmocka_unit_test(maintenance_waits_for_the_keeper),
 	  cmocka_unit_test(drop_of_a_primary_waits))

@@ -250,6 +250,34 @@ static void candidate_by_priority_then_lsn(void **state)
 	assert_int_equal(fsm_choose_candidate(&t.f, why, sizeof(why))->id, 3);
 }
 
+/* nofailover: never a candidate, whatever its priority and LSN; and no
+ * switchover to it either */
+static void candidate_is_never_tagged_nofailover(void **state)
+{
+	TestFormation t;
+	char why[256];
+	(void)state;
+
+	tf_init(&t, 3);
+	tf_replicating(&t, NS_PRIMARY);
+	fsm_node(&t.f, 2)->priority = 90;
+	fsm_node(&t.f, 2)->lsn += 100;
+	fsm_node(&t.f, 2)->nofailover = true;
+	assert_int_equal(fsm_candidate_flaws(&t.f, fsm_node(&t.f, 2)),
+			 FC_NOFAILOVER);
+	tf_kill(&t, 1);
+	tf_advance(&t, 3100);
+	assert_int_equal(fsm_choose_candidate(&t.f, why, sizeof(why))->id, 3);
+	t.f.settings.switchover_to = 2;
+	assert_null(fsm_switchover_candidate(&t.f));
+	t.f.settings.switchover_to = -1;
+	fsm_node(&t.f, 3)->nofailover = true; /* the only other one too */
+	assert_null(fsm_choose_candidate(&t.f, why, sizeof(why)));
+	tf_step(&t);
+	assert_int_not_equal(fsm_node(&t.f, 2)->goal, NS_PREPARE_PROMOTION);
+	assert_int_not_equal(fsm_node(&t.f, 3)->goal, NS_PREPARE_PROMOTION);
+}
+
 static void candidate_fast_forwards_before_promotion(void **state)
 {
 	TestFormation t;
@@ -527,6 +555,7 @@ UNIT_MAIN(NULL, NULL,
 	  cmocka_unit_test(keeper_reported_failure_fails_over),
 	  cmocka_unit_test(no_candidate_when_monitor_sees_nothing),
 	  cmocka_unit_test(candidate_by_priority_then_lsn),
+	  cmocka_unit_test(candidate_is_never_tagged_nofailover),
 	  cmocka_unit_test(candidate_fast_forwards_before_promotion),
 	  cmocka_unit_test(others_follow_the_new_primary),
 	  cmocka_unit_test(lost_standby_leaves_sync_set_unless_strict),

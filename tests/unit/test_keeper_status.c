@@ -35,7 +35,17 @@ static KeeperStatus standby(void)
 
 static bool passes(const KeeperStatus *st, const char *path, long long lag)
 {
-	return keeper_check(st, keeper_check_for_path(path), lag, 1000, why,
+	KeeperLimits lim = {lag, -1};
+	return keeper_check(st, keeper_check_for_path(path), &lim, 1000, why,
+			    sizeof(why));
+}
+
+/* A check with ?max_staleness=max_ms asked at now_ms. */
+static bool fresh(const KeeperStatus *st, const char *path, int64_t max_ms,
+		  int64_t now_ms)
+{
+	KeeperLimits lim = {-1, max_ms};
+	return keeper_check(st, keeper_check_for_path(path), &lim, now_ms, why,
 			    sizeof(why));
 }
 
@@ -85,7 +95,17 @@ static void a_standby_is_replica_within_the_lag_asked(void **state)
 	assert_true(passes(&st, "/read-only", -1));
 	assert_true(passes(&st, "/replica", 4096));
 	assert_false(passes(&st, "/replica", 4095));
-	assert_string_equal(why, "lagging behind the primary");
+	assert_string_equal(why, "lagging behind the primary: 4096 bytes "
+				 "(limit 4095)");
+	assert_false(passes(&st, "/sync", 4095)); /* every read check */
+	assert_false(passes(&st, "/read-only", 4095));
+	assert_true(passes(&st, "/readiness", 4095)); /* not a read check */
+	st.in_sync_set = false;
+	assert_false(passes(&st, "/async", 4095));
+	st.in_sync_set = true;
+	st.primary_lsn = 0; /* unknown: no promise about the lag */
+	assert_false(passes(&st, "/replica", 1LL << 40));
+	st.primary_lsn = 0x3000000 + 4096;
 	assert_true(passes(&st, "/sync", -1));
 	assert_false(passes(&st, "/async", -1));
 	st.in_sync_set = false;
@@ -120,10 +140,58 @@ static void liveness_follows_the_loop(void **state)
 	KeeperStatus st = standby();
 	(void)state;
 	st.published_ms = 1000;
-	assert_true(keeper_check(&st, CHECK_LIVENESS, -1, 10000, why, 128));
-	assert_false(keeper_check(&st, CHECK_LIVENESS, -1, 12000, why, 128));
+	assert_true(keeper_check(&st, CHECK_LIVENESS, NULL, 10000, why, 128));
+	assert_false(keeper_check(&st, CHECK_LIVENESS, NULL, 12000, why, 128));
 	st.busy = true; /* a long clone is not a stuck loop */
-	assert_true(keeper_check(&st, CHECK_LIVENESS, -1, 99000, why, 128));
+	assert_true(keeper_check(&st, CHECK_LIVENESS, NULL, 99000, why, 128));
+}
+
+/* Staleness: since the primary was last heard from (an idle primary's
+ * keepalives keep it small), or since the last replayed commit while
+ * received WAL waits to be replayed, whichever is older. */
+static void a_standby_is_replica_within_the_staleness_asked(void **state)
+{
+	KeeperStatus st = standby();
+	(void)state;
+	st.contact_ms = 0; /* not heard from since the keeper started */
+	assert_false(fresh(&st, "/replica", 5000, 1000));
+	assert_true(fresh(&st, "/replica", -1, 1000));
+	st.contact_ms = 10000; /* idle primary: replay caught up */
+	assert_true(fresh(&st, "/replica", 5000, 15000));
+	assert_int_equal(keeper_status_staleness_ms(&st, 15000), 5000);
+	assert_false(fresh(&st, "/replica", 5000, 15001));
+	assert_string_equal(why, "stale: last heard from the primary 5001 ms "
+				 "ago (limit 5000 ms)");
+	assert_false(fresh(&st, "/read-only", 5000, 15001));
+	assert_false(fresh(&st, "/async", 5000, 15001));
+	assert_true(fresh(&st, "/readiness", 5000, 15001));
+	/* in contact, but replay stopped 8 s ago while WAL waits */
+	st.contact_ms = 20000;
+	st.replayed_ms = 12000;
+	assert_false(fresh(&st, "/replica", 5000, 20100));
+	assert_string_equal(why, "stale: last replayed commit 8100 ms ago "
+				 "(limit 5000 ms)");
+	assert_true(fresh(&st, "/replica", 9000, 20100));
+	/* a primary is never stale */
+	st = primary();
+	assert_true(fresh(&st, "/read-only", 0, 99000));
+	assert_int_equal(keeper_status_staleness_ms(&st, 99000), -1);
+}
+
+static void noloadbalance_takes_a_node_out_of_the_read_checks(void **state)
+{
+	KeeperStatus st = standby();
+	(void)state;
+	st.noloadbalance = true;
+	assert_false(passes(&st, "/replica", -1));
+	assert_string_equal(why, "tagged noloadbalance");
+	assert_false(passes(&st, "/read-only", -1));
+	assert_true(passes(&st, "/sync", -1));
+	assert_true(passes(&st, "/readiness", -1));
+	st = primary();
+	st.noloadbalance = true;
+	assert_true(passes(&st, "/primary", -1));
+	assert_false(passes(&st, "/read-only", -1));
 }
 
 static void paths_and_lag_values(void **state)
@@ -163,6 +231,8 @@ UNIT_MAIN(NULL, NULL,
 	  cmocka_unit_test(a_fenced_or_demoted_primary_is_not_primary),
 	  cmocka_unit_test(a_standby_is_replica_within_the_lag_asked),
 	  cmocka_unit_test(leaving_standbys_and_stopped_servers_fail),
+	  cmocka_unit_test(a_standby_is_replica_within_the_staleness_asked),
+	  cmocka_unit_test(noloadbalance_takes_a_node_out_of_the_read_checks),
 	  cmocka_unit_test(liveness_follows_the_loop),
 	  cmocka_unit_test(paths_and_lag_values),
 	  cmocka_unit_test(lag_values_that_overflow_are_refused))

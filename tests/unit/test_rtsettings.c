@@ -94,6 +94,15 @@ static void store_parses_each_setting_as_its_type(void **state)
 	assert_string_equal(got, want);
 }
 
+/* The SQL type of a setting's column and the variable set_setting
+ * stores it from: int, bool, or text for tags. */
+static const char *sql_type(const RuntimeSettingDef *d)
+{
+	return d->spec.type == VAL_INT	  ? "int"
+	       : d->spec.type == VAL_BOOL ? "bool"
+					  : "text";
+}
+
 /* The branch of set_setting that stores setting d. */
 static void branch_of(const char *sql, const RuntimeSettingDef *d, char *out,
 		      size_t len)
@@ -122,7 +131,7 @@ static void store_checks_the_tables_ranges(void **state)
 		branch_of(sql, d, branch, sizeof(branch));
 		snprintf(want, sizeof(want), "UPDATE pgkeel.%s SET %s = v_%s",
 			 d->scope == RS_NODE ? "node" : "formation",
-			 runtime_setting_key(d), is_int ? "int" : "bool");
+			 runtime_setting_key(d), sql_type(d));
 		assert_non_null(strstr(branch, want));
 		if (!is_int) {
 			assert_null(strstr(branch, "v_int"));
@@ -157,21 +166,40 @@ static void store_names_exactly_the_tables_settings(void **state)
 	assert_int_equal(quoted, RS_COUNT);
 }
 
+/* Where a column is defined: the base schema's CREATE TABLE, or the
+ * upgrade step that adds it ("ALTER TABLE pgkeel.node ADD COLUMN"). */
+static const char *column_at(const char *table, const char *alter,
+			     const char *want)
+{
+	const char *at = strstr(table, want);
+
+	for (size_t s = 0; !at && s < pgstore_migrate_nsteps; s++)
+		for (size_t i = 0; !at && pgstore_migrate_steps[s][i]; i++)
+			if (strstr(pgstore_migrate_steps[s][i], alter))
+				at = strstr(pgstore_migrate_steps[s][i], want);
+	return at;
+}
+
 static void store_defaults_are_the_tables(void **state)
 {
 	const char *const *tables = pgstore_schema_sql[0];
-	char want[200];
+	char want[200], value[64];
 	(void)state;
 
 	assert_non_null(strstr(tables[1], "CREATE TABLE pgkeel.formation ("));
 	assert_non_null(strstr(tables[2], "CREATE TABLE pgkeel.node ("));
 	for (int id = 0; id < RS_COUNT; id++) {
 		const RuntimeSettingDef *d = runtime_setting(id);
-		const char *table = tables[d->scope == RS_NODE ? 2 : 1];
+		bool node = d->scope == RS_NODE;
+		snprintf(value, sizeof(value),
+			 d->spec.type == VAL_TAGS ? "'%s'" : "%s", d->defval);
 		snprintf(want, sizeof(want), " %s %s NOT NULL DEFAULT %s",
-			 runtime_setting_key(d),
-			 d->spec.type == VAL_INT ? "int" : "bool", d->defval);
-		const char *at = strstr(table, want);
+			 runtime_setting_key(d), sql_type(d), value);
+		const char *at = column_at(
+			tables[node ? 2 : 1],
+			node ? "ALTER TABLE pgkeel.node ADD COLUMN"
+			     : "ALTER TABLE pgkeel.formation ADD COLUMN",
+			want);
 		if (!at || isalnum((unsigned char)at[strlen(want)]))
 			fail_msg("the store's column %s.%s is not \"%s\"",
 				 d->scope == RS_NODE ? "node" : "formation",
@@ -213,7 +241,7 @@ static void config_help_lists_the_table(void **state)
 		const RuntimeSettingDef *d = runtime_setting(id);
 		runtime_setting_values(d, "|", values, sizeof(values));
 		snprintf(line, sizeof(line), "\n  %-32s%s (default %s)%s\n",
-			 d->name, values, d->defval,
+			 d->name, values, d->defval[0] ? d->defval : "none",
 			 d->scope == RS_NODE ? ", with --name" : "");
 		const char *found = strstr(at, line);
 		if (!found)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/nodetags.h"
 #include "common/timeutil.h"
 #include "store/store.h"
 #include "store_drivers.h"
@@ -358,6 +359,34 @@ static void settings_are_validated(void **state)
 	store_close(op);
 }
 
+/* node.tags: any order in, every node reads them; an unknown tag is
+ * refused with the known ones named, nothing changed */
+static void node_tags_are_validated_and_read_by_nodes(void **state)
+{
+	Store *op = drv->operator_store();
+	RegisteredNode a = add(op, "a", port_of(0));
+	Store *na = drv->node_store(&a);
+	(void)state;
+
+	assert_int_equal(store_formation_node(read_back(na), a.node_id)->tags,
+			 0);
+	assert_true(store_set_setting(op, formation, "a", "node.tags",
+				      "noloadbalance, nofailover"));
+	assert_int_equal(store_formation_node(read_back(na), a.node_id)->tags,
+			 NODE_TAG_NOFAILOVER | NODE_TAG_NOLOADBALANCE);
+	assert_false(store_set_setting(op, formation, "a", "node.tags",
+				       "nofailover,fast"));
+	assert_int_equal(op->failure, STORE_REFUSED);
+	assert_non_null(strstr(op->error, "nofailover, noloadbalance"));
+	assert_int_equal(store_formation_node(read_back(op), a.node_id)->tags,
+			 NODE_TAG_NOFAILOVER | NODE_TAG_NOLOADBALANCE);
+	assert_true(store_set_setting(op, formation, "a", "node.tags", ""));
+	assert_int_equal(store_formation_node(read_back(op), a.node_id)->tags,
+			 0);
+	store_close(na);
+	store_close(op);
+}
+
 static void the_monitor_alone_draws_new_passwords(void **state)
 {
 	Store *op = drv->operator_store();
@@ -448,5 +477,6 @@ UNIT_MAIN(pick_driver, NULL,
 	  CASE(the_monitor_wakes_on_a_changed_report),
 	  CASE(past_its_deadline_a_call_gives_up_fast),
 	  CASE(settings_are_validated),
+	  CASE(node_tags_are_validated_and_read_by_nodes),
 	  CASE(the_monitor_alone_draws_new_passwords),
 	  CASE(the_monitors_are_listed))
