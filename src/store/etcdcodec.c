@@ -128,11 +128,12 @@ bool ec_config_read(StoreFormation *f, int64_t *requested_ms,
 char *ec_spec_json(const StoreNode *n)
 {
 	return dump(json_pack(
-		"{s:i, s:s, s:s, s:i, s:i, s:b, s:b, s:b, s:I}", "id", n->id,
-		"name", n->name, "host", n->host, "port", n->port, "priority",
-		n->priority, "quorum", n->quorum, "maintenance",
+		"{s:i, s:s, s:s, s:i, s:i, s:b, s:b, s:b, s:I, s:I}", "id",
+		n->id, "name", n->name, "host", n->host, "port", n->port,
+		"priority", n->priority, "quorum", n->quorum, "maintenance",
 		n->maintenance, "drop_requested", n->drop_requested,
-		"restart_requested", (json_int_t)n->restart_requested));
+		"restart_requested", (json_int_t)n->restart_requested,
+		"reinit_requested", (json_int_t)n->reinit_requested));
 }
 
 bool ec_spec_read(StoreNode *n, const char *text)
@@ -152,6 +153,7 @@ bool ec_spec_read(StoreNode *n, const char *text)
 	n->maintenance = flag(j, "maintenance");
 	n->drop_requested = flag(j, "drop_requested");
 	n->restart_requested = num(j, "restart_requested");
+	n->reinit_requested = num(j, "reinit_requested");
 	json_decref(j);
 	return true;
 }

@@ -81,6 +81,16 @@ bool pgstore_set_pg_param(Store *s, const char *formation, const char *name,
 			  const char *value, char *context, size_t len);
 bool pgstore_request_restart(Store *s, const char *formation,
 			     const char *node_name, long long *seq);
+/* pgstore_sched.c: as store.h's store_request_reinit, store_schedule,
+ * store_list_scheduled, store_end_scheduled. */
+bool pgstore_request_reinit(Store *s, const char *formation,
+			    const char *node_name, long long *seq);
+bool pgstore_schedule(Store *s, const char *formation,
+		      const StoreScheduled *op, long long *id);
+bool pgstore_list_scheduled(Store *s, const char *formation,
+			    StoreScheduled *out, size_t max, size_t *n);
+bool pgstore_end_scheduled(Store *s, const char *formation, long long id,
+			   const char *outcome, const char *why);
 bool pgstore_drop_node(Store *s, const char *formation,
 		       const char *node_name);
 bool pgstore_set_maintenance(Store *s, const char *formation,

@@ -25,6 +25,9 @@
  * promotion (promote_vetoed): the monitor then hands the promotion to
  * another standby (docs/state-machine.md). Keepers of the previous
  * version go on reporting through the 15-argument report().
+ *
+ * 7 -> 8: reinit requests and scheduled operations
+ * (pgstore_migrate_ops.c).
  */
 #include "store/pgstore_migrate.h"
 
@@ -248,8 +251,8 @@ static const char *const to_7[] = {
 };
 
 /* step i takes a store from version BASE + i to BASE + i + 1 */
-const char *const *const pgstore_migrate_steps[] = {to_3, to_4, to_5, to_6,
-						    to_7};
+const char *const *const pgstore_migrate_steps[] = {
+	to_3, to_4, to_5, to_6, to_7, pgstore_step_operations};
 const size_t pgstore_migrate_nsteps =
 	sizeof(pgstore_migrate_steps) / sizeof(pgstore_migrate_steps[0]);
 

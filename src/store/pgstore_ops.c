@@ -108,10 +108,11 @@ static void read_node(PGresult *res, int row, StoreNode *n)
 	n->report.http_port = get_int(res, row, 27);
 	n->report.fence_ms = get_int(res, row, 28);
 	n->report.promote_vetoed = is_true(res, row, 29);
+	n->reinit_requested = atoll(PQgetvalue(res, row, 30));
 }
 
 /* The formation's columns, after the node's (FORMATION_COL on). */
-#define FORMATION_COL 30
+#define FORMATION_COL 31
 
 static bool read_formation_cols(PGresult *res, StoreFormation *out)
 {
@@ -149,7 +150,7 @@ bool pgstore_get_formation(Store *s, const char *formation,
 		" n.upstream_host, n.upstream_port, n.pending_restart, n.fenced,"
 		" n.report_seq, n.report_age_ms, n.reachable, n.maintenance,"
 		" n.drop_requested, n.restart_requested, n.restarted,"
-		" n.http_port, n.fence_ms, n.promote_vetoed,"
+		" n.http_port, n.fence_ms, n.promote_vetoed, n.reinit_requested,"
 		" f.name, f.number_sync_standbys, f.strict_sync, f.paused,"
 		" f.health, f.replication_password, coalesce(f.switchover_to, -1),"
 		" f.failover_requested, (SELECT coalesce(json_agg("
