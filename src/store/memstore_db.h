@@ -104,7 +104,8 @@ bool memstore_request_restart(Store *s, const char *formation,
 bool memstore_rotate_secret(Store *s, const char *formation,
 			    const char *which);
 /* memstore_sched.c: memstore_request_reinit, memstore_schedule,
- * memstore_list_scheduled, memstore_end_scheduled. */
+ * memstore_list_scheduled, memstore_end_scheduled: true on success, or
+ * false with s->error and s->failure set as store.h says. */
 bool memstore_request_reinit(Store *s, const char *formation,
 			     const char *node_name, long long *seq);
 bool memstore_schedule(Store *s, const char *formation,

@@ -498,8 +498,8 @@ bool store_request_reinit(Store *s, const char *formation,
  * formation (the first max), earliest first. store_end_scheduled ends a
  * pending one: outcome "done", "failed" (why says why) or "cancelled",
  * with an event; STORE_REFUSED when no pending operation has that id.
- * The operator may schedule and cancel; the monitor may do all. False
- * with s->error set.
+ * The operator may schedule and cancel, the monitor may do all, a
+ * node may list. False with s->error set.
  */
 bool store_schedule(Store *s, const char *formation, const StoreScheduled *op,
 		    long long *id);
