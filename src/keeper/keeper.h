@@ -93,6 +93,8 @@ typedef struct Keeper {
 	uint64_t duties_digest; /* of the last duties that succeeded */
 	int64_t duties_ms;      /* when; 0: due now */
 	PgBouncer pgb;          /* [pgbouncer]; pgb.enabled when set */
+	int reinit_failures;    /* reinit attempts failed in a row */
+	int64_t next_reinit_ms; /* no attempt before (monotonic) */
 } Keeper;
 
 /*
@@ -183,8 +185,9 @@ bool keeper_restart_if_requested(Keeper *k);
 bool keeper_record_restart(Keeper *k, long long request);
 /* keeper_reinit.c: carries out an operator's reinit request (the node
  * in maintenance: moves PGDATA aside, clones the primary again, starts
- * as its standby). True when none is left to carry out. */
-bool keeper_reinit_if_requested(Keeper *k);
+ * as its standby); a failed attempt is retried after a growing delay.
+ * True when none is left to carry out. */
+bool keeper_reinit_if_requested(Keeper *k, int64_t now_ms);
 
 /* transitions.c: remembers in keeper.state, before creating it, that
  * pgkeel makes this node's PGDATA (an absent or empty one): only such a

@@ -19,6 +19,7 @@
 
 #include "common/fsutil.h"
 #include "common/log.h"
+#include "common/timeutil.h"
 #include "keeper/keeper.h"
 #include "pg/pgslots.h"
 
@@ -81,7 +82,18 @@ static bool reinit(Keeper *k, const StoreNode *me, const StoreNode *p,
 	       pgnode_clone_standby(&k->node, err, errlen);
 }
 
-bool keeper_reinit_if_requested(Keeper *k)
+/* 250 ms, doubling up to 32 s, as transitions are retried */
+static void retry_later(Keeper *k, int64_t now_ms, const char *err)
+{
+	int64_t delay = 250LL << (k->reinit_failures < 7 ? k->reinit_failures
+							 : 7);
+	k->reinit_failures++;
+	k->next_reinit_ms = now_ms + delay;
+	log_error("reinit failed (retrying in %lld ms): %s", (long long)delay,
+		  err);
+}
+
+bool keeper_reinit_if_requested(Keeper *k, int64_t now_ms)
 {
 	const StoreNode *me = keeper_me(k);
 	char err[1024];
@@ -91,19 +103,23 @@ bool keeper_reinit_if_requested(Keeper *k)
 		return true;
 	if (me->reinit_requested <= k->restart_unrecorded)
 		return keeper_record_restart(k, k->restart_unrecorded);
-	if (me->goal != NS_MAINTENANCE || k->st.current != NS_MAINTENANCE)
-		return false; /* the monitor takes the node out first */
+	if (me->goal != NS_MAINTENANCE || k->st.current != NS_MAINTENANCE ||
+	    now_ms < k->next_reinit_ms)
+		return false; /* out of service first; or a retry not due */
 	const StoreNode *p = clone_source(k, me);
 	if (!p) {
 		log_warn("reinit waits for a settled primary to clone from");
 		return false;
 	}
 	long long request = me->reinit_requested;
+	keeper_publish(k, now_ms, true);
 	if (!reinit(k, me, p, request, err, sizeof(err))) {
-		log_error("reinit failed, trying again next cycle: %s", err);
+		retry_later(k, time_monotonic_ms(), err);
 		return false;
 	}
-	log_info("reinit done: streaming from %s", p->name);
+	k->reinit_failures = 0;
+	k->next_reinit_ms = 0;
+	log_info("reinit done: running as a standby of %s", p->name);
 	k->restart_unrecorded = request;
 	return keeper_record_restart(k, request);
 }
