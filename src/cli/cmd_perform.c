@@ -269,6 +269,9 @@ out:
 static int run_switchover(const Command *cmd, Flags *flags)
 {
 	(void)cmd;
+	if (flags_has(flags, "at"))
+		return perform_schedule(flags, "switchover",
+					flags_get(flags, "candidate"));
 	return perform(flags, "switchover", flags_get(flags, "candidate"));
 }
 
@@ -298,6 +301,7 @@ static const FlagDef switchover_flags[] = {
 	FLAG_VALUE("candidate", "NAME",
 		   "the standby to promote (default: the best one)", VAL_NAME,
 		   0, 0, NULL),
+	PERFORM_AT_FLAG,
 };
 
 static const Command perform_switchover = {
@@ -333,10 +337,11 @@ static const Command perform_promotion = {
 
 static const Command *const perform_subs[] = {
 	&perform_switchover, &perform_failover, &perform_promotion,
-	&cmd_perform_restart, NULL};
+	&cmd_perform_restart, &cmd_perform_reinit, &cmd_perform_cancel, NULL};
 
 const Command cmd_perform = {
 	.name = "perform",
-	.summary = "switchover, failover, promotion, rolling restart",
+	.summary = "switchover, failover, promotion, rolling restart, reinit, "
+		   "scheduled operations",
 	.subs = perform_subs,
 };

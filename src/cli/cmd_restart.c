@@ -142,6 +142,19 @@ static int run_restart(Restart *r, bool rolling)
 	return rc;
 }
 
+/* --at: one node's restart, scheduled */
+static int schedule(const Flags *flags)
+{
+	if (!flags_has(flags, "name") || flags_has(flags, "rolling") ||
+	    flags_has(flags, "pending")) {
+		fprintf(stderr, "%s: --at schedules the restart of one node: "
+				"give --name, without --rolling or --pending\n",
+			cli_command_path());
+		return EXIT_USAGE;
+	}
+	return perform_schedule(flags, "restart", flags_get(flags, "name"));
+}
+
 static int run(const Command *cmd, Flags *flags)
 {
 	Config cfg;
@@ -151,6 +164,8 @@ static int run(const Command *cmd, Flags *flags)
 		     .t0 = time_monotonic_ms()};
 
 	(void)cmd;
+	if (flags_has(flags, "at"))
+		return schedule(flags);
 	if (!nodeconf_load(flags, &cfg, false, err, sizeof(err))) {
 		fprintf(stderr, "%s: %s\n", cli_command_path(), err);
 		return EXIT_BAD_CONFIG;
@@ -184,6 +199,7 @@ static const FlagDef restart_flags[] = {
 		    "hand the primary over with a switchover instead of "
 		    "restarting it in place"),
 	FLAG_SWITCH("pending", "only nodes with a restart pending"),
+	PERFORM_AT_FLAG,
 };
 
 const Command cmd_perform_restart = {

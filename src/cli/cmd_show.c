@@ -13,6 +13,7 @@
 
 #include "cli/haproxy.h"
 #include "cli/nodeconf.h"
+#include "cli/perform.h"
 #include "cli/pgbouncerconf.h"
 #include "cli/systemdunit.h"
 #include "store/storejson.h"
@@ -419,7 +420,7 @@ static const Command show_standby_names = {
 static const Command *const show_subs[] = {
 	&show_state, &show_events, &show_uri, &show_settings,
 	&show_standby_names, &show_haproxy, &show_systemd, &show_pgbouncer,
-	&show_monitors, NULL};
+	&show_monitors, &cmd_show_scheduled, NULL};
 
 const Command cmd_show = {
 	.name = "show",

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 
+#include "cli/flags.h"
 #include "store/store.h"
 
 /* True for a standby assigned and reporting secondary. */
@@ -49,5 +50,17 @@ int perform_ask(Store *s, const StoreFormation *f, const char *what,
 /* cmd_restart.c: perform restart [--rolling] */
 struct Command;
 extern const struct Command cmd_perform_restart;
+/* cmd_scheduled.c: stores what (a "switchover" to node, or NULL for
+ * the best standby; a "restart" of node) for the time of --at, which
+ * must be to come. Returns an exit code; refusals explained on stderr. */
+int perform_schedule(const Flags *flags, const char *what, const char *node);
+extern const struct Command cmd_perform_cancel;
+#define PERFORM_AT_FLAG                                                   \
+	FLAG_VALUE("at", "TIME",                                          \
+		   "schedule it: RFC 3339 with a zone, or +5m from now",   \
+		   VAL_STRING, 0, 0, NULL)
+extern const struct Command cmd_show_scheduled;
+/* cmd_reinit.c: perform reinit --name N */
+extern const struct Command cmd_perform_reinit;
 
 #endif

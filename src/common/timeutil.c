@@ -1,5 +1,6 @@
 /*
- * timeutil.c - monotonic and wall clocks, sleeping, duration parsing.
+ * timeutil.c - monotonic and wall clocks, sleeping, duration parsing,
+ * points in time for scheduled operations.
  */
 #include "common/timeutil.h"
 
@@ -88,4 +89,82 @@ char *time_format_wall(int64_t wall_ms, char *buf, size_t len)
 	localtime_r(&secs, &tm);
 	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
 	return buf;
+}
+
+/* "+5m": minutes, as people write them; the rest as durations, with a
+ * unit (a bare number is refused). */
+static bool parse_relative(const char *text, int64_t now_ms, int64_t *out)
+{
+	char buf[32];
+	int64_t ms;
+	size_t n = strlen(text);
+
+	if (n == 0 || n + 3 >= sizeof(buf) ||
+	    isdigit((unsigned char)text[n - 1]))
+		return false;
+	snprintf(buf, sizeof(buf), "%s%s", text,
+		 text[n - 1] == 'm' ? "in" : "");
+	if (!duration_parse_ms(buf, &ms) || ms > INT64_MAX - now_ms)
+		return false;
+	*out = now_ms + ms;
+	return true;
+}
+
+/* "Z", "+01:00", "-0530": the zone's offset east of UTC in seconds. */
+static bool parse_zone(const char *z, long *offset)
+{
+	int h, m;
+	char tail;
+
+	if (strcmp(z, "Z") == 0 || strcmp(z, "z") == 0) {
+		*offset = 0;
+		return true;
+	}
+	if ((z[0] != '+' && z[0] != '-') ||
+	    (sscanf(z + 1, "%2d:%2d%c", &h, &m, &tail) != 2 &&
+	     sscanf(z + 1, "%2d%2d%c", &h, &m, &tail) != 2) ||
+	    h > 23 || m > 59 || !isdigit((unsigned char)z[1]))
+		return false;
+	*offset = (z[0] == '-' ? -1 : 1) * (h * 3600L + m * 60L);
+	return true;
+}
+
+bool time_parse_at(const char *text, int64_t now_ms, int64_t *out)
+{
+	struct tm tm = {0};
+	int used = 0, ms = 0;
+	long offset;
+	char sep;
+
+	if (!text)
+		return false;
+	if (text[0] == '+')
+		return parse_relative(text + 1, now_ms, out);
+	if (sscanf(text, "%4d-%2d-%2d%c%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
+		   &tm.tm_mday, &sep, &tm.tm_hour, &tm.tm_min, &tm.tm_sec,
+		   &used) != 7 ||
+	    used != 19 || (sep != 'T' && sep != 't' && sep != ' '))
+		return false;
+	const char *rest = text + used;
+	if (*rest == '.') {
+		int digits = 0;
+		for (rest++; isdigit((unsigned char)*rest); rest++, digits++)
+			if (digits < 3)
+				ms = ms * 10 + (*rest - '0');
+		for (; digits > 0 && digits < 3; digits++)
+			ms *= 10;
+		if (digits == 0)
+			return false;
+	}
+	if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
+	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
+	    tm.tm_sec > 60 || !parse_zone(rest, &offset))
+		return false;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	time_t t = timegm(&tm);
+	if (t == (time_t)-1)
+		return false;
+	*out = ((int64_t)t - offset) * 1000 + ms;
+	return true;
 }

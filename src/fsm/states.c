@@ -58,7 +58,8 @@ static const StateInfo states[NS_COUNT] = {
 	 "never a candidate",
 	 false, false, false,
 	 "left alone: pgkeel neither starts, stops nor restarts it",
-	 "`pgkeel enable maintenance` (a primary first switches over)"},
+	 "`pgkeel enable maintenance` (a primary first switches over); "
+	 "while `pgkeel perform reinit` clones a standby again"},
 	{NS_DROPPED, "dropped",
 	 "removed from the formation; the monitor deletes its row once the "
 	 "keeper reported it (or after 30 s without reports)",

@@ -98,6 +98,8 @@ typedef struct Keeper {
 	uint64_t duties_digest; /* of the last duties that succeeded */
 	int64_t duties_ms;      /* when; 0: due now */
 	PgBouncer pgb;          /* [pgbouncer]; pgb.enabled when set */
+	int reinit_failures;    /* reinit attempts failed in a row */
+	int64_t next_reinit_ms; /* no attempt before (monotonic) */
 } Keeper;
 
 /*
@@ -182,6 +184,21 @@ bool keeper_pgbouncer_pause(Keeper *k);
 /* keeper_restart.c: carries out an operator's restart request. */
 /* True when no request is left to carry out. */
 bool keeper_restart_if_requested(Keeper *k);
+/* Records in keeper.state (and so reports) that restart request
+ * number request was carried out; false (logged) when it cannot be
+ * written: the caller tries again next cycle. */
+bool keeper_record_restart(Keeper *k, long long request);
+/* keeper_reinit.c: carries out an operator's reinit request (the node
+ * in maintenance: moves PGDATA aside, clones the primary again, starts
+ * as its standby); a failed attempt is retried after a growing delay.
+ * True when none is left to carry out. */
+bool keeper_reinit_if_requested(Keeper *k, int64_t now_ms);
+
+/* transitions.c: remembers in keeper.state, before creating it, that
+ * pgkeel makes this node's PGDATA (an absent or empty one): only such a
+ * directory may `drop node --destroy` delete later. False with err set
+ * when that cannot be recorded: nothing may be created then. */
+bool keeper_note_creation(Keeper *k, char *err, size_t errlen);
 
 /* transitions.c: carries out the transition from -> to. True when done;
  * false with err set by its action, or "no transition" for a pair the

@@ -301,6 +301,8 @@ static void cycle(Keeper *k, int64_t now_ms)
 		/* tell the monitor at once */
 		talk_to_store(k, time_monotonic_ms());
 	} else if (!k->fenced) {
+		if (k->st.current == NS_MAINTENANCE)
+			keeper_reinit_if_requested(k, now_ms);
 		keeper_duties(k, now_ms);
 		if (state_is_primary(k->st.current))
 			keeper_pgbouncer_own(k);

@@ -12,7 +12,7 @@
 /* The request carried out counts once keeper.state holds it; until then
  * the keeper reports the previous one and tries again each cycle,
  * without restarting Postgres again. */
-static bool record(Keeper *k, long long request)
+bool keeper_record_restart(Keeper *k, long long request)
 {
 	KeeperState next = k->st;
 	next.restarted = request;
@@ -34,7 +34,9 @@ bool keeper_restart_if_requested(Keeper *k)
 	if (!me || me->restart_requested <= k->st.restarted)
 		return true;
 	if (me->restart_requested <= k->restart_unrecorded)
-		return record(k, k->restart_unrecorded);
+		return keeper_record_restart(k, k->restart_unrecorded);
+	if (me->reinit_requested == me->restart_requested)
+		return true; /* a reinit: keeper_reinit.c, in maintenance */
 	if (me->goal != k->st.current || k->fenced || !k->obs_ok)
 		return false;
 	log_info("restarting Postgres as requested (request %lld)",
@@ -48,5 +50,5 @@ bool keeper_restart_if_requested(Keeper *k)
 	}
 	log_info("Postgres restarted");
 	k->restart_unrecorded = me->restart_requested;
-	return record(k, k->restart_unrecorded);
+	return keeper_record_restart(k, k->restart_unrecorded);
 }

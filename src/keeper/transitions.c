@@ -34,12 +34,7 @@ static bool reconfigure(Keeper *k, char *err, size_t errlen)
 	return !changed || pgnode_reload(&k->node, err, errlen);
 }
 
-/*
- * Remembers, before creating it, that pgkeel makes this node's PGDATA:
- * only such a directory may `drop node --destroy` delete later. Nothing
- * is created while that cannot be recorded.
- */
-static bool note_creation(Keeper *k, char *err, size_t errlen)
+bool keeper_note_creation(Keeper *k, char *err, size_t errlen)
 {
 	const char *dir = k->node.pgdata;
 	if (k->st.created_pgdata ||
@@ -58,13 +53,13 @@ static bool note_creation(Keeper *k, char *err, size_t errlen)
 
 static bool init_primary(Keeper *k, char *err, size_t errlen)
 {
-	return note_creation(k, err, errlen) &&
+	return keeper_note_creation(k, err, errlen) &&
 	       pgnode_init_primary(&k->node, err, errlen);
 }
 
 static bool clone_standby(Keeper *k, char *err, size_t errlen)
 {
-	return note_creation(k, err, errlen) &&
+	return keeper_note_creation(k, err, errlen) &&
 	       pgnode_clone_standby(&k->node, err, errlen);
 }
 

@@ -123,6 +123,13 @@ void monitor_free(Monitor *m);
 /* One decision round over every formation; now_ms monotonic. */
 void monitor_cycle(Monitor *m, int64_t now_ms);
 
+/* monitor_sched.c: carries out the scheduled operations of sf whose
+ * time (wall_ms, the wall clock) has come, each ended done or failed
+ * with an event; a store that does not answer leaves them for the next
+ * round. */
+void monitor_run_scheduled(Monitor *m, const StoreFormation *sf,
+			   int64_t wall_ms);
+
 /* monitor_stats.c: counting the promotions the decisions order.
  * monitor_stats: the formation's counters, made on first use; NULL when
  * MONITOR_MAX_FORMATIONS are counted already. */

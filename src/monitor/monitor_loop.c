@@ -232,10 +232,13 @@ static void manage(Monitor *m, const char *name, int64_t now_ms)
 	FsmDecision d[STORE_MAX_NODES * 2];
 	size_t nd = 0;
 
-	if (!store_get_formation(m->store, name, m->formation))
+	if (!store_get_formation(m->store, name, m->formation)) {
 		log_warn("%s", m->store->error);
-	else if (decide(m, m->formation, now_ms, d, &nd))
+		return;
+	}
+	if (decide(m, m->formation, now_ms, d, &nd))
 		monitor_count_promotions(m, m->formation, d, nd, now_ms);
+	monitor_run_scheduled(m, m->formation, time_wall_ms());
 }
 
 void monitor_cycle(Monitor *m, int64_t now_ms)

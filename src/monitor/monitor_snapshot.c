@@ -51,7 +51,8 @@ void monitor_fsm_node(const StoreFormation *sf, const StoreNode *n,
 	f->goal = n->goal;
 	f->reported = n->reported;
 	f->upstream_id = n->upstream_id;
-	f->maintenance = n->maintenance;
+	/* a standby being cloned again is out of service meanwhile */
+	f->maintenance = n->maintenance || store_node_reinit_pending(n);
 	f->nofailover = (n->tags & NODE_TAG_NOFAILOVER) != 0;
 	f->drop = n->drop_requested;
 	f->restart_pending = n->restart_requested > n->report.restarted;

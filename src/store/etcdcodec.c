@@ -128,11 +128,12 @@ bool ec_config_read(StoreFormation *f, int64_t *requested_ms,
 char *ec_spec_json(const StoreNode *n)
 {
 	return dump(json_pack(
-		"{s:i, s:s, s:s, s:i, s:i, s:b, s:b, s:b, s:I, s:i}", "id",
+		"{s:i, s:s, s:s, s:i, s:i, s:b, s:b, s:b, s:I, s:I, s:i}", "id",
 		n->id, "name", n->name, "host", n->host, "port", n->port,
 		"priority", n->priority, "quorum", n->quorum, "maintenance",
 		n->maintenance, "drop_requested", n->drop_requested,
-		"restart_requested", (json_int_t)n->restart_requested, "tags",
+		"restart_requested", (json_int_t)n->restart_requested,
+		"reinit_requested", (json_int_t)n->reinit_requested, "tags",
 		n->tags));
 }
 
@@ -154,6 +155,7 @@ bool ec_spec_read(StoreNode *n, const char *text)
 	n->drop_requested = flag(j, "drop_requested");
 	n->restart_requested = num(j, "restart_requested");
 	n->tags = (int)num(j, "tags"); /* a mask of common/nodetags.h's bits */
+	n->reinit_requested = num(j, "reinit_requested");
 	json_decref(j);
 	return true;
 }

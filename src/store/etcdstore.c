@@ -285,6 +285,7 @@ static const StoreOps etcd_ops = {
 	.set_setting = es_set_setting,
 	.set_pg_param = es_set_pg_param,
 	.request_restart = es_request_restart,
+	.request_reinit = es_request_reinit,
 	.rotate_secret = es_rotate_secret,
 	.list_monitors = es_list_monitors,
 	.close = es_close,

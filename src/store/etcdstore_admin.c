@@ -166,6 +166,20 @@ bool es_request_restart(Store *s, const char *formation,
 	return change(s, formation, STORE_REFUSED, do_restart, &x, NULL);
 }
 
+static StoreFailure do_reinit(Store *s, StoreFormation *f, void *arg)
+{
+	const Args *x = arg;
+	return policy_request_reinit(f, &es_handle(s)->actor, x->a, x->seq,
+				     &es_handle(s)->out);
+}
+
+bool es_request_reinit(Store *s, const char *formation,
+		       const char *node_name, long long *seq)
+{
+	Args x = {.a = node_name, .seq = seq};
+	return change(s, formation, STORE_REFUSED, do_reinit, &x, NULL);
+}
+
 static StoreFailure do_rotate(Store *s, StoreFormation *f, void *arg)
 {
 	const Args *x = arg;

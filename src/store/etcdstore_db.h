@@ -118,7 +118,7 @@ bool es_parse_uri(const char *uri, const SslSpec *ssl, EtcdConfig *cfg,
  * es_register_node, es_report, es_get_formation, es_list_formations,
  * es_events; etcdstore_admin.c: es_request, es_set_setting,
  * es_set_maintenance, es_drop_node, es_set_pg_param, es_request_restart,
- * es_rotate_secret, es_apply. Each is true on success, or false with
+ * es_request_reinit, es_rotate_secret, es_apply. Each is true on success, or false with
  * s->error and s->failure set as store.h says. */
 bool es_register_node(Store *s, const NodeRegistration *reg,
 		      RegisteredNode *out);
@@ -139,6 +139,8 @@ bool es_set_pg_param(Store *s, const char *formation, const char *name,
 		     const char *value, char *context, size_t len);
 bool es_request_restart(Store *s, const char *formation,
 			const char *node_name, long long *seq);
+bool es_request_reinit(Store *s, const char *formation,
+		       const char *node_name, long long *seq);
 bool es_rotate_secret(Store *s, const char *formation, const char *which);
 bool es_apply(Store *s, int64_t term, const char *formation,
 	      const StoreDecision *d, size_t nd, const StoreNodeView *views,

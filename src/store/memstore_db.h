@@ -19,6 +19,8 @@ typedef struct {
 	StoreFormation f;  /* nodes' report_age_ms is filled when read */
 	int64_t report_ms[STORE_MAX_NODES]; /* monotonic; 0: never */
 	int64_t requested_ms; /* of the pending switchover or failover */
+	StoreScheduled sched[STORE_MAX_SCHEDULED]; /* pending, by time */
+	size_t nsched;
 } MemFormation;
 
 struct MemStoreDb {
@@ -27,6 +29,7 @@ struct MemStoreDb {
 	StoreEvent events[MEM_MAX_EVENTS]; /* the latest, oldest first */
 	size_t nevents;
 	int last_node_id;
+	long long last_sched_id;
 	int64_t term;         /* the lease's, +1 at every new holder */
 	Store *lease_holder;  /* the handle holding it, or NULL */
 	StoreMonitor holder;  /* who holds it, since when */
@@ -100,5 +103,16 @@ bool memstore_request_restart(Store *s, const char *formation,
 			      const char *node_name, long long *seq);
 bool memstore_rotate_secret(Store *s, const char *formation,
 			    const char *which);
+/* memstore_sched.c: memstore_request_reinit, memstore_schedule,
+ * memstore_list_scheduled, memstore_end_scheduled: true on success, or
+ * false with s->error and s->failure set as store.h says. */
+bool memstore_request_reinit(Store *s, const char *formation,
+			     const char *node_name, long long *seq);
+bool memstore_schedule(Store *s, const char *formation,
+		       const StoreScheduled *op, long long *id);
+bool memstore_list_scheduled(Store *s, const char *formation,
+			     StoreScheduled *out, size_t max, size_t *n);
+bool memstore_end_scheduled(Store *s, const char *formation, long long id,
+			    const char *outcome, const char *why);
 
 #endif

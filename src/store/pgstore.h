@@ -88,6 +88,18 @@ bool pgstore_set_maintenance(Store *s, const char *formation,
 bool pgstore_set_setting(Store *s, const char *formation,
 			 const char *node_name, const char *name,
 			 const char *value);
+/* pgstore_sched.c: as store.h's store_request_reinit, store_schedule,
+ * store_list_scheduled, store_end_scheduled: pgstore_request_reinit,
+ * pgstore_schedule, pgstore_list_scheduled, pgstore_end_scheduled (true,
+ * or false with s->error set). */
+bool pgstore_request_reinit(Store *s, const char *formation,
+			    const char *node_name, long long *seq);
+bool pgstore_schedule(Store *s, const char *formation,
+		      const StoreScheduled *op, long long *id);
+bool pgstore_list_scheduled(Store *s, const char *formation,
+			    StoreScheduled *out, size_t max, size_t *n);
+bool pgstore_end_scheduled(Store *s, const char *formation, long long id,
+			   const char *outcome, const char *why);
 /* pgstore_slots.c: fills out->slots from the JSON array of [name,
  * kind] pairs (kind null: removed), the first STORE_MAX_SLOTS; false
  * when json is not an array (out->nslots 0). pgstore_set_slot: as

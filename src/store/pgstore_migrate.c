@@ -31,6 +31,8 @@
  * read checks. Every node reads them (node_public); set_setting
  * validates them against the known tags and keeps them in the table's
  * order.
+ * 8 -> 9: reinit requests and scheduled operations
+ * (pgstore_migrate_ops.c).
  */
 #include "store/pgstore_migrate.h"
 
@@ -353,8 +355,8 @@ static const char *const to_8[] = {
 };
 
 /* step i takes a store from version BASE + i to BASE + i + 1 */
-const char *const *const pgstore_migrate_steps[] = {to_3, to_4, to_5, to_6,
-						    to_7, to_8};
+const char *const *const pgstore_migrate_steps[] = {
+	to_3, to_4, to_5, to_6, to_7, to_8, pgstore_step_operations};
 const size_t pgstore_migrate_nsteps =
 	sizeof(pgstore_migrate_steps) / sizeof(pgstore_migrate_steps[0]);
 

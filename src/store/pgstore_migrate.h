@@ -24,5 +24,8 @@ bool pgstore_migrate(PgConn *pc, bool in_transaction, int *from, char *err,
  * from PGSTORE_SCHEMA_BASE_VERSION + i to the next version. */
 extern const char *const *const pgstore_migrate_steps[];
 extern const size_t pgstore_migrate_nsteps;
+/* pgstore_migrate_ops.c: the step of reinit requests and scheduled
+ * operations */
+extern const char *const pgstore_step_operations[];
 
 #endif

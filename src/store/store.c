@@ -165,6 +165,43 @@ bool store_request_restart(Store *s, const char *formation,
 	return done(s, s->ops->request_restart(s, formation, node_name, seq));
 }
 
+bool store_request_reinit(Store *s, const char *formation,
+			  const char *node_name, long long *seq)
+{
+	begin(s);
+	if (!s->ops->request_reinit)
+		return unsupported(s, "reinit requests");
+	return done(s, s->ops->request_reinit(s, formation, node_name, seq));
+}
+
+bool store_schedule(Store *s, const char *formation, const StoreScheduled *op,
+		    long long *id)
+{
+	begin(s);
+	if (!s->ops->schedule)
+		return unsupported(s, "scheduled operations");
+	return done(s, s->ops->schedule(s, formation, op, id));
+}
+
+bool store_list_scheduled(Store *s, const char *formation,
+			  StoreScheduled *out, size_t max, size_t *n)
+{
+	begin(s);
+	*n = 0;
+	if (!s->ops->list_scheduled)
+		return unsupported(s, "scheduled operations");
+	return done(s, s->ops->list_scheduled(s, formation, out, max, n));
+}
+
+bool store_end_scheduled(Store *s, const char *formation, long long id,
+			 const char *outcome, const char *why)
+{
+	begin(s);
+	if (!s->ops->end_scheduled)
+		return unsupported(s, "scheduled operations");
+	return done(s, s->ops->end_scheduled(s, formation, id, outcome, why));
+}
+
 bool store_rotate_secret(Store *s, const char *formation, const char *which)
 {
 	begin(s);
@@ -256,4 +293,9 @@ bool store_runtime_value(const StoreFormation *f, const char *node_name,
 		break;
 	}
 	return false;
+}
+
+bool store_node_reinit_pending(const StoreNode *n)
+{
+	return n->reinit_requested > n->report.restarted;
 }

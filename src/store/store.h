@@ -84,6 +84,7 @@ typedef struct {
 	int tags;               /* node.tags: common/nodetags.h's bits */
 	bool drop_requested;    /* an operator asked to drop the node */
 	long long restart_requested; /* see store_request_restart */
+	long long reinit_requested;  /* see store_request_reinit */
 } StoreNode;
 
 /* A formation-wide Postgres parameter, as the operator wrote it. */
@@ -131,6 +132,15 @@ typedef struct {
 	char new_state[32];
 	char description[512];
 } StoreEvent;
+
+/* An operation an operator scheduled for a time (store_schedule). */
+#define STORE_MAX_SCHEDULED 64
+typedef struct {
+	long long id;
+	char what[16];             /* "switchover" or "restart" */
+	char node[STORE_NAME_LEN]; /* the candidate or the node; "": none */
+	int64_t at_ms;             /* wall clock, ms since the epoch */
+} StoreScheduled;
 
 typedef struct {
 	int node_id;
@@ -239,7 +249,7 @@ typedef struct Store Store;
  *   term at the moment of the write (STORE_FENCED otherwise). Wakes
  *   every waiting keeper when a goal or view was written.
  * request, set_setting, set_maintenance, drop_node, set_pg_param,
- *   request_restart: atomic, each with its event; STORE_REFUSED for a
+ *   request_restart, request_reinit, schedule, end_scheduled: atomic, each with its event; STORE_REFUSED for a
  *   formation or node that does not exist, an invalid value (run-time
  *   settings: common/rtsettings.h's table), a request while another is
  *   under way; they wake a waiting monitor.
@@ -297,6 +307,15 @@ typedef struct {
 			 const char *kind);
 	bool (*request_restart)(Store *s, const char *formation,
 				const char *node_name, long long *seq);
+	/* optional (NULL: refused as not available in this store) */
+	bool (*request_reinit)(Store *s, const char *formation,
+			       const char *node_name, long long *seq);
+	bool (*schedule)(Store *s, const char *formation,
+			 const StoreScheduled *op, long long *id);
+	bool (*list_scheduled)(Store *s, const char *formation,
+			       StoreScheduled *out, size_t max, size_t *n);
+	bool (*end_scheduled)(Store *s, const char *formation, long long id,
+			      const char *outcome, const char *why);
 	bool (*rotate_secret)(Store *s, const char *formation,
 			      const char *which);
 	bool (*set_backup)(Store *s, const char *formation, const char *name,
@@ -459,6 +478,37 @@ bool store_set_slot(Store *s, const char *formation, const char *name,
 bool store_request_restart(Store *s, const char *formation,
 			   const char *node_name, long long *seq);
 /*
+ * Asks the node's keeper to clone its standby again from the primary
+ * (`pgkeel perform reinit`). A reinit is a restart request that re-clones:
+ * *seq is its number in the node's restart sequence (restart_requested),
+ * and the node's reinit_requested takes it too; it is carried out once
+ * the node reports restarted >= seq. Until then the monitor treats the
+ * node as in maintenance. Refused (STORE_REFUSED, nothing changed) for
+ * an unknown node, a node that is not a standby (goal catchingup or
+ * secondary), a formation without a settled writable primary, and while
+ * another restart or reinit of the node is under way. False with
+ * s->error set.
+ */
+bool store_request_reinit(Store *s, const char *formation,
+			  const char *node_name, long long *seq);
+/*
+ * Scheduled operations (`pgkeel perform ... --at`): store_schedule
+ * stores op (its what, node and at_ms; the id is the store's, in *id);
+ * refused for an unknown formation, another what, a node name that is
+ * not in the formation. store_list_scheduled: the pending ones of the
+ * formation (the first max), earliest first. store_end_scheduled ends a
+ * pending one: outcome "done", "failed" (why says why) or "cancelled",
+ * with an event; STORE_REFUSED when no pending operation has that id.
+ * The operator may schedule and cancel, the monitor may do all, a
+ * node may list. False with s->error set.
+ */
+bool store_schedule(Store *s, const char *formation, const StoreScheduled *op,
+		    long long *id);
+bool store_list_scheduled(Store *s, const char *formation,
+			  StoreScheduled *out, size_t max, size_t *n);
+bool store_end_scheduled(Store *s, const char *formation, long long id,
+			 const char *outcome, const char *why);
+/*
  * Draws a new formation password in the store: which is "replication"
  * or "health" (the health-check role's); the keepers apply it on their
  * next cycle. Only the monitor's own connection (store_open_local) may.
@@ -477,6 +527,8 @@ void store_close(Store *s);
 const StoreNode *store_formation_node(const StoreFormation *f, int id);
 /* The node assigned a primary role in a formation snapshot, or NULL. */
 const StoreNode *store_formation_primary(const StoreFormation *f);
+/* True while a reinit of n was asked for and not carried out yet. */
+bool store_node_reinit_pending(const StoreNode *n);
 /* The node of a formation snapshot with that name (NULL name: none). */
 const StoreNode *store_formation_node_named(const StoreFormation *f,
 					    const char *name);

@@ -114,6 +114,11 @@ StoreFailure policy_set_pg_param(StoreFormation *f, const StoreActor *a,
 StoreFailure policy_request_restart(StoreFormation *f, const StoreActor *a,
 				    const char *node_name, long long *seq,
 				    StorePolicyOut *out);
+/* storepolicy_reinit.c: store_request_reinit's rule (STORE_OK, or the
+ * refusal in out->why with f unchanged). */
+StoreFailure policy_request_reinit(StoreFormation *f, const StoreActor *a,
+				   const char *node_name, long long *seq,
+				   StorePolicyOut *out);
 /* The checks of rotate_secret: the monitor alone, a known password
  * name; then policy_rotated's event once the driver drew it. */
 StoreFailure policy_may_rotate(const StoreActor *a, const char *which,

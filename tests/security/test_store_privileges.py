@@ -39,13 +39,14 @@ def snapshot(c):
     """Everything an attack could change."""
     return (c.monitor_sql("SELECT id, name, host, port, goal_state,"
                           " candidate_priority, replication_quorum,"
-                          " maintenance, drop_requested, restart_requested"
-                          " FROM pgkeel.node ORDER BY id"),
+                          " maintenance, drop_requested, restart_requested,"
+                          " reinit_requested FROM pgkeel.node ORDER BY id"),
             c.monitor_sql("SELECT number_sync_standbys, strict_sync, paused,"
                           " switchover_to, failover_requested"
                           " FROM pgkeel.formation"),
             c.monitor_sql("SELECT count(*) FROM pgkeel.pg_param"),
             c.monitor_sql("SELECT count(*) FROM pgkeel.slot"),
+            c.monitor_sql("SELECT count(*) FROM pgkeel.scheduled"),
             c.monitor_sql("SELECT string_agg(rolname, ',' ORDER BY rolname)"
                           " FROM pg_roles WHERE rolname LIKE 'pgkeel%'"))
 
@@ -54,6 +55,11 @@ ATTACKS = [
     # 2: every operator function, as a node
     "SELECT pgkeel.set_pg_param('default', 'archive_command', 'id')",
     "SELECT pgkeel.request_restart('default', 'a')",
+    "SELECT pgkeel.request_reinit('default', 'b')",
+    "SELECT pgkeel.schedule('default', 'switchover', '', 4102444800000)",
+    "SELECT pgkeel.end_scheduled('default', 1, 'cancelled', '')",
+    "INSERT INTO pgkeel.scheduled (formation, what, at)"
+    " VALUES ('default', 'switchover', now())",
     "SELECT pgkeel.set_slot('default', 'pin_wal', 'physical')",
     "SELECT pgkeel.set_setting('default', '', 'formation.paused', 'true')",
     "SELECT pgkeel.set_setting('default', 'a', 'node.candidate_priority',"

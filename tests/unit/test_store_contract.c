@@ -2,7 +2,8 @@
  * test_store_contract.c - the contract of store.h, which every store
  * driver must keep: run on the in-memory driver here (make unit), and on
  * the postgres driver of a real monitor by
- * tests/integration/test_store_contract.py (store_drivers.h).
+ * tests/integration/test_store_contract.py (store_drivers.h). The cases
+ * of the operator's optional calls are in store_contract_ops.c.
  */
 #include "unit.h"
 #include <stdio.h>
@@ -11,11 +12,12 @@
 #include "common/nodetags.h"
 #include "common/timeutil.h"
 #include "store/store.h"
+#include "store_contract.h"
 #include "store_drivers.h"
 
-static const ContractDriver *drv;
+const ContractDriver *drv;
 static int serial; /* every test its own formation, hosts and ports */
-static char formation[STORE_NAME_LEN];
+char formation[STORE_NAME_LEN];
 
 static int setup(void **state)
 {
@@ -32,7 +34,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-static RegisteredNode add(Store *op, const char *name, int port)
+RegisteredNode add(Store *op, const char *name, int port)
 {
 	NodeRegistration reg = {.port = port, .priority = 50, .quorum = true};
 	RegisteredNode out;
@@ -45,19 +47,19 @@ static RegisteredNode add(Store *op, const char *name, int port)
 	return out;
 }
 
-static int port_of(int i)
+int port_of(int i)
 {
 	return 20000 + serial * 10 + i;
 }
 
-static StoreFormation *read_back(Store *s)
+StoreFormation *read_back(Store *s)
 {
 	static StoreFormation f;
 	assert_true(store_get_formation(s, formation, &f));
 	return &f;
 }
 
-static NodeReport a_report(NodeState state, Lsn lsn)
+NodeReport a_report(NodeState state, Lsn lsn)
 {
 	NodeReport r;
 
@@ -85,12 +87,12 @@ static int64_t lease_as(Store *m, const char *holder)
 	return term;
 }
 
-static int64_t lease(Store *m)
+int64_t lease(Store *m)
 {
 	return lease_as(m, "contract");
 }
 
-static bool apply_goal(Store *m, int64_t term, int node, NodeState goal)
+bool apply_goal(Store *m, int64_t term, int node, NodeState goal)
 {
 	StoreDecision d = {.node_id = node, .goal = goal, .old = NS_INIT};
 
@@ -479,4 +481,6 @@ UNIT_MAIN(pick_driver, NULL,
 	  CASE(settings_are_validated),
 	  CASE(node_tags_are_validated_and_read_by_nodes),
 	  CASE(the_monitor_alone_draws_new_passwords),
-	  CASE(the_monitors_are_listed))
+	  CASE(the_monitors_are_listed),
+	  CASE(a_reinit_is_asked_of_a_standby_only),
+	  CASE(scheduled_operations_are_listed_until_ended))

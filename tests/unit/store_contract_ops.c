@@ -1,0 +1,114 @@
+/*
+ * store_contract_ops.c - the store contract (store.h) of the operator's
+ * calls a driver may lack: reinit requests and scheduled operations.
+ * Part of test_store_contract, which runs them on every driver.
+ */
+#include "unit.h"
+#include <stdio.h>
+#include <string.h>
+
+#include "store_contract.h"
+
+/* A reinit: of a standby only, with a settled primary, one at a time,
+ * the operator's; carried out once the node reports it restarted. */
+void a_reinit_is_asked_of_a_standby_only(void **state)
+{
+	Store *op = drv->operator_store(), *m = drv->monitor_store();
+	RegisteredNode a = add(op, "a", port_of(0)), b = add(op, "b", port_of(1));
+	Store *na = drv->node_store(&a), *nb = drv->node_store(&b);
+	int64_t term = lease(m);
+	long long seq = 0;
+	(void)state;
+
+	assert_true(apply_goal(m, term, a.node_id, NS_PRIMARY));
+	assert_true(apply_goal(m, term, b.node_id, NS_SECONDARY));
+	assert_false(store_request_reinit(op, formation, "b", &seq));
+	assert_int_equal(op->failure, STORE_REFUSED); /* a did not report */
+	NodeReport ra = a_report(NS_PRIMARY, 100), rb = a_report(NS_SECONDARY, 90);
+	assert_true(store_report(na, a.node_id, &ra));
+	assert_true(store_report(nb, b.node_id, &rb));
+	const char *refused[] = {"a", "zz"};
+	for (size_t i = 0; i < 2; i++) {
+		assert_false(store_request_reinit(op, formation, refused[i],
+						  &seq));
+		assert_int_equal(op->failure, STORE_REFUSED);
+	}
+	assert_false(store_request_reinit(nb, formation, "b", &seq));
+	assert_int_equal(nb->failure, STORE_REFUSED);
+	assert_true(store_request_reinit(op, formation, "b", &seq));
+	const StoreNode *n = store_formation_node(read_back(op), b.node_id);
+	assert_true(seq >= 1 && n->reinit_requested == seq &&
+		    n->restart_requested == seq);
+	assert_true(store_node_reinit_pending(n));
+	assert_false(store_request_reinit(op, formation, "b", &seq));
+	assert_int_equal(op->failure, STORE_REFUSED); /* under way */
+	rb.restarted = seq;
+	assert_true(store_report(nb, b.node_id, &rb));
+	assert_false(store_node_reinit_pending(
+		store_formation_node(read_back(op), b.node_id)));
+	store_close(nb);
+	store_close(na);
+	store_close(m);
+	store_close(op);
+}
+
+static bool end_op(Store *s, long long id, const char *outcome)
+{
+	return store_end_scheduled(s, formation, id, outcome, "contract");
+}
+
+void scheduled_operations_are_listed_until_ended(void **state)
+{
+	Store *op = drv->operator_store(), *m = drv->monitor_store();
+	RegisteredNode b = add(op, "b", port_of(0));
+	Store *nb = drv->node_store(&b);
+	StoreScheduled sw = {.what = "switchover", .at_ms = 2000000000000},
+		       rs = {.what = "restart", .node = "b",
+			     .at_ms = 1900000000000},
+		       bad[] = {{.what = "restart", .at_ms = 1},
+				{.what = "failover", .at_ms = 1},
+				{.what = "restart", .node = "zz", .at_ms = 1}},
+		       got[8];
+	long long id1, id2, id;
+	size_t n;
+	(void)state;
+
+	if (!store_list_scheduled(op, formation, got, 8, &n)) {
+		/* optional: a driver that keeps none says so */
+		assert_int_equal(op->failure, STORE_REFUSED);
+		assert_non_null(strstr(op->error, "keeps no"));
+		assert_false(store_schedule(op, formation, &sw, &id1));
+		store_close(nb);
+		store_close(m);
+		store_close(op);
+		return;
+	}
+	assert_int_equal(n, 0);
+	assert_true(store_schedule(op, formation, &sw, &id1));
+	assert_true(store_schedule(op, formation, &rs, &id2));
+	assert_true(id1 > 0 && id2 > id1);
+	for (size_t i = 0; i < 3; i++) {
+		assert_false(store_schedule(op, formation, &bad[i], &id));
+		assert_int_equal(op->failure, STORE_REFUSED);
+	}
+	assert_false(store_schedule(nb, formation, &sw, &id));
+	assert_int_equal(nb->failure, STORE_REFUSED);
+	assert_true(store_list_scheduled(nb, formation, got, 8, &n));
+	assert_int_equal(n, 2); /* earliest first */
+	assert_true(got[0].id == id2 && got[0].at_ms == rs.at_ms);
+	assert_string_equal(got[0].node, "b");
+	assert_true(got[1].id == id1 && got[1].at_ms == sw.at_ms);
+	assert_string_equal(got[1].what, "switchover");
+	assert_false(end_op(nb, id1, "cancelled"));
+	assert_false(end_op(op, id1, "forgotten"));
+	assert_true(end_op(op, id1, "cancelled"));
+	assert_false(end_op(op, id1, "done"));
+	assert_int_equal(op->failure, STORE_REFUSED);
+	assert_true(end_op(m, id2, "failed"));
+	assert_true(store_list_scheduled(op, formation, got, 8, &n));
+	assert_int_equal(n, 0);
+	store_close(nb);
+	store_close(m);
+	store_close(op);
+}
+
