@@ -6,31 +6,21 @@
 
 #include <jansson.h>
 #include <stdio.h>
-#include <time.h>
 
 #include "cli/nodeconf.h"
 #include "common/exitcode.h"
+#include "common/timeutil.h"
+#include "store/storejson.h"
 
 #define MAX_MONITORS 32
 
-/* A wall-clock time in milliseconds as RFC 3339, UTC. */
-static void utc(int64_t ms, char *buf, size_t len)
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
-	if (ms <= 0 || !gmtime_r(&t, &tm) ||
-	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, len, "-");
-}
-
 static void print_text(const StoreMonitor *m, size_t n)
 {
-	char since[32];
+	char since[64];
 
 	printf("%-40s  %-12s  %-20s  %s\n", "Monitor", "Role", "Since", "Term");
 	for (size_t i = 0; i < n; i++) {
-		utc(m[i].since_ms, since, sizeof(since));
+		time_format_wall(m[i].since_ms, since, sizeof(since));
 		printf("%-40s  %-12s  %-20s  %lld\n", m[i].holder,
 		       m[i].active ? "active" : "standing by", since,
 		       (long long)m[i].term);
@@ -42,16 +32,9 @@ static void print_text(const StoreMonitor *m, size_t n)
 static void print_json(const StoreMonitor *m, size_t n)
 {
 	json_t *list = json_array();
-	char since[32];
 
-	for (size_t i = 0; list && i < n; i++) {
-		utc(m[i].since_ms, since, sizeof(since));
-		json_array_append_new(
-			list, json_pack("{s:s, s:b, s:s, s:I}", "name",
-					m[i].holder, "active", m[i].active,
-					"since", since, "term",
-					(json_int_t)m[i].term));
-	}
+	for (size_t i = 0; list && i < n; i++)
+		json_array_append_new(list, store_monitor_json(&m[i]));
 	cli_print_json(list);
 }
 

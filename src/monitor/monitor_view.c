@@ -96,7 +96,26 @@ static json_t *events_of(Monitor *m, const char *formation)
 	return arr;
 }
 
-static json_t *formation_json(Monitor *m, const StoreFormation *sf)
+/* The monitors on the store, as show monitors lists them; NULL when
+ * the store cannot say. */
+static json_t *monitors_json(Monitor *m)
+{
+	StoreMonitor mon[32];
+	size_t n = 0;
+	json_t *list;
+
+	if (!store_list_monitors(m->store, mon, 32, &n)) {
+		log_warn("HTTP API view: %s", m->store->error);
+		return NULL;
+	}
+	list = json_array();
+	for (size_t i = 0; list && i < n; i++)
+		json_array_append_new(list, store_monitor_json(&mon[i]));
+	return list;
+}
+
+static json_t *formation_json(Monitor *m, const StoreFormation *sf,
+			      json_t *monitors)
 {
 	json_t *nodes = json_array();
 	for (size_t i = 0; i < sf->nnodes; i++)
@@ -104,7 +123,7 @@ static json_t *formation_json(Monitor *m, const StoreFormation *sf)
 				      store_node_json(sf, &sf->nodes[i]));
 	FormationStats *st = monitor_stats(m, sf->name);
 	return json_pack(
-		"{s:s, s:s, s:b, s:i, s:b, s:o, s:o, s:I, s:I, s:f, s:f}",
+		"{s:s, s:s, s:b, s:i, s:b, s:o, s:o, s:I, s:I, s:f, s:f, s:O*}",
 		"name", sf->name, "health", sf->health, "paused", sf->paused,
 		"number_sync_standbys", sf->number_sync_standbys,
 		"strict_sync", sf->strict_sync, "nodes", nodes, "events",
@@ -112,7 +131,8 @@ static json_t *formation_json(Monitor *m, const StoreFormation *sf)
 		(json_int_t)(st ? st->failovers : 0), "switchovers",
 		(json_int_t)(st ? st->switchovers : 0),
 		"last_failover_seconds", st ? st->last_failover_s : 0.0,
-		"last_switchover_seconds", st ? st->last_switchover_s : 0.0);
+		"last_switchover_seconds", st ? st->last_switchover_s : 0.0,
+		"monitors", monitors);
 }
 
 /* The formation's samples, each into its family's stream. */
@@ -151,17 +171,19 @@ static void add_formations(Monitor *m, View *v)
 		log_warn("HTTP API view: %s", m->store->error);
 		return;
 	}
+	json_t *monitors = n ? monitors_json(m) : NULL;
 	for (size_t i = 0; i < n; i++) {
 		StoreFormation *sf = m->formation;
 		if (!store_get_formation(m->store, names[i], sf)) {
 			log_warn("HTTP API view: %s", m->store->error);
 			continue;
 		}
-		json_t *j = formation_json(m, sf);
+		json_t *j = formation_json(m, sf, monitors);
 		if (j)
 			json_array_append_new(v->formations, j);
 		formation_samples(v, sf);
 	}
+	json_decref(monitors);
 }
 
 static void formation_stats(FILE *f, const Monitor *m)

@@ -76,3 +76,12 @@ json_t *store_event_json(const StoreEvent *e)
 			 text(e->new_state), "description",
 			 text(e->description));
 }
+
+json_t *store_monitor_json(const StoreMonitor *m)
+{
+	char since[64];
+	time_format_wall(m->since_ms, since, sizeof(since));
+	return json_pack("{s:o, s:b, s:s, s:I, s:I}", "name", text(m->holder),
+			 "active", m->active, "since", since, "since_ms",
+			 (json_int_t)m->since_ms, "term", (json_int_t)m->term);
+}

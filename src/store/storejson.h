@@ -1,5 +1,6 @@
 /*
- * storejson.h - a node and an event of the store as JSON objects, the
+ * storejson.h - a node, an event and a monitor of the store as JSON
+ * objects, the
  * same for `pgkeel show --json` and the monitor's HTTP API.
  */
 #ifndef PGK_STOREJSON_H
@@ -9,10 +10,11 @@
 
 #include "store/store.h"
 
-/* store_node_json, store_event_json: a new object (the caller owns its
+/* store_node_json, store_event_json, store_monitor_json: a new object (the caller owns its
  * reference); NULL when jansson cannot build it (out of memory). Text
  * that is not UTF-8 is mended first (storejson.c), never dropped. */
 json_t *store_node_json(const StoreFormation *f, const StoreNode *n);
 json_t *store_event_json(const StoreEvent *e);
+json_t *store_monitor_json(const StoreMonitor *m);
 
 #endif

@@ -5,9 +5,11 @@ its lease, an etcd member, the etcd majority) and checks what the
 formation does: fail over when it must, nothing when it must not, and
 every acknowledged write kept."""
 
+import json
 import os
 import signal
 import time
+import urllib.request
 
 import pytest
 
@@ -48,6 +50,11 @@ def test_one_monitor_is_active_and_show_monitors_says_which(h):
     assert active[0]["term"] >= 1 and active[0]["since"]
     text = h.pgkeel("show", "monitors", "--pgdata", c.monitor_dir).stdout
     assert "active" in text and "standing by" in text
+    # the active monitor's HTTP API says the same in /formation
+    with urllib.request.urlopen("http://127.0.0.1:%d/formation"
+                                % c.monitor_http["monitor"]) as r:
+        view = json.loads(r.read())
+    assert sorted(m["active"] for m in view["monitors"]) == [False, True]
     # a monitor's directory holds no Postgres
     assert not os.path.exists(c.h.path("monitor", "PG_VERSION"))
 

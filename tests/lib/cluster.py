@@ -64,10 +64,14 @@ class Cluster:
         self.uri = self.etcd.uri
         self.nodes = {}
         self.monitors = {}
+        self.monitor_http = {}  # each monitor's HTTP API port
         for name in ("monitor", "monitor2"):
+            self.monitor_http[name] = free_port()
             self.h.pgkeel("create", "monitor", "--pgdata",
                           self.h.path(name), "--store", self.uri,
-                          "--hostname", "127.0.0.1", *extra_monitor_flags)
+                          "--hostname", "127.0.0.1", "--http-port",
+                          self.monitor_http[name], "--http-tls", "false",
+                          *extra_monitor_flags)
         self.monitor_dir = self.h.path("monitor")
         self.monitor = self.start_monitor("monitor")
         self.start_monitor("monitor2", wait_active=False)
