@@ -144,7 +144,7 @@ check: deps
 	@$(MAKE) --no-print-directory faults-fast
 	@$(MAKE) --no-print-directory deb-check
 
-integration: all $(BUILD)/unit/test_store_contract
+integration: all $(BUILD)/unit/test_store_contract $(BUILD)/unit/test_etcd_rbac
 	@scripts/run-integration tests/integration
 
 # Attacks replayed against real formations (docs/security.md).

@@ -266,6 +266,8 @@ json_t *etcd_call(EtcdClient *c, const char *path, json_t *body,
 			 time_monotonic_ms() >= deadline_ms)
 			break;
 	}
+	if (text) /* it may hold a password */
+		memset(text, 0, strlen(text));
 	free(text);
 	if (answer)
 		*f = STORE_OK;

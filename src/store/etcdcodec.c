@@ -127,14 +127,14 @@ bool ec_config_read(StoreFormation *f, int64_t *requested_ms,
 
 char *ec_spec_json(const StoreNode *n)
 {
-	return dump(json_pack(
-		"{s:i, s:s, s:s, s:i, s:i, s:b, s:b, s:b, s:I, s:I, s:i}", "id",
-		n->id, "name", n->name, "host", n->host, "port", n->port,
-		"priority", n->priority, "quorum", n->quorum, "maintenance",
-		n->maintenance, "drop_requested", n->drop_requested,
-		"restart_requested", (json_int_t)n->restart_requested,
-		"reinit_requested", (json_int_t)n->reinit_requested, "tags",
-		n->tags));
+	return dump(json_pack("{s:i, s:s, s:s, s:i, s:i, s:b, s:I, s:I, s:i}",
+			      "id", n->id, "name", n->name, "host", n->host,
+			      "port", n->port, "priority", n->priority,
+			      "quorum", n->quorum, "restart_requested",
+			      (json_int_t)n->restart_requested,
+			      "reinit_requested",
+			      (json_int_t)n->reinit_requested, "tags",
+			      n->tags));
 }
 
 bool ec_spec_read(StoreNode *n, const char *text)
@@ -151,8 +151,6 @@ bool ec_spec_read(StoreNode *n, const char *text)
 	n->port = (int)num(j, "port");
 	n->priority = (int)num(j, "priority");
 	n->quorum = flag(j, "quorum");
-	n->maintenance = flag(j, "maintenance");
-	n->drop_requested = flag(j, "drop_requested");
 	n->restart_requested = num(j, "restart_requested");
 	n->tags = (int)num(j, "tags"); /* a mask of common/nodetags.h's bits */
 	n->reinit_requested = num(j, "reinit_requested");
@@ -227,6 +225,26 @@ bool ec_report_read(NodeReport *r, const char *text)
 	r->http_port = (int)num(j, "http_port");
 	r->fence_ms = (int)num(j, "fence_ms");
 	r->promote_vetoed = flag(j, "promote_vetoed");
+	json_decref(j);
+	return true;
+}
+
+char *ec_asks_json(const StoreNode *n)
+{
+	return dump(json_pack("{s:b, s:b}", "maintenance", n->maintenance,
+			      "drop_requested", n->drop_requested));
+}
+
+bool ec_asks_read(StoreNode *n, const char *text)
+{
+	json_t *j = json_loads(text, 0, NULL);
+
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return false;
+	}
+	n->maintenance = flag(j, "maintenance");
+	n->drop_requested = flag(j, "drop_requested");
 	json_decref(j);
 	return true;
 }

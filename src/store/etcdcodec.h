@@ -1,6 +1,7 @@
 /*
  * etcdcodec.h - the JSON values of the etcd store's keys (docs/etcd.md):
- * a formation's config, a node's spec, goal and report, an event.
+ * a formation's config, a node's spec, goal, report and asks (the
+ * maintenance and drop its own credential may ask for), an event.
  * Writers produce a compact text (malloc'd; NULL when out of memory);
  * readers fill their part of the record from a text and leave the rest.
  */
@@ -13,21 +14,24 @@
 #include "store/store.h"
 
 /* ec_config_json, ec_spec_json, ec_goal_json, ec_report_json,
- * ec_event_json: the value of a key; NULL when out of memory. */
+ * ec_asks_json, ec_event_json: the value of a key; NULL when out of
+ * memory. */
 char *ec_config_json(const StoreFormation *f, int64_t requested_ms);
 char *ec_spec_json(const StoreNode *n);
 char *ec_goal_json(const StoreNode *n);
 char *ec_report_json(const NodeReport *r);
+char *ec_asks_json(const StoreNode *n);
 char *ec_event_json(const StoreEvent *e);
 
 /* The readers of the values above, ec_config_read, ec_spec_read,
- * ec_goal_read, ec_report_read, ec_event_read: true when text is such a
- * value, false (the record unchanged) otherwise. */
+ * ec_goal_read, ec_report_read, ec_asks_read, ec_event_read: true when
+ * text is such a value, false (the record unchanged) otherwise. */
 bool ec_config_read(StoreFormation *f, int64_t *requested_ms,
 		    const char *text);
 bool ec_spec_read(StoreNode *n, const char *text);
 bool ec_goal_read(StoreNode *n, const char *text);
 bool ec_report_read(NodeReport *r, const char *text);
+bool ec_asks_read(StoreNode *n, const char *text);
 bool ec_event_read(StoreEvent *e, const char *text);
 
 #endif

@@ -27,24 +27,41 @@ static bool filter(const char *key, int64_t mod, void *arg)
 	return es_wakes(h, key, h->actor.role == ACTOR_MONITOR);
 }
 
+/* A cheap call: true when etcd answers (the token renewed when it had
+ * expired), false with s->error. */
+static bool ping(Store *s)
+{
+	char key[512];
+
+	es_key(es_handle(s), key, sizeof(key), "/term");
+	json_t *body = etcd_range(key, false);
+	json_object_set_new(body, "count_only", json_true());
+	json_t *a = es_call(s, "/v3/kv/range", body, es_begin(s));
+	json_decref(a);
+	return a != NULL;
+}
+
 static bool es_wait(Store *s, int timeout_ms)
 {
 	EtcdHandle *h = es_handle(s);
 	char key[512];
 
+	/* the watch starts from the handle's first answer, with a token */
+	if ((!h->first_rev || (etcd_client_config(h->client)->user[0] &&
+			       !etcd_client_token(h->client)[0])) &&
+	    !ping(s))
+		return false;
 	if (!h->watch) {
 		es_key(h, key, sizeof(key), "/f/");
-		h->watch = etcd_watch_new(h->client, key,
-					  h->first_rev ? h->first_rev + 1 : 0,
+		h->watch = etcd_watch_new(h->client, key, h->first_rev + 1,
 					  filter, h);
 		if (!h->watch)
 			return es_fail(s, STORE_UNAVAILABLE, "out of memory");
 	}
 	int got = etcd_watch_wait(h->watch, timeout_ms, s->wake_fd);
-	if (got < 0)
-		return es_fail(s, STORE_UNAVAILABLE,
-			       "the etcd watch was lost: no member answered");
-	return true;
+	/* a lost watch: a call that answers (and renews an expired token)
+	 * says the store is there, and the next wait watches again */
+	return got >= 0 || ping(s);
 }
 
 static void es_set_deadline(Store *s, int64_t deadline_ms)

@@ -126,7 +126,15 @@ static StoreFailure do_drop(Store *s, StoreFormation *f, void *arg)
 bool es_drop_node(Store *s, const char *formation, const char *node_name)
 {
 	Args x = {.a = node_name};
-	return change(s, formation, STORE_REFUSED, do_drop, &x, NULL);
+	EtcdHandle *h = es_handle(s);
+
+	if (!change(s, formation, STORE_REFUSED, do_drop, &x, NULL))
+		return false;
+	/* the operator's drop takes the node's etcd credential away */
+	const StoreNode *n = store_formation_node_named(&h->read[1].f,
+							node_name);
+	return h->actor.role == ACTOR_NODE || !n ||
+	       es_rbac_drop_node(s, n->id, es_begin(s));
 }
 
 static StoreFailure do_pg_param(Store *s, StoreFormation *f, void *arg)

@@ -110,6 +110,7 @@ bool es_wakes(const EtcdHandle *h, const char *key, bool monitor)
 	if (monitor)
 		return strcmp(tail, "/spec") == 0 ||
 		       strcmp(tail, "/config") == 0 ||
+		       strcmp(tail, "/asks") == 0 ||
 		       strcmp(tail, "/report") == 0;
 	return strcmp(tail, "/goal") == 0 || strcmp(tail, "/config") == 0;
 }
@@ -150,6 +151,7 @@ static int node_slot(EtcdFormation *ef, int id)
 	n->goal = n->reported = n->report.current = NS_INIT;
 	n->report_age_ms = ES_NEVER_MS;
 	ef->spec_mod[ef->f.nnodes] = ef->goal_mod[ef->f.nnodes] = 0;
+	ef->asks_mod[ef->f.nnodes] = 0;
 	return (int)ef->f.nnodes++;
 }
 
@@ -164,6 +166,8 @@ static void take_node_kv(EtcdHandle *h, EtcdFormation *ef, const json_t *kv,
 		ef->spec_mod[i] = etcd_int(kv, "mod_revision");
 	} else if (n && strcmp(part, "goal") == 0 && ec_goal_read(n, v)) {
 		ef->goal_mod[i] = etcd_int(kv, "mod_revision");
+	} else if (n && strcmp(part, "r/asks") == 0 && ec_asks_read(n, v)) {
+		ef->asks_mod[i] = etcd_int(kv, "mod_revision");
 	} else if (n && strcmp(part, "r/report") == 0 &&
 		   ec_report_read(&n->report, v)) {
 		n->reported = n->report.current;
@@ -183,6 +187,28 @@ static int by_id(const void *a, const void *b)
 	return ((const StoreNode *)a)->id - ((const StoreNode *)b)->id;
 }
 
+/* Moves node from to index to, with its revisions. */
+static void move_node(EtcdFormation *ef, size_t to, size_t from)
+{
+	ef->f.nodes[to] = ef->f.nodes[from];
+	ef->spec_mod[to] = ef->spec_mod[from];
+	ef->goal_mod[to] = ef->goal_mod[from];
+	ef->asks_mod[to] = ef->asks_mod[from];
+}
+
+static void swap_nodes(EtcdFormation *ef, size_t a, size_t b)
+{
+	StoreNode t = ef->f.nodes[a];
+	int64_t sm = ef->spec_mod[a], gm = ef->goal_mod[a];
+	int64_t am = ef->asks_mod[a];
+
+	move_node(ef, a, b);
+	ef->f.nodes[b] = t;
+	ef->spec_mod[b] = sm;
+	ef->goal_mod[b] = gm;
+	ef->asks_mod[b] = am;
+}
+
 /* Drops what has no spec (keys a node's heartbeat left behind while
  * its node went), then orders the nodes by id with their revisions. */
 static void settle(EtcdFormation *ef)
@@ -190,26 +216,15 @@ static void settle(EtcdFormation *ef)
 	size_t kept = 0;
 
 	for (size_t i = 0; i < ef->f.nnodes; i++) {
-		if (!ef->spec_mod[i])
-			continue;
-		ef->f.nodes[kept] = ef->f.nodes[i];
-		ef->spec_mod[kept] = ef->spec_mod[i];
-		ef->goal_mod[kept++] = ef->goal_mod[i];
+		if (ef->spec_mod[i])
+			move_node(ef, kept++, i);
 	}
 	ef->f.nnodes = kept;
 	for (size_t i = 1; i < kept; i++) { /* few nodes: insertion sort */
 		for (size_t j = i; j > 0 && by_id(&ef->f.nodes[j - 1],
 						  &ef->f.nodes[j]) > 0;
-		     j--) {
-			StoreNode t = ef->f.nodes[j];
-			int64_t sm = ef->spec_mod[j], gm = ef->goal_mod[j];
-			ef->f.nodes[j] = ef->f.nodes[j - 1];
-			ef->spec_mod[j] = ef->spec_mod[j - 1];
-			ef->goal_mod[j] = ef->goal_mod[j - 1];
-			ef->f.nodes[j - 1] = t;
-			ef->spec_mod[j - 1] = sm;
-			ef->goal_mod[j - 1] = gm;
-		}
+		     j--)
+			swap_nodes(ef, j - 1, j);
 	}
 }
 

@@ -28,6 +28,7 @@ typedef struct {
 	int64_t requested_ms; /* wall clock, of the pending request */
 	int64_t spec_mod[STORE_MAX_NODES];
 	int64_t goal_mod[STORE_MAX_NODES];
+	int64_t asks_mod[STORE_MAX_NODES];
 } EtcdFormation;
 
 /* When this handle first saw a node's current heartbeat. */
@@ -113,6 +114,18 @@ bool es_wakes(const EtcdHandle *h, const char *key, bool monitor);
  * actor and lease TTL: true, or false with err (never a password). */
 bool es_parse_uri(const char *uri, const SslSpec *ssl, EtcdConfig *cfg,
 		  EtcdHandle *h, char *err, size_t len);
+
+/* A data node's etcd user and role (etcdstore_rbac.c): the user name's
+ * prefix, then the node id. */
+#define ES_NODE_USER_PREFIX "pgkeel-node-"
+/* es_rbac_add_node: makes node id's user (with password) and its role
+ * (read the prefix, write the node's own r/ keys and its formation's
+ * events); es_rbac_drop_node:
+ * removes them. Nothing when the handle uses no authentication. True
+ * when done, false with s->error set. */
+bool es_rbac_add_node(Store *s, const char *formation, int id,
+		      const char *password, int64_t deadline);
+bool es_rbac_drop_node(Store *s, int id, int64_t deadline);
 
 /* The driver's side of the store_* calls (store.h). etcdstore_ops.c:
  * es_register_node, es_report, es_get_formation, es_list_formations,

@@ -111,6 +111,9 @@ static int try_register(Store *s, const NodeRegistration *reg,
 		if (!passfile_random_password(out->secret, 33))
 			return es_fail(s, STORE_UNAVAILABLE, "no randomness")
 				       ? 0 : -1;
+		if (!es_rbac_add_node(s, reg->formation, out->node_id,
+				      out->secret, deadline))
+			return -1;
 	}
 	return done;
 }

@@ -51,6 +51,10 @@ static void write_node(EtcdHandle *h, const EtcdFormation *was,
 	       n->id);
 	put_changed(cmp, ops, key, old ? ec_goal_json(old) : NULL,
 		    ec_goal_json(n), old ? was->goal_mod[i] : 0);
+	es_key(h, key, sizeof(key), "/f/%s/nodes/%d/r/asks", was->f.name,
+	       n->id);
+	put_changed(cmp, ops, key, old ? ec_asks_json(old) : NULL,
+		    ec_asks_json(n), old ? was->asks_mod[i] : 0);
 	if (old)
 		return;
 	es_key(h, key, sizeof(key), "/node/%d", n->id);

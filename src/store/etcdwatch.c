@@ -27,6 +27,7 @@ struct EtcdWatch {
 	size_t member;
 	bool pending;        /* a change the watcher has not seen */
 	bool broken;
+	int64_t retry_ms;    /* monotonic: no new stream before */
 };
 
 EtcdWatch *etcd_watch_new(EtcdClient *c, const char *prefix,
@@ -78,7 +79,12 @@ static void take_message(EtcdWatch *w, const char *text)
 	json_t *r = json_object_get(m, "result"), *ev;
 	size_t i;
 
-	if (!r || json_is_true(json_object_get(r, "canceled")) ||
+	if (!r) { /* an error (refused, unauthenticated): no news */
+		w->broken = true;
+		json_decref(m);
+		return;
+	}
+	if (json_is_true(json_object_get(r, "canceled")) ||
 	    etcd_int(r, "compact_revision")) {
 		/* compacted away or refused: read anew, from now */
 		w->pending = true;
@@ -175,11 +181,13 @@ int etcd_watch_wait(EtcdWatch *w, int timeout_ms, int wake_fd)
 	bool lost = false;
 
 	for (;;) {
-		if (!w->easy && !connect_watch(w))
+		if (!w->easy && time_monotonic_ms() >= w->retry_ms &&
+		    !connect_watch(w))
 			lost = true;
 		if (w->easy && !pump(w)) {
 			disconnect(w);
 			w->member++; /* another member, next time */
+			w->retry_ms = time_monotonic_ms() + 100;
 			lost = true;
 		}
 		if (w->pending) {

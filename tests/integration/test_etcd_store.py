@@ -1,7 +1,8 @@
 """The store contract (src/store/store.h) on the etcd driver: the cases
 of tests/unit/test_store_contract.c run against real etcd members that
 the test starts, one member, then three the first of which the URI
-names is killed before they run (docs/etcd.md)."""
+names is killed before they run, and one member with etcd's
+authentication on, each node with its own etcd user (docs/etcd.md)."""
 
 import os
 import re
@@ -14,6 +15,7 @@ from harness import REPO, wait_until
 
 SOURCE = os.path.join(REPO, "tests", "unit", "test_store_contract.c")
 CONTRACT = os.path.join(REPO, "build", "unit", "test_store_contract")
+RBAC = os.path.join(REPO, "build", "unit", "test_etcd_rbac")
 
 
 def case_count():
@@ -21,13 +23,14 @@ def case_count():
         return len(re.findall(r"^\s+CASE\(\w+\)", f.read(), re.M))
 
 
-def contract(h, cluster, prefix):
+def contract(h, cluster, prefix, query=""):
     assert os.path.exists(CONTRACT), \
         "build it first: make build/unit/test_store_contract"
     binary = os.path.join(h.bindir, "test_store_contract")
     shutil.copy2(CONTRACT, binary)
     env = h.env({
-        "PGKEEL_STORE_CONTRACT_ETCD_URI": cluster.uri(prefix),
+        "PGKEEL_STORE_CONTRACT_ETCD_URI": cluster.uri(prefix) + query,
+        "PGKEEL_STORE_CONTRACT_DIR": h.mkdir("contract"),
         "PGKEEL_STORE_CONTRACT_ETCD_PIDS":
             ",".join(map(str, cluster.pids()))})
     return subprocess.Popen([binary], stdout=subprocess.PIPE,
@@ -57,3 +60,29 @@ def test_calls_go_on_through_the_members_left(h):
     wait_until(lambda: not victim.alive(), timeout=10,
                what="the killed member to exit")
     passed(h, contract(h, cluster, "/failover"))
+
+
+def test_with_authentication_each_node_writes_its_own_keys_alone(h):
+    cluster = EtcdCluster(h, 1)
+    passfile = cluster.enable_auth()
+    root = f"?user=root&passfile={passfile}"
+    # every case again, each node with its own etcd user
+    passed(h, contract(h, cluster, "/auth", root))
+    roles = cluster.etcdctl("role", "list", user=f"root:{_password(passfile)}")
+    assert "pgkeel-node-" in roles, roles
+    # and what etcd itself refuses to a node's credential
+    binary = os.path.join(h.bindir, "test_etcd_rbac")
+    shutil.copy2(RBAC, binary)
+    cp = subprocess.run(
+        [binary], capture_output=True, text=True, timeout=120, cwd=h.root,
+        env=h.env({"PGKEEL_ETCD_RBAC_URI": cluster.uri("/pgkeel") + root,
+                   "PGKEEL_ETCD_RBAC_DIR": h.mkdir("rbac")}))
+    out = cp.stdout + cp.stderr
+    assert cp.returncode == 0, out
+    assert "[  PASSED  ] 1 test(s)" in out, out
+    assert "SKIPPED" not in out, out
+
+
+def _password(path):
+    with open(path) as f:
+        return f.read().strip()

@@ -3,6 +3,9 @@
 the test), each ready once its /health answers."""
 
 import json
+import os
+import secrets
+import subprocess
 import urllib.request
 
 from harness import free_port, wait_until
@@ -48,3 +51,26 @@ class EtcdCluster:
 
     def pids(self):
         return [p.pid for p in self.procs if p.alive()]
+
+    def etcdctl(self, *args, user=None):
+        cmd = ["/usr/bin/etcdctl", "--endpoints", self.members()]
+        if user:
+            cmd += ["--user", user]
+        cp = subprocess.run(cmd + list(args), capture_output=True,
+                            text=True, timeout=30,
+                            env=self.h.env({"ETCDCTL_API": "3"}))
+        assert cp.returncode == 0, cp.stdout + cp.stderr
+        return cp.stdout
+
+    def enable_auth(self):
+        """etcd's authentication on, with a root user whose password is in
+        a private file: returns that file's path."""
+        password = secrets.token_hex(16)
+        self.etcdctl("user", "add", "root",
+                     f"--new-user-password={password}")
+        self.etcdctl("auth", "enable")
+        path = self.h.path("root.pass")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(password + "\n")
+        return path

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/fsutil.h"
 #include "common/passfile.h"
+#include "common/sslconn.h"
 #include "pg/pgconninfo.h"
 #include "pg/pgsql.h"
 #include "store/memstore.h"
@@ -160,10 +162,35 @@ static Store *etcd_monitor(void)
 	return etcd_with("role=monitor");
 }
 
+/* With etcd's authentication (the operator's URI names a user): the
+ * node's own etcd user and a file holding its password. */
+static Store *etcd_node_user(const RegisteredNode *n)
+{
+	char user[64], path[256], err[512];
+
+	snprintf(user, sizeof(user), "pgkeel-node-%d", n->node_id);
+	snprintf(path, sizeof(path), "%s/%s.pass", pass_dir, user);
+	if (!fs_write_file_atomic(path, n->secret, strlen(n->secret), 0600)) {
+		fprintf(stderr, "cannot write %s\n", path);
+		return NULL;
+	}
+	char *uri = uri_set_param(strdup(etcd_uri), "user", user);
+	uri = uri_set_param(uri, "passfile", path);
+	Store *s = uri ? store_open(uri, NULL, CONTRACT_TIMEOUT_MS, err,
+				    sizeof(err))
+		       : NULL;
+	if (!s)
+		fprintf(stderr, "store_open: %s\n", uri ? err : "no memory");
+	free(uri);
+	return s;
+}
+
 static Store *etcd_node(const RegisteredNode *n)
 {
-	char param[32];
+	char param[32], user[8];
 
+	if (uri_get_param(etcd_uri, "user", user, sizeof(user)))
+		return etcd_node_user(n);
 	snprintf(param, sizeof(param), "node=%d", n->node_id);
 	return etcd_with(param);
 }
@@ -188,6 +215,7 @@ const ContractDriver *contract_driver(void)
 {
 	etcd_uri = getenv("PGKEEL_STORE_CONTRACT_ETCD_URI");
 	etcd_pids = getenv("PGKEEL_STORE_CONTRACT_ETCD_PIDS");
+	pass_dir = getenv("PGKEEL_STORE_CONTRACT_DIR");
 	if (etcd_uri && etcd_pids)
 		return &etcd;
 	pg_uri = getenv("PGKEEL_STORE_CONTRACT_URI");

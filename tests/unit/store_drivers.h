@@ -9,7 +9,9 @@
  * tests/integration/test_store_contract.py does; the etcd driver when
  * PGKEEL_STORE_CONTRACT_ETCD_URI names the operator's etcd:// URI and
  * _ETCD_PIDS the members' PIDs (comma separated, stopped to make the
- * store stop answering), as tests/integration/test_etcd_store.py does.
+ * store stop answering), as tests/integration/test_etcd_store.py does;
+ * when that URI names a user (etcd's authentication), nodes use their
+ * own etcd users, their passwords in files under _DIR.
  */
 #ifndef PGK_TEST_STORE_DRIVERS_H
 #define PGK_TEST_STORE_DRIVERS_H
