@@ -20,6 +20,7 @@ struct EtcdClient {
 	size_t current;    /* the member that answered last */
 	char password[256];
 	char token[512];   /* "" none yet */
+	bool no_auth;      /* etcd said its authentication is off */
 	char *buf;         /* the answer being read */
 	size_t used;
 };
@@ -39,9 +40,13 @@ static size_t take(char *data, size_t size, size_t n, void *arg)
 	return add;
 }
 
-/* The password file's first line, kept in memory; false with err. */
+/* The password file's first line, kept in memory (a .pgpass line for
+ * the user, as a keeper's store credential is written, gives its
+ * password field); false with err. */
 static bool read_password(EtcdClient *c, char *err, size_t len)
 {
+	char why[256];
+
 	if (!c->cfg.user[0])
 		return true;
 	if (!c->cfg.passfile[0]) {
@@ -52,6 +57,9 @@ static bool read_password(EtcdClient *c, char *err, size_t len)
 	}
 	if (!passfile_is_private(c->cfg.passfile, err, len))
 		return false;
+	if (passfile_read(c->cfg.passfile, c->cfg.user, c->password,
+			  sizeof(c->password), why, sizeof(why)))
+		return true;
 	char *text = fs_read_file(c->cfg.passfile, NULL);
 	if (!text) {
 		snprintf(err, len, "cannot read %s", c->cfg.passfile);
@@ -104,6 +112,11 @@ size_t etcd_client_member(const EtcdClient *c)
 const char *etcd_client_token(const EtcdClient *c)
 {
 	return c->token;
+}
+
+bool etcd_client_ready(const EtcdClient *c)
+{
+	return !c->cfg.user[0] || c->token[0] || c->no_auth;
 }
 
 void etcd_client_tls(const EtcdClient *c, void *curl)
@@ -214,6 +227,10 @@ static bool authenticate(EtcdClient *c, size_t i, int64_t timeout_ms,
 		free(text);
 	}
 	const char *tok = json_string_value(json_object_get(a, "token"));
+	if (!a && strstr(err, "authentication is not enabled")) {
+		c->no_auth = true; /* etcd checks nobody: nothing to send */
+		return true;
+	}
 	if (tok)
 		snprintf(c->token, sizeof(c->token), "%s", tok);
 	else if (a)
@@ -249,7 +266,7 @@ json_t *etcd_call(EtcdClient *c, const char *path, json_t *body,
 	for (size_t tried = 0; text && !answer && tried < n; tried++) {
 		size_t i = (c->current + tried) % n;
 		int64_t ms = attempt_ms(deadline_ms, n - tried);
-		if (c->cfg.user[0] && !c->token[0] &&
+		if (c->cfg.user[0] && !c->token[0] && !c->no_auth &&
 		    !authenticate(c, i, ms, f, err, len)) {
 			if (*f == STORE_REFUSED)
 				break;

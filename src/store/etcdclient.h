@@ -41,6 +41,9 @@ const EtcdConfig *etcd_client_config(const EtcdClient *c);
 size_t etcd_client_member(const EtcdClient *c);
 /* The token of the last authentication ("" none: never NULL). */
 const char *etcd_client_token(const EtcdClient *c);
+/* True when c may send calls as they are: it has a token, or no user,
+ * or etcd's authentication is off; false before it authenticated. */
+bool etcd_client_ready(const EtcdClient *c);
 /* Sets a curl handle's TLS options for c's members (a CURL *). */
 void etcd_client_tls(const EtcdClient *c, void *curl);
 

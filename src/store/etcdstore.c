@@ -47,9 +47,7 @@ static bool es_wait(Store *s, int timeout_ms)
 	char key[512];
 
 	/* the watch starts from the handle's first answer, with a token */
-	if ((!h->first_rev || (etcd_client_config(h->client)->user[0] &&
-			       !etcd_client_token(h->client)[0])) &&
-	    !ping(s))
+	if ((!h->first_rev || !etcd_client_ready(h->client)) && !ping(s))
 		return false;
 	if (!h->watch) {
 		es_key(h, key, sizeof(key), "/f/");

@@ -57,8 +57,9 @@ static void prefix_of(const char *uri, char *buf, size_t len)
 		snprintf(buf, len, "%.*s", (int)n, p);
 }
 
-/* The actor: role=monitor, node=<id> (or user=pgkeel-node-<id>), else
- * the operator. */
+/* The actor: node=<id> (or user=pgkeel-node-<id>) a data node,
+ * role=operator the operator's rights alone, else (role=monitor, or
+ * nothing said) everything, as etcd's root user may do anyway. */
 static bool actor_of(const char *uri, StoreActor *a, char *err, size_t len)
 {
 	char role[32] = "", node[32] = "", user[64] = "";
@@ -68,14 +69,14 @@ static bool actor_of(const char *uri, StoreActor *a, char *err, size_t len)
 	uri_get_param(uri, "user", user, sizeof(user));
 	if (!node[0] && strncmp(user, "pgkeel-node-", 12) == 0)
 		snprintf(node, sizeof(node), "%s", user + 12);
-	a->role = ACTOR_OPERATOR;
+	a->role = ACTOR_MONITOR;
 	a->node_id = 0;
-	if (strcmp(role, "monitor") == 0)
-		a->role = ACTOR_MONITOR;
+	if (strcmp(role, "operator") == 0)
+		a->role = ACTOR_OPERATOR;
 	else if (node[0] && atoi(node) > 0) {
 		a->role = ACTOR_NODE;
 		a->node_id = atoi(node);
-	} else if ((role[0] && strcmp(role, "operator") != 0) || node[0]) {
+	} else if ((role[0] && strcmp(role, "monitor") != 0) || node[0]) {
 		snprintf(err, len, "the store URI's role= is monitor or "
 				   "operator, node= a node id");
 		return false;

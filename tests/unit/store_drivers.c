@@ -154,7 +154,7 @@ static Store *etcd_with(const char *param)
 
 static Store *etcd_operator(void)
 {
-	return etcd_with("");
+	return etcd_with("role=operator");
 }
 
 static Store *etcd_monitor(void)

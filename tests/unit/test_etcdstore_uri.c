@@ -42,6 +42,8 @@ static void reads_members_prefix_and_role(void **state)
 	assert_int_equal(h.actor.role, ACTOR_NODE);
 	assert_int_equal(h.actor.node_id, 3);
 	assert_true(parse("etcd://h1:2379", NULL));
+	assert_int_equal(h.actor.role, ACTOR_MONITOR);
+	assert_true(parse("etcd://h1:2379?role=operator", NULL));
 	assert_int_equal(h.actor.role, ACTOR_OPERATOR);
 }
 
