@@ -110,8 +110,9 @@ void es_own(EtcdHandle *h, const json_t *answer);
  * lies: what a monitor (monitor) or any other handle waits for. */
 bool es_wakes(const EtcdHandle *h, const char *key, bool monitor);
 
-/* Reads uri (and ssl's files, which win) into cfg and h's prefix,
- * actor and lease TTL: true, or false with err (never a password). */
+/* Reads uri into cfg and h's prefix, actor and lease TTL (ssl unused:
+ * a node's [ssl] files are its Postgres'): true, or false with err
+ * (never a password). */
 bool es_parse_uri(const char *uri, const SslSpec *ssl, EtcdConfig *cfg,
 		  EtcdHandle *h, char *err, size_t len);
 

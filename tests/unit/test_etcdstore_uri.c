@@ -57,6 +57,7 @@ static void tls_files_turn_on_https(void **state)
 	assert_string_equal(cfg.cacert, "/ca.pem");
 	/* a node's [ssl] files are its Postgres': not used toward etcd */
 	memset(&ssl, 0, sizeof(ssl));
+	snprintf(ssl.mode, sizeof(ssl.mode), "verify-full");
 	snprintf(ssl.ca_file, sizeof(ssl.ca_file), "/other-ca.pem");
 	snprintf(ssl.cert_file, sizeof(ssl.cert_file), "/server.crt");
 	snprintf(ssl.key_file, sizeof(ssl.key_file), "/server.key");
