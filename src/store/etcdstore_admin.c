@@ -19,6 +19,8 @@ typedef StoreFailure (*Rule)(Store *s, StoreFormation *f, void *arg);
 /* Extra compares and ops of a write (fencing); NULL: none. */
 typedef void (*Extra)(Store *s, json_t *cmp, json_t *ops);
 
+static bool still_leading(Store *s, int64_t term);
+
 /* Reads formation, applies rule, writes back: true, or false with
  * s->error (missing: how an absent formation fails). */
 static bool change(Store *s, const char *formation, StoreFailure missing,
@@ -53,10 +55,12 @@ static bool change(Store *s, const char *formation, StoreFailure missing,
 				    ops, deadline);
 		if (done != 0)
 			return done > 0;
-		if (s->failure == STORE_FENCED || time_monotonic_ms() >= deadline)
+		/* a fenced write loses every race: say so at once */
+		if ((extra && !still_leading(s, h->term)) ||
+		    time_monotonic_ms() >= deadline)
 			break;
 	}
-	if (s->failure == STORE_FENCED)
+	if (s->failure != STORE_OK) /* fenced, or etcd stopped answering */
 		return false;
 	return es_fail(s, STORE_UNAVAILABLE,
 		       "the formation kept changing under this write");
@@ -325,7 +329,5 @@ bool es_apply(Store *s, int64_t term, const char *formation,
 		s->failure = STORE_OK; /* the apply succeeded all the same */
 		s->error[0] = '\0';
 	}
-	if (!ok && s->failure == STORE_UNAVAILABLE && !still_leading(s, term))
-		return false;
 	return ok;
 }

@@ -38,13 +38,14 @@ static EtcdFormation *read_all(Store *s, const char *target, size_t *n,
 {
 	char(*names)[STORE_NAME_LEN] = calloc(ES_MAX_FORMATIONS + 1,
 					      STORE_NAME_LEN);
-	EtcdFormation *all = calloc(ES_MAX_FORMATIONS + 1, sizeof(*all));
+	EtcdFormation *all = NULL;
 	size_t i = 0;
 
-	if (!names || !all || !es_names(s, names, ES_MAX_FORMATIONS, n,
-					deadline)) {
+	if (!names || !es_names(s, names, ES_MAX_FORMATIONS, n, deadline) ||
+	    !(all = calloc(*n + 1, sizeof(*all)))) {
+		if (names && !all && s->failure == STORE_OK)
+			es_fail(s, STORE_UNAVAILABLE, "out of memory");
 		free(names);
-		free(all);
 		return NULL;
 	}
 	while (i < *n && strcmp(names[i], target) != 0)
