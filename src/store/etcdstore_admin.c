@@ -265,11 +265,13 @@ static bool still_leading(Store *s, int64_t term)
 	fence(s, cmp, NULL);
 	json_t *a = es_txn(s, cmp, NULL, NULL, es_begin(s));
 	bool ok = a && json_is_true(json_object_get(a, "succeeded"));
-	if (a && !ok)
+	if (a && !ok) {
 		es_fail(s, STORE_FENCED,
 			"fenced: another monitor took the lease after term "
 			"%lld",
 			(long long)term);
+		h->leader_rev = h->term = 0; /* the next acquire tries anew */
+	}
 	json_decref(a);
 	return ok;
 }

@@ -25,6 +25,7 @@ struct EtcdWatch {
 	size_t used;
 	int64_t next_rev;    /* where a new stream starts (0: now) */
 	size_t member;
+	size_t followed;     /* the client's member when it connected */
 	bool pending;        /* a change the watcher has not seen */
 	bool broken;
 	int64_t retry_ms;    /* monotonic: no new stream before */
@@ -143,6 +144,7 @@ static bool connect_watch(EtcdWatch *w)
 	if (!w->body || !(w->easy = curl_easy_init()))
 		return false;
 	w->member %= cfg->nendpoints;
+	w->followed = etcd_client_member(w->client);
 	snprintf(url, sizeof(url), "%s/v3/watch", cfg->endpoints[w->member]);
 	w->hdr = curl_slist_append(NULL, "Content-Type: application/json");
 	if (etcd_client_token(w->client)[0]) {
@@ -180,6 +182,12 @@ int etcd_watch_wait(EtcdWatch *w, int timeout_ms, int wake_fd)
 	int64_t end = time_monotonic_ms() + timeout_ms;
 	bool lost = false;
 
+	/* the client's calls moved to another member (this one may be cut
+	 * off from the majority, its stream silent): the watch follows */
+	if (w->easy && etcd_client_member(w->client) != w->followed) {
+		disconnect(w);
+		w->member = etcd_client_member(w->client);
+	}
 	for (;;) {
 		if (!w->easy && time_monotonic_ms() >= w->retry_ms &&
 		    !connect_watch(w))
