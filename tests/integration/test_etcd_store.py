@@ -1,17 +1,18 @@
 """The store contract (src/store/store.h) on the etcd driver: the cases
 of tests/unit/test_store_contract.c run against real etcd members that
 the test starts, one member, then three the first of which the URI
-names is killed before they run, and one member with etcd's
-authentication on, each node with its own etcd user (docs/etcd.md)."""
+names is killed before they run, one member with etcd's authentication
+on, each node with its own etcd user, and one member over TLS
+(docs/etcd.md)."""
 
 import os
 import re
 import shutil
-import signal
 import subprocess
 
-from etcdcluster import EtcdCluster
-from harness import REPO, wait_until
+from certs import make_ca, make_server_cert
+from etcd import EtcdCluster
+from harness import REPO
 
 SOURCE = os.path.join(REPO, "tests", "unit", "test_store_contract.c")
 CONTRACT = os.path.join(REPO, "build", "unit", "test_store_contract")
@@ -29,7 +30,8 @@ def contract(h, cluster, prefix, query=""):
     binary = os.path.join(h.bindir, "test_store_contract")
     shutil.copy2(CONTRACT, binary)
     env = h.env({
-        "PGKEEL_STORE_CONTRACT_ETCD_URI": cluster.uri(prefix) + query,
+        "PGKEEL_STORE_CONTRACT_ETCD_URI":
+            f"etcd://{cluster.members}{prefix}{query}",
         "PGKEEL_STORE_CONTRACT_DIR": h.mkdir("contract"),
         "PGKEEL_STORE_CONTRACT_ETCD_PIDS":
             ",".join(map(str, cluster.pids()))})
@@ -54,11 +56,7 @@ def test_the_etcd_driver_keeps_the_store_contract(h):
 def test_calls_go_on_through_the_members_left(h):
     cluster = EtcdCluster(h, 3)
     # the first member of the URI, the one every handle tries first, dies
-    victim = cluster.procs[0]
-    os.kill(victim.pid, signal.SIGKILL)
-    victim.popen.wait(10)
-    wait_until(lambda: not victim.alive(), timeout=10,
-               what="the killed member to exit")
+    cluster.kill(cluster.names[0])
     passed(h, contract(h, cluster, "/failover"))
 
 
@@ -75,7 +73,7 @@ def test_with_authentication_each_node_writes_its_own_keys_alone(h):
     shutil.copy2(RBAC, binary)
     cp = subprocess.run(
         [binary], capture_output=True, text=True, timeout=120, cwd=h.root,
-        env=h.env({"PGKEEL_ETCD_RBAC_URI": cluster.uri("/pgkeel") + root,
+        env=h.env({"PGKEEL_ETCD_RBAC_URI": cluster.uri + root,
                    "PGKEEL_ETCD_RBAC_DIR": h.mkdir("rbac")}))
     out = cp.stdout + cp.stderr
     assert cp.returncode == 0, out
@@ -86,3 +84,16 @@ def test_with_authentication_each_node_writes_its_own_keys_alone(h):
 def _password(path):
     with open(path) as f:
         return f.read().strip()
+
+
+def test_over_tls_the_members_are_verified_with_the_uris_ca(h):
+    ca = make_ca(h, "etcd-ca")
+    cluster = EtcdCluster(h, 1, tls={"ca": ca,
+                                     "cert": make_server_cert(h, ca, "etcd")})
+    passed(h, contract(h, cluster, "/tls", f"?cacert={ca['crt']}"))
+    # another CA: no member is trusted, nothing is sent in clear
+    other = make_ca(h, "other-ca")
+    p = contract(h, cluster, "/tls2", f"?cacert={other['crt']}")
+    out, _ = p.communicate(timeout=300)
+    assert p.returncode != 0, out
+    assert "SSL" in out or "certificate" in out, out

@@ -1,12 +1,17 @@
 """Real etcd members for tests: an EtcdCluster of one or more members on
 free loopback ports, started through the harness (so that its cleanup
 stops them by PID) as the harness's user, each member a Proc that a test
-can kill, stop (SIGSTOP) or start again with its data kept."""
+can kill, stop (SIGSTOP) or start again with its data kept; with tls (a
+CA and a server certificate of tests/lib/certs.py) clients reach them
+over https, and enable_auth turns etcd's authentication on."""
 
 import base64
 import json
 import os
+import secrets
 import shutil
+import ssl
+import subprocess
 import urllib.request
 
 from harness import free_port, wait_until
@@ -15,9 +20,10 @@ ETCD = shutil.which("etcd") or "/usr/bin/etcd"
 
 
 class EtcdCluster:
-    def __init__(self, h, members=3, prefix="/pgkeel"):
+    def __init__(self, h, members=3, prefix="/pgkeel", tls=None):
         self.h = h
         self.prefix = prefix
+        self.tls = tls
         self.names = [f"e{i}" for i in range(members)]
         self.client = {n: free_port() for n in self.names}
         self.peer = {n: free_port() for n in self.names}
@@ -29,13 +35,22 @@ class EtcdCluster:
         self.wait_healthy(self.names)
 
     @property
+    def members(self):
+        """host:port of every member, comma separated."""
+        return ",".join(f"127.0.0.1:{self.client[n]}" for n in self.names)
+
+    @property
     def uri(self):
         """The store URI naming every member."""
-        hosts = ",".join(f"127.0.0.1:{self.client[n]}" for n in self.names)
-        return f"etcd://{hosts}{self.prefix}"
+        return f"etcd://{self.members}{self.prefix}"
 
     def endpoint(self, name):
-        return f"http://127.0.0.1:{self.client[name]}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://127.0.0.1:{self.client[name]}"
+
+    def pids(self):
+        """The PIDs of the members alive."""
+        return [p.pid for p in self.procs.values() if p.alive()]
 
     def start(self, name, state="existing"):
         """Starts member name (again: its data directory is kept)."""
@@ -51,14 +66,18 @@ class EtcdCluster:
             "--initial-cluster", self.initial,
             "--initial-cluster-state", state,
             "--initial-cluster-token", "pgkeel-test",
-            "--heartbeat-interval", "100", "--election-timeout", "1000"])
+            "--heartbeat-interval", "100", "--election-timeout", "1000",
+            *(["--cert-file", self.tls["cert"]["crt"], "--key-file",
+               self.tls["cert"]["key"]] if self.tls else [])])
         return self.procs[name]
 
     def healthy(self, name):
         """True when member name answers /health with health true."""
         try:
+            context = ssl.create_default_context(
+                cafile=self.tls["ca"]["crt"]) if self.tls else None
             with urllib.request.urlopen(self.endpoint(name) + "/health",
-                                        timeout=1) as r:
+                                        timeout=1, context=context) as r:
                 return json.loads(r.read()).get("health") == "true"
         except (OSError, ValueError):
             return False
@@ -88,6 +107,31 @@ class EtcdCluster:
             except OSError:
                 continue
         return None
+
+
+    def etcdctl(self, *args, user=None):
+        """etcdctl (API v3) on the members, as user ("name:password")."""
+        cmd = ["/usr/bin/etcdctl", "--endpoints", self.members]
+        if user:
+            cmd += ["--user", user]
+        cp = subprocess.run(cmd + list(args), capture_output=True,
+                            text=True, timeout=30,
+                            env=self.h.env({"ETCDCTL_API": "3"}))
+        assert cp.returncode == 0, cp.stdout + cp.stderr
+        return cp.stdout
+
+    def enable_auth(self):
+        """etcd's authentication on, with a root user whose password is in
+        a private file: returns that file's path."""
+        password = secrets.token_hex(16)
+        self.etcdctl("user", "add", "root",
+                     f"--new-user-password={password}")
+        self.etcdctl("auth", "enable")
+        path = self.h.path("root.pass")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(password + "\n")
+        return path
 
 
 def etcd_available():
