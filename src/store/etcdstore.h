@@ -11,6 +11,10 @@
 
 #include "store/store.h"
 
+/* A data node's own etcd user (and role): this, then its id
+ * (docs/etcd.md, "Access control"). */
+#define ETCDSTORE_NODE_USER_PREFIX "pgkeel-node-"
+
 /*
  * Opens a handle on the etcd store uri names
  * ("etcd://h1:2379,h2:2379/prefix?..."); ssl is not used (a node's

@@ -116,9 +116,6 @@ bool es_wakes(const EtcdHandle *h, const char *key, bool monitor);
 bool es_parse_uri(const char *uri, const SslSpec *ssl, EtcdConfig *cfg,
 		  EtcdHandle *h, char *err, size_t len);
 
-/* A data node's etcd user and role (etcdstore_rbac.c): the user name's
- * prefix, then the node id. */
-#define ES_NODE_USER_PREFIX "pgkeel-node-"
 /* es_rbac_add_node: makes node id's user (with password) and its role
  * (read the prefix, write the node's own r/ keys and its formation's
  * events); es_rbac_drop_node:

@@ -50,7 +50,7 @@ bool es_rbac_drop_node(Store *s, int id, int64_t deadline)
 
 	if (!etcd_client_config(es_handle(s)->client)->user[0])
 		return true;
-	snprintf(name, sizeof(name), ES_NODE_USER_PREFIX "%d", id);
+	snprintf(name, sizeof(name), ETCDSTORE_NODE_USER_PREFIX "%d", id);
 	return auth_call(s, "/v3/auth/user/delete",
 			 json_pack("{s:s}", "name", name), deadline, true) &&
 	       auth_call(s, "/v3/auth/role/delete",
@@ -67,7 +67,7 @@ bool es_rbac_add_node(Store *s, const char *formation, int id,
 		return true;
 	if (!es_rbac_drop_node(s, id, deadline)) /* a leftover of a retry */
 		return false;
-	snprintf(name, sizeof(name), ES_NODE_USER_PREFIX "%d", id);
+	snprintf(name, sizeof(name), ETCDSTORE_NODE_USER_PREFIX "%d", id);
 	es_key(h, all, sizeof(all), "/");
 	es_key(h, mine, sizeof(mine), "/f/%s/nodes/%d/r/", formation, id);
 	es_key(h, events, sizeof(events), "/f/%s/events/", formation);

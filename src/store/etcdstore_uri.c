@@ -67,8 +67,10 @@ static bool actor_of(const char *uri, StoreActor *a, char *err, size_t len)
 	uri_get_param(uri, "role", role, sizeof(role));
 	uri_get_param(uri, "node", node, sizeof(node));
 	uri_get_param(uri, "user", user, sizeof(user));
-	if (!node[0] && strncmp(user, "pgkeel-node-", 12) == 0)
-		snprintf(node, sizeof(node), "%s", user + 12);
+	size_t n = strlen(ETCDSTORE_NODE_USER_PREFIX);
+
+	if (!node[0] && strncmp(user, ETCDSTORE_NODE_USER_PREFIX, n) == 0)
+		snprintf(node, sizeof(node), "%s", user + n);
 	a->role = ACTOR_MONITOR;
 	a->node_id = 0;
 	if (strcmp(role, "operator") == 0)

@@ -9,10 +9,9 @@
 
 #include "common/sslconn.h"
 #include "pg/pgconninfo.h"
+#include "store/etcdstore.h"
 #include "store/pgstore_schema.h"
 #include "store/store.h"
-
-#define ETCD_NODE_USER_PREFIX "pgkeel-node-"
 
 static bool is_etcd(const char *uri)
 {
@@ -22,7 +21,7 @@ static bool is_etcd(const char *uri)
 void store_node_user(const char *uri, int node_id, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s%d",
-		 is_etcd(uri) ? ETCD_NODE_USER_PREFIX
+		 is_etcd(uri) ? ETCDSTORE_NODE_USER_PREFIX
 			      : PGSTORE_NODE_ROLE_PREFIX,
 		 node_id);
 }

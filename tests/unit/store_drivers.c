@@ -15,6 +15,7 @@
 #include "common/sslconn.h"
 #include "pg/pgconninfo.h"
 #include "pg/pgsql.h"
+#include "store/etcdstore.h"
 #include "store/memstore.h"
 #include "store/pgstore_schema.h"
 
@@ -168,7 +169,8 @@ static Store *etcd_node_user(const RegisteredNode *n)
 {
 	char user[64], path[256], err[512];
 
-	snprintf(user, sizeof(user), "pgkeel-node-%d", n->node_id);
+	snprintf(user, sizeof(user), ETCDSTORE_NODE_USER_PREFIX "%d",
+		 n->node_id);
 	snprintf(path, sizeof(path), "%s/%s.pass", pass_dir, user);
 	if (!fs_write_file_atomic(path, n->secret, strlen(n->secret), 0600)) {
 		fprintf(stderr, "cannot write %s\n", path);

@@ -16,6 +16,7 @@
 #include "common/fsutil.h"
 #include "common/timeutil.h"
 #include "store/etcdclient.h"
+#include "store/etcdstore.h"
 #include "store/store.h"
 
 static const char *uri, *dir;
@@ -44,7 +45,8 @@ static EtcdClient *as_node(const RegisteredNode *n)
 	snprintf(cfg.endpoints[0], sizeof(cfg.endpoints[0]), "http://%.*s",
 		 (int)strcspn(members, ",/?"), members);
 	cfg.nendpoints = 1;
-	snprintf(cfg.user, sizeof(cfg.user), "pgkeel-node-%d", n->node_id);
+	snprintf(cfg.user, sizeof(cfg.user), ETCDSTORE_NODE_USER_PREFIX "%d",
+		 n->node_id);
 	snprintf(cfg.passfile, sizeof(cfg.passfile), "%s/node-%d.pass", dir,
 		 n->node_id);
 	assert_true(fs_write_file_atomic(cfg.passfile, n->secret,
