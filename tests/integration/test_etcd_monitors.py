@@ -13,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from cluster import Writer, two_node_formation
+from cluster import Cluster, Writer, two_node_formation
 from etcd import etcd_available
 from harness import wait_until
 
@@ -179,3 +179,31 @@ def test_operator_commands_take_the_etcd_uri(h):
     assert any("switchover" in e["description"] for e in events), events
     assert h.pgkeel("show", "uri", "--pgdata", c.monitor_dir).stdout \
         .startswith("postgres://127.0.0.1:")
+
+
+def test_with_etcd_authentication_each_node_has_its_own_user(h):
+    c = Cluster(h, store="etcd", etcd_auth=True)
+    c.add_node("a", wait_state="single")
+    c.add_node("b")
+    c.wait_states({"a": "primary", "b": "secondary"})
+    c.create_app_user()
+    for name, node_id in (("a", 1), ("b", 2)):
+        home = os.path.join(h.home, c.nodes[name]["pgdata"].lstrip("/"))
+        with open(os.path.join(home, "pgkeel.ini")) as f:
+            ini = f.read()
+        # its own user, its password in its own private file, never the
+        # operator's (root's) file
+        assert f"user=pgkeel-node-{node_id}" in ini, ini
+        assert "root" not in ini, ini
+        passfile = os.path.join(home, "store.pgpass")
+        assert os.stat(passfile).st_mode & 0o077 == 0
+    users = c.etcd.etcdctl("user", "list", user="root:" + open(
+        c.uri.split("passfile=")[1]).read().strip())
+    assert "pgkeel-node-1" in users and "pgkeel-node-2" in users
+    # the formation runs on it: a whole-node crash fails over
+    w = Writer(c).start()
+    c.kill_node("a")
+    c.wait_state("b", "wait_primary", timeout=30)
+    w.wait_more(10)
+    w.stop()
+    assert w.missing_on("b") == []

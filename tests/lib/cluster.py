@@ -26,11 +26,11 @@ class Cluster:
     is active."""
 
     def __init__(self, h, extra_monitor_flags=(), monitor_user=None,
-                 store="postgres"):
+                 store="postgres", etcd_auth=False):
         self.h = h
         self.store = store
         if store == "etcd":
-            self._etcd_monitors(extra_monitor_flags)
+            self._etcd_monitors(extra_monitor_flags, etcd_auth)
             return
         self.sock = h.mkdir("sock")
         self.mon_user = monitor_user
@@ -56,12 +56,19 @@ class Cluster:
         if monitor_user:
             self.uri = self.operator_passfile_copy()
 
-    def _etcd_monitors(self, extra_monitor_flags):
+    def _etcd_monitors(self, extra_monitor_flags, auth):
+        """etcd_auth: etcd's authentication on; the operator and the
+        monitors are its root user (c.uri names the password file)."""
         from etcd import EtcdCluster
         self.sock = self.h.mkdir("sock")
         self.mon_user, self.mon_env, self.mon_sock = None, None, self.sock
         self.etcd = EtcdCluster(self.h)
         self.uri = self.etcd.uri
+        if auth:
+            passfile = self.etcd.enable_auth()
+            if self.h.user:
+                os.chown(passfile, self.h.user.pw_uid, self.h.user.pw_gid)
+            self.uri += f"?user=root&passfile={passfile}"
         self.nodes = {}
         self.monitors = {}
         self.monitor_http = {}  # each monitor's HTTP API port

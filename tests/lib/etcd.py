@@ -109,14 +109,16 @@ class EtcdCluster:
         return None
 
 
-    def etcdctl(self, *args, user=None):
-        """etcdctl (API v3) on the members, as user ("name:password")."""
+    def etcdctl(self, *args, user=None, stdin=None):
+        """etcdctl (API v3) on the members, as user ("name:password",
+        passed in the environment: never on a command line)."""
         cmd = ["/usr/bin/etcdctl", "--endpoints", self.members]
+        env = {"ETCDCTL_API": "3"}
         if user:
-            cmd += ["--user", user]
+            env["ETCDCTL_USER"] = user
         cp = subprocess.run(cmd + list(args), capture_output=True,
-                            text=True, timeout=30,
-                            env=self.h.env({"ETCDCTL_API": "3"}))
+                            text=True, timeout=30, input=stdin,
+                            env=self.h.env(env))
         assert cp.returncode == 0, cp.stdout + cp.stderr
         return cp.stdout
 
@@ -124,8 +126,8 @@ class EtcdCluster:
         """etcd's authentication on, with a root user whose password is in
         a private file: returns that file's path."""
         password = secrets.token_hex(16)
-        self.etcdctl("user", "add", "root",
-                     f"--new-user-password={password}")
+        self.etcdctl("user", "add", "root", "--interactive=false",
+                     stdin=password + "\n")
         self.etcdctl("auth", "enable")
         path = self.h.path("root.pass")
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
