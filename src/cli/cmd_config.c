@@ -136,12 +136,7 @@ static const char *node_of(const Config *cfg, const RuntimeSettingDef *rs)
 static bool current_value(const StoreFormation *f, const char *node,
 			  const RuntimeSettingDef *rs, char *buf, size_t len)
 {
-	int v;
-
-	if (!store_runtime_value(f, node, rs->id, &v))
-		return false;
-	runtime_setting_format(rs, v, buf, len);
-	return true;
+	return store_runtime_text(f, node, rs->id, buf, len);
 }
 
 static int with_store(const Config *cfg, const char *verb, Flags *flags)
@@ -253,6 +248,10 @@ const Command cmd_config = {
 		"with --name\n"
 		"  node.tags                       nofailover,noloadbalance "
 		"(default none), with --name\n"
+		"  node.replicate_from             a node's name (default "
+		"none), with --name\n"
+		"  node.apply_delay                0ms..1440min (default 0), "
+		"with --name\n"
 		"  backup.pgbackrest_stanza        the pgBackRest stanza every "
 		"node archives to\n"
 		"                                  (docs/pgbackrest.md; "

@@ -155,16 +155,18 @@ static int show_events_run(const Command *cmd, Flags *flags)
 	return EXIT_OK;
 }
 
-/* A value in force as JSON: a bool, a number, or tags as text. */
-static json_t *setting_json(const RuntimeSettingDef *d, int v)
+/* A value in force as JSON: a bool, a number, or as text (tags, a
+ * duration, a node's name). */
+static json_t *setting_json(const StoreFormation *f, const char *node,
+			    const RuntimeSettingDef *d, int v)
 {
 	char text[64];
 
 	if (d->spec.type == VAL_BOOL)
 		return json_boolean(v);
-	if (d->spec.type != VAL_TAGS)
+	if (d->spec.type == VAL_INT)
 		return json_integer(v);
-	runtime_setting_format(d, v, text, sizeof(text));
+	store_runtime_text(f, node, d->id, text, sizeof(text));
 	return json_string(text);
 }
 
@@ -179,7 +181,7 @@ static void settings_json(const StoreFormation *f, const char *node,
 		if (d->scope != scope || !store_runtime_value(f, node, id, &v))
 			continue;
 		json_object_set_new(obj, runtime_setting_key(d),
-				    setting_json(d, v));
+				    setting_json(f, node, d, v));
 	}
 }
 
@@ -229,7 +231,7 @@ static void column_title(const RuntimeSettingDef *d, char *buf, size_t len)
 static void print_node_columns(const StoreFormation *f, const StoreNode *n)
 {
 	char text[64];
-	int v, last = -1;
+	int last = -1;
 	bool first = true;
 
 	for (int id = 0; id < RS_COUNT; id++)
@@ -238,9 +240,8 @@ static void print_node_columns(const StoreFormation *f, const StoreNode *n)
 		const RuntimeSettingDef *d = runtime_setting(id);
 		if (d->scope != RS_NODE)
 			continue;
-		if (n && store_runtime_value(f, n->name, id, &v))
-			runtime_setting_format(d, v, text, sizeof(text));
-		else
+		if (!n || !store_runtime_text(f, n->name, id, text,
+					      sizeof(text)))
 			column_title(d, text, sizeof(text));
 		printf("%s%-*s", first ? "  " : " ", id == last ? 0 : 18, text);
 		first = false;
@@ -251,7 +252,6 @@ static void print_node_columns(const StoreFormation *f, const StoreNode *n)
 static void print_settings(const StoreFormation *f, bool json)
 {
 	char text[64];
-	int v;
 
 	if (json) {
 		print_settings_json(f);
@@ -261,9 +261,8 @@ static void print_settings(const StoreFormation *f, bool json)
 	for (int id = 0; id < RS_COUNT; id++) {
 		const RuntimeSettingDef *d = runtime_setting(id);
 		if (d->scope != RS_FORMATION ||
-		    !store_runtime_value(f, "", id, &v))
+		    !store_runtime_text(f, "", id, text, sizeof(text)))
 			continue;
-		runtime_setting_format(d, v, text, sizeof(text));
 		printf("  %-22s%s\n", runtime_setting_key(d), text);
 	}
 	printf("\n%-12s %4s", "Name", "Node");

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "common/nodetags.h"
+#include "common/timeutil.h"
 
 #define BOOL_SPEC {VAL_BOOL, 0, 0, NULL}
 #define INT_SPEC(lo, hi) {VAL_INT, lo, hi, NULL}
@@ -37,6 +38,15 @@ static const RuntimeSettingDef table[RS_COUNT] = {
 	 "that node's tags, comma-separated (`config unset` removes them): "
 	 "`nofailover` is never promoted, `noloadbalance` answers 503 on "
 	 "/replica and /read-only"},
+	{RS_REPLICATE_FROM, "node.replicate_from", RS_NODE,
+	 {VAL_NODE, 0, 0, NULL}, "",
+	 "the standby that node streams from (cascading replication; "
+	 "`config unset`: the primary). While that standby is not a healthy "
+	 "standby streaming from the primary, the node follows the primary"},
+	{RS_APPLY_DELAY, "node.apply_delay", RS_NODE,
+	 {VAL_DURATION, 0, 86400000, NULL}, "0",
+	 "how late that node replays WAL (its recovery_min_apply_delay); "
+	 "above 0 it is never promoted and never a synchronous standby"},
 };
 
 const RuntimeSettingDef *runtime_setting(RuntimeSettingId id)
@@ -58,6 +68,14 @@ const char *runtime_setting_key(const RuntimeSettingDef *d)
 	return strchr(d->name, '.') + 1;
 }
 
+static void duration_range(const RuntimeSettingDef *d, char *buf,
+			   size_t len)
+{
+	char lo[32], hi[32];
+	snprintf(buf, len, "%s..%s", duration_format(d->spec.min, lo, sizeof(lo)),
+		 duration_format(d->spec.max, hi, sizeof(hi)));
+}
+
 void runtime_setting_values(const RuntimeSettingDef *d, const char *sep,
 			    char *buf, size_t len)
 {
@@ -65,6 +83,10 @@ void runtime_setting_values(const RuntimeSettingDef *d, const char *sep,
 		snprintf(buf, len, "true%sfalse", sep);
 	else if (d->spec.type == VAL_TAGS)
 		node_tags_format((1 << NODE_TAG_COUNT) - 1, buf, len);
+	else if (d->spec.type == VAL_NODE)
+		snprintf(buf, len, "a node's name");
+	else if (d->spec.type == VAL_DURATION)
+		duration_range(d, buf, len);
 	else
 		snprintf(buf, len, "%lld..%lld", (long long)d->spec.min,
 			 (long long)d->spec.max);
@@ -77,6 +99,8 @@ void runtime_setting_format(const RuntimeSettingDef *d, int v, char *buf,
 		snprintf(buf, len, "%s", v ? "true" : "false");
 	else if (d->spec.type == VAL_TAGS)
 		node_tags_format(v, buf, len);
+	else if (d->spec.type == VAL_DURATION)
+		duration_format(v, buf, len);
 	else
 		snprintf(buf, len, "%d", v);
 }

@@ -25,6 +25,8 @@ typedef enum {
 	RS_CANDIDATE_PRIORITY,
 	RS_REPLICATION_QUORUM,
 	RS_TAGS,
+	RS_REPLICATE_FROM,
+	RS_APPLY_DELAY,
 	RS_COUNT
 } RuntimeSettingId;
 
@@ -39,9 +41,11 @@ typedef struct {
 	 * table pgkeel.formation or pgkeel.node that holds it */
 	const char *name;
 	RuntimeScope scope;
-	ValueSpec spec;     /* VAL_INT within [min, max], VAL_BOOL, or
+	ValueSpec spec;     /* VAL_INT within [min, max], VAL_BOOL,
 			     * VAL_TAGS (a mask of common/nodetags.h's
-			     * bits in force, their names as text) */
+			     * bits in force, their names as text),
+			     * VAL_DURATION (milliseconds in force), or
+			     * VAL_NODE (a node's name, kept as text) */
 	const char *defval; /* what `config unset` sets */
 	const char *doc;    /* its effect, one line of the docs' table */
 } RuntimeSettingDef;
@@ -53,12 +57,13 @@ const RuntimeSettingDef *runtime_setting_find(const char *name);
 /* The name after its scope's prefix: the store's column (a pointer into
  * d->name, never NULL). */
 const char *runtime_setting_key(const RuntimeSettingDef *d);
-/* Its values as the docs write them: "0..16", "true" sep "false", or
- * the tags joined with ",". */
+/* Its values as the docs write them: "0..16", "true" sep "false", the
+ * tags joined with ",", "0ms..1440min", or "a node's name". */
 void runtime_setting_values(const RuntimeSettingDef *d, const char *sep,
 			    char *buf, size_t len);
-/* A value in force, v (a bool as 0 or 1, tags as a mask), as text:
- * "3", "true", "nofailover". */
+/* A value in force, v (a bool as 0 or 1, tags as a mask, a duration in
+ * milliseconds), as text: "3", "true", "nofailover", "60min". Not for
+ * VAL_NODE, whose value is text already. */
 void runtime_setting_format(const RuntimeSettingDef *d, int v, char *buf,
 			    size_t len);
 /* Every name, "a, b, ... and " last: for messages. */

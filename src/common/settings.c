@@ -74,6 +74,10 @@ static const SettingDef settings[SETTING_COUNT] = {
 	{S_REPLICATION_QUORUM, "replication", "replication_quorum",
 	 "replication-quorum", BOOL, "true", "BOOL",
 	 "whether this standby may count as a synchronous standby"},
+	{S_REPLICATE_FROM, "replication", "replicate_from", "replicate-from",
+	 NAME, NULL, "NAME",
+	 "the standby to stream from (cascading): the node's first "
+	 "node.replicate_from, set when it registers"},
 	{S_REPL_USER, "replication", "user", "replication-user", NAME,
 	 "pgkeel_replication", "ROLE", "the replication role"},
 	{S_REPL_PASSWORD, "replication", "password", "replication-password",
@@ -390,6 +394,10 @@ bool value_validate(const ValueSpec *spec, const char *text, char *err,
 		return false;
 	case VAL_TAGS:
 		return node_tags_parse(text, &(int){0}, err, errlen);
+	case VAL_NODE:
+		if (!*text)
+			return true;
+		/* fall through */
 	case VAL_NAME:
 		if (name_is_valid(text))
 			return true;

@@ -31,7 +31,8 @@ typedef enum {
 			 may be in pgkeel.ini (what is saved is checked
 			 when saved); choices, when set, the scheme it
 			 must start with */
-	VAL_TAGS      /* node tags, "a,b" (common/nodetags.h); may be empty */
+	VAL_TAGS,     /* node tags, "a,b" (common/nodetags.h); may be empty */
+	VAL_NODE      /* a node's name (as VAL_NAME), or "" for none */
 } ValueType;
 
 typedef struct {
@@ -71,6 +72,7 @@ typedef enum {
 	/* [replication] */
 	S_CANDIDATE_PRIORITY,
 	S_REPLICATION_QUORUM,
+	S_REPLICATE_FROM,
 	S_REPL_USER,
 	S_REPL_PASSWORD,
 	/* [backup] */

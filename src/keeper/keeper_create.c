@@ -62,6 +62,21 @@ static void fill_registration(const Config *cfg, NodeRegistration *reg)
 	reg->quorum = config_get_bool(cfg, S_REPLICATION_QUORUM);
 }
 
+/* --replicate-from: the node's first node.replicate_from. The node is
+ * registered already: a refusal is only warned of, with the fix. */
+static void first_upstream(const Config *cfg, Store *store, const char *name)
+{
+	const char *from = config_get(cfg, S_REPLICATE_FROM);
+
+	if (store_set_setting(store, config_get(cfg, S_FORMATION), name,
+			      "node.replicate_from", from))
+		return;
+	log_warn("node %s streams from the primary: --replicate-from %s was "
+		 "refused (%s); set it with `pgkeel config set "
+		 "node.replicate_from NAME --name %s`",
+		 name, from, store->error, name);
+}
+
 /* Registers through the operator's URI; out holds the node's identity. */
 static bool register_with_store(const Config *cfg, RegisteredNode *out,
 				char *err, size_t errlen)
@@ -85,6 +100,8 @@ static bool register_with_store(const Config *cfg, RegisteredNode *out,
 	if (!ok)
 		snprintf(err, errlen, "cannot register with the monitor: %s",
 			 store->error);
+	if (ok && config_is_set(cfg, S_REPLICATE_FROM))
+		first_upstream(cfg, store, out->name);
 	store_close(store);
 	return ok;
 }

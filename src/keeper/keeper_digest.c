@@ -28,7 +28,8 @@ static uint64_t mix_str(uint64_t h, const char *s)
 static uint64_t mix_node(uint64_t h, const StoreNode *n)
 {
 	int ints[] = {n->id,		n->port,	     (int)n->goal,
-		      n->upstream_id, n->maintenance, n->drop_requested};
+		      n->upstream_id, n->maintenance, n->drop_requested,
+		      n->apply_delay};
 	h = mix(h, ints, sizeof(ints));
 	h = mix(h, &n->restart_requested, sizeof(n->restart_requested));
 	h = mix_str(h, n->name);

@@ -117,6 +117,7 @@ void keeper_apply_role(Keeper *k, NodeState goal)
 		node->up_port = up->port;
 		slot_name_for(me->name, node->up_slot, sizeof(node->up_slot));
 	}
+	node->apply_delay_ms = me->apply_delay;
 	snprintf(node->sync_names, sizeof(node->sync_names), "%s",
 		 state_is_primary(goal) ? me->sync_names : "");
 }
@@ -137,6 +138,29 @@ static size_t wanted_slots(const Keeper *k, char (*names)[64],
 	return n;
 }
 
+/*
+ * On a primary, the slot of a node that streams from a standby
+ * (cascading) is not used: it follows the node's received LSN, as it
+ * would were the node streaming here, so that it neither holds WAL for
+ * ever nor lets go of WAL the node still needs when it comes back here.
+ */
+static void advance_cascaded_slots(const Keeper *k, PgConn *pc)
+{
+	char name[64];
+
+	for (size_t i = 0; i < k->formation->nnodes; i++) {
+		const StoreNode *o = &k->formation->nodes[i];
+		const StoreNode *up =
+			store_formation_node(k->formation, o->upstream_id);
+		if (o->id == k->st.node_id || !up || up->id == k->st.node_id ||
+		    !state_is_standby(up->goal) || o->report.lsn == LSN_INVALID)
+			continue;
+		slot_name_for(o->name, name, sizeof(name));
+		if (!slot_advance(pc, name, o->report.lsn))
+			log_warn("replication slot %s: %s", name, pc->error);
+	}
+}
+
 static bool sync_slots(Keeper *k, bool primary)
 {
 	char names[SLOTS_MAX][64];
@@ -148,6 +172,8 @@ static bool sync_slots(Keeper *k, bool primary)
 	size_t n = wanted_slots(k, names, ptrs, SLOTS_MAX);
 	if (!pc)
 		return false;
+	if (primary)
+		advance_cascaded_slots(k, pc);
 	if (slots_sync(pc, ptrs, n, primary ? LSN_INVALID : k->obs.replay_lsn))
 		return true;
 	log_warn("replication slots: %s", pc->error);

@@ -135,6 +135,9 @@ char *pgconf_render(const PgConfSpec *spec)
 		   spec->primary_conninfo ? spec->primary_conninfo : "");
 	put_quoted(f, "primary_slot_name",
 		   spec->primary_slot_name ? spec->primary_slot_name : "");
+	if (spec->apply_delay_ms > 0)
+		fprintf(f, "recovery_min_apply_delay = '%dms'\n",
+			spec->apply_delay_ms);
 	if (spec->archive_command) {
 		fprintf(f, "archive_mode = on\n");
 		put_quoted(f, "archive_command", spec->archive_command);

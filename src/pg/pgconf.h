@@ -35,6 +35,7 @@ typedef struct {
 	/* standby only (NULL on a primary) */
 	const char *primary_conninfo;
 	const char *primary_slot_name;
+	int apply_delay_ms; /* recovery_min_apply_delay; 0: not written */
 	/* primary only; "" for none */
 	const char *synchronous_standby_names;
 	/* archiving (docs/pgbackrest.md): archive_mode = on with this

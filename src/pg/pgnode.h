@@ -63,6 +63,7 @@ typedef struct {
 	char up_host[256];
 	int up_port;
 	char up_slot[64];       /* our slot on the upstream, or "" */
+	int apply_delay_ms;     /* node.apply_delay: replay this late */
 	char sync_names[512];   /* synchronous_standby_names on a primary */
 	char hosts[PGNODE_MAX_HOSTS][256]; /* admitted for replication */
 	size_t nhosts;

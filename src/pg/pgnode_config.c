@@ -94,6 +94,7 @@ bool pgnode_write_config(const PgNode *node, bool *changed, char *err,
 		.ssl_crl_file = node->ssl.crl_file,
 		.primary_conninfo = conninfo,
 		.primary_slot_name = node->has_upstream ? node->up_slot : NULL,
+		.apply_delay_ms = node->has_upstream ? node->apply_delay_ms : 0,
 		.synchronous_standby_names =
 			node->has_upstream ? "" : node->sync_names,
 		.params = node->params,

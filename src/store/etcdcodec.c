@@ -127,14 +127,14 @@ bool ec_config_read(StoreFormation *f, int64_t *requested_ms,
 
 char *ec_spec_json(const StoreNode *n)
 {
-	return dump(json_pack("{s:i, s:s, s:s, s:i, s:i, s:b, s:I, s:I, s:i}",
-			      "id", n->id, "name", n->name, "host", n->host,
-			      "port", n->port, "priority", n->priority,
-			      "quorum", n->quorum, "restart_requested",
-			      (json_int_t)n->restart_requested,
-			      "reinit_requested",
-			      (json_int_t)n->reinit_requested, "tags",
-			      n->tags));
+	return dump(json_pack(
+		"{s:i, s:s, s:s, s:i, s:i, s:b, s:I, s:I, s:i, s:s, s:i}", "id",
+		n->id, "name", n->name, "host", n->host, "port", n->port,
+		"priority", n->priority, "quorum", n->quorum,
+		"restart_requested", (json_int_t)n->restart_requested,
+		"reinit_requested", (json_int_t)n->reinit_requested, "tags",
+		n->tags, "replicate_from", n->replicate_from, "apply_delay",
+		n->apply_delay));
 }
 
 bool ec_spec_read(StoreNode *n, const char *text)
@@ -154,6 +154,9 @@ bool ec_spec_read(StoreNode *n, const char *text)
 	n->restart_requested = num(j, "restart_requested");
 	n->tags = (int)num(j, "tags"); /* a mask of common/nodetags.h's bits */
 	n->reinit_requested = num(j, "reinit_requested");
+	copy(n->replicate_from, sizeof(n->replicate_from), j,
+	     "replicate_from");
+	n->apply_delay = (int)num(j, "apply_delay"); /* milliseconds */
 	json_decref(j);
 	return true;
 }

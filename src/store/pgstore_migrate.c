@@ -33,6 +33,9 @@
  * order.
  * 8 -> 9: reinit requests and scheduled operations
  * (pgstore_migrate_ops.c).
+ *
+ * 9 -> 10: cascading replication and delayed replicas, node.replicate_from
+ * and node.apply_delay (pgstore_migrate_cascade.c).
  */
 #include "store/pgstore_migrate.h"
 
@@ -356,7 +359,8 @@ static const char *const to_8[] = {
 
 /* step i takes a store from version BASE + i to BASE + i + 1 */
 const char *const *const pgstore_migrate_steps[] = {
-	to_3, to_4, to_5, to_6, to_7, to_8, pgstore_step_operations};
+	to_3, to_4, to_5, to_6, to_7, to_8, pgstore_step_operations,
+	pgstore_step_cascade};
 const size_t pgstore_migrate_nsteps =
 	sizeof(pgstore_migrate_steps) / sizeof(pgstore_migrate_steps[0]);
 

@@ -27,5 +27,8 @@ extern const size_t pgstore_migrate_nsteps;
 /* pgstore_migrate_ops.c: the step of reinit requests and scheduled
  * operations */
 extern const char *const pgstore_step_operations[];
+/* pgstore_migrate_cascade.c: the step of node.replicate_from and
+ * node.apply_delay */
+extern const char *const pgstore_step_cascade[];
 
 #endif

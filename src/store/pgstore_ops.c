@@ -114,10 +114,12 @@ static void read_node(PGresult *res, int row, StoreNode *n)
 	if (!node_tags_parse(PQgetvalue(res, row, 30), &n->tags, NULL, 0))
 		n->tags = 0;
 	n->reinit_requested = atoll(PQgetvalue(res, row, 31));
+	COPY(n->replicate_from, res, row, 32);
+	n->apply_delay = get_int(res, row, 33);
 }
 
 /* The formation's columns, after the node's (FORMATION_COL on). */
-#define FORMATION_COL 32
+#define FORMATION_COL 34
 
 static bool read_formation_cols(PGresult *res, StoreFormation *out)
 {
@@ -156,7 +158,7 @@ bool pgstore_get_formation(Store *s, const char *formation,
 		" n.report_seq, n.report_age_ms, n.reachable, n.maintenance,"
 		" n.drop_requested, n.restart_requested, n.restarted,"
 		" n.http_port, n.fence_ms, n.promote_vetoed, n.tags,"
-		" n.reinit_requested,"
+		" n.reinit_requested, n.replicate_from, n.apply_delay,"
 		" f.name, f.number_sync_standbys, f.strict_sync, f.paused,"
 		" f.health, f.replication_password, coalesce(f.switchover_to, -1),"
 		" f.failover_requested, (SELECT coalesce(json_agg("

@@ -289,10 +289,31 @@ bool store_runtime_value(const StoreFormation *f, const char *node_name,
 	case RS_TAGS:
 		*value = n ? n->tags : 0;
 		return n != NULL;
+	case RS_REPLICATE_FROM: /* text: store_runtime_text */
+		*value = 0;
+		return n != NULL;
+	case RS_APPLY_DELAY:
+		*value = n ? n->apply_delay : 0;
+		return n != NULL;
 	case RS_COUNT:
 		break;
 	}
 	return false;
+}
+
+bool store_runtime_text(const StoreFormation *f, const char *node_name,
+			RuntimeSettingId id, char *buf, size_t len)
+{
+	const StoreNode *n = store_formation_node_named(f, node_name);
+	int v;
+
+	if (!store_runtime_value(f, node_name, id, &v))
+		return false;
+	if (id == RS_REPLICATE_FROM)
+		snprintf(buf, len, "%s", n->replicate_from);
+	else
+		runtime_setting_format(runtime_setting(id), v, buf, len);
+	return true;
 }
 
 bool store_node_reinit_pending(const StoreNode *n)

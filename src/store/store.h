@@ -82,6 +82,10 @@ typedef struct {
 	bool reachable;         /* the monitor's last health check */
 	bool maintenance;       /* an operator asked for maintenance */
 	int tags;               /* node.tags: common/nodetags.h's bits */
+	char replicate_from[STORE_NAME_LEN]; /* node.replicate_from: the
+						standby it streams from, or
+						"" (the primary) */
+	int apply_delay;        /* node.apply_delay, in milliseconds */
 	bool drop_requested;    /* an operator asked to drop the node */
 	long long restart_requested; /* see store_request_restart */
 	long long reinit_requested;  /* see store_request_reinit */
@@ -438,6 +442,10 @@ bool store_set_setting(Store *s, const char *formation, const char *node_name,
  */
 bool store_runtime_value(const StoreFormation *f, const char *node_name,
 			 RuntimeSettingId id, int *value);
+/* ... as text, as `config get` shows it ("3", "true", "60min", a node's
+ * name); false when there is no such node. */
+bool store_runtime_text(const StoreFormation *f, const char *node_name,
+			RuntimeSettingId id, char *buf, size_t len);
 /* Asks the monitor to remove a node from its formation. False with
  * s->error set (the store's refusal says why). */
 bool store_drop_node(Store *s, const char *formation, const char *node_name);

@@ -12,6 +12,7 @@
 
 #include "common/nodetags.h"
 #include "common/rtsettings.h"
+#include "common/timeutil.h"
 #include "store/storepolicy.h"
 
 static bool is_operator(const StoreActor *a)
@@ -86,9 +87,12 @@ static int *setting_field(StoreFormation *f, int node, RuntimeSettingId id)
 		return &f->nodes[node].priority;
 	case RS_TAGS:
 		return &f->nodes[node].tags;
+	case RS_APPLY_DELAY:
+		return &f->nodes[node].apply_delay;
 	case RS_STRICT_SYNC:
 	case RS_PAUSED:
 	case RS_REPLICATION_QUORUM:
+	case RS_REPLICATE_FROM:
 	case RS_COUNT:
 		break;
 	}
@@ -107,10 +111,34 @@ static bool *setting_flag(StoreFormation *f, int node, RuntimeSettingId id)
 	case RS_NUMBER_SYNC_STANDBYS:
 	case RS_CANDIDATE_PRIORITY:
 	case RS_TAGS:
+	case RS_REPLICATE_FROM:
+	case RS_APPLY_DELAY:
 	case RS_COUNT:
 		break;
 	}
 	return NULL;
+}
+
+/* node.replicate_from: "" or another node of the formation, as the
+ * postgres store's set_setting checks it. */
+static StoreFailure assign_upstream(StoreFormation *f, int node,
+				    const RuntimeSettingDef *rs,
+				    const char *value, StorePolicyOut *out)
+{
+	StoreNode *n = &f->nodes[node];
+	char old[STORE_NAME_LEN];
+
+	if (value[0] && (strcmp(value, n->name) == 0 ||
+			 !store_formation_node_named(f, value)))
+		return policy_fail(out, STORE_REFUSED,
+				   "invalid value \"%s\" for %s: not another "
+				   "node of formation %s",
+				   value, rs->name, f->name);
+	snprintf(old, sizeof(old), "%s", n->replicate_from);
+	snprintf(n->replicate_from, sizeof(n->replicate_from), "%s", value);
+	policy_event(out, f, n, "", "", "%s changed from %s to %s", rs->name,
+		     old[0] ? old : "(none)", value[0] ? value : "(none)");
+	return STORE_OK;
 }
 
 /* Validates value against the table and stores it. */
@@ -132,12 +160,18 @@ static StoreFailure assign(StoreFormation *f, int node,
 				   "invalid value \"%s\" for %s: %s", value,
 				   rs->name, why);
 	runtime_setting_format(rs, i ? *i : *b, old, sizeof(old));
+	int64_t ms = 0;
+	if (rs->spec.type == VAL_DURATION)
+		duration_parse_ms(value, &ms); /* validated above */
 	if (i)
-		*i = rs->spec.type == VAL_TAGS ? tags : atoi(value);
+		*i = rs->spec.type == VAL_TAGS	       ? tags
+		     : rs->spec.type == VAL_DURATION ? (int)ms
+						     : atoi(value);
 	else
 		*b = v;
-	/* tags as the postgres store words them: in the table's order */
-	if (rs->spec.type == VAL_TAGS)
+	/* tags as the postgres store words them: in the table's order;
+	 * durations in milliseconds */
+	if (rs->spec.type == VAL_TAGS || rs->spec.type == VAL_DURATION)
 		runtime_setting_format(rs, *i, new, sizeof(new));
 	else
 		snprintf(new, sizeof(new), "%s", value);
@@ -164,6 +198,8 @@ StoreFailure policy_set_setting(StoreFormation *f, const StoreActor *a,
 	if (rs->scope == RS_NODE &&
 	    (node = existing_node(f, node_name, out)) < 0)
 		return STORE_REFUSED;
+	if (rs->spec.type == VAL_NODE)
+		return assign_upstream(f, node, rs, value, out);
 	return assign(f, node, rs, value, out);
 }
 

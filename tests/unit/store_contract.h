@@ -34,5 +34,7 @@ bool apply_goal(Store *m, int64_t term, int node, NodeState goal);
  * operations. */
 void a_reinit_is_asked_of_a_standby_only(void **state);
 void scheduled_operations_are_listed_until_ended(void **state);
+/* ... and of node.replicate_from and node.apply_delay */
+void cascade_settings_are_validated_and_read_by_nodes(void **state);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * store_contract_ops.c - the store contract (store.h) of the operator's
- * calls a driver may lack: reinit requests and scheduled operations.
+ * calls a driver may lack: reinit requests and scheduled operations;
+ * and of the settings of cascading replication and delayed replicas.
  * Part of test_store_contract, which runs them on every driver.
  */
 #include "unit.h"
@@ -112,3 +113,54 @@ void scheduled_operations_are_listed_until_ended(void **state)
 	store_close(op);
 }
 
+
+/* node.replicate_from names another node of the formation ("" unsets
+ * it); node.apply_delay is a duration; every node reads both; a refused
+ * value changes nothing. */
+void cascade_settings_are_validated_and_read_by_nodes(void **state)
+{
+	Store *op = drv->operator_store();
+	RegisteredNode a = add(op, "a", port_of(0)), b = add(op, "b", port_of(1));
+	Store *na = drv->node_store(&a);
+	const StoreNode *n;
+	char text[64];
+	(void)state;
+
+	assert_true(store_set_setting(op, formation, "b", "node.replicate_from",
+				      "a"));
+	assert_true(store_set_setting(op, formation, "b", "node.apply_delay",
+				      "2min"));
+	n = store_formation_node(read_back(na), b.node_id);
+	assert_string_equal(n->replicate_from, "a");
+	assert_int_equal(n->apply_delay, 120000);
+	const char *bad_from[] = {"b", "zz", "a b"};
+	for (size_t i = 0; i < 3; i++) {
+		assert_false(store_set_setting(op, formation, "b",
+					       "node.replicate_from",
+					       bad_from[i]));
+		assert_int_equal(op->failure, STORE_REFUSED);
+	}
+	const char *bad_delay[] = {"-1s", "2d", "25h", "soon"};
+	for (size_t i = 0; i < 4; i++) {
+		assert_false(store_set_setting(op, formation, "b",
+					       "node.apply_delay",
+					       bad_delay[i]));
+		assert_int_equal(op->failure, STORE_REFUSED);
+	}
+	StoreFormation *f = read_back(op);
+	assert_true(store_runtime_text(f, "b", RS_APPLY_DELAY, text,
+				       sizeof(text)));
+	assert_string_equal(text, "2min");
+	assert_true(store_runtime_text(f, "b", RS_REPLICATE_FROM, text,
+				       sizeof(text)));
+	assert_string_equal(text, "a");
+	assert_true(store_set_setting(op, formation, "b", "node.replicate_from",
+				      ""));
+	assert_true(store_set_setting(op, formation, "b", "node.apply_delay",
+				      "0"));
+	n = store_formation_node(read_back(na), b.node_id);
+	assert_string_equal(n->replicate_from, "");
+	assert_int_equal(n->apply_delay, 0);
+	store_close(na);
+	store_close(op);
+}

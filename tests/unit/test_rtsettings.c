@@ -94,13 +94,24 @@ static void store_parses_each_setting_as_its_type(void **state)
 	assert_string_equal(got, want);
 }
 
-/* The SQL type of a setting's column and the variable set_setting
- * stores it from: int, bool, or text for tags. */
+/* The SQL type of a setting's column: int, bool, int for durations (in
+ * milliseconds), or text for tags and node names. */
 static const char *sql_type(const RuntimeSettingDef *d)
 {
-	return d->spec.type == VAL_INT	  ? "int"
+	return d->spec.type == VAL_INT || d->spec.type == VAL_DURATION
+		       ? "int"
 	       : d->spec.type == VAL_BOOL ? "bool"
 					  : "text";
+}
+
+/* The variable set_setting stores it from: v_ms for durations, else
+ * v_ and its column's type. */
+static const char *sql_var(const RuntimeSettingDef *d)
+{
+	return d->spec.type == VAL_DURATION ? "v_ms"
+	       : d->spec.type == VAL_INT    ? "v_int"
+	       : d->spec.type == VAL_BOOL   ? "v_bool"
+					    : "v_text";
 }
 
 /* The branch of set_setting that stores setting d. */
@@ -129,10 +140,16 @@ static void store_checks_the_tables_ranges(void **state)
 		const RuntimeSettingDef *d = runtime_setting(id);
 		bool is_int = d->spec.type == VAL_INT;
 		branch_of(sql, d, branch, sizeof(branch));
-		snprintf(want, sizeof(want), "UPDATE pgkeel.%s SET %s = v_%s",
+		snprintf(want, sizeof(want), "UPDATE pgkeel.%s SET %s = %s",
 			 d->scope == RS_NODE ? "node" : "formation",
-			 runtime_setting_key(d), sql_type(d));
+			 runtime_setting_key(d), sql_var(d));
 		assert_non_null(strstr(branch, want));
+		if (d->spec.type == VAL_DURATION) {
+			snprintf(want, sizeof(want), "v_m[1]::bigint * v_ms > "
+				 "%lld", (long long)d->spec.max);
+			assert_non_null(strstr(branch, want));
+			assert_int_equal(d->spec.min, 0);
+		}
 		if (!is_int) {
 			assert_null(strstr(branch, "v_int"));
 			continue;
@@ -192,7 +209,10 @@ static void store_defaults_are_the_tables(void **state)
 		const RuntimeSettingDef *d = runtime_setting(id);
 		bool node = d->scope == RS_NODE;
 		snprintf(value, sizeof(value),
-			 d->spec.type == VAL_TAGS ? "'%s'" : "%s", d->defval);
+			 d->spec.type == VAL_TAGS || d->spec.type == VAL_NODE
+				 ? "'%s'"
+				 : "%s",
+			 d->defval);
 		snprintf(want, sizeof(want), " %s %s NOT NULL DEFAULT %s",
 			 runtime_setting_key(d), sql_type(d), value);
 		const char *at = column_at(
