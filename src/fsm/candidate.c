@@ -2,7 +2,8 @@
  * candidate.c - choosing the standby to promote (docs/state-machine.md).
  *
  * The candidate must be in sync (secondary), fresh and willing (priority
- * above 0, not tagged nofailover); among those the highest priority wins, then the most
+ * above 0, not tagged nofailover, not delayed by node.apply_delay, and,
+ * streaming from a standby, caught up); among those the highest priority wins, then the most
  * advanced, then the lowest node id. It is promoted only once it is at
  * least as advanced as every standby that still reports: when another
  * standby (say one of priority 0) received more WAL, the candidate first
@@ -44,6 +45,10 @@ static const struct {
 	{"maintenance", "in maintenance (asked)"},
 	{"vetoed", "its pre_promote hook vetoed its promotion"},
 	{"nofailover", "tagged nofailover"},
+	{"delayed", "it applies WAL late (node.apply_delay)"},
+	{"cascade_behind", "it streams from a standby and is not caught up "
+			   "(its received LSN is more than catchup_bytes "
+			   "behind the most advanced standby's)"},
 };
 
 static int flaw_index(unsigned bit)
@@ -65,6 +70,15 @@ const char *fsm_flaw_text(unsigned bit)
 {
 	int i = flaw_index(bit);
 	return i < 0 ? "" : flaws_table[i].text;
+}
+
+/* A cascaded standby is a candidate only once it received about as much
+ * WAL as the most advanced standby (the fast forward fetches the rest). */
+static bool cascade_behind(const FsmFormation *f, const FsmNode *n)
+{
+	const FsmNode *max = fsm_most_advanced(f);
+	return fsm_is_cascaded(f, n) && max &&
+	       lsn_ahead_by(max->lsn, n->lsn) > f->settings.catchup_bytes;
 }
 
 unsigned fsm_candidate_flaws(const FsmFormation *f, const FsmNode *n)
@@ -89,6 +103,10 @@ unsigned fsm_candidate_flaws(const FsmFormation *f, const FsmNode *n)
 		flaws |= FC_VETOED;
 	if (n->nofailover)
 		flaws |= FC_NOFAILOVER;
+	if (n->apply_delay_ms > 0)
+		flaws |= FC_DELAYED;
+	if (cascade_behind(f, n))
+		flaws |= FC_CASCADE_BEHIND;
 	return flaws;
 }
 

@@ -49,6 +49,34 @@ bool fsm_primary_healthy(const FsmFormation *f, const FsmNode *p)
 	return p && p->health_ok && fsm_is_fresh(f, p) && p->pg_running;
 }
 
+/* u streams from the primary p, healthy by all accounts. */
+static bool healthy_upstream(const FsmFormation *f, const FsmNode *u,
+			     const FsmNode *p)
+{
+	return u != p && (u->goal == NS_CATCHINGUP || u->goal == NS_SECONDARY) &&
+	       u->reported == u->goal && !u->maintenance &&
+	       fsm_is_fresh(f, u) && u->health_ok && u->pg_running &&
+	       u->receiver_streaming && u->upstream_id == p->id &&
+	       u->streaming_from == p->id;
+}
+
+int fsm_wanted_upstream(const FsmFormation *f, const FsmNode *n)
+{
+	const FsmNode *p = fsm_primary(f);
+	const FsmNode *u = n->replicate_from && n->replicate_from != n->id
+				   ? fsm_node(f, n->replicate_from)
+				   : NULL;
+	if (!p)
+		return 0;
+	return u && healthy_upstream(f, u, p) ? u->id : p->id;
+}
+
+bool fsm_is_cascaded(const FsmFormation *f, const FsmNode *n)
+{
+	const FsmNode *u = n->upstream_id ? fsm_node(f, n->upstream_id) : NULL;
+	return u && state_is_standby(u->goal);
+}
+
 /*
  * A keeper that still reports, with Postgres down and not given up, is
  * restarting it in place: that Postgres is lost only once the checks

@@ -26,6 +26,11 @@ typedef struct {
 	int upstream_id;    /* standbys: the node they follow, or 0 */
 	bool maintenance;   /* an operator asked for maintenance */
 	bool nofailover;    /* tagged nofailover: never promoted */
+	int replicate_from; /* node.replicate_from: the standby it should
+			       stream from (cascading), or 0: the primary */
+	int64_t apply_delay_ms; /* node.apply_delay: it replays this late;
+				   above 0 it is never promoted and never
+				   a synchronous standby */
 	bool drop;          /* an operator asked to drop the node */
 	bool restart_pending; /* an operator's restart of its Postgres not
 				 carried out yet: the keeper does it, no
@@ -106,6 +111,16 @@ bool fsm_is_fresh(const FsmFormation *f, const FsmNode *n);
  * runs Postgres: healthy by all accounts (a switchover starts only
  * then). */
 bool fsm_primary_healthy(const FsmFormation *f, const FsmNode *p);
+/*
+ * The node n should stream from (docs/state-machine.md, "Cascading
+ * replication"): the standby its replicate_from names while that one is
+ * a healthy standby streaming from the primary itself (fresh, checked,
+ * running, streaming, not in maintenance), else the primary; 0 when
+ * there is no primary.
+ */
+int fsm_wanted_upstream(const FsmFormation *f, const FsmNode *n);
+/* True when n follows a standby rather than the primary. */
+bool fsm_is_cascaded(const FsmFormation *f, const FsmNode *n);
 
 /*
  * The failure detector's signals about a primary, one by one: what

@@ -48,7 +48,11 @@ enum {
 	FC_MAINTENANCE = 1u << 6,   /* an operator asked for maintenance */
 	FC_VETOED = 1u << 7,        /* its pre_promote hook vetoed it lately */
 	FC_NOFAILOVER = 1u << 8,    /* tagged nofailover (node.tags) */
-	FC_COUNT = 9
+	FC_DELAYED = 1u << 9,       /* node.apply_delay above 0 */
+	FC_CASCADE_BEHIND = 1u << 10, /* cascaded, and its received LSN more
+					 than catchup_bytes behind the most
+					 advanced standby's */
+	FC_COUNT = 11
 };
 /* The flaws of n as a candidate, as of f->now_ms (0 for none). */
 unsigned fsm_candidate_flaws(const FsmFormation *f, const FsmNode *n);

@@ -79,9 +79,14 @@ static bool primary_ready(const FsmFormation *f, const FsmNode *n, int *up,
 	const FsmNode *p = settled_primary(f);
 	if (!p)
 		return false;
-	*up = p->id;
-	snprintf(why, len, "primary %s is ready: clone it and stream", p->name);
-	(void)n;
+	*up = fsm_wanted_upstream(f, n);
+	if (*up == p->id)
+		snprintf(why, len, "primary %s is ready: clone it and stream",
+			 p->name);
+	else
+		snprintf(why, len, "primary %s is ready: clone %s and stream "
+				   "from it (replicate_from)",
+			 p->name, fsm_node(f, *up)->name);
 	return true;
 }
 
@@ -89,15 +94,20 @@ static bool caught_up(const FsmFormation *f, const FsmNode *n, int *up,
 		      char *why, size_t len)
 {
 	const FsmNode *p = settled_primary(f);
+	int from = n->upstream_id;
 	(void)up;
+	/* a cascaded standby streams from its upstream standby; its lag is
+	 * still the primary's */
 	if (!fsm_primary_healthy(f, p) || !fsm_is_fresh(f, n) ||
-	    !n->receiver_streaming || n->streaming_from != p->id)
+	    !n->receiver_streaming || n->streaming_from != from ||
+	    (from != p->id && from != fsm_wanted_upstream(f, n)))
 		return false;
 	uint64_t lag = lsn_ahead_by(p->lsn, n->lsn);
 	if (lag > f->settings.catchup_bytes)
 		return false;
-	snprintf(why, len, "streaming from %s and within %llu bytes: in sync",
-		 p->name, (unsigned long long)lag);
+	snprintf(why, len, "streaming from %s and within %llu bytes of %s: "
+			   "in sync",
+		 fsm_node(f, from)->name, (unsigned long long)lag, p->name);
 	return true;
 }
 
@@ -307,14 +317,33 @@ static bool primary_came_back(const FsmFormation *f, const FsmNode *n,
 	return true;
 }
 
-static bool follows_old_primary(const FsmFormation *f, const FsmNode *n,
-				int *up, char *why, size_t len)
+/* A standby follows the upstream it should (fsm_wanted_upstream): the
+ * new primary, the standby it replicates from, or the primary again when
+ * that standby failed. A cascaded standby is re-pointed only while the
+ * primary is healthy: in a failover it waits for the new primary. */
+static bool follows_other_upstream(const FsmFormation *f, const FsmNode *n,
+				   int *up, char *why, size_t len)
 {
 	const FsmNode *p = settled_primary(f);
-	if (!p || p == n || n->upstream_id == p->id)
+	if (!p || p == n)
 		return false;
-	*up = p->id;
-	snprintf(why, len, "follows the new primary %s", p->name);
+	int want = fsm_wanted_upstream(f, n);
+	if (n->upstream_id == want ||
+	    ((want != p->id || fsm_is_cascaded(f, n)) &&
+	     !fsm_primary_healthy(f, p)))
+		return false;
+	*up = want;
+	if (want != p->id)
+		snprintf(why, len, "streams from the standby %s "
+				   "(replicate_from)",
+			 fsm_node(f, want)->name);
+	else if (n->replicate_from && n->replicate_from != p->id)
+		snprintf(why, len, "its replicate_from standby is not a "
+				   "healthy streaming standby: follows the "
+				   "primary %s",
+			 p->name);
+	else
+		snprintf(why, len, "follows the new primary %s", p->name);
 	return true;
 }
 
@@ -384,8 +413,9 @@ static bool maintenance_over(const FsmFormation *f, const FsmNode *n,
 	const FsmNode *p = settled_primary(f);
 	if (n->maintenance || !p || p == n)
 		return false;
-	*up = p->id;
-	snprintf(why, len, "maintenance over: follows %s again", p->name);
+	*up = fsm_wanted_upstream(f, n);
+	snprintf(why, len, "maintenance over: follows %s again",
+		 fsm_node(f, *up)->name);
 	return true;
 }
 
@@ -463,8 +493,10 @@ const FsmRule fsm_rules[] = {
 	 "the best in-sync standby is chosen when no node is the primary "
 	 "(after a veto)"},
 	{FROM(NS_CATCHINGUP) | FROM(NS_SECONDARY), false, NS_CATCHINGUP,
-	 follows_old_primary,
-	 "standbys of the old primary follow the new one"},
+	 follows_other_upstream,
+	 "standbys of the old primary follow the new one; a standby "
+	 "streams from its replicate_from standby while that one is a "
+	 "healthy streaming standby, else from the primary"},
 	{FROM(NS_DEMOTED), true, NS_CATCHINGUP, can_rejoin,
 	 "a demoted old primary rejoins as a standby"},
 

@@ -2,7 +2,8 @@
  * sync.c - which standbys a primary's commits wait for.
  *
  * The synchronous set is every quorum standby in sync (secondary) that
- * follows the primary; in strict mode standbys catching up stay in it,
+ * follows the primary itself (not a cascaded one, which Postgres cannot
+ * count) and applies without delay (node.apply_delay); in strict mode standbys catching up stay in it,
  * so that losing them blocks commits rather than making them
  * asynchronous. Commits wait for number_sync_standbys of the set (ANY n).
  */
@@ -14,7 +15,8 @@
 bool fsm_sync_member(const FsmFormation *f, const FsmNode *p,
 		     const FsmNode *n)
 {
-	if (n == p || !n->quorum || n->upstream_id != p->id)
+	if (n == p || !n->quorum || n->upstream_id != p->id ||
+	    n->apply_delay_ms > 0)
 		return false;
 	if (n->goal == NS_SECONDARY || n->goal == NS_PREPARE_PROMOTION)
 		return true;
@@ -26,7 +28,7 @@ int fsm_sync_eligible(const FsmFormation *f, const FsmNode *primary)
 	int count = 0;
 	for (size_t i = 0; i < f->nnodes; i++) {
 		const FsmNode *n = &f->nodes[i];
-		if (n != primary && n->quorum &&
+		if (n != primary && n->quorum && n->apply_delay_ms <= 0 &&
 		    (n->goal == NS_SECONDARY ||
 		     n->goal == NS_PREPARE_PROMOTION) &&
 		    n->upstream_id == primary->id)

@@ -54,6 +54,12 @@ void monitor_fsm_node(const StoreFormation *sf, const StoreNode *n,
 	/* a standby being cloned again is out of service meanwhile */
 	f->maintenance = n->maintenance || store_node_reinit_pending(n);
 	f->nofailover = (n->tags & NODE_TAG_NOFAILOVER) != 0;
+	const StoreNode *from = n->replicate_from[0]
+					? store_formation_node_named(
+						  sf, n->replicate_from)
+					: NULL;
+	f->replicate_from = from ? from->id : 0;
+	f->apply_delay_ms = n->apply_delay;
 	f->drop = n->drop_requested;
 	f->restart_pending = n->restart_requested > n->report.restarted;
 	f->pg_running = n->report.pg_running;
