@@ -67,6 +67,9 @@ static void check_accepted(const ValueSpec *spec, const char *text)
 	case VAL_NAME:
 		FUZZ_CHECK(*text);
 		break;
+	case VAL_NODE:
+		FUZZ_CHECK(!*text || name_is_valid(text));
+		break;
 	default:
 		break;
 	}
@@ -107,7 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	check_one(&def->spec, text);
 	/* every type, with a range that depends on the input */
-	for (int t = VAL_STRING; t <= VAL_TAGS; t++) {
+	for (int t = VAL_STRING; t <= VAL_NODE; t++) {
 		ValueSpec spec = {(ValueType)t, data[0] % 7, 1000LL * data[0],
 				  "a|b|on"};
 		check_one(&spec, text);
