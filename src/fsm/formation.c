@@ -39,6 +39,14 @@ FsmNode *fsm_primary(const FsmFormation *f)
 	return NULL;
 }
 
+const FsmNode *fsm_settled_primary(const FsmFormation *f)
+{
+	const FsmNode *p = fsm_primary(f);
+	if (!p || p->reported != p->goal || p->goal == NS_SINGLE)
+		return NULL;
+	return p;
+}
+
 bool fsm_is_fresh(const FsmFormation *f, const FsmNode *n)
 {
 	return f->now_ms - n->last_report_ms <= f->settings.node_down_ms;
@@ -47,34 +55,6 @@ bool fsm_is_fresh(const FsmFormation *f, const FsmNode *n)
 bool fsm_primary_healthy(const FsmFormation *f, const FsmNode *p)
 {
 	return p && p->health_ok && fsm_is_fresh(f, p) && p->pg_running;
-}
-
-/* u streams from the primary p, healthy by all accounts. */
-static bool healthy_upstream(const FsmFormation *f, const FsmNode *u,
-			     const FsmNode *p)
-{
-	return u != p && (u->goal == NS_CATCHINGUP || u->goal == NS_SECONDARY) &&
-	       u->reported == u->goal && !u->maintenance &&
-	       fsm_is_fresh(f, u) && u->health_ok && u->pg_running &&
-	       u->receiver_streaming && u->upstream_id == p->id &&
-	       u->streaming_from == p->id;
-}
-
-int fsm_wanted_upstream(const FsmFormation *f, const FsmNode *n)
-{
-	const FsmNode *p = fsm_primary(f);
-	const FsmNode *u = n->replicate_from && n->replicate_from != n->id
-				   ? fsm_node(f, n->replicate_from)
-				   : NULL;
-	if (!p)
-		return 0;
-	return u && healthy_upstream(f, u, p) ? u->id : p->id;
-}
-
-bool fsm_is_cascaded(const FsmFormation *f, const FsmNode *n)
-{
-	const FsmNode *u = n->upstream_id ? fsm_node(f, n->upstream_id) : NULL;
-	return u && state_is_standby(u->goal);
 }
 
 /*

@@ -111,16 +111,9 @@ bool fsm_is_fresh(const FsmFormation *f, const FsmNode *n);
  * runs Postgres: healthy by all accounts (a switchover starts only
  * then). */
 bool fsm_primary_healthy(const FsmFormation *f, const FsmNode *p);
-/*
- * The node n should stream from (docs/state-machine.md, "Cascading
- * replication"): the standby its replicate_from names while that one is
- * a healthy standby streaming from the primary itself (fresh, checked,
- * running, streaming, not in maintenance), else the primary; 0 when
- * there is no primary.
- */
-int fsm_wanted_upstream(const FsmFormation *f, const FsmNode *n);
-/* True when n follows a standby rather than the primary. */
-bool fsm_is_cascaded(const FsmFormation *f, const FsmNode *n);
+/* The primary once its keeper reached a writable state (not single),
+ * or NULL. */
+const FsmNode *fsm_settled_primary(const FsmFormation *f);
 
 /*
  * The failure detector's signals about a primary, one by one: what

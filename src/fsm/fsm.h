@@ -86,6 +86,17 @@ bool fsm_sync_member(const FsmFormation *f, const FsmNode *primary,
  * more). */
 int fsm_sync_eligible(const FsmFormation *f, const FsmNode *primary);
 
+/*
+ * upstream.c: the node n should stream from (docs/state-machine.md,
+ * "Cascading replication"): the standby its replicate_from names while
+ * that one is a healthy standby streaming from the primary itself
+ * (fresh, checked, running, streaming, not in maintenance), else the
+ * primary; 0 when there is no primary.
+ */
+int fsm_wanted_upstream(const FsmFormation *f, const FsmNode *n);
+/* True when n follows a standby rather than the primary. */
+bool fsm_is_cascaded(const FsmFormation *f, const FsmNode *n);
+
 /* health.c */
 typedef enum {
 	FH_INITIALIZING,

@@ -25,15 +25,6 @@ static bool any_goal(const FsmFormation *f, const FsmNode *except,
 	return false;
 }
 
-/* A primary that reached a writable state, healthy by all accounts. */
-static const FsmNode *settled_primary(const FsmFormation *f)
-{
-	const FsmNode *p = fsm_primary(f);
-	if (!p || p->reported != p->goal || p->goal == NS_SINGLE)
-		return NULL;
-	return p;
-}
-
 /* --- conditions ------------------------------------------------------ */
 
 static bool first_node(const FsmFormation *f, const FsmNode *n, int *up,
@@ -76,7 +67,7 @@ static bool standby_registered(const FsmFormation *f, const FsmNode *n,
 static bool primary_ready(const FsmFormation *f, const FsmNode *n, int *up,
 			  char *why, size_t len)
 {
-	const FsmNode *p = settled_primary(f);
+	const FsmNode *p = fsm_settled_primary(f);
 	if (!p)
 		return false;
 	*up = fsm_wanted_upstream(f, n);
@@ -87,27 +78,6 @@ static bool primary_ready(const FsmFormation *f, const FsmNode *n, int *up,
 		snprintf(why, len, "primary %s is ready: clone %s and stream "
 				   "from it (replicate_from)",
 			 p->name, fsm_node(f, *up)->name);
-	return true;
-}
-
-static bool caught_up(const FsmFormation *f, const FsmNode *n, int *up,
-		      char *why, size_t len)
-{
-	const FsmNode *p = settled_primary(f);
-	int from = n->upstream_id;
-	(void)up;
-	/* a cascaded standby streams from its upstream standby; its lag is
-	 * still the primary's */
-	if (!fsm_primary_healthy(f, p) || !fsm_is_fresh(f, n) ||
-	    !n->receiver_streaming || n->streaming_from != from ||
-	    (from != p->id && from != fsm_wanted_upstream(f, n)))
-		return false;
-	uint64_t lag = lsn_ahead_by(p->lsn, n->lsn);
-	if (lag > f->settings.catchup_bytes)
-		return false;
-	snprintf(why, len, "streaming from %s and within %llu bytes of %s: "
-			   "in sync",
-		 fsm_node(f, from)->name, (unsigned long long)lag, p->name);
 	return true;
 }
 
@@ -317,40 +287,10 @@ static bool primary_came_back(const FsmFormation *f, const FsmNode *n,
 	return true;
 }
 
-/* A standby follows the upstream it should (fsm_wanted_upstream): the
- * new primary, the standby it replicates from, or the primary again when
- * that standby failed. A cascaded standby is re-pointed only while the
- * primary is healthy: in a failover it waits for the new primary. */
-static bool follows_other_upstream(const FsmFormation *f, const FsmNode *n,
-				   int *up, char *why, size_t len)
-{
-	const FsmNode *p = settled_primary(f);
-	if (!p || p == n)
-		return false;
-	int want = fsm_wanted_upstream(f, n);
-	if (n->upstream_id == want ||
-	    ((want != p->id || fsm_is_cascaded(f, n)) &&
-	     !fsm_primary_healthy(f, p)))
-		return false;
-	*up = want;
-	if (want != p->id)
-		snprintf(why, len, "streams from the standby %s "
-				   "(replicate_from)",
-			 fsm_node(f, want)->name);
-	else if (n->replicate_from && n->replicate_from != p->id)
-		snprintf(why, len, "its replicate_from standby is not a "
-				   "healthy streaming standby: follows the "
-				   "primary %s",
-			 p->name);
-	else
-		snprintf(why, len, "follows the new primary %s", p->name);
-	return true;
-}
-
 static bool can_rejoin(const FsmFormation *f, const FsmNode *n, int *up,
 		       char *why, size_t len)
 {
-	const FsmNode *p = settled_primary(f);
+	const FsmNode *p = fsm_settled_primary(f);
 	if (!p || p == n || !fsm_is_fresh(f, n))
 		return false;
 	*up = p->id;
@@ -410,7 +350,7 @@ static bool maintenance_asked(const FsmFormation *f, const FsmNode *n,
 static bool maintenance_over(const FsmFormation *f, const FsmNode *n,
 			     int *up, char *why, size_t len)
 {
-	const FsmNode *p = settled_primary(f);
+	const FsmNode *p = fsm_settled_primary(f);
 	if (n->maintenance || !p || p == n)
 		return false;
 	*up = fsm_wanted_upstream(f, n);
@@ -461,7 +401,7 @@ const FsmRule fsm_rules[] = {
 	 "a primary prepares for a new standby (hba, slot)"},
 	{FROM(NS_WAIT_STANDBY), true, NS_CATCHINGUP, primary_ready,
 	 "a new standby clones the primary once it is ready"},
-	{FROM(NS_CATCHINGUP), true, NS_SECONDARY, caught_up,
+	{FROM(NS_CATCHINGUP), true, NS_SECONDARY, fsm_caught_up,
 	 "a standby close enough to the primary is in sync"},
 
 	/* planned switchover, and forced failover */
@@ -493,7 +433,7 @@ const FsmRule fsm_rules[] = {
 	 "the best in-sync standby is chosen when no node is the primary "
 	 "(after a veto)"},
 	{FROM(NS_CATCHINGUP) | FROM(NS_SECONDARY), false, NS_CATCHINGUP,
-	 follows_other_upstream,
+	 fsm_follows_other_upstream,
 	 "standbys of the old primary follow the new one; a standby "
 	 "streams from its replicate_from standby while that one is a "
 	 "healthy streaming standby, else from the primary"},

@@ -26,6 +26,15 @@ typedef struct {
 } FsmRule;
 
 extern const FsmRule fsm_rules[];
+
+/* upstream.c: the conditions about a standby's upstream, as the table's
+ * (fsm_caught_up: a standby in sync once it streams from its upstream;
+ * fsm_follows_other_upstream: a standby to re-point at the upstream it
+ * should have): true when it holds, with why and *up set. */
+bool fsm_caught_up(const FsmFormation *f, const FsmNode *n, int *up,
+		   char *why, size_t len);
+bool fsm_follows_other_upstream(const FsmFormation *f, const FsmNode *n,
+				int *up, char *why, size_t len);
 extern const size_t fsm_nrules;
 
 /* How a rule stands for a node right now (fsm.c). */
