@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/timeutil.h"
 #include "fsm/explain.h"
 
 void fsm_say(FsmLines *l, const char *fmt, ...)
@@ -192,6 +193,29 @@ static void say_flaws(FsmNodeExplanation *e)
 				   "priority, then more WAL, then lower id).");
 }
 
+/* node.replicate_from and node.apply_delay, when set */
+static void say_cascade(const FsmFormation *f, FsmNodeExplanation *e)
+{
+	const FsmNode *n = e->node;
+	char delay[32];
+
+	if (n->replicate_from &&
+	    fsm_wanted_upstream(f, n) == n->replicate_from)
+		fsm_say(&e->lines, "Replicates from the standby %s "
+				   "(node.replicate_from).",
+			name_of(f, n->replicate_from));
+	else if (n->replicate_from)
+		fsm_say(&e->lines, "node.replicate_from names %s, not a healthy "
+				   "standby of the primary now: follows the "
+				   "primary.",
+			name_of(f, n->replicate_from));
+	if (n->apply_delay_ms > 0)
+		fsm_say(&e->lines, "Replays WAL %s late (node.apply_delay): "
+				   "never promoted, never synchronous.",
+			duration_format(n->apply_delay_ms, delay,
+					sizeof(delay)));
+}
+
 static void say_standby(const FsmFormation *f, const FsmNode *p,
 			FsmNodeExplanation *e)
 {
@@ -207,6 +231,7 @@ static void say_standby(const FsmFormation *f, const FsmNode *p,
 			secs(f->now_ms - n->not_streaming_since_ms));
 	else
 		fsm_say(&e->lines, "Does not stream WAL.");
+	say_cascade(f, e);
 	if (p && p != n)
 		fsm_say(&e->lines, "%llu bytes behind the primary's LSN (in sync "
 				   "within %llu).",

@@ -54,7 +54,7 @@ def cascaded_formation(h, *c_flags):
     return c
 
 
-def test_a_cascaded_standby_follows_the_primary_when_its_upstream_dies(h):
+def test_a_cascaded_standby_follows_the_primary_while_its_upstream_is_down(h):
     c = cascaded_formation(h)
     assert c.config("get", "node.replicate_from", "--name",
                     "c").stdout.strip() == "b"
@@ -79,6 +79,16 @@ def test_a_cascaded_standby_follows_the_primary_when_its_upstream_dies(h):
                what="rows written after b died to reach c")
     assert any(e["node_name"] == "c" and "replicate_from" in
                e["description"] for e in c.events()), c.events()
+
+    # b comes back and streams from a: c goes back to it, a reload only
+    pid = c.postmaster_pid("c")
+    c.start_keeper("b")
+    wait_until(lambda: streams_from(c, "c", "b"), timeout=90,
+               what="c to stream from b again", show=c.brief_state)
+    c.sql("INSERT INTO t SELECT generate_series(2001, 3000)")
+    wait_until(lambda: rows(c, "c") == "3000",
+               what="rows written after b came back to reach c")
+    assert c.postmaster_pid("c") == pid
 
 
 def test_failover_keeps_the_cascaded_standby_streaming(h):

@@ -260,6 +260,31 @@ static void nofailover_is_no_candidate(void **state)
 	assert_int_equal(x->candidate_id, 0);
 }
 
+/* a delayed standby says so and is no candidate; one that replicates
+ * from a failed standby says it follows the primary */
+static void delayed_and_cascaded_standbys(void **state)
+{
+	TestFormation t;
+	(void)state;
+
+	tf_init(&t, 3);
+	tf_replicating(&t, NS_PRIMARY);
+	fsm_node(&t.f, 2)->apply_delay_ms = 3600000;
+	fsm_node(&t.f, 3)->replicate_from = 2;
+	fsm_node(&t.f, 2)->health_ok = false;
+
+	fsm_explain(&t.f, x);
+	assert_int_equal(node_x(2)->flaws, FC_DELAYED);
+	assert_said(&node_x(2)->lines, "Replays WAL 60min late");
+	assert_said(&node_x(2)->lines, "Not a failover candidate: it applies "
+				       "WAL late (node.apply_delay)");
+	assert_said(&node_x(3)->lines, "node.replicate_from names node2, not "
+				       "a healthy standby of the primary now");
+	fsm_node(&t.f, 2)->health_ok = true;
+	fsm_explain(&t.f, x);
+	assert_said(&node_x(3)->lines, "Replicates from the standby node2");
+}
+
 /* A request waits on the rule that carries it out. */
 static void maintenance_waits_for_the_keeper(void **state)
 {
@@ -317,5 +342,6 @@ UNIT_MAIN(setup, teardown, cmocka_unit_test(healthy_formation),
 	  cmocka_unit_test(switchover_pending),
 	  cmocka_unit_test(priority_zero_is_no_candidate),
 	  cmocka_unit_test(nofailover_is_no_candidate),
+	  cmocka_unit_test(delayed_and_cascaded_standbys),
 	  cmocka_unit_test(maintenance_waits_for_the_keeper),
 	  cmocka_unit_test(drop_of_a_primary_waits))
