@@ -303,6 +303,8 @@ static const StoreOps etcd_ops = {
 	.request_reinit = es_request_reinit,
 	.rotate_secret = es_rotate_secret,
 	.list_monitors = es_list_monitors,
+	.last_node_id = es_last_node_id,
+	.import = es_import,
 	.close = es_close,
 };
 

@@ -110,6 +110,10 @@ void es_own(EtcdHandle *h, const json_t *answer);
  * lies: what a monitor (monitor) or any other handle waits for. */
 bool es_wakes(const EtcdHandle *h, const char *key, bool monitor);
 
+/* The node id counter (0: none yet) and its key's mod_revision (0:
+ * absent); false with s->error. */
+bool es_last_id(Store *s, int64_t *id, int64_t *mod, int64_t deadline);
+
 /* Reads uri into cfg and h's prefix, actor and lease TTL (ssl unused:
  * a node's [ssl] files are its Postgres'): true, or false with err
  * (never a password). */
@@ -156,5 +160,10 @@ bool es_rotate_secret(Store *s, const char *formation, const char *which);
 bool es_apply(Store *s, int64_t term, const char *formation,
 	      const StoreDecision *d, size_t nd, const StoreNodeView *views,
 	      size_t nviews, const char *health, bool clear_requests);
+/* etcdstore_import.c: es_last_node_id and es_import, store.h's
+ * store_last_node_id and store_import (true on success, or false with
+ * s->error and s->failure set as store.h says). */
+bool es_last_node_id(Store *s, int64_t *id);
+bool es_import(Store *s, const StoreFormation *f, int64_t last_node_id);
 
 #endif

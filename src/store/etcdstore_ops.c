@@ -14,8 +14,7 @@
 
 #define ES_MAX_FORMATIONS 64
 
-/* The node id counter and its revision; false with s->error. */
-static bool last_id(Store *s, int64_t *id, int64_t *mod, int64_t deadline)
+bool es_last_id(Store *s, int64_t *id, int64_t *mod, int64_t deadline)
 {
 	char key[512];
 
@@ -70,7 +69,7 @@ static int try_register(Store *s, const NodeRegistration *reg,
 	char name[STORE_NAME_LEN], key[512], id[32];
 	StoreFailure f = STORE_OK;
 
-	if (!last_id(s, &last, &mod, deadline))
+	if (!es_last_id(s, &last, &mod, deadline))
 		return -1;
 	EtcdFormation *all = read_all(s, reg->formation, &n, deadline);
 	if (!all)

@@ -112,5 +112,8 @@ bool pgstore_set_slot(Store *s, const char *formation, const char *name,
  * formation). */
 bool pgstore_rotate_secret(Store *s, const char *formation,
 			   const char *which);
+/* pgstore_ids.c: store_last_node_id's (true, or false with s->error
+ * set). */
+bool pgstore_last_node_id(Store *s, int64_t *id);
 
 #endif

@@ -140,6 +140,23 @@ bool store_list_monitors(Store *s, StoreMonitor *out, size_t max,
 	return done(s, s->ops->list_monitors(s, out, max, n));
 }
 
+bool store_last_node_id(Store *s, int64_t *id)
+{
+	begin(s);
+	*id = 0;
+	if (!s->ops->last_node_id)
+		return unsupported(s, "node id counter to move");
+	return done(s, s->ops->last_node_id(s, id));
+}
+
+bool store_import(Store *s, const StoreFormation *f, int64_t last_node_id)
+{
+	begin(s);
+	if (!s->ops->import)
+		return unsupported(s, "imported formations");
+	return done(s, s->ops->import(s, f, last_node_id));
+}
+
 bool store_set_backup(Store *s, const char *formation, const char *name,
 		      const char *value)
 {

@@ -261,6 +261,14 @@ typedef struct Store Store;
  *   holder (active, its term) when a monitor holds it, and the monitors
  *   standing by where the driver knows them (etcd's do; the postgres
  *   and in-memory drivers list the holder alone).
+ * last_node_id (optional): the highest node id the store ever gave, as
+ *   of one moment; 0 when none.
+ * import (optional): atomic: writes formation f as given (settings,
+ *   passwords, parameters, slots, its nodes with their ids, names,
+ *   goals, upstreams and views; no reports) with an event, and raises
+ *   the store's node id counter to last_node_id at least; STORE_REFUSED,
+ *   nothing written, when the store already holds a formation of that
+ *   name or one of its node ids, or for a node's handle.
  * rotate_secret: atomic, the monitor's handle alone (STORE_REFUSED
  *   otherwise, and for an unknown password name); STORE_NOT_FOUND for
  *   an unknown formation; wakes the keepers and the monitor.
@@ -326,6 +334,9 @@ typedef struct {
 			   const char *value);
 	bool (*list_monitors)(Store *s, StoreMonitor *out, size_t max,
 			      size_t *n);
+	bool (*last_node_id)(Store *s, int64_t *id);
+	bool (*import)(Store *s, const StoreFormation *f,
+		       int64_t last_node_id);
 	void (*close)(Store *s);
 } StoreOps;
 
@@ -528,6 +539,19 @@ bool store_rotate_secret(Store *s, const char *formation, const char *which);
  * which): true with *n set, false with s->error set (*n 0). */
 bool store_list_monitors(Store *s, StoreMonitor *out, size_t max,
 			 size_t *n);
+/*
+ * Moving formations from one store to another (`pgkeel store migrate`,
+ * docs/etcd.md): store_last_node_id, the highest node id the store ever
+ * gave (0: none), so that the other store never gives it again;
+ * store_import, formation f written into this store as it is, with
+ * the node id counter raised to last_node_id at least. Refused
+ * (STORE_REFUSED, nothing written) by a store that keeps no such call
+ * (the postgres store imports nothing; only it and etcd say their last
+ * id), and by store_import when the store already holds a formation of
+ * that name or one of its node ids. False with s->error set.
+ */
+bool store_last_node_id(Store *s, int64_t *id);
+bool store_import(Store *s, const StoreFormation *f, int64_t last_node_id);
 /* Closes the connection and frees s (NULL: nothing). */
 void store_close(Store *s);
 
