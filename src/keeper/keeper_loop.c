@@ -333,15 +333,36 @@ static void reload_api(Keeper *k)
 	k->api = NULL;
 }
 
+/* A new pgkeel.monitor (`pgkeel store switch`): the store in use is
+ * closed, and this cycle opens the one named now. Postgres runs on; a
+ * primary's fencing still counts from its last contact with a store. */
+static void follow_store(Keeper *k, const char *was)
+{
+	const char *now = config_get(&k->cfg, S_MONITOR);
+
+	if (!was || !now || strcmp(was, now) == 0)
+		return;
+	log_info("pgkeel.monitor changed: this node now reports to %s", now);
+	store_close(k->store);
+	k->store = NULL;
+}
+
 /* SIGHUP: Postgres is reloaded (it reads its certificate files again:
  * this is how a renewed certificate is put in use) and the configuration
  * file is read again; timeouts, the hooks and the log level take effect
  * at once, new [ssl] file paths with the next configuration write, the
- * HTTP API restarts. */
+ * HTTP API restarts, a new store URI is used from this cycle. */
 static void reload(Keeper *k)
 {
+	const char *uri = config_get(&k->cfg, S_MONITOR);
+	char *was = uri ? strdup(uri) : NULL;
+
 	pgnode_reload_on_sighup(&k->node);
-	if (!config_reload(&k->cfg))
+	bool ok = config_reload(&k->cfg);
+	if (ok)
+		follow_store(k, was);
+	free(was);
+	if (!ok)
 		return;
 	sslspec_from_config(&k->cfg, &k->node.ssl);
 	k->interval_ms = config_get_ms(&k->cfg, S_KEEPER_INTERVAL);
