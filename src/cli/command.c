@@ -30,6 +30,7 @@ static const Command *const top_level[] = {
 	&cmd_create, &cmd_run,  &cmd_stop,   &cmd_status,
 	&cmd_show,   &cmd_explain, &cmd_perform, &cmd_enable, &cmd_disable,
 	&cmd_drop,   &cmd_config, &cmd_watch, &cmd_do, &cmd_rotate, &cmd_drill,
+	&cmd_store,
 	&cmd_version, NULL};
 
 static const Command root = {

@@ -74,5 +74,6 @@ extern const Command cmd_do;
 extern const Command cmd_version;
 extern const Command cmd_rotate;
 extern const Command cmd_drill;
+extern const Command cmd_store;
 
 #endif

@@ -130,7 +130,8 @@ static void every_command_fits_the_parser(void **state)
 				   &cmd_status, &cmd_show, &cmd_explain,
 				   &cmd_perform, &cmd_enable, &cmd_disable,
 				   &cmd_drop, &cmd_config, &cmd_watch,
-				   &cmd_do, &cmd_rotate, &cmd_drill};
+				   &cmd_do, &cmd_rotate, &cmd_drill,
+				   &cmd_store};
 	(void)state;
 
 	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)

@@ -1,0 +1,144 @@
+/*
+ * storeswitch.c - `pgkeel store switch`: a data node moves to another
+ * store that holds its formation already (`pgkeel store migrate`): its
+ * pgkeel.monitor becomes its own URI of that store, and its running
+ * keeper, told by SIGHUP, reports there from its next cycle while its
+ * Postgres runs on (docs/etcd.md, "Moving from the postgres store").
+ */
+#include "cli/storemove.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/command.h"
+#include "common/exitcode.h"
+#include "common/nodepaths.h"
+#include "common/pidfile.h"
+#include "common/sslconn.h"
+#include "common/timeutil.h"
+#include "keeper/keeper.h"
+#include "keeper/statefile.h"
+
+typedef struct {
+	NodePaths paths;
+	KeeperState st;
+	Config next;  /* cfg with the new URI */
+	Store *store; /* the new store, with the node's own URI */
+	StoreFormation *f;
+	int64_t seq;  /* the node's report_seq there before the signal */
+} Switch;
+
+static int say(int code, const char *fmt, const char *a, const char *b)
+{
+	fprintf(stderr, "%s: ", cli_command_path());
+	fprintf(stderr, fmt, a, b);
+	fputc('\n', stderr);
+	return code;
+}
+
+/* The new store must hold this node, by id and name, before anything
+ * changes: a keeper never moves to a store that does not know it. */
+static int check_node(Switch *w, const Config *cfg, const char *uri)
+{
+	char err[1024];
+
+	if (!config_set(&w->next, S_MONITOR, uri, err, sizeof(err)))
+		return say(EXIT_USAGE, "%s%s", err, "");
+	w->store = keeper_store_open(&w->next, err, sizeof(err));
+	if (!w->store)
+		return say(EXIT_STORE, "%s%s", err, "");
+	if (!store_get_formation(w->store, config_get(cfg, S_FORMATION), w->f))
+		return say(w->store->failure == STORE_NOT_FOUND ? EXIT_REFUSED
+								: EXIT_STORE,
+			   "%s (run `pgkeel store migrate` first)%s",
+			   w->store->error, "");
+	const StoreNode *n = store_formation_node(w->f, w->st.node_id);
+	if (!n || strcmp(n->name, w->st.name) != 0)
+		return say(EXIT_REFUSED,
+			   "the new store does not hold node %s of formation "
+			   "%s with this id: nothing was changed",
+			   w->st.name, config_get(cfg, S_FORMATION));
+	w->seq = n->report_seq;
+	return EXIT_OK;
+}
+
+/* The keeper's first report in the new store, by timeout_ms. */
+static bool reported(Switch *w, const char *formation, int timeout_ms)
+{
+	int64_t deadline = time_monotonic_ms() + timeout_ms;
+
+	while (time_monotonic_ms() < deadline) {
+		if (store_get_formation(w->store, formation, w->f)) {
+			const StoreNode *n = store_formation_node(
+				w->f, w->st.node_id);
+			if (n && n->report_seq > w->seq)
+				return true;
+		}
+		time_sleep_ms(100);
+	}
+	return false;
+}
+
+static int switch_node(Switch *w, const Config *cfg, const char *uri,
+		       int timeout_ms)
+{
+	int rc = check_node(w, cfg, uri);
+
+	if (rc != EXIT_OK)
+		return rc;
+	if (!config_save(&w->next, w->paths.config))
+		return say(EXIT_FAILED, "cannot write %s%s", w->paths.config,
+			   "");
+	printf("node %s: pgkeel.monitor = %s\n", w->st.name, uri);
+	pid_t pid = pidfile_read(w->paths.pid);
+	if (pid <= 0) {
+		printf("no keeper runs in %s: it uses the new store once "
+		       "started\n",
+		       w->paths.home);
+		return EXIT_OK;
+	}
+	if (kill(pid, SIGHUP) != 0)
+		return say(EXIT_FAILED, "cannot signal the keeper (%s)%s",
+			   "SIGHUP", "");
+	if (!reported(w, config_get(cfg, S_FORMATION), timeout_ms))
+		return say(EXIT_TIMEOUT,
+			   "the keeper of %s has not reported to the new store "
+			   "yet%s: see its log",
+			   w->st.name, "");
+	printf("node %s reports to the new store; its Postgres kept "
+	       "running\n",
+	       w->st.name);
+	return EXIT_OK;
+}
+
+int storemove_switch(const Config *cfg, const char *to, int timeout_ms)
+{
+	char err[1024];
+	Switch w;
+
+	memset(&w, 0, sizeof(w));
+	config_copy(&w.next, cfg);
+	if (!nodepaths_init(&w.paths, config_get(cfg, S_PGDATA), err,
+			    sizeof(err)) ||
+	    !statefile_load(w.paths.state, &w.st, err, sizeof(err)))
+		return say(EXIT_BAD_CONFIG, "%s%s", err, "");
+	if (uri_get_param(to, "user", err, sizeof(err))) {
+		config_free(&w.next);
+		return say(EXIT_UNSUPPORTED,
+			   "%s names an etcd user: a node moves only into an "
+			   "etcd store without authentication for now%s",
+			   to, "");
+	}
+	char *uri = store_node_uri(to, w.st.node_id, err, sizeof(err));
+	w.f = calloc(1, sizeof(StoreFormation));
+	int rc = !uri || !w.f ? say(EXIT_USAGE, "%s%s",
+				    uri ? "out of memory" : err, "")
+			      : switch_node(&w, cfg, uri, timeout_ms);
+	store_close(w.store);
+	config_free(&w.next);
+	free(w.f);
+	free(uri);
+	return rc;
+}
