@@ -30,10 +30,11 @@ int64_t lease(Store *m);
  * m->error set. */
 bool apply_goal(Store *m, int64_t term, int node, NodeState goal);
 
-/* store_contract_ops.c: the cases of reinit requests and scheduled
- * operations. */
+/* store_contract_ops.c: the cases of reinit requests, scheduled
+ * operations and imports. */
 void a_reinit_is_asked_of_a_standby_only(void **state);
 void scheduled_operations_are_listed_until_ended(void **state);
+void a_formation_is_imported_once(void **state);
 /* ... and of node.replicate_from and node.apply_delay */
 void cascade_settings_are_validated_and_read_by_nodes(void **state);
 

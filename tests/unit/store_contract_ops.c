@@ -1,7 +1,8 @@
 /*
  * store_contract_ops.c - the store contract (store.h) of the operator's
- * calls a driver may lack: reinit requests and scheduled operations;
- * and of the settings of cascading replication and delayed replicas.
+ * calls a driver may lack: reinit requests, scheduled operations and
+ * formations moved in (store_import); and of the settings of
+ * cascading replication and delayed replicas.
  * Part of test_store_contract, which runs them on every driver.
  */
 #include "unit.h"
@@ -162,5 +163,54 @@ void cascade_settings_are_validated_and_read_by_nodes(void **state)
 	assert_string_equal(n->replicate_from, "");
 	assert_int_equal(n->apply_delay, 0);
 	store_close(na);
+	store_close(op);
+}
+
+/* The imported copy of the case's formation, read back through m. */
+static void check_imported(Store *m, const StoreFormation *f)
+{
+	static StoreFormation g;
+
+	assert_true(store_get_formation(m, f->name, &g));
+	assert_true(g.paused);
+	assert_string_equal(g.repl_password, f->repl_password);
+	assert_int_equal(g.nnodes, 1);
+	assert_int_equal(g.nodes[0].id, f->nodes[0].id);
+	assert_string_equal(g.nodes[0].name, "moved");
+	assert_int_equal(g.nodes[0].goal, NS_SINGLE);
+}
+
+/* A formation moved in: as given, once, with the node id counter past
+ * its ids; a driver that keeps no import says so. */
+void a_formation_is_imported_once(void **state)
+{
+	Store *op = drv->operator_store(), *m = drv->monitor_store();
+	RegisteredNode a = add(op, "a", port_of(0));
+	static StoreFormation f;
+	int64_t last = 0, now = 0;
+	(void)state;
+
+	assert_true(apply_goal(m, lease(m), a.node_id, NS_SINGLE));
+	f = *read_back(m);
+	if (store_last_node_id(m, &last))
+		assert_true(last >= a.node_id);
+	else
+		assert_int_equal(m->failure, STORE_REFUSED);
+	snprintf(f.name, sizeof(f.name), "%.40s-moved", formation);
+	snprintf(f.nodes[0].name, sizeof(f.nodes[0].name), "moved");
+	f.nodes[0].id = (int)last + 100;
+	f.nodes[0].port = port_of(1);
+	f.paused = true;
+	if (!store_import(op, &f, last + 200)) {
+		assert_int_equal(op->failure, STORE_REFUSED);
+		assert_non_null(strstr(op->error, "keeps no"));
+	} else {
+		check_imported(m, &f);
+		assert_false(store_import(op, &f, 0)); /* it is there */
+		assert_int_equal(op->failure, STORE_REFUSED);
+		assert_true(store_last_node_id(m, &now) && now >= last + 200);
+		assert_true(add(op, "c", port_of(2)).node_id > now);
+	}
+	store_close(m);
 	store_close(op);
 }
