@@ -539,17 +539,11 @@ bool store_rotate_secret(Store *s, const char *formation, const char *which);
  * which): true with *n set, false with s->error set (*n 0). */
 bool store_list_monitors(Store *s, StoreMonitor *out, size_t max,
 			 size_t *n);
-/*
- * Moving formations from one store to another (`pgkeel store migrate`,
- * docs/etcd.md): store_last_node_id, the highest node id the store ever
- * gave (0: none), so that the other store never gives it again;
- * store_import, formation f written into this store as it is, with
- * the node id counter raised to last_node_id at least. Refused
- * (STORE_REFUSED, nothing written) by a store that keeps no such call
- * (the postgres store imports nothing; only it and etcd say their last
- * id), and by store_import when the store already holds a formation of
- * that name or one of its node ids. False with s->error set.
- */
+/* Moving formations to another store (`pgkeel store migrate`):
+ * store_last_node_id, the highest node id this store gave;
+ * store_import, a formation imported as it is; as the contract above
+ * says (a driver without the call refuses it). True, or false with
+ * s->error set. */
 bool store_last_node_id(Store *s, int64_t *id);
 bool store_import(Store *s, const StoreFormation *f, int64_t last_node_id);
 /* Closes the connection and frees s (NULL: nothing). */
