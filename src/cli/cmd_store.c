@@ -114,9 +114,11 @@ static const Command store_switch = {
 	.description =
 		"With a data node's --pgdata: once the etcd store --to holds "
 		"this node,\nwrites its own URI of that store as "
-		"pgkeel.monitor and tells its running\nkeeper (SIGHUP), which "
-		"reports there from its next cycle; Postgres\nkeeps running. "
-		"Waits for the keeper's first report in the new store.",
+		"pgkeel.monitor (with etcd's\nauthentication, makes its own "
+		"user, its password in store.pgpass) and\ntells its running "
+		"keeper (SIGHUP), which reports there from its next\ncycle; "
+		"Postgres keeps running. Waits for the keeper's first report in "
+		"the\nnew store.",
 	.flags = FLAGS(switch_flags),
 	.run = run_switch,
 };

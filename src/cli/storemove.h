@@ -18,7 +18,9 @@
 int storemove_migrate(const Config *cfg, const char *to);
 
 /* cfg: a data node's. Writes pgkeel.monitor as the node's own URI of
- * the store to, once that store holds this node, signals its running
+ * the store to (the operator's URI), once that store holds this node
+ * (and, with etcd's authentication, made the node's own user, its
+ * password in the node's store.pgpass), signals its running
  * keeper (SIGHUP: it reopens its store, Postgres runs on) and waits
  * up to timeout_ms for its first report there. */
 int storemove_switch(const Config *cfg, const char *to, int timeout_ms);

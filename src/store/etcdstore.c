@@ -305,6 +305,7 @@ static const StoreOps etcd_ops = {
 	.list_monitors = es_list_monitors,
 	.last_node_id = es_last_node_id,
 	.import = es_import,
+	.node_credential = es_node_credential,
 	.close = es_close,
 };
 

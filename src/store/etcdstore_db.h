@@ -160,10 +160,13 @@ bool es_rotate_secret(Store *s, const char *formation, const char *which);
 bool es_apply(Store *s, int64_t term, const char *formation,
 	      const StoreDecision *d, size_t nd, const StoreNodeView *views,
 	      size_t nviews, const char *health, bool clear_requests);
-/* etcdstore_import.c: es_last_node_id and es_import, store.h's
- * store_last_node_id and store_import (true on success, or false with
- * s->error and s->failure set as store.h says). */
+/* etcdstore_import.c: es_last_node_id, es_import and
+ * es_node_credential, store.h's store_last_node_id, store_import and
+ * store_node_credential (true on success, or false with s->error and
+ * s->failure set as store.h says). */
 bool es_last_node_id(Store *s, int64_t *id);
 bool es_import(Store *s, const StoreFormation *f, int64_t last_node_id);
+bool es_node_credential(Store *s, const char *formation, int node_id,
+			char *secret, size_t len);
 
 #endif

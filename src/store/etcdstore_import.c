@@ -2,12 +2,15 @@
  * etcdstore_import.c - a formation moved into the etcd store from
  * another store (store_import, `pgkeel store migrate`, docs/etcd.md):
  * its keys written in one transaction that requires every one of them
- * to be absent, with the node id counter raised past its nodes' ids.
+ * to be absent, with the node id counter raised past its nodes' ids;
+ * then each node's own etcd user (store_node_credential), made when it
+ * moves.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/passfile.h"
 #include "common/timeutil.h"
 #include "store/etcdstore_db.h"
 
@@ -132,4 +135,34 @@ bool es_import(Store *s, const StoreFormation *f, int64_t last_node_id)
 	}
 	return es_fail(s, STORE_UNAVAILABLE,
 		       "the import kept losing races with other writers");
+}
+
+bool es_node_credential(Store *s, const char *formation, int node_id,
+			char *secret, size_t len)
+{
+	EtcdHandle *h = es_handle(s);
+	int64_t deadline = es_begin(s);
+	char name[1][STORE_NAME_LEN];
+	EtcdFormation *was = &h->read[0];
+
+	if (h->actor.role == ACTOR_NODE)
+		return es_fail(s, STORE_REFUSED,
+			       "a node's own handle cannot make credentials: "
+			       "use the operator's URI");
+	snprintf(name[0], STORE_NAME_LEN, "%s", formation);
+	if (!es_read(s, (const char(*)[STORE_NAME_LEN])name, 1, was,
+		     deadline))
+		return false;
+	if (!was->exists || !store_formation_node(&was->f, node_id))
+		return es_fail(s, STORE_REFUSED,
+			       "formation %s holds no node %d here", formation,
+			       node_id);
+	if (!etcd_client_config(h->client)->user[0])
+		return true; /* no authentication: no credential */
+	if (len < 33 || !passfile_random_password(secret, 33))
+		return es_fail(s, STORE_UNAVAILABLE, "no randomness");
+	if (es_rbac_add_node(s, formation, node_id, secret, deadline))
+		return true;
+	secret[0] = '\0';
+	return false;
 }

@@ -157,6 +157,17 @@ bool store_import(Store *s, const StoreFormation *f, int64_t last_node_id)
 	return done(s, s->ops->import(s, f, last_node_id));
 }
 
+bool store_node_credential(Store *s, const char *formation, int node_id,
+			   char *secret, size_t len)
+{
+	begin(s);
+	secret[0] = '\0';
+	if (!s->ops->node_credential)
+		return unsupported(s, "credentials of imported nodes");
+	return done(s, s->ops->node_credential(s, formation, node_id, secret,
+						len));
+}
+
 bool store_set_backup(Store *s, const char *formation, const char *name,
 		      const char *value)
 {

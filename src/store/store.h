@@ -269,6 +269,9 @@ typedef struct Store Store;
  *   the store's node id counter to last_node_id at least; STORE_REFUSED,
  *   nothing written, when the store already holds a formation of that
  *   name or one of its node ids, or for a node's handle.
+ * node_credential (optional): a node moved in gets its own credential
+ *   (a new secret; "" when the store authenticates nobody), refused
+ *   for a node the formation does not hold and for a node's handle.
  * rotate_secret: atomic, the monitor's handle alone (STORE_REFUSED
  *   otherwise, and for an unknown password name); STORE_NOT_FOUND for
  *   an unknown formation; wakes the keepers and the monitor.
@@ -337,6 +340,8 @@ typedef struct {
 	bool (*last_node_id)(Store *s, int64_t *id);
 	bool (*import)(Store *s, const StoreFormation *f,
 		       int64_t last_node_id);
+	bool (*node_credential)(Store *s, const char *formation, int node_id,
+				char *secret, size_t len);
 	void (*close)(Store *s);
 } StoreOps;
 
@@ -546,6 +551,12 @@ bool store_list_monitors(Store *s, StoreMonitor *out, size_t max,
  * s->error set. */
 bool store_last_node_id(Store *s, int64_t *id);
 bool store_import(Store *s, const StoreFormation *f, int64_t last_node_id);
+/* A node of an imported formation gets its own credential in this
+ * store: true with its secret in secret ("" when the store uses no
+ * authentication: its URI is enough), to keep in its passfile; false
+ * with s->error set (a node the formation does not hold: refused). */
+bool store_node_credential(Store *s, const char *formation, int node_id,
+			   char *secret, size_t len);
 /* Closes the connection and frees s (NULL: nothing). */
 void store_close(Store *s);
 

@@ -6,6 +6,7 @@ formation. And a move into an etcd prefix that holds a formation
 already is refused with nothing changed."""
 
 import json
+import os
 
 import pytest
 
@@ -48,26 +49,46 @@ def promotions(events):
             e["node_name"] == "b"]
 
 
-def test_moves_a_running_formation_to_etcd_without_restarting_postgres(h):
+def open_etcd(h, auth):
+    """One etcd member; with auth, its authentication on: the operator's
+    URI then names root and its password file."""
+    etcd = EtcdCluster(h, members=1)
+    if not auth:
+        return etcd, etcd.uri, None
+    passfile = etcd.enable_auth()
+    if h.user:  # pgkeel runs as the harness's user: the file is theirs
+        os.chown(passfile, h.user.pw_uid, h.user.pw_gid)
+    with open(passfile) as f:
+        root = "root:" + f.read().strip()
+    return etcd, f"{etcd.uri}?user=root&passfile={passfile}", root
+
+
+@pytest.mark.parametrize("auth", [False, True], ids=["open", "auth"])
+def test_moves_a_running_formation_to_etcd_without_restarting_postgres(
+        h, auth):
     c = two_node_formation(h)
     pids = {n: c.postmaster_pid(n) for n in c.nodes}
     w = Writer(c).start()
     w.wait_more(10)
-    etcd = EtcdCluster(h, members=1)
-    to = etcd.uri
+    etcd, to, root = open_etcd(h, auth)
 
     # 1. the monitor pauses and copies the formation
     out = h.pgkeel("store", "migrate", "--pgdata", c.monitor_dir,
                    "--to", to).stdout
     assert "formation default copied with its 2 nodes" in out, out
     assert c.config("get", "formation.paused").stdout.strip() == "true"
-    assert int(etcd.get("/nodeid")) == 2
+    if not auth:
+        assert int(etcd.get("/nodeid")) == 2
     # 2. each keeper moves, its Postgres running on
     for n in ("b", "a"):
         out = h.pgkeel("store", "switch", "--pgdata", c.nodes[n]["pgdata"],
                        "--to", to).stdout
         assert f"node {n} reports to the new store" in out, out
         assert "reports to etcd://" in c.nodes[n]["proc"].log()
+    if auth:  # each node reports as its own etcd user
+        users = etcd.etcdctl("user", "list", user=root).split()
+        assert {"pgkeel-node-1", "pgkeel-node-2"} <= set(users), users
+        assert "user=pgkeel-node-" in c.nodes["a"]["proc"].log()
     w.wait_more(10)
     # 3. monitors on etcd; unpause there; the old monitor stops
     start_etcd_monitors(h, to)

@@ -181,7 +181,8 @@ static void check_imported(Store *m, const StoreFormation *f)
 }
 
 /* A formation moved in: as given, once, with the node id counter past
- * its ids; a driver that keeps no import says so. */
+ * its ids, and a credential for each of its nodes alone; a driver that
+ * keeps no import says so. */
 void a_formation_is_imported_once(void **state)
 {
 	Store *op = drv->operator_store(), *m = drv->monitor_store();
@@ -210,6 +211,12 @@ void a_formation_is_imported_once(void **state)
 		assert_int_equal(op->failure, STORE_REFUSED);
 		assert_true(store_last_node_id(m, &now) && now >= last + 200);
 		assert_true(add(op, "c", port_of(2)).node_id > now);
+		char secret[80];
+		assert_true(store_node_credential(op, f.name, f.nodes[0].id,
+						  secret, sizeof(secret)));
+		assert_false(store_node_credential(op, f.name, a.node_id,
+						   secret, sizeof(secret)));
+		assert_int_equal(op->failure, STORE_REFUSED); /* not its */
 	}
 	store_close(m);
 	store_close(op);
