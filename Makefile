@@ -11,6 +11,8 @@
 #                   (src/docgen/docgen.h; a unit test checks them)
 #   make demo       run a local monitor and two data nodes (scripts/demo)
 #   make bench      benchmarks, written to docs/benchmarks.md
+#   make bench-etcd the etcd control plane next to the postgres store
+#                   (bench/etcd_control_plane.py), into docs/benchmarks.md
 #   make bench-compare  the same faults with pg_auto_failover and Patroni
 #   make install    the binary, man pages, bash completion, the systemd
 #                   template unit and the docs under $(DESTDIR)$(PREFIX)
@@ -54,7 +56,7 @@ LIB_OBJS := $(patsubst src/%.c,$(OBJ)/%.o,$(LIB_SRCS))
 SAN_OBJS := $(patsubst src/%.c,$(SAN)/%.o,$(LIB_SRCS))
 
 .PHONY: security faults-fast all unit unit-plain unit-san check integration faults demo demo-etcd bench \
-        bench-compare \
+        bench-compare bench-etcd \
         deps layering docs clean install deb deb-check
 
 PREFIX ?= /usr/local
@@ -170,6 +172,12 @@ demo-etcd: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@$(PYTHON) bench/run.py
+
+# the etcd store (three members, two monitors) against the postgres store:
+# failover and switchover, monitor takeover, both at once (docs/etcd.md)
+bench-etcd: deps
+	@$(MAKE) --no-print-directory all
+	@$(PYTHON) bench/etcd_control_plane.py
 
 # pgkeel side by side with pg_auto_failover and Patroni (with etcd), which
 # the script installs from Debian's packages when missing (not `deps`).
