@@ -15,6 +15,7 @@ import signal
 import subprocess
 import time
 
+from faultetcd import EtcdControlPlane
 from harness import wait_until
 from netns import Network
 
@@ -96,10 +97,15 @@ def listening_ports(host):
 
 
 class FaultFormation:
-    def __init__(self, h, standbys=2, node_flags=(), pgdata=None):
+    def __init__(self, h, standbys=2, node_flags=(), pgdata=None,
+                 store="postgres"):
         """pgdata: {node name: data directory} for nodes that need one
-        in a special place (a small disk)."""
+        in a special place (a small disk). store="etcd": three etcd
+        members and two monitors instead of one monitor with its own
+        Postgres (self.etcd, faultetcd.py); self.mon is then the host of
+        the monitor that starts active."""
         self.h = h
+        self.store = store
         self.pgdata = pgdata or {}
         self.net = Network()
         h.networks = getattr(h, "networks", []) + [self.net]
@@ -108,7 +114,15 @@ class FaultFormation:
         self.node_flags = node_flags
         self.nodes = {}
         self.client = None
-        self._create_monitor()
+        if store == "etcd":
+            self.etcd = EtcdControlPlane(self)
+            self.uri = self.etcd.uri
+            self.monitor = self.etcd.monitors["monitor"]
+            # the monitors' health checks come from their own addresses
+            net = self.mon.addr.rsplit(".", 1)[0] + ".0/24"
+            self.node_flags = ("--hba-network", net, *node_flags)
+        else:
+            self._create_monitor()
         self.add_node("n1", wait_state="single")
         self._admit_client("n1")  # standbys clone pg_hba.conf with it
         for i in range(standbys):
@@ -248,15 +262,22 @@ class FaultFormation:
         return float(cp.stdout)
 
     # -- state ----------------------------------------------------------------
+    def operator(self, *args):
+        """pgkeel's CLI as the operator runs it: with the monitor's
+        directory, or with the etcd URI from the client's namespace (the
+        members listen there only)."""
+        if self.store == "etcd":
+            return self._pgkeel_in(self.client_host, *args, "--monitor",
+                                   self.uri)
+        return self.h.pgkeel(*args, "--pgdata", self.mon_dir)
+
     def state(self):
-        rows = json.loads(self.h.pgkeel("show", "state", "--pgdata",
-                                        self.mon_dir, "--json").stdout)
+        rows = json.loads(self.operator("show", "state", "--json").stdout)
         return {r["name"]: r for r in rows}
 
     def events(self):
-        return json.loads(self.h.pgkeel(
-            "show", "events", "--pgdata", self.mon_dir, "--count", "1000",
-            "--json").stdout)
+        return json.loads(self.operator("show", "events", "--count", "1000",
+                                        "--json").stdout)
 
     def promotions(self):
         return [e for e in self.events()
