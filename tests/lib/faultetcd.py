@@ -9,9 +9,9 @@ See docs/etcd.md."""
 import json
 import subprocess
 
+from etcd import ETCD
 from harness import wait_until
 
-ETCD = "/usr/bin/etcd"
 CLIENT_PORT, PEER_PORT = 2379, 2380
 MEMBERS = ("e0", "e1", "e2")
 MONITORS = ("monitor", "monitor2")
