@@ -23,14 +23,16 @@ class Cluster:
     its own directories, so that tests can cut its traffic alone. With
     store="etcd", the state lives in three etcd members (c.etcd) shared
     by two monitors (c.monitors: "monitor" and "monitor2"), of which one
-    is active."""
+    is active; store_params are parameters of its URI (docs/etcd.md),
+    e.g. "lease_ttl=1"."""
 
     def __init__(self, h, extra_monitor_flags=(), monitor_user=None,
-                 store="postgres", etcd_auth=False):
+                 store="postgres", etcd_auth=False, store_params=""):
         self.h = h
         self.store = store
         if store == "etcd":
-            self._etcd_monitors(extra_monitor_flags, etcd_auth)
+            self._etcd_monitors(extra_monitor_flags, etcd_auth,
+                                store_params)
             return
         self.sock = h.mkdir("sock")
         self.mon_user = monitor_user
@@ -56,19 +58,20 @@ class Cluster:
         if monitor_user:
             self.uri = self.operator_passfile_copy()
 
-    def _etcd_monitors(self, extra_monitor_flags, auth):
+    def _etcd_monitors(self, extra_monitor_flags, auth, store_params=""):
         """etcd_auth: etcd's authentication on; the operator and the
         monitors are its root user (c.uri names the password file)."""
         from etcd import EtcdCluster
         self.sock = self.h.mkdir("sock")
         self.mon_user, self.mon_env, self.mon_sock = None, None, self.sock
         self.etcd = EtcdCluster(self.h)
-        self.uri = self.etcd.uri
+        params = [store_params] if store_params else []
         if auth:
             passfile = self.etcd.enable_auth()
             if self.h.user:
                 os.chown(passfile, self.h.user.pw_uid, self.h.user.pw_gid)
-            self.uri += f"?user=root&passfile={passfile}"
+            params.append(f"user=root&passfile={passfile}")
+        self.uri = self.etcd.uri + ("?" + "&".join(params) if params else "")
         self.nodes = {}
         self.monitors = {}
         self.monitor_http = {}  # each monitor's HTTP API port
@@ -260,10 +263,10 @@ def query(dsn, text, **connect_kw):
         conn.close()
 
 
-def two_node_formation(h, store="postgres"):
+def two_node_formation(h, store="postgres", store_params=""):
     """A monitor (of an etcd store: two), a primary `a` and a synchronous
     standby `b`, with an application role for clients."""
-    c = Cluster(h, store=store)
+    c = Cluster(h, store=store, store_params=store_params)
     c.add_node("a", wait_state="single")
     c.add_node("b")
     c.wait_states({"a": "primary", "b": "secondary"})
