@@ -28,9 +28,12 @@ class EtcdControlPlane:
         self.f = f
         self.members = {n: f.net.add_host(n) for n in MEMBERS}
         self.hosts = {"monitor": f.mon, "monitor2": f.net.add_host("monitor2")}
-        hosts = ",".join(f"{m.addr}:{CLIENT_PORT}"
-                         for m in self.members.values())
-        self.uri = f"etcd://{hosts}/pgkeel"
+        self.uri = self._uri(MEMBERS)
+        # The test's own CLI calls: each is a new handle that asks the
+        # members in the URI's order, and a member cut off from the
+        # majority (e0 in scenario 15) holds a read until the call's
+        # time is out; the formation's processes keep theirs.
+        self.operator_uri = self._uri(reversed(MEMBERS))
         self.procs = {}
         f.h.mkdir("etcd")
         for name in MEMBERS:
@@ -47,6 +50,11 @@ class EtcdControlPlane:
         self.monitors = {}
         self.start_monitor("monitor", "monitor active")
         self.start_monitor("monitor2", "standing by")
+
+    def _uri(self, names):
+        hosts = ",".join(f"{self.members[n].addr}:{CLIENT_PORT}"
+                         for n in names)
+        return f"etcd://{hosts}/pgkeel"
 
     def _start_member(self, name):
         host = self.members[name]

@@ -268,7 +268,7 @@ class FaultFormation:
         members listen there only)."""
         if self.store == "etcd":
             return self._pgkeel_in(self.client_host, *args, "--monitor",
-                                   self.uri)
+                                   self.etcd.operator_uri)
         return self.h.pgkeel(*args, "--pgdata", self.mon_dir)
 
     def state(self):
