@@ -173,7 +173,11 @@ static StoreFailure failure_of(const json_t *answer, bool *reauth)
 	const char *msg = json_string_value(json_object_get(answer, "error"));
 	int64_t code = etcd_int(answer, "code");
 
-	*reauth = code == 16 || (msg && strstr(msg, "invalid auth token"));
+	/* a token made before the last change of users or roles is refused
+	 * as "old" (code 3): a new one is needed, as for an expired one */
+	*reauth = code == 16 ||
+		  (msg && (strstr(msg, "invalid auth token") ||
+			   strstr(msg, "revision of auth store is old")));
 	if (code == 7 || code == 3 || code == 9 || code == 5 || code == 6 ||
 	    code == 11)
 		return STORE_REFUSED;

@@ -71,15 +71,18 @@ bool es_rbac_add_node(Store *s, const char *formation, int id,
 	es_key(h, all, sizeof(all), "/");
 	es_key(h, mine, sizeof(mine), "/f/%s/nodes/%d/r/", formation, id);
 	es_key(h, events, sizeof(events), "/f/%s/events/", formation);
+	/* an add may be sent again to another member after the first one
+	 * answered too late (a user's password hash is slow to make): one
+	 * that exists already is this call's own, as leftovers went above */
 	return auth_call(s, "/v3/auth/role/add",
-			 json_pack("{s:s}", "name", name), deadline, false) &&
+			 json_pack("{s:s}", "name", name), deadline, true) &&
 	       grant(s, name, perm("READ", all), deadline) &&
 	       grant(s, name, perm("READWRITE", mine), deadline) &&
 	       grant(s, name, perm("WRITE", events), deadline) &&
 	       auth_call(s, "/v3/auth/user/add",
 			 json_pack("{s:s, s:s}", "name", name, "password",
 				   password),
-			 deadline, false) &&
+			 deadline, true) &&
 	       auth_call(s, "/v3/auth/user/grant",
 			 json_pack("{s:s, s:s}", "user", name, "role", name),
 			 deadline, false);
