@@ -54,5 +54,9 @@ extern const char *const *const pgstore_schema_sql[];
 extern const char *const pgstore_schema_keeper_sql[];
 /* pgstore_schema_operator.c: requests, settings, parameters, restarts */
 extern const char *const pgstore_schema_operator_sql[];
+/* CREATE OR REPLACE FUNCTION pgkeel.set_setting, its latest version
+ * (pgstore_setsetting.c): the base schema and the steps that changed it
+ * all create this one. */
+extern const char pgstore_set_setting_sql[];
 
 #endif
