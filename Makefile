@@ -55,7 +55,7 @@ SAN      := $(BUILD)/san
 LIB_OBJS := $(patsubst src/%.c,$(OBJ)/%.o,$(LIB_SRCS))
 SAN_OBJS := $(patsubst src/%.c,$(SAN)/%.o,$(LIB_SRCS))
 
-.PHONY: security faults-fast all unit unit-plain unit-san check integration faults demo demo-etcd bench \
+.PHONY: security faults-fast all unit unit-plain unit-san check integration faults integration-slow demo demo-etcd bench \
         bench-compare bench-etcd \
         deps layering docs clean install deb deb-check
 
@@ -147,7 +147,11 @@ check: deps
 	@$(MAKE) --no-print-directory deb-check
 
 integration: all $(BUILD)/unit/test_store_contract $(BUILD)/unit/test_etcd_rbac
-	@scripts/run-integration tests/integration
+	@scripts/run-integration tests/integration -m "not slow"
+
+# the long variants of cases `make check` covers (marked slow)
+integration-slow: all $(BUILD)/unit/test_store_contract $(BUILD)/unit/test_etcd_rbac
+	@scripts/run-integration tests/integration -m slow
 
 # Attacks replayed against real formations (docs/security.md).
 security: all

@@ -5,7 +5,7 @@
 #                      new inputs go to build/fuzz/new/<target>, crashes
 #                      to build/fuzz/crash/, never into the repository
 #   make fuzz-replay   replay the whole corpus (tests/fuzz/corpus) and
-#                      fuzz each target for 5 s (part of `make check`)
+#                      fuzz each target for 2 s (part of `make check`)
 #   make fuzz FUZZ_TARGETS=lag   one target only
 #
 # The library is compiled again by clang with the fuzzer's coverage
@@ -62,6 +62,6 @@ fuzz: fuzz-build
 	done
 
 fuzz-replay:
-	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=5
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=2
 
 -include $(FUZZ_OBJS:.o=.d)

@@ -120,6 +120,7 @@ def test_losing_one_etcd_member_changes_nothing(h):
     assert state["b"]["assigned_state"] == "secondary"
 
 
+@pytest.mark.slow  # fault scenario 15 covers it in the network suite
 def test_losing_the_etcd_majority_keeps_postgres_serving(h):
     c = two_node_formation(h, store="etcd")
     w = Writer(c).start()

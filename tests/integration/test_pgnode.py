@@ -1,15 +1,14 @@
 """The keeper's operations on a real PostgreSQL server, each checked by
-looking at the server afterwards (issue: keeper manages one Postgres)."""
+looking at the server afterwards."""
 
 import os
-import shutil
 import signal
 import subprocess
 
 import psycopg2
 import pytest
 
-from harness import pid_alive, wait_until
+from harness import wait_until
 from pgnodes import Node
 
 

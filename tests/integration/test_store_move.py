@@ -63,7 +63,8 @@ def open_etcd(h, auth):
     return etcd, f"{etcd.uri}?user=root&passfile={passfile}", root
 
 
-@pytest.mark.parametrize("auth", [False, True], ids=["open", "auth"])
+@pytest.mark.parametrize("auth", [False, pytest.param(
+    True, marks=pytest.mark.slow)], ids=["open", "auth"])
 def test_moves_a_running_formation_to_etcd_without_restarting_postgres(
         h, auth):
     c = two_node_formation(h)
