@@ -14,6 +14,7 @@
 #include "common/config.h"
 #include "common/nodepaths.h"
 #include "fsm/fsm.h"
+#include "monitor/monitor_peer.h"
 #include "pg/pgnode.h"
 #include "pg/restartpolicy.h"
 #include "store/store.h"
@@ -78,6 +79,8 @@ typedef struct {
 	int64_t view_built_ms;
 	int64_t last_view_us;        /* building the last view, for it */
 	struct HealthThread *health; /* the connection tests */
+	char api_addr[256];          /* listed with the lease: host:port */
+	MonitorPeerWatch peer;       /* standing by: the active monitor */
 } Monitor;
 
 /* create monitor: initdb, configuration, the store's database, roles and

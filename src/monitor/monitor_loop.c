@@ -266,8 +266,13 @@ void monitor_cycle(Monitor *m, int64_t now_ms)
 static bool hold_lease(Monitor *m)
 {
 	int64_t term = 0;
+	bool ok = store_acquire(m->store, m->holder, m->api_addr, &term);
 
-	if (!store_acquire(m->store, m->holder, &term)) {
+	/* standing by: the active monitor may be dead, not silent */
+	if (ok && term == 0 && !m->own_store &&
+	    monitor_peer_check(m->store, &m->peer, time_monotonic_ms()))
+		ok = store_acquire(m->store, m->holder, m->api_addr, &term);
+	if (!ok) {
 		log_warn("%s", m->store->error);
 		m->active = false;
 		return false;
@@ -302,18 +307,19 @@ static bool open_store(Monitor *m)
  * settings and the certificate read again. */
 static void reload_api(Monitor *m)
 {
-	char err[512];
+	char err[512] = "";
 
 	if (m->api && !monitor_api_restart(m->api, &m->cfg, err, sizeof(err))) {
 		monitor_api_stop(m->api);
 		m->api = NULL;
 	} else if (!m->api) {
 		m->api = monitor_api_start(&m->cfg, err, sizeof(err));
-	} else {
-		return;
 	}
 	if (!m->api && err[0])
 		log_error("HTTP API: %s", err);
+	if (!m->own_store) /* listed where the API answers now */
+		monitor_peer_address(&m->cfg, m->api != NULL, m->api_addr,
+				     sizeof(m->api_addr));
 }
 
 /* SIGHUP: intervals, timeouts and the log level from the file again,
@@ -367,6 +373,9 @@ int monitor_run(Monitor *m)
 	m->api = monitor_api_start(&m->cfg, err, sizeof(err));
 	if (!m->api && err[0])
 		log_error("HTTP API: %s", err);
+	if (!m->own_store)
+		monitor_peer_address(&m->cfg, m->api != NULL, m->api_addr,
+				     sizeof(m->api_addr));
 	sdnotify_ready("monitor running");
 	while (signals_stop_requested() == SIGNAL_STOP_NONE) {
 		int64_t now = time_monotonic_ms();

@@ -50,7 +50,8 @@ static bool es_wait(Store *s, int timeout_ms)
 	if ((!h->first_rev || !etcd_client_ready(h->client)) && !ping(s))
 		return false;
 	if (!h->watch) {
-		es_key(h, key, sizeof(key), "/f/");
+		/* the formations, and the lease's key for a monitor */
+		es_key(h, key, sizeof(key), "/");
 		h->watch = etcd_watch_new(h->client, key, h->first_rev + 1,
 					  filter, h);
 		if (!h->watch)
@@ -113,10 +114,11 @@ static bool grant(Store *s, int64_t deadline)
 static json_t *monitor_put(EtcdHandle *h, const char *holder, bool active)
 {
 	char key[512];
-	json_t *v = json_pack("{s:s, s:b, s:I, s:I}", "holder", holder,
+	json_t *v = json_pack("{s:s, s:b, s:I, s:I, s:s}", "holder", holder,
 			      "active", active, "since",
 			      (json_int_t)time_wall_ms(), "term",
-			      (json_int_t)(active ? h->term : 0));
+			      (json_int_t)(active ? h->term : 0), "api",
+			      h->api);
 	char *text = json_dumps(v, JSON_COMPACT);
 	es_key(h, key, sizeof(key), "/monitors/%s", holder);
 	json_t *op = etcd_op_put(key, text ? text : "{}", h->lease_id);
@@ -189,7 +191,8 @@ static bool stand_by(Store *s, const char *holder, int64_t deadline)
 	return a != NULL;
 }
 
-static bool es_acquire(Store *s, const char *holder, int64_t *term)
+static bool es_acquire(Store *s, const char *holder, const char *api,
+		       int64_t *term)
 {
 	EtcdHandle *h = es_handle(s);
 	int64_t deadline = es_begin(s);
@@ -199,6 +202,10 @@ static bool es_acquire(Store *s, const char *holder, int64_t *term)
 	*term = 0;
 	if (f != STORE_OK)
 		return es_fail(s, f, "%s", h->out.why);
+	if (strcmp(h->api, api ? api : "") != 0) { /* listed anew */
+		snprintf(h->api, sizeof(h->api), "%s", api ? api : "");
+		h->listed = false;
+	}
 	if (!keep_alive(s, deadline) || !grant(s, deadline))
 		return false;
 	if (!h->leader_rev && !take(s, holder, deadline))
@@ -221,6 +228,10 @@ static bool monitor_of(const json_t *kv, StoreMonitor *m)
 		memset(m, 0, sizeof(*m));
 		snprintf(m->holder, sizeof(m->holder), "%s", holder);
 		m->since_ms = json_integer_value(json_object_get(j, "since"));
+		snprintf(m->api, sizeof(m->api), "%s",
+			 json_string_value(json_object_get(j, "api"))
+				 ? json_string_value(json_object_get(j, "api"))
+				 : "");
 	}
 	json_decref(j);
 	return holder != NULL;
@@ -266,6 +277,40 @@ static bool es_list_monitors(Store *s, StoreMonitor *out, size_t max,
 	return true;
 }
 
+/* Ends holder's lease at term before its TTL: <p>/leader goes, in a
+ * transaction that compares the revision it was read at, and the
+ * holder's listing with it. Nothing when the lease is no longer
+ * holder's at term. */
+static bool es_depose(Store *s, const char *holder, int64_t term)
+{
+	EtcdHandle *h = es_handle(s);
+	int64_t deadline = es_begin(s), lmod = 0;
+	char lkey[512], mkey[512];
+
+	es_key(h, lkey, sizeof(lkey), "/leader");
+	es_key(h, mkey, sizeof(mkey), "/monitors/%s", holder);
+	json_t *a = es_txn(s, NULL, json_pack("[o]", etcd_op_range(lkey,
+								   false)),
+			   NULL, deadline);
+	char *l = a ? es_value(a, 0, &lmod) : NULL;
+	json_t *leader = l ? json_loads(l, 0, NULL) : NULL;
+	const char *was = json_string_value(json_object_get(leader,
+							    "holder"));
+	bool same = was && strcmp(was, holder) == 0 &&
+		    etcd_int(leader, "term") == term;
+	free(l);
+	json_decref(leader);
+	json_decref(a);
+	if (!a || !same)
+		return a != NULL;
+	a = es_txn(s, json_pack("[o]", etcd_cmp_int(lkey, "MOD", lmod)),
+		   json_pack("[o, o]", etcd_op_delete(lkey, false),
+			     etcd_op_delete(mkey, false)),
+		   NULL, deadline);
+	json_decref(a);
+	return a != NULL;
+}
+
 static void es_close(Store *s)
 {
 	EtcdHandle *h = es_handle(s);
@@ -303,6 +348,7 @@ static const StoreOps etcd_ops = {
 	.request_reinit = es_request_reinit,
 	.rotate_secret = es_rotate_secret,
 	.list_monitors = es_list_monitors,
+	.depose = es_depose,
 	.last_node_id = es_last_node_id,
 	.import = es_import,
 	.node_credential = es_node_credential,

@@ -271,6 +271,7 @@ static bool still_leading(Store *s, int64_t term)
 			"%lld",
 			(long long)term);
 		h->leader_rev = h->term = 0; /* the next acquire tries anew */
+		h->listed = false; /* and lists itself standing by */
 	}
 	json_decref(a);
 	return ok;

@@ -103,7 +103,11 @@ bool es_wakes(const EtcdHandle *h, const char *key, bool monitor)
 	size_t n = strlen(h->prefix);
 	const char *tail = strrchr(key, '/');
 
-	if (strncmp(key, h->prefix, n) != 0 || strncmp(key + n, "/f/", 3))
+	if (strncmp(key, h->prefix, n) != 0)
+		return false;
+	if (monitor && strcmp(key + n, "/leader") == 0)
+		return true; /* the lease changed hands, or ended */
+	if (strncmp(key + n, "/f/", 3))
 		return false;
 	if (!tail || strstr(key, "/events/"))
 		return false;

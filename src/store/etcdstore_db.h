@@ -55,6 +55,7 @@ typedef struct {
 	int64_t leader_rev;    /* create_revision of <p>/leader when ours */
 	int64_t term;
 	bool listed;           /* <p>/monitors/<holder> written */
+	char api[256];         /* the monitor's HTTP API, as listed */
 	/* a node's own */
 	char node_formation[STORE_NAME_LEN];
 	char *last_report;     /* the report text last written */
@@ -107,7 +108,8 @@ char *es_value(const json_t *answer, int i, int64_t *mod);
  * wake its wait. */
 void es_own(EtcdHandle *h, const json_t *answer);
 /* True when the formation's events and the node's keys are where key
- * lies: what a monitor (monitor) or any other handle waits for. */
+ * lies, or for a monitor <p>/leader: what a monitor (monitor) or any
+ * other handle waits for. */
 bool es_wakes(const EtcdHandle *h, const char *key, bool monitor);
 
 /* The node id counter (0: none yet) and its key's mod_revision (0:

@@ -39,7 +39,8 @@ static void mem_set_deadline(Store *s, int64_t deadline_ms)
 	memstore_handle(s)->deadline_ms = deadline_ms;
 }
 
-static bool mem_acquire(Store *s, const char *holder, int64_t *term)
+static bool mem_acquire(Store *s, const char *holder, const char *api,
+			int64_t *term)
 {
 	MemStoreDb *db = memstore_handle(s)->db;
 
@@ -59,6 +60,8 @@ static bool mem_acquire(Store *s, const char *holder, int64_t *term)
 					    .term = db->term};
 		snprintf(db->holder.holder, sizeof(db->holder.holder), "%s",
 			 holder);
+		snprintf(db->holder.api, sizeof(db->holder.api), "%s",
+			 api ? api : "");
 	}
 	if (db->lease_holder == s)
 		*term = db->term;
@@ -98,7 +101,7 @@ static bool mem_apply(Store *s, int64_t term, const char *formation,
 		return false;
 	if ((f = policy_may_lead(&h->actor, "writes decisions", &h->out)))
 		return memstore_outcome(s, f, MEM_WAKE_KEEPERS);
-	if (term != h->db->term)
+	if (term != h->db->term || h->db->lease_holder != s)
 		return memstore_fail(s, STORE_FENCED,
 				     "fenced: the lease is at term %lld, this "
 				     "monitor has %lld",
@@ -126,6 +129,20 @@ static bool mem_list_monitors(Store *s, StoreMonitor *out, size_t max,
 		return false;
 	if (db->lease_holder && max > 0)
 		out[(*n)++] = db->holder;
+	return true;
+}
+
+/* The lease ends if holder holds it at term: the handle that held it
+ * is fenced from then on, as a lost session would be. */
+static bool mem_depose(Store *s, const char *holder, int64_t term)
+{
+	MemStoreDb *db = memstore_handle(s)->db;
+
+	if (!memstore_call(s))
+		return false;
+	if (db->lease_holder && db->term == term &&
+	    strcmp(db->holder.holder, holder) == 0)
+		db->lease_holder = NULL;
 	return true;
 }
 
@@ -165,6 +182,7 @@ static const StoreOps mem_ops = {
 	.end_scheduled = memstore_end_scheduled,
 	.rotate_secret = memstore_rotate_secret,
 	.list_monitors = mem_list_monitors,
+	.depose = mem_depose,
 	.close = mem_close,
 };
 

@@ -58,7 +58,8 @@ bool pgstore_list_formations(Store *s, char (*names)[STORE_NAME_LEN],
 			     size_t max, size_t *n);
 bool pgstore_events(Store *s, const char *formation, int count,
 		    StoreEvent *out, size_t *n);
-bool pgstore_acquire(Store *s, const char *holder, int64_t *term);
+bool pgstore_acquire(Store *s, const char *holder, const char *api,
+		     int64_t *term);
 bool pgstore_apply(Store *s, int64_t term, const char *formation,
 		   const StoreDecision *d, size_t nd,
 		   const StoreNodeView *views, size_t nviews,

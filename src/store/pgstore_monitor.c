@@ -17,12 +17,16 @@
 
 #define LEASE_LOCK_KEY "7458373650"
 
-bool pgstore_acquire(Store *s, const char *holder, int64_t *term)
+/* api is not listed: a monitor of its own Postgres has no other
+ * monitor to tell it to. */
+bool pgstore_acquire(Store *s, const char *holder, const char *api,
+		     int64_t *term)
 {
 	PgStore *p = pgstore_impl(s);
 	const char *params[] = {holder};
 	char ok[8];
 
+	(void)api;
 	*term = 0;
 	if (!pgstore_exec(s, "SELECT 1", 0, NULL)) /* reconnects if needed */
 		return false;

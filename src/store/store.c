@@ -92,10 +92,11 @@ void store_set_deadline(Store *s, int64_t deadline_ms)
 	s->ops->set_deadline(s, deadline_ms);
 }
 
-bool store_acquire(Store *s, const char *holder, int64_t *term)
+bool store_acquire(Store *s, const char *holder, const char *api,
+		   int64_t *term)
 {
 	begin(s);
-	return done(s, s->ops->acquire(s, holder, term));
+	return done(s, s->ops->acquire(s, holder, api, term));
 }
 
 bool store_apply(Store *s, int64_t term, const char *formation,
@@ -128,6 +129,14 @@ static bool unsupported(Store *s, const char *what)
 	s->failure = STORE_REFUSED;
 	snprintf(s->error, sizeof(s->error), "this store keeps no %s", what);
 	return false;
+}
+
+bool store_depose(Store *s, const char *holder, int64_t term)
+{
+	begin(s);
+	if (!s->ops->depose)
+		return unsupported(s, "end of another monitor's lease");
+	return done(s, s->ops->depose(s, holder, term));
 }
 
 bool store_list_monitors(Store *s, StoreMonitor *out, size_t max,

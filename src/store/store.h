@@ -167,6 +167,8 @@ typedef struct {
 	int64_t since_ms; /* wall clock: when it became active, or started
 			     standing by */
 	int64_t term;     /* its term while active; 0 standing by */
+	char api[256];    /* host:port of its HTTP API; "" when off or
+			     unknown */
 } StoreMonitor;
 
 /*
@@ -257,6 +259,9 @@ typedef struct Store Store;
  *   formation or node that does not exist, an invalid value (run-time
  *   settings: common/rtsettings.h's table), a request while another is
  *   under way; they wake a waiting monitor.
+ * depose (optional): atomic: the lease ends if holder holds it at term
+ *   (its listing goes with it), nothing otherwise; the next acquire by
+ *   any monitor takes it with a higher term.
  * list_monitors: the monitors running, as of one moment: the lease's
  *   holder (active, its term) when a monitor holds it, and the monitors
  *   standing by where the driver knows them (etcd's do; the postgres
@@ -302,7 +307,8 @@ typedef struct {
 		       StoreEvent *out, size_t *n);
 	bool (*wait)(Store *s, int timeout_ms);
 	void (*set_deadline)(Store *s, int64_t deadline_ms);
-	bool (*acquire)(Store *s, const char *holder, int64_t *term);
+	bool (*acquire)(Store *s, const char *holder, const char *api,
+			int64_t *term);
 	bool (*apply)(Store *s, int64_t term, const char *formation,
 		      const StoreDecision *d, size_t nd,
 		      const StoreNodeView *views, size_t nviews,
@@ -337,6 +343,7 @@ typedef struct {
 			   const char *value);
 	bool (*list_monitors)(Store *s, StoreMonitor *out, size_t max,
 			      size_t *n);
+	bool (*depose)(Store *s, const char *holder, int64_t term);
 	bool (*last_node_id)(Store *s, int64_t *id);
 	bool (*import)(Store *s, const StoreFormation *f,
 		       int64_t last_node_id);
@@ -431,8 +438,16 @@ void store_set_wake_fd(Store *s, int fd);
 #define STORE_MIN_CALL_MS 50
 void store_set_deadline(Store *s, int64_t deadline_ms);
 /* Takes or keeps the monitor's lease: true with *term its term, or 0
- * when another monitor holds it; false with s->error set (*term 0). */
-bool store_acquire(Store *s, const char *holder, int64_t *term);
+ * when another monitor holds it; false with s->error set (*term 0).
+ * api: where the monitor's HTTP API answers (host:port, "" when off),
+ * listed with it (store_list_monitors). */
+bool store_acquire(Store *s, const char *holder, const char *api,
+		   int64_t *term);
+/* Ends the lease of holder at term now, not at its TTL: what a monitor
+ * standing by does when it has seen the holder dead. Nothing when the
+ * lease is no longer holder's at term; holder's next fenced write fails
+ * (optional: STORE_REFUSED where one monitor alone uses the store). */
+bool store_depose(Store *s, const char *holder, int64_t term);
 /* Writes decisions, fenced by term; clear_requests consumes the pending
  * switchover/failover request the decisions carried out. All or nothing:
  * false with s->error set (STORE_FENCED, "fenced: ...", when another

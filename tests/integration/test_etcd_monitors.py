@@ -76,6 +76,9 @@ def test_killed_active_monitor_then_primary_crash_fails_over(h):
     w.stop()
     assert w.missing_on("b") == []
     assert took < 10, f"the takeover took {took:.1f} s"
+    # the killed monitor's HTTP API port refused connections: the lease
+    # was ended then, not at its TTL
+    assert "its lease ends now" in c.monitors["monitor2"].log()
 
 
 def test_frozen_monitor_loses_its_lease_and_writes_nothing(h):
@@ -104,6 +107,8 @@ def test_frozen_monitor_loses_its_lease_and_writes_nothing(h):
     assert w.missing_on("b") == []
     assert "cannot write decisions" not in \
         old.log()[old.log().rfind("standing by"):]
+    # frozen, its port still took connections: its lease ran out
+    assert "its lease ends now" not in c.monitors["monitor2"].log()
 
 
 def test_losing_one_etcd_member_changes_nothing(h):

@@ -263,10 +263,12 @@ def query(dsn, text, **connect_kw):
         conn.close()
 
 
-def two_node_formation(h, store="postgres", store_params=""):
+def two_node_formation(h, store="postgres", store_params="",
+                       monitor_flags=()):
     """A monitor (of an etcd store: two), a primary `a` and a synchronous
     standby `b`, with an application role for clients."""
-    c = Cluster(h, store=store, store_params=store_params)
+    c = Cluster(h, store=store, store_params=store_params,
+                extra_monitor_flags=monitor_flags)
     c.add_node("a", wait_state="single")
     c.add_node("b")
     c.wait_states({"a": "primary", "b": "secondary"})

@@ -116,7 +116,7 @@ static void a_silent_primary_is_failed_over_after_node_down(void **state)
 	mon->sync_timeout_ms = 10000;
 	mon->health = healththread_start(STEP_MS, 1000, "disable", &ssl);
 	assert_non_null(mon->health);
-	assert_true(store_acquire(mon->store, "test", &mon->term));
+	assert_true(store_acquire(mon->store, "test", "", &mon->term));
 	assert_true(mon->term > 0);
 	mon->active = true;
 	seed_goals(mon->store, mon->term, a.node_id, b.node_id);

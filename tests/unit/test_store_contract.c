@@ -79,7 +79,7 @@ static int64_t lease_as(Store *m, const char *holder)
 	int64_t term = 0, deadline = time_monotonic_ms() + 10000;
 
 	while (term == 0 && time_monotonic_ms() < deadline) {
-		assert_true(store_acquire(m, holder, &term));
+		assert_true(store_acquire(m, holder, "", &term));
 		if (term == 0)
 			time_sleep_ms(20);
 	}
@@ -216,9 +216,9 @@ static void the_lease_has_one_holder(void **state)
 	(void)state;
 
 	int64_t term = lease(m1);
-	assert_true(store_acquire(m1, "contract", &again));
+	assert_true(store_acquire(m1, "contract", "", &again));
 	assert_int_equal(again, term);
-	assert_true(store_acquire(m2, "contract", &other));
+	assert_true(store_acquire(m2, "contract", "", &other));
 	assert_int_equal(other, 0);
 	store_close(m1);
 	assert_true(lease(m2) > term);
@@ -434,7 +434,7 @@ static void the_monitors_are_listed(void **state)
 	(void)state;
 
 	int64_t term = lease_as(m1, "contract-a");
-	assert_true(store_acquire(m2, "contract-b", &other));
+	assert_true(store_acquire(m2, "contract-b", "", &other));
 	assert_int_equal(other, 0);
 	assert_true(store_list_monitors(m1, list, 8, &n));
 	const StoreMonitor *a = listed(list, n, "contract-a");
@@ -482,6 +482,7 @@ UNIT_MAIN(pick_driver, NULL,
 	  CASE(node_tags_are_validated_and_read_by_nodes),
 	  CASE(the_monitor_alone_draws_new_passwords),
 	  CASE(the_monitors_are_listed),
+	  CASE(a_deposed_holder_is_fenced),
 	  CASE(a_reinit_is_asked_of_a_standby_only),
 	  CASE(scheduled_operations_are_listed_until_ended),
 	  CASE(cascade_settings_are_validated_and_read_by_nodes),
