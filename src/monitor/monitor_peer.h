@@ -34,7 +34,8 @@ void monitor_peer_address(const Config *cfg, bool api_running, char *out,
 			  size_t len);
 /* One look at the active monitor by a monitor standing by: true when
  * it was deposed now (its API refused connections twice in a row), and
- * the next acquire takes the lease. */
+ * the next acquire takes the lease; false otherwise, and when the store
+ * failed (logged). */
 bool monitor_peer_check(Store *s, MonitorPeerWatch *w, int64_t now_ms);
 
 #endif

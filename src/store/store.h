@@ -445,8 +445,9 @@ bool store_acquire(Store *s, const char *holder, const char *api,
 		   int64_t *term);
 /* Ends the lease of holder at term now, not at its TTL: what a monitor
  * standing by does when it has seen the holder dead. Nothing when the
- * lease is no longer holder's at term; holder's next fenced write fails
- * (optional: STORE_REFUSED where one monitor alone uses the store). */
+ * lease is no longer holder's at term; holder's next fenced write fails.
+ * True when done or nothing was to do; false with s->error set
+ * (STORE_REFUSED where one monitor alone uses the store). */
 bool store_depose(Store *s, const char *holder, int64_t term);
 /* Writes decisions, fenced by term; clear_requests consumes the pending
  * switchover/failover request the decisions carried out. All or nothing:
