@@ -16,7 +16,8 @@ plane".
 (c) The primary's whole node and the active monitor SIGKILLed at once;
     the write gap as the client sees it. Target: 6 s at most.
 
-    make bench-etcd       (or: /usr/bin/python3 bench/etcd_control_plane.py [RUNS])
+    make bench-etcd       (or: /usr/bin/python3 bench/etcd_control_plane.py
+                           [RUNS] [side|takeover], one part alone)
 """
 
 import datetime
@@ -141,33 +142,47 @@ def row(name, values, target, extra=""):
             f"{max(values):.2f} s | {target} |{extra}")
 
 
-def main(runs=5):
-    pairs = side_by_side(runs)
-    takeovers = repeat(takeover_once, runs, "monitor takeover")
-    short = {"without": repeat(lambda: takeover_once("kill", NO_API), runs,
-                               "monitor takeover, no HTTP API"),
-             "frozen": repeat(lambda: takeover_once("stop"), runs,
-                              "monitor takeover, frozen monitor")}
-    both = repeat(both_once, runs, "primary and active monitor killed")
-    results = {"side_by_side": {f"{f} / {s}": v for (f, s), v in
-                                pairs.items()},
-               "takeover": takeovers, "lease_path": short, "both": both}
+def main(runs=5, parts=("side", "takeover")):
+    results = {}
+    if "side" in parts:
+        pairs = side_by_side(runs)
+        results["side_by_side"] = {f"{f} / {s}": v for (f, s), v in
+                                   pairs.items()}
+    if "takeover" in parts:
+        takeovers = repeat(takeover_once, runs, "monitor takeover")
+        lease_path = {
+            "without": repeat(lambda: takeover_once("kill", NO_API), runs,
+                              "monitor takeover, no HTTP API"),
+            "frozen": repeat(lambda: takeover_once("stop"), runs,
+                             "monitor takeover, frozen monitor")}
+        both = repeat(both_once, runs, "primary and active monitor killed")
+        results.update(takeover=takeovers, lease_path=lease_path, both=both)
     print(json.dumps(results, indent=1))
-    write_report(pairs, takeovers, short, both, runs)
+    if "side" in parts:
+        write_side_by_side(pairs, runs)
+    if "takeover" in parts:
+        write_takeover(takeovers, lease_path, both, runs)
 
 
-def write_report(pairs, takeovers, short, both, runs):
-    now = datetime.datetime.now().strftime("%Y-%m-%d")
+METHOD = (
+    "Method: bench/etcd_control_plane.py (`make bench-etcd`), on "
+    "loopback. The etcd store: three etcd members (heartbeat 100 ms, "
+    "election timeout 1 s) and two monitors of it (defaults: "
+    "lease_ttl 2 s, monitor_interval 250 ms, node_down_timeout 3 s), "
+    "with a primary and its synchronous standby; the postgres store: "
+    "one monitor with its own Postgres and the same two data nodes. "
+    "A fresh formation per run; the client of \"Write downtime after "
+    "a failure\" above writes through the multi-host URI and every "
+    "row it had acknowledged is looked up on the final primary.")
+
+
+def measured():
+    return f"Measured {datetime.datetime.now().strftime('%Y-%m-%d')}."
+
+
+def write_side_by_side(pairs, runs):
     lines = [
-        "Method: bench/etcd_control_plane.py (`make bench-etcd`), on "
-        "loopback. The etcd store: three etcd members (heartbeat 100 ms, "
-        "election timeout 1 s) and two monitors of it (defaults: "
-        "lease_ttl 2 s, monitor_interval 250 ms, node_down_timeout 3 s), "
-        "with a primary and its synchronous standby; the postgres store: "
-        "one monitor with its own Postgres and the same two data nodes. "
-        "A fresh formation per run; the client of \"Write downtime after "
-        "a failure\" above writes through the multi-host URI and every "
-        "row it had acknowledged is looked up on the final primary.",
+        METHOD,
         "",
         f"Side by side ({runs} runs each, the two stores alternating): the "
         "write gap as the client sees it (longest time between two "
@@ -188,12 +203,19 @@ def write_report(pairs, takeovers, short, both, runs):
         diffs.append(f"{fault.lower()}: {meds[1] - meds[0]:+.2f} s")
     lines += ["", "Difference of the medians, etcd minus postgres: "
               + "; ".join(diffs) + f" (target: within {TARGET_DIFF_S} s).",
-              ""]
-    lines += takeover_section(takeovers, short, runs)
+              "", "The monitors' takeover on this store: [below]"
+              "(#monitor-takeover-on-etcd).", "", measured()]
+    write_section("## The etcd control plane", "\n".join(lines))
+
+
+def write_takeover(takeovers, lease_path, both, runs):
+    lines = ["The formations of [the etcd control plane]"
+             "(#the-etcd-control-plane) above, same method.", ""]
+    lines += takeover_section(takeovers, lease_path, runs)
     lines += both_section(both, runs, statistics.median(
         [t for t, _ in takeovers]))
-    lines += ["", f"Measured {now}."]
-    write_section("## The etcd control plane", "\n".join(lines))
+    lines += ["", measured()]
+    write_section("## Monitor takeover on etcd", "\n".join(lines))
 
 
 def takeover_section(takeovers, lease_path, runs):
@@ -271,4 +293,6 @@ def both_section(both, runs, takeover_med):
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5)
+    # [RUNS] [side|takeover]: both parts unless one is named
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5,
+         tuple(sys.argv[2:]) or ("side", "takeover"))
