@@ -244,9 +244,10 @@ def takeover_section(takeovers, lease_path, runs):
         row("kill to the lease taken", logged, f"{TARGET_TAKEOVER_S:g} s"),
         row("kill to the new term in `show monitors`", seen, ""),
         row("kill to the lease taken, no HTTP API",
-            [t for t, _ in lease_path["without"]], ""),
+            [t for t, _ in lease_path["without"]],
+            f"{TARGET_TAKEOVER_S:g} s"),
         row("freeze to the lease taken",
-            [t for t, _ in lease_path["frozen"]], ""),
+            [t for t, _ in lease_path["frozen"]], f"{TARGET_TAKEOVER_S:g} s"),
         "",
         "What bounds it: a killed monitor's host refuses connections to "
         "its HTTP API port; the monitor standing by tries one each "
