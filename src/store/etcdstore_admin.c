@@ -13,18 +13,10 @@
 #include "store/etcdstore_db.h"
 #include "store/storeparam.h"
 
-/* A rule applied to formation f; STORE_OK or its refusal. */
-typedef StoreFailure (*Rule)(Store *s, StoreFormation *f, void *arg);
-
-/* Extra compares and ops of a write (fencing); NULL: none. */
-typedef void (*Extra)(Store *s, json_t *cmp, json_t *ops);
-
 static bool still_leading(Store *s, int64_t term);
 
-/* Reads formation, applies rule, writes back: true, or false with
- * s->error (missing: how an absent formation fails). */
-static bool change(Store *s, const char *formation, StoreFailure missing,
-		   Rule rule, void *arg, Extra extra)
+bool es_change(Store *s, const char *formation, StoreFailure missing,
+	       EsRule rule, void *arg, EsExtra extra)
 {
 	EtcdHandle *h = es_handle(s);
 	int64_t deadline = es_begin(s);
@@ -50,13 +42,13 @@ static bool change(Store *s, const char *formation, StoreFailure missing,
 			return es_fail(s, f, "%s", h->out.why);
 		json_t *cmp = json_array(), *ops = json_array();
 		if (extra)
-			extra(s, cmp, ops);
+			extra(s, arg, cmp, ops);
 		int done = es_write(s, was, now, h->read[1].requested_ms, cmp,
 				    ops, deadline);
 		if (done != 0)
 			return done > 0;
 		/* a fenced write loses every race: say so at once */
-		if ((extra && !still_leading(s, h->term)) ||
+		if ((extra == es_fence && !still_leading(s, h->term)) ||
 		    time_monotonic_ms() >= deadline)
 			break;
 	}
@@ -89,7 +81,7 @@ bool es_request(Store *s, const char *formation, const char *what,
 		const char *node_name)
 {
 	Args x = {.a = what, .b = node_name};
-	return change(s, formation, STORE_REFUSED, do_request, &x, NULL);
+	return es_change(s, formation, STORE_REFUSED, do_request, &x, NULL);
 }
 
 static StoreFailure do_setting(Store *s, StoreFormation *f, void *arg)
@@ -103,7 +95,7 @@ bool es_set_setting(Store *s, const char *formation, const char *node_name,
 		    const char *name, const char *value)
 {
 	Args x = {.a = node_name, .b = name, .c = value};
-	return change(s, formation, STORE_REFUSED, do_setting, &x, NULL);
+	return es_change(s, formation, STORE_REFUSED, do_setting, &x, NULL);
 }
 
 static StoreFailure do_maintenance(Store *s, StoreFormation *f, void *arg)
@@ -117,7 +109,7 @@ bool es_set_maintenance(Store *s, const char *formation,
 			const char *node_name, bool on)
 {
 	Args x = {.a = node_name, .on = on};
-	return change(s, formation, STORE_REFUSED, do_maintenance, &x, NULL);
+	return es_change(s, formation, STORE_REFUSED, do_maintenance, &x, NULL);
 }
 
 static StoreFailure do_drop(Store *s, StoreFormation *f, void *arg)
@@ -132,7 +124,7 @@ bool es_drop_node(Store *s, const char *formation, const char *node_name)
 	Args x = {.a = node_name};
 	EtcdHandle *h = es_handle(s);
 
-	if (!change(s, formation, STORE_REFUSED, do_drop, &x, NULL))
+	if (!es_change(s, formation, STORE_REFUSED, do_drop, &x, NULL))
 		return false;
 	/* the operator's drop takes the node's etcd credential away */
 	const StoreNode *n = store_formation_node_named(&h->read[1].f,
@@ -158,7 +150,7 @@ bool es_set_pg_param(Store *s, const char *formation, const char *name,
 
 	if (!storeparam_check(s, formation, name, value, checked,
 			      sizeof(checked)) ||
-	    !change(s, formation, STORE_REFUSED, do_pg_param, &x, NULL))
+	    !es_change(s, formation, STORE_REFUSED, do_pg_param, &x, NULL))
 		return false;
 	snprintf(context, len, "%s", checked);
 	return true;
@@ -175,7 +167,7 @@ bool es_request_restart(Store *s, const char *formation,
 			const char *node_name, long long *seq)
 {
 	Args x = {.a = node_name, .seq = seq};
-	return change(s, formation, STORE_REFUSED, do_restart, &x, NULL);
+	return es_change(s, formation, STORE_REFUSED, do_restart, &x, NULL);
 }
 
 static StoreFailure do_reinit(Store *s, StoreFormation *f, void *arg)
@@ -189,7 +181,7 @@ bool es_request_reinit(Store *s, const char *formation,
 		       const char *node_name, long long *seq)
 {
 	Args x = {.a = node_name, .seq = seq};
-	return change(s, formation, STORE_REFUSED, do_reinit, &x, NULL);
+	return es_change(s, formation, STORE_REFUSED, do_reinit, &x, NULL);
 }
 
 static StoreFailure do_rotate(Store *s, StoreFormation *f, void *arg)
@@ -212,7 +204,7 @@ bool es_rotate_secret(Store *s, const char *formation, const char *which)
 
 	if (f != STORE_OK)
 		return es_fail(s, f, "%s", h->out.why);
-	return change(s, formation, STORE_NOT_FOUND, do_rotate, &x, NULL);
+	return es_change(s, formation, STORE_NOT_FOUND, do_rotate, &x, NULL);
 }
 
 typedef struct {
@@ -235,12 +227,12 @@ static StoreFailure do_apply(Store *s, StoreFormation *f, void *arg)
 	return STORE_OK;
 }
 
-/* The fence: <p>/leader is the one this handle created, at its term. */
-static void fence(Store *s, json_t *cmp, json_t *ops)
+void es_fence(Store *s, void *arg, json_t *cmp, json_t *ops)
 {
 	EtcdHandle *h = es_handle(s);
 	char key[512], term[32];
 
+	(void)arg;
 	(void)ops;
 	es_key(h, key, sizeof(key), "/leader");
 	json_array_append_new(cmp,
@@ -262,7 +254,7 @@ static bool still_leading(Store *s, int64_t term)
 			       "fenced: this monitor's term %lld is not the "
 			       "lease's current one",
 			       (long long)term);
-	fence(s, cmp, NULL);
+	es_fence(s, NULL, cmp, NULL);
 	json_t *a = es_txn(s, cmp, NULL, NULL, es_begin(s));
 	bool ok = a && json_is_true(json_object_get(a, "succeeded"));
 	if (a && !ok) {
@@ -323,7 +315,8 @@ bool es_apply(Store *s, int64_t term, const char *formation,
 		return es_fail(s, f, "%s", h->out.why);
 	if (!still_leading(s, term))
 		return false;
-	bool ok = change(s, formation, STORE_REFUSED, do_apply, &x, fence);
+	bool ok = es_change(s, formation, STORE_REFUSED, do_apply, &x,
+			    es_fence);
 	if (!ok && s->failure == STORE_REFUSED) /* as an UPDATE of no row */
 		return true;
 	if (ok && ++h->applies % 16 == 0) {

@@ -108,7 +108,8 @@ bool es_wakes(const EtcdHandle *h, const char *key, bool monitor)
 	if (!tail || strstr(key, "/events/"))
 		return false;
 	if (monitor)
-		return strcmp(tail, "/spec") == 0 ||
+		return strstr(key, "/scheduled/") ||
+		       strcmp(tail, "/spec") == 0 ||
 		       strcmp(tail, "/config") == 0 ||
 		       strcmp(tail, "/asks") == 0 ||
 		       strcmp(tail, "/report") == 0;
