@@ -10,6 +10,7 @@
 
 #include "common/passfile.h"
 #include "common/timeutil.h"
+#include "store/etcdcodec.h"
 #include "store/etcdstore_db.h"
 #include "store/storeparam.h"
 
@@ -77,10 +78,48 @@ static StoreFailure do_request(Store *s, StoreFormation *f, void *arg)
 	return r;
 }
 
+/* A node's credential may not write the formation's config: the same
+ * rule, then its request goes to its own r/handover (docs/etcd.md). */
+static StoreFailure do_handover(Store *s, StoreFormation *f, void *arg)
+{
+	EtcdHandle *h = es_handle(s);
+	const Args *x = arg;
+	StoreFailure r = policy_request(f, &h->actor, x->a, x->b, &h->out);
+
+	f->switchover_to = h->read[0].f.switchover_to; /* none pending */
+	return r;
+}
+
+/* Its key, written while the config (so no other request) is as read. */
+static void put_handover(Store *s, void *arg, json_t *cmp, json_t *ops)
+{
+	EtcdHandle *h = es_handle(s);
+	const EtcdFormation *was = &h->read[0];
+	char key[512], *text = ec_handover_json(time_wall_ms());
+	int64_t mod = 0;
+
+	(void)arg;
+	for (size_t i = 0; i < was->f.nnodes; i++) {
+		if (was->f.nodes[i].id == h->actor.node_id)
+			mod = was->handover_mod[i];
+	}
+	es_key(h, key, sizeof(key), "/f/%s/config", was->f.name);
+	json_array_append_new(cmp, etcd_cmp_int(key, "MOD", was->config_mod));
+	es_key(h, key, sizeof(key), "/f/%s/nodes/%d/r/handover", was->f.name,
+	       h->actor.node_id);
+	json_array_append_new(cmp, etcd_cmp_int(key, "MOD", mod));
+	json_array_append_new(ops, etcd_op_put(key, text ? text : "{}", 0));
+	free(text);
+}
+
 bool es_request(Store *s, const char *formation, const char *what,
 		const char *node_name)
 {
 	Args x = {.a = what, .b = node_name};
+
+	if (es_handle(s)->actor.role == ACTOR_NODE)
+		return es_change(s, formation, STORE_REFUSED, do_handover, &x,
+				 put_handover);
 	return es_change(s, formation, STORE_REFUSED, do_request, &x, NULL);
 }
 

@@ -30,6 +30,11 @@ typedef struct {
 	int64_t spec_mod[STORE_MAX_NODES];
 	int64_t goal_mod[STORE_MAX_NODES];
 	int64_t asks_mod[STORE_MAX_NODES];
+	/* a primary's own switchover request (r/handover, docs/etcd.md):
+	 * its key's revision (0: none) and when it was asked */
+	int64_t handover_mod[STORE_MAX_NODES];
+	int64_t handover_ms[STORE_MAX_NODES];
+	bool handed_over; /* f's request is a node's r/handover */
 } EtcdFormation;
 
 /* When this handle first saw a node's current heartbeat. */

@@ -198,13 +198,25 @@ def test_with_etcd_authentication_each_node_has_its_own_user(h):
         assert "root" not in ini, ini
         passfile = os.path.join(home, "store.pgpass")
         assert os.stat(passfile).st_mode & 0o077 == 0
-    users = c.etcd.etcdctl("user", "list", user="root:" + open(
-        c.uri.split("passfile=")[1]).read().strip())
+    root = "root:" + open(c.uri.split("passfile=")[1]).read().strip()
+    users = c.etcd.etcdctl("user", "list", user=root)
     assert "pgkeel-node-1" in users and "pgkeel-node-2" in users
-    # the formation runs on it: a whole-node crash fails over
+    # the primary's own user hands over its role, as the postgres store
+    # lets a node's credential do (docs/security.md): through its own
+    # r/handover key, which the monitor deletes once it acted on it
     w = Writer(c).start()
-    c.kill_node("a")
-    c.wait_state("b", "wait_primary", timeout=30)
+    h.pgkeel("enable", "maintenance", "--pgdata", c.nodes["a"]["pgdata"])
+    c.wait_states({"a": "maintenance", "b": "wait_primary"})
+    assert any(e["description"] == "switchover requested"
+               for e in c.events())
+    assert c.etcd.etcdctl("get", "--prefix", "/pgkeel/f/default/nodes/",
+                          "--keys-only", user=root).count("/r/handover") \
+        == 0
+    h.pgkeel("disable", "maintenance", "--pgdata", c.nodes["a"]["pgdata"])
+    c.wait_states({"a": "secondary", "b": "primary"})
+    # the formation runs on it: a whole-node crash fails over
+    c.kill_node("b")
+    c.wait_state("a", "wait_primary", timeout=30)
     w.wait_more(10)
     w.stop()
-    assert w.missing_on("b") == []
+    assert w.missing_on("a") == []
