@@ -281,3 +281,20 @@ bool ec_event_read(StoreEvent *e, const char *text)
 	json_decref(j);
 	return true;
 }
+
+char *ec_handover_json(int64_t requested_ms)
+{
+	return dump(json_pack("{s:I}", "requested_ms",
+			      (json_int_t)requested_ms));
+}
+
+bool ec_handover_read(const char *text, int64_t *requested_ms)
+{
+	json_t *j = json_loads(text, 0, NULL);
+	bool ok = json_is_object(j) && num(j, "requested_ms") > 0;
+
+	if (ok)
+		*requested_ms = num(j, "requested_ms");
+	json_decref(j);
+	return ok;
+}

@@ -1,7 +1,8 @@
 /*
  * etcdcodec.h - the JSON values of the etcd store's keys (docs/etcd.md):
  * a formation's config, a node's spec, goal, report and asks (the
- * maintenance and drop its own credential may ask for), an event.
+ * maintenance and drop its own credential may ask for), its handover
+ * (the switchover it may ask for), an event.
  * Writers produce a compact text (malloc'd; NULL when out of memory);
  * readers fill their part of the record from a text and leave the rest.
  */
@@ -22,6 +23,12 @@ char *ec_goal_json(const StoreNode *n);
 char *ec_report_json(const NodeReport *r);
 char *ec_asks_json(const StoreNode *n);
 char *ec_event_json(const StoreEvent *e);
+/* A primary's own switchover request, asked at wall-clock requested_ms
+ * (docs/etcd.md, r/handover): ec_handover_json, its value (NULL when out
+ * of memory); ec_handover_read, the reader of one (true with
+ * *requested_ms set, false when text is not such a value). */
+char *ec_handover_json(int64_t requested_ms);
+bool ec_handover_read(const char *text, int64_t *requested_ms);
 
 /* The readers of the values above, ec_config_read, ec_spec_read,
  * ec_goal_read, ec_report_read, ec_asks_read, ec_event_read: true when

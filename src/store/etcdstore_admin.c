@@ -10,21 +10,14 @@
 
 #include "common/passfile.h"
 #include "common/timeutil.h"
+#include "store/etcdcodec.h"
 #include "store/etcdstore_db.h"
 #include "store/storeparam.h"
 
-/* A rule applied to formation f; STORE_OK or its refusal. */
-typedef StoreFailure (*Rule)(Store *s, StoreFormation *f, void *arg);
-
-/* Extra compares and ops of a write (fencing); NULL: none. */
-typedef void (*Extra)(Store *s, json_t *cmp, json_t *ops);
-
 static bool still_leading(Store *s, int64_t term);
 
-/* Reads formation, applies rule, writes back: true, or false with
- * s->error (missing: how an absent formation fails). */
-static bool change(Store *s, const char *formation, StoreFailure missing,
-		   Rule rule, void *arg, Extra extra)
+bool es_change(Store *s, const char *formation, StoreFailure missing,
+	       EsRule rule, void *arg, EsExtra extra)
 {
 	EtcdHandle *h = es_handle(s);
 	int64_t deadline = es_begin(s);
@@ -50,13 +43,13 @@ static bool change(Store *s, const char *formation, StoreFailure missing,
 			return es_fail(s, f, "%s", h->out.why);
 		json_t *cmp = json_array(), *ops = json_array();
 		if (extra)
-			extra(s, cmp, ops);
+			extra(s, arg, cmp, ops);
 		int done = es_write(s, was, now, h->read[1].requested_ms, cmp,
 				    ops, deadline);
 		if (done != 0)
 			return done > 0;
 		/* a fenced write loses every race: say so at once */
-		if ((extra && !still_leading(s, h->term)) ||
+		if ((extra == es_fence && !still_leading(s, h->term)) ||
 		    time_monotonic_ms() >= deadline)
 			break;
 	}
@@ -85,11 +78,49 @@ static StoreFailure do_request(Store *s, StoreFormation *f, void *arg)
 	return r;
 }
 
+/* A node's credential may not write the formation's config: the same
+ * rule, then its request goes to its own r/handover (docs/etcd.md). */
+static StoreFailure do_handover(Store *s, StoreFormation *f, void *arg)
+{
+	EtcdHandle *h = es_handle(s);
+	const Args *x = arg;
+	StoreFailure r = policy_request(f, &h->actor, x->a, x->b, &h->out);
+
+	f->switchover_to = h->read[0].f.switchover_to; /* none pending */
+	return r;
+}
+
+/* Its key, written while the config (so no other request) is as read. */
+static void put_handover(Store *s, void *arg, json_t *cmp, json_t *ops)
+{
+	EtcdHandle *h = es_handle(s);
+	const EtcdFormation *was = &h->read[0];
+	char key[512], *text = ec_handover_json(time_wall_ms());
+	int64_t mod = 0;
+
+	(void)arg;
+	for (size_t i = 0; i < was->f.nnodes; i++) {
+		if (was->f.nodes[i].id == h->actor.node_id)
+			mod = was->handover_mod[i];
+	}
+	es_key(h, key, sizeof(key), "/f/%s/config", was->f.name);
+	json_array_append_new(cmp, etcd_cmp_int(key, "MOD", was->config_mod));
+	es_key(h, key, sizeof(key), "/f/%s/nodes/%d/r/handover", was->f.name,
+	       h->actor.node_id);
+	json_array_append_new(cmp, etcd_cmp_int(key, "MOD", mod));
+	json_array_append_new(ops, etcd_op_put(key, text ? text : "{}", 0));
+	free(text);
+}
+
 bool es_request(Store *s, const char *formation, const char *what,
 		const char *node_name)
 {
 	Args x = {.a = what, .b = node_name};
-	return change(s, formation, STORE_REFUSED, do_request, &x, NULL);
+
+	if (es_handle(s)->actor.role == ACTOR_NODE)
+		return es_change(s, formation, STORE_REFUSED, do_handover, &x,
+				 put_handover);
+	return es_change(s, formation, STORE_REFUSED, do_request, &x, NULL);
 }
 
 static StoreFailure do_setting(Store *s, StoreFormation *f, void *arg)
@@ -103,7 +134,7 @@ bool es_set_setting(Store *s, const char *formation, const char *node_name,
 		    const char *name, const char *value)
 {
 	Args x = {.a = node_name, .b = name, .c = value};
-	return change(s, formation, STORE_REFUSED, do_setting, &x, NULL);
+	return es_change(s, formation, STORE_REFUSED, do_setting, &x, NULL);
 }
 
 static StoreFailure do_maintenance(Store *s, StoreFormation *f, void *arg)
@@ -117,7 +148,7 @@ bool es_set_maintenance(Store *s, const char *formation,
 			const char *node_name, bool on)
 {
 	Args x = {.a = node_name, .on = on};
-	return change(s, formation, STORE_REFUSED, do_maintenance, &x, NULL);
+	return es_change(s, formation, STORE_REFUSED, do_maintenance, &x, NULL);
 }
 
 static StoreFailure do_drop(Store *s, StoreFormation *f, void *arg)
@@ -132,7 +163,7 @@ bool es_drop_node(Store *s, const char *formation, const char *node_name)
 	Args x = {.a = node_name};
 	EtcdHandle *h = es_handle(s);
 
-	if (!change(s, formation, STORE_REFUSED, do_drop, &x, NULL))
+	if (!es_change(s, formation, STORE_REFUSED, do_drop, &x, NULL))
 		return false;
 	/* the operator's drop takes the node's etcd credential away */
 	const StoreNode *n = store_formation_node_named(&h->read[1].f,
@@ -158,7 +189,7 @@ bool es_set_pg_param(Store *s, const char *formation, const char *name,
 
 	if (!storeparam_check(s, formation, name, value, checked,
 			      sizeof(checked)) ||
-	    !change(s, formation, STORE_REFUSED, do_pg_param, &x, NULL))
+	    !es_change(s, formation, STORE_REFUSED, do_pg_param, &x, NULL))
 		return false;
 	snprintf(context, len, "%s", checked);
 	return true;
@@ -175,7 +206,7 @@ bool es_request_restart(Store *s, const char *formation,
 			const char *node_name, long long *seq)
 {
 	Args x = {.a = node_name, .seq = seq};
-	return change(s, formation, STORE_REFUSED, do_restart, &x, NULL);
+	return es_change(s, formation, STORE_REFUSED, do_restart, &x, NULL);
 }
 
 static StoreFailure do_reinit(Store *s, StoreFormation *f, void *arg)
@@ -189,7 +220,7 @@ bool es_request_reinit(Store *s, const char *formation,
 		       const char *node_name, long long *seq)
 {
 	Args x = {.a = node_name, .seq = seq};
-	return change(s, formation, STORE_REFUSED, do_reinit, &x, NULL);
+	return es_change(s, formation, STORE_REFUSED, do_reinit, &x, NULL);
 }
 
 static StoreFailure do_rotate(Store *s, StoreFormation *f, void *arg)
@@ -212,7 +243,7 @@ bool es_rotate_secret(Store *s, const char *formation, const char *which)
 
 	if (f != STORE_OK)
 		return es_fail(s, f, "%s", h->out.why);
-	return change(s, formation, STORE_NOT_FOUND, do_rotate, &x, NULL);
+	return es_change(s, formation, STORE_NOT_FOUND, do_rotate, &x, NULL);
 }
 
 typedef struct {
@@ -235,12 +266,12 @@ static StoreFailure do_apply(Store *s, StoreFormation *f, void *arg)
 	return STORE_OK;
 }
 
-/* The fence: <p>/leader is the one this handle created, at its term. */
-static void fence(Store *s, json_t *cmp, json_t *ops)
+void es_fence(Store *s, void *arg, json_t *cmp, json_t *ops)
 {
 	EtcdHandle *h = es_handle(s);
 	char key[512], term[32];
 
+	(void)arg;
 	(void)ops;
 	es_key(h, key, sizeof(key), "/leader");
 	json_array_append_new(cmp,
@@ -262,7 +293,7 @@ static bool still_leading(Store *s, int64_t term)
 			       "fenced: this monitor's term %lld is not the "
 			       "lease's current one",
 			       (long long)term);
-	fence(s, cmp, NULL);
+	es_fence(s, NULL, cmp, NULL);
 	json_t *a = es_txn(s, cmp, NULL, NULL, es_begin(s));
 	bool ok = a && json_is_true(json_object_get(a, "succeeded"));
 	if (a && !ok) {
@@ -324,7 +355,8 @@ bool es_apply(Store *s, int64_t term, const char *formation,
 		return es_fail(s, f, "%s", h->out.why);
 	if (!still_leading(s, term))
 		return false;
-	bool ok = change(s, formation, STORE_REFUSED, do_apply, &x, fence);
+	bool ok = es_change(s, formation, STORE_REFUSED, do_apply, &x,
+			    es_fence);
 	if (!ok && s->failure == STORE_REFUSED) /* as an UPDATE of no row */
 		return true;
 	if (ok && ++h->applies % 16 == 0) {

@@ -112,9 +112,11 @@ bool es_wakes(const EtcdHandle *h, const char *key, bool monitor)
 	if (!tail || strstr(key, "/events/"))
 		return false;
 	if (monitor)
-		return strcmp(tail, "/spec") == 0 ||
+		return strstr(key, "/scheduled/") ||
+		       strcmp(tail, "/spec") == 0 ||
 		       strcmp(tail, "/config") == 0 ||
 		       strcmp(tail, "/asks") == 0 ||
+		       strcmp(tail, "/handover") == 0 ||
 		       strcmp(tail, "/report") == 0;
 	return strcmp(tail, "/goal") == 0 || strcmp(tail, "/config") == 0;
 }
@@ -156,6 +158,7 @@ static int node_slot(EtcdFormation *ef, int id)
 	n->report_age_ms = ES_NEVER_MS;
 	ef->spec_mod[ef->f.nnodes] = ef->goal_mod[ef->f.nnodes] = 0;
 	ef->asks_mod[ef->f.nnodes] = 0;
+	ef->handover_mod[ef->f.nnodes] = ef->handover_ms[ef->f.nnodes] = 0;
 	return (int)ef->f.nnodes++;
 }
 
@@ -172,6 +175,9 @@ static void take_node_kv(EtcdHandle *h, EtcdFormation *ef, const json_t *kv,
 		ef->goal_mod[i] = etcd_int(kv, "mod_revision");
 	} else if (n && strcmp(part, "r/asks") == 0 && ec_asks_read(n, v)) {
 		ef->asks_mod[i] = etcd_int(kv, "mod_revision");
+	} else if (n && strcmp(part, "r/handover") == 0 &&
+		   ec_handover_read(v, &ef->handover_ms[i])) {
+		ef->handover_mod[i] = etcd_int(kv, "mod_revision");
 	} else if (n && strcmp(part, "r/report") == 0 &&
 		   ec_report_read(&n->report, v)) {
 		n->reported = n->report.current;
@@ -198,19 +204,24 @@ static void move_node(EtcdFormation *ef, size_t to, size_t from)
 	ef->spec_mod[to] = ef->spec_mod[from];
 	ef->goal_mod[to] = ef->goal_mod[from];
 	ef->asks_mod[to] = ef->asks_mod[from];
+	ef->handover_mod[to] = ef->handover_mod[from];
+	ef->handover_ms[to] = ef->handover_ms[from];
 }
 
 static void swap_nodes(EtcdFormation *ef, size_t a, size_t b)
 {
 	StoreNode t = ef->f.nodes[a];
 	int64_t sm = ef->spec_mod[a], gm = ef->goal_mod[a];
-	int64_t am = ef->asks_mod[a];
+	int64_t am = ef->asks_mod[a], hm = ef->handover_mod[a];
+	int64_t hms = ef->handover_ms[a];
 
 	move_node(ef, a, b);
 	ef->f.nodes[b] = t;
 	ef->spec_mod[b] = sm;
 	ef->goal_mod[b] = gm;
 	ef->asks_mod[b] = am;
+	ef->handover_mod[b] = hm;
+	ef->handover_ms[b] = hms;
 }
 
 /* Drops what has no spec (keys a node's heartbeat left behind while
@@ -229,6 +240,23 @@ static void settle(EtcdFormation *ef)
 						  &ef->f.nodes[j]) > 0;
 		     j--)
 			swap_nodes(ef, j - 1, j);
+	}
+}
+
+/* A primary's own switchover request is the formation's when none other
+ * is pending (the earliest, should there be two). */
+static void take_handover(EtcdFormation *ef)
+{
+	ef->handed_over = false;
+	if (ef->f.switchover_to >= 0 || ef->f.failover_requested)
+		return;
+	for (size_t i = 0; i < ef->f.nnodes; i++) {
+		if (!ef->handover_mod[i] ||
+		    (ef->handed_over && ef->handover_ms[i] >= ef->requested_ms))
+			continue;
+		ef->f.switchover_to = 0;
+		ef->requested_ms = ef->handover_ms[i];
+		ef->handed_over = true;
 	}
 }
 
@@ -257,6 +285,7 @@ static void decode(EtcdHandle *h, const json_t *a, int i, const char *name,
 		free(key);
 	}
 	settle(ef);
+	take_handover(ef);
 }
 
 bool es_read(Store *s, const char (*names)[STORE_NAME_LEN], size_t n,

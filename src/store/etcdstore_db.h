@@ -2,8 +2,9 @@
  * etcdstore_db.h - internals shared by the etcd driver's files:
  * etcdstore_db.c (calls, keys, reading formations, writing them back in
  * one transaction), etcdstore.c (handles, wait, lease), etcdstore_ops.c
- * (registration, reports, reads) and etcdstore_admin.c (the operator's
- * actions and the monitor's apply).
+ * (registration, reports, reads), etcdstore_admin.c (the operator's
+ * actions and the monitor's apply) and etcdstore_sched.c (scheduled
+ * operations).
  */
 #ifndef PGK_ETCDSTORE_DB_H
 #define PGK_ETCDSTORE_DB_H
@@ -29,6 +30,11 @@ typedef struct {
 	int64_t spec_mod[STORE_MAX_NODES];
 	int64_t goal_mod[STORE_MAX_NODES];
 	int64_t asks_mod[STORE_MAX_NODES];
+	/* a primary's own switchover request (r/handover, docs/etcd.md):
+	 * its key's revision (0: none) and when it was asked */
+	int64_t handover_mod[STORE_MAX_NODES];
+	int64_t handover_ms[STORE_MAX_NODES];
+	bool handed_over; /* f's request is a node's r/handover */
 } EtcdFormation;
 
 /* When this handle first saw a node's current heartbeat. */
@@ -101,6 +107,23 @@ bool es_names(Store *s, char (*names)[STORE_NAME_LEN], size_t max,
 int es_write(Store *s, const EtcdFormation *was, const StoreFormation *now,
 	     int64_t requested_ms, json_t *compare, json_t *ops,
 	     int64_t deadline);
+/* A rule applied to formation f (a copy of the one read); STORE_OK, or
+ * its refusal in the handle's out. */
+typedef StoreFailure (*EsRule)(Store *s, StoreFormation *f, void *arg);
+/* Adds a write's own compares and ops (references taken). */
+typedef void (*EsExtra)(Store *s, void *arg, json_t *cmp, json_t *ops);
+/*
+ * Reads formation, applies rule (with arg), writes the difference back
+ * with the rule's events and extra's compares and ops (NULL: none),
+ * again from the read when another writer came first: true, or false
+ * with s->error (missing: how an absent formation fails).
+ */
+bool es_change(Store *s, const char *formation, StoreFailure missing,
+	       EsRule rule, void *arg, EsExtra extra);
+/* The monitor's fence, an EsExtra: <p>/leader is the one this handle
+ * created, at its term (arg and ops unused). */
+void es_fence(Store *s, void *arg, json_t *cmp, json_t *ops);
+
 /* The value and mod_revision of the first kv of a range answer (a
  * txn's response i, or a plain range with i -1); NULL when absent. */
 char *es_value(const json_t *answer, int i, int64_t *mod);
@@ -162,6 +185,16 @@ bool es_rotate_secret(Store *s, const char *formation, const char *which);
 bool es_apply(Store *s, int64_t term, const char *formation,
 	      const StoreDecision *d, size_t nd, const StoreNodeView *views,
 	      size_t nviews, const char *health, bool clear_requests);
+/* etcdstore_sched.c: es_schedule, es_list_scheduled and
+ * es_end_scheduled, store.h's store_schedule, store_list_scheduled and
+ * store_end_scheduled (true on success, or false with s->error and
+ * s->failure set as store.h says). */
+bool es_schedule(Store *s, const char *formation, const StoreScheduled *op,
+		 long long *id);
+bool es_list_scheduled(Store *s, const char *formation, StoreScheduled *out,
+		       size_t max, size_t *n);
+bool es_end_scheduled(Store *s, const char *formation, long long id,
+		      const char *outcome, const char *why);
 /* etcdstore_import.c: es_last_node_id, es_import and
  * es_node_credential, store.h's store_last_node_id, store_import and
  * store_node_credential (true on success, or false with s->error and

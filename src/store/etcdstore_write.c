@@ -1,8 +1,9 @@
 /*
  * etcdstore_write.c - a formation written back to etcd (es_write,
  * etcdstore_db.h): the keys whose value changed, nodes added and gone,
- * and the ruling's events, in one transaction that compares the
- * mod_revision of every key it writes with the one read.
+ * primaries' own switchover requests consumed, and the ruling's events,
+ * in one transaction that compares the mod_revision of every key it
+ * writes with the one read.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +80,39 @@ static void drop_node(EtcdHandle *h, const EtcdFormation *was, size_t i,
 	json_array_append_new(ops, etcd_op_delete(key, false));
 }
 
+static bool pending(const StoreFormation *f)
+{
+	return f->switchover_to >= 0 || f->failover_requested;
+}
+
+/* The primaries' own switchover requests (r/handover): a request the
+ * formation takes compares them as read (one request at a time); once
+ * the formation has none pending, they were consumed or expired: they
+ * go. */
+static void write_handovers(EtcdHandle *h, const EtcdFormation *was,
+			    const StoreFormation *now, json_t *cmp,
+			    json_t *ops)
+{
+	bool asked = pending(now) && !pending(&was->f);
+	char key[512];
+	size_t j;
+
+	for (size_t i = 0; i < was->f.nnodes; i++) {
+		const StoreNode *n = &was->f.nodes[i];
+		bool gone = !pending(now) && was->handover_mod[i] &&
+			    node_of(now, n->id, &j);
+		if (!asked && !gone)
+			continue;
+		es_key(h, key, sizeof(key), "/f/%s/nodes/%d/r/handover",
+		       was->f.name, n->id);
+		json_array_append_new(cmp, etcd_cmp_int(key, "MOD",
+							was->handover_mod[i]));
+		if (gone)
+			json_array_append_new(ops,
+					      etcd_op_delete(key, false));
+	}
+}
+
 static void write_events(EtcdHandle *h, const char *formation, json_t *ops)
 {
 	char key[512], rnd[9];
@@ -119,6 +153,7 @@ int es_write(Store *s, const EtcdFormation *was, const StoreFormation *now,
 		if (!node_of(now, was->f.nodes[i].id, &j))
 			drop_node(h, was, i, cmp, put);
 	}
+	write_handovers(h, was, now, cmp, put);
 	write_events(h, was->f.name, put);
 	json_t *a = es_txn(s, cmp, put, NULL, deadline);
 	if (!a)

@@ -1,42 +1,32 @@
 /*
- * memstore_sched.c - reinit requests (ruled by storepolicy.h, as the
- * etcd driver's are) and scheduled operations in the in-memory driver,
- * the latter with the postgres store's checks and rights
- * (pgstore_migrate_ops.c): the operator's and the monitor's handles
- * alone write; every handle reads.
+ * memstore_sched.c - reinit requests and scheduled operations in the
+ * in-memory driver, both ruled by storepolicy.h as the etcd driver's
+ * are: the operator's and the monitor's handles alone write scheduled
+ * operations; every handle reads them.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "store/memstore_db.h"
 
-/* The formation for an operator's call, or NULL after a refusal. */
-static MemFormation *operator_formation(Store *s, const char *formation)
+/* The formation of a call that writes scheduled operations, or NULL
+ * after a refusal. */
+static MemFormation *writer_formation(Store *s, const char *formation)
 {
 	MemHandle *h = memstore_handle(s);
 	MemFormation *mf;
 
 	if (!memstore_call(s))
 		return NULL;
-	if (h->actor.role == ACTOR_NODE) {
-		memstore_fail(s, STORE_REFUSED, "permission denied: this takes "
-						"the operator's credential");
+	policy_reset(&h->out);
+	if (policy_may_schedule(&h->actor, &h->out) != STORE_OK) {
+		memstore_fail(s, STORE_REFUSED, "%s", h->out.why);
 		return NULL;
 	}
 	if (!(mf = memstore_formation(h->db, formation)))
 		memstore_fail(s, STORE_REFUSED, "formation %s does not exist",
 			      formation);
 	return mf;
-}
-
-/* An event about the formation's scheduled operations, recorded. */
-static bool recorded(Store *s, const MemFormation *mf, const char *text)
-{
-	MemHandle *h = memstore_handle(s);
-
-	policy_reset(&h->out);
-	policy_event(&h->out, &mf->f, NULL, "", "", "%s", text);
-	return memstore_outcome(s, STORE_OK, MEM_WAKE_MONITOR);
 }
 
 bool memstore_request_reinit(Store *s, const char *formation,
@@ -60,35 +50,26 @@ bool memstore_request_reinit(Store *s, const char *formation,
 bool memstore_schedule(Store *s, const char *formation,
 		       const StoreScheduled *op, long long *id)
 {
-	MemFormation *mf = operator_formation(s, formation);
-	MemStoreDb *db = memstore_handle(s)->db;
+	MemFormation *mf = writer_formation(s, formation);
+	MemHandle *h = memstore_handle(s);
+	StoreScheduled add = *op;
 
 	if (!mf)
 		return false;
-	if (strcmp(op->what, "switchover") != 0 &&
-	    strcmp(op->what, "restart") != 0)
-		return memstore_fail(s, STORE_REFUSED, "only a switchover or a "
-				     "restart can be scheduled");
-	if (strcmp(op->what, "restart") == 0 && !op->node[0])
-		return memstore_fail(s, STORE_REFUSED, "a scheduled restart "
-				     "names its node");
-	if (op->node[0] && memstore_node_index(mf, op->node) < 0)
-		return memstore_fail(s, STORE_REFUSED, "no node %s in "
-				     "formation %s", op->node, formation);
-	if (mf->nsched >= STORE_MAX_SCHEDULED)
-		return memstore_fail(s, STORE_REFUSED, "too many scheduled "
-				     "operations");
+	add.id = h->db->last_sched_id + 1;
+	if (!memstore_outcome(s, policy_schedule(&mf->f, &h->actor, &add,
+						 mf->nsched, &h->out),
+			      MEM_WAKE_MONITOR))
+		return false;
 	size_t at = mf->nsched;
-	while (at > 0 && mf->sched[at - 1].at_ms > op->at_ms)
+	while (at > 0 && mf->sched[at - 1].at_ms > add.at_ms)
 		at--;
 	memmove(&mf->sched[at + 1], &mf->sched[at],
 		(mf->nsched - at) * sizeof(mf->sched[0]));
-	mf->sched[at] = *op;
-	*id = mf->sched[at].id = ++db->last_sched_id;
+	mf->sched[at] = add;
 	mf->nsched++;
-	char text[96];
-	snprintf(text, sizeof(text), "%s scheduled (id %lld)", op->what, *id);
-	return recorded(s, mf, text);
+	*id = h->db->last_sched_id = add.id;
+	return true;
 }
 
 bool memstore_list_scheduled(Store *s, const char *formation,
@@ -108,27 +89,22 @@ bool memstore_list_scheduled(Store *s, const char *formation,
 bool memstore_end_scheduled(Store *s, const char *formation, long long id,
 			    const char *outcome, const char *why)
 {
-	MemFormation *mf = operator_formation(s, formation);
+	MemFormation *mf = writer_formation(s, formation);
+	MemHandle *h = memstore_handle(s);
 	size_t i = 0;
 
 	if (!mf)
 		return false;
-	if (strcmp(outcome, "done") != 0 && strcmp(outcome, "failed") != 0 &&
-	    strcmp(outcome, "cancelled") != 0)
-		return memstore_fail(s, STORE_REFUSED, "unknown outcome %s",
-				     outcome);
 	while (i < mf->nsched && mf->sched[i].id != id)
 		i++;
-	if (i == mf->nsched)
-		return memstore_fail(s, STORE_REFUSED, "no pending scheduled "
-				     "operation %lld in formation %s", id,
-				     formation);
-	char text[512];
-	snprintf(text, sizeof(text), "scheduled %s (id %lld) %s%s%s",
-		 mf->sched[i].what, id, outcome, why && why[0] ? ": " : "",
-		 why ? why : "");
+	if (!memstore_outcome(s, policy_end_scheduled(
+					 &mf->f, &h->actor,
+					 i < mf->nsched ? &mf->sched[i] : NULL,
+					 id, outcome, why, &h->out),
+			      MEM_WAKE_MONITOR))
+		return false;
 	memmove(&mf->sched[i], &mf->sched[i + 1],
 		(mf->nsched - i - 1) * sizeof(mf->sched[0]));
 	mf->nsched--;
-	return recorded(s, mf, text);
+	return true;
 }

@@ -119,6 +119,22 @@ StoreFailure policy_request_restart(StoreFormation *f, const StoreActor *a,
 StoreFailure policy_request_reinit(StoreFormation *f, const StoreActor *a,
 				   const char *node_name, long long *seq,
 				   StorePolicyOut *out);
+/* storepolicy_sched.c: scheduled operations. policy_may_schedule:
+ * whether actor may write them (the operator's and the monitor's
+ * credentials; every one reads). policy_schedule: the checks of
+ * store_schedule for op (its id the driver's), with pending operations
+ * of f already, and its event. policy_end_scheduled: the checks of
+ * store_end_scheduled, op the pending operation of that id (NULL:
+ * none), and its event. STORE_OK, or the refusal in out->why. */
+StoreFailure policy_may_schedule(const StoreActor *a, StorePolicyOut *out);
+StoreFailure policy_schedule(const StoreFormation *f, const StoreActor *a,
+			     const StoreScheduled *op, size_t pending,
+			     StorePolicyOut *out);
+StoreFailure policy_end_scheduled(const StoreFormation *f,
+				  const StoreActor *a,
+				  const StoreScheduled *op, long long id,
+				  const char *outcome, const char *why,
+				  StorePolicyOut *out);
 /* The checks of rotate_secret: the monitor alone, a known password
  * name; then policy_rotated's event once the driver drew it. */
 StoreFailure policy_may_rotate(const StoreActor *a, const char *which,

@@ -183,8 +183,74 @@ def test_operator_commands_take_the_etcd_uri(h):
     c.wait_states({"a": "secondary", "b": "primary"})
     events = h.pgkeel_json("show", "events", "--count", "50", *uri)
     assert any("switchover" in e["description"] for e in events), events
-    assert h.pgkeel("show", "uri", "--pgdata", c.monitor_dir).stdout \
-        .startswith("postgres://127.0.0.1:")
+    _the_other_commands_take_it_too(h, c, uri)
+
+
+def _postmaster_start(c, name):
+    return c.h.psql(c.sock, c.nodes[name]["port"],
+                    "SELECT pg_postmaster_start_time()")
+
+
+def _the_other_commands_take_it_too(h, c, uri):
+    """show uri/state/settings, config of a node and of the formation,
+    watch, the restart of one node and the drop of a standby, on the
+    formation of test_operator_commands_take_the_etcd_uri (b primary)."""
+    port = {n: c.nodes[n]["port"] for n in ("a", "b")}
+    formation_uri = h.pgkeel("show", "uri", "--pgdata",
+                             c.monitor_dir).stdout.strip()
+    assert formation_uri.startswith("postgres://127.0.0.1:")
+    assert f":{port['a']}" in formation_uri
+    assert f":{port['b']}" in formation_uri
+    node_uri = h.pgkeel("show", "uri", "--node", "a", "--pgdata",
+                        c.monitor_dir).stdout.strip()
+    assert f":{port['a']}" in node_uri and f":{port['b']}" not in node_uri
+    assert h.pgkeel("show", "uri", "--monitor", "--pgdata", c.monitor_dir) \
+        .stdout.strip() == c.uri
+    rows = {r["name"]: r for r in h.pgkeel_json("show", "state", *uri)}
+    assert {n: r["assigned_state"] for n, r in rows.items()} == \
+        {"a": "secondary", "b": "primary"}
+    assert rows["a"]["port"] == port["a"]
+    # a node's setting and a formation's, read back by config and show
+    h.pgkeel("config", "set", "node.candidate_priority", "70", "--name",
+             "a", *uri)
+    h.pgkeel("config", "set", "formation.strict_sync", "true", *uri)
+    assert h.pgkeel("config", "get", "node.candidate_priority", "--name",
+                    "a", *uri).stdout.strip() == "70"
+    assert h.pgkeel("config", "get", "formation.strict_sync",
+                    *uri).stdout.strip() == "true"
+    shown = h.pgkeel_json("show", "settings", *uri)
+    assert shown["strict_sync"] is True
+    assert {n["name"]: n["candidate_priority"] for n in shown["nodes"]} \
+        == {"a": 70, "b": 50}
+    assert "strict_sync" in h.pgkeel("show", "settings", *uri).stdout
+    h.pgkeel("config", "set", "formation.strict_sync", "false", *uri)
+    # watch: a view of the nodes, refreshed until it is stopped
+    watch = h.start("watch", ["pgkeel", "watch", *uri])
+    try:
+        wait_until(lambda: "primary" in watch.log() and
+                   "secondary" in watch.log(), what="a view from watch")
+    finally:
+        h.stop(watch)
+    # a restart of one node: a new postmaster, no failover
+    since_ms = time.time() * 1000
+    before = _postmaster_start(c, "a")
+    h.pgkeel("perform", "restart", "--name", "a", *uri)
+    wait_until(lambda: _postmaster_start(c, "a") != before,
+               what="a's Postgres restarted")
+    c.wait_states({"a": "secondary", "b": "primary"})
+    # the drop of a standby: gone from the state, its keys from etcd
+    node_id = rows["a"]["node_id"]
+    assert c.etcd.get(f"/node/{node_id}") is not None
+    h.pgkeel("drop", "node", "--name", "a", *uri)
+    wait_until(lambda: "a" not in {r["name"] for r in h.pgkeel_json(
+        "show", "state", *uri)}, what="a gone from the state")
+    assert c.etcd.get(f"/node/{node_id}") is None
+    assert c.etcd.get(f"/f/default/nodes/{node_id}/spec") is None
+    # b is left alone: a primary without standbys, not failed over
+    c.wait_assigned({"b": "single"})
+    moved = [e for e in c.events() if e["time_ms"] >= since_ms and
+             e["new_state"] in ("prepare_promotion", "draining", "demoted")]
+    assert moved == [], moved
 
 
 def test_with_etcd_authentication_each_node_has_its_own_user(h):
@@ -203,13 +269,25 @@ def test_with_etcd_authentication_each_node_has_its_own_user(h):
         assert "root" not in ini, ini
         passfile = os.path.join(home, "store.pgpass")
         assert os.stat(passfile).st_mode & 0o077 == 0
-    users = c.etcd.etcdctl("user", "list", user="root:" + open(
-        c.uri.split("passfile=")[1]).read().strip())
+    root = "root:" + open(c.uri.split("passfile=")[1]).read().strip()
+    users = c.etcd.etcdctl("user", "list", user=root)
     assert "pgkeel-node-1" in users and "pgkeel-node-2" in users
-    # the formation runs on it: a whole-node crash fails over
+    # the primary's own user hands over its role, as the postgres store
+    # lets a node's credential do (docs/security.md): through its own
+    # r/handover key, which the monitor deletes once it acted on it
     w = Writer(c).start()
-    c.kill_node("a")
-    c.wait_state("b", "wait_primary", timeout=30)
+    h.pgkeel("enable", "maintenance", "--pgdata", c.nodes["a"]["pgdata"])
+    c.wait_states({"a": "maintenance", "b": "wait_primary"})
+    assert any(e["description"] == "switchover requested"
+               for e in c.events())
+    assert c.etcd.etcdctl("get", "--prefix", "/pgkeel/f/default/nodes/",
+                          "--keys-only", user=root).count("/r/handover") \
+        == 0
+    h.pgkeel("disable", "maintenance", "--pgdata", c.nodes["a"]["pgdata"])
+    c.wait_states({"a": "secondary", "b": "primary"})
+    # the formation runs on it: a whole-node crash fails over
+    c.kill_node("b")
+    c.wait_state("a", "wait_primary", timeout=30)
     w.wait_more(10)
     w.stop()
-    assert w.missing_on("b") == []
+    assert w.missing_on("a") == []

@@ -1,14 +1,17 @@
 """The store contract (src/store/store.h) on the etcd driver: the cases
 of tests/unit/test_store_contract.c run against real etcd members that
 the test starts, one member, then three the first of which the URI
-names is killed before they run, one member with etcd's authentication
+names is killed before they run (and, frozen, holds a command no longer
+than the store's timeout), one member with etcd's authentication
 on, each node with its own etcd user, and one member over TLS
 (docs/etcd.md)."""
 
 import os
 import re
 import shutil
+import signal
 import subprocess
+import time
 
 from certs import make_ca, make_server_cert
 from etcd import EtcdCluster
@@ -17,6 +20,7 @@ from harness import REPO
 SOURCE = os.path.join(REPO, "tests", "unit", "test_store_contract.c")
 CONTRACT = os.path.join(REPO, "build", "unit", "test_store_contract")
 RBAC = os.path.join(REPO, "build", "unit", "test_etcd_rbac")
+STORE_TIMEOUT_S = 1.0  # timeouts.store_timeout's default
 
 
 def case_count():
@@ -58,6 +62,32 @@ def test_calls_go_on_through_the_members_left(h):
     # the first member of the URI, the one every handle tries first, dies
     cluster.kill(cluster.names[0])
     passed(h, contract(h, cluster, "/failover"))
+
+
+def test_a_silent_first_member_holds_a_call_one_share_of_its_time(h):
+    cluster = EtcdCluster(h, 3)
+    # a formation of one node, in the key layout of docs/etcd.md
+    for key, value in (
+            ("/formations/frozen", ""),
+            ("/f/frozen/config", '{"health":"healthy",'
+             '"number_sync_standbys":1,"switchover_to":-1}'),
+            ("/f/frozen/nodes/1/spec", '{"host":"127.0.0.1","id":1,'
+             '"name":"a","port":5432}')):
+        cluster.etcdctl("put", "--", cluster.prefix + key, value)
+    # the first member of the URI stops answering without refusing:
+    # a call to it runs out of time rather than failing at once
+    cluster.procs[cluster.names[0]].signal(signal.SIGSTOP)
+    try:
+        assert not cluster.healthy(cluster.names[0])  # it is silent
+        start = time.monotonic()
+        rows = h.pgkeel_json("show", "state", "--monitor", cluster.uri,
+                             "--formation", "frozen")
+        took = time.monotonic() - start
+    finally:
+        cluster.procs[cluster.names[0]].signal(signal.SIGCONT)
+    assert [r["name"] for r in rows] == ["a"], rows
+    # store_timeout is 1 s by default (docs/configuration.md)
+    assert took < STORE_TIMEOUT_S + 1, f"show state took {took:.1f} s"
 
 
 def test_with_authentication_each_node_writes_its_own_keys_alone(h):

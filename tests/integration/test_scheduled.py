@@ -1,11 +1,15 @@
 """Scheduled operations: perform switchover|restart --at, show scheduled,
 perform cancel; the monitor carries each out at its time, not before, or
-records it as failed (docs/commands.md)."""
+records it as failed (docs/commands.md); on an etcd store too, by the
+active one of its monitors (docs/etcd.md)."""
 
 import datetime
 import time
 
+import pytest
+
 from cluster import two_node_formation
+from etcd import etcd_available
 from harness import wait_until
 
 
@@ -96,3 +100,36 @@ def test_a_switchover_that_cannot_happen_at_its_time_fails_once(h):
              c.monitor_dir)
     c.wait_states({"a": "primary", "b": "secondary"})
     assert not [e for e in c.events() if e["new_state"] == "draining"]
+
+
+def test_on_an_etcd_store_the_active_monitor_carries_it_out(h):
+    if not etcd_available():
+        pytest.skip("etcd-server is not installed")
+    c = two_node_formation(h, store="etcd")
+    uri = ("--monitor", c.uri)
+    out = h.pgkeel("perform", "switchover", "--at", "+3s", *uri).stdout
+    assert "(id 1)" in out
+    at = time.time() + 6
+    h.pgkeel("perform", "switchover", "--at", rfc3339(at), *uri)
+    assert c.etcd.get("/f/default/scheduled/1") is not None
+    assert "cancelled" in h.pgkeel("perform", "cancel", "1", *uri).stdout
+    assert c.etcd.get("/f/default/scheduled/1") is None
+    listed = h.pgkeel_json("show", "scheduled", *uri)
+    assert [(o["id"], o["what"]) for o in listed] == [(2, "switchover")]
+    assert abs(listed[0]["at_ms"] - at * 1000) < 2
+    cp = h.pgkeel("perform", "cancel", "1", *uri, check=False)
+    assert cp.returncode == 2 and "no pending" in cp.stderr
+    # the cancelled one's time passes: nothing happens until the other's
+    while time.time() < at - 0.3:
+        assert c.state()["a"]["assigned_state"] == "primary"
+    c.wait_states({"a": "secondary", "b": "primary"})
+    drained = [e for e in c.events() if e["new_state"] == "draining"]
+    assert len(drained) == 1 and drained[0]["time_ms"] >= at * 1000
+    assert "scheduled switchover (id 2) done" in descriptions(c)
+    assert "scheduled switchover (id 1) cancelled" in descriptions(c)
+    assert scheduled(h, c) == []
+    assert c.etcd.get("/f/default/scheduled/2") is None
+    # carried out by the monitor holding the lease, not the one standing by
+    said = "scheduled switchover (id 2) of formation default: requested"
+    assert said in c.monitors["monitor"].log()
+    assert said not in c.monitors["monitor2"].log()

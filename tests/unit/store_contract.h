@@ -30,9 +30,10 @@ int64_t lease(Store *m);
  * m->error set. */
 bool apply_goal(Store *m, int64_t term, int node, NodeState goal);
 
-/* store_contract_ops.c: the cases of reinit requests, scheduled
- * operations and imports. */
+/* store_contract_ops.c: the cases of reinit requests, a primary's own
+ * switchover request, scheduled operations and imports. */
 void a_reinit_is_asked_of_a_standby_only(void **state);
+void a_primary_node_hands_over_its_own_role(void **state);
 void scheduled_operations_are_listed_until_ended(void **state);
 void a_formation_is_imported_once(void **state);
 /* ... and of node.replicate_from and node.apply_delay */

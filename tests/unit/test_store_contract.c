@@ -484,6 +484,7 @@ UNIT_MAIN(pick_driver, NULL,
 	  CASE(the_monitors_are_listed),
 	  CASE(a_deposed_holder_is_fenced),
 	  CASE(a_reinit_is_asked_of_a_standby_only),
+	  CASE(a_primary_node_hands_over_its_own_role),
 	  CASE(scheduled_operations_are_listed_until_ended),
 	  CASE(cascade_settings_are_validated_and_read_by_nodes),
 	  CASE(a_formation_is_imported_once))
