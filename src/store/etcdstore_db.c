@@ -18,17 +18,6 @@ EtcdHandle *es_handle(Store *s)
 	return (EtcdHandle *)s->impl;
 }
 
-bool es_fail(Store *s, StoreFailure f, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(s->error, sizeof(s->error), fmt, ap);
-	va_end(ap);
-	s->failure = f;
-	return false;
-}
-
 int64_t es_begin(Store *s)
 {
 	EtcdHandle *h = es_handle(s);

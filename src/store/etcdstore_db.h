@@ -77,7 +77,7 @@ typedef struct {
 /* The driver's state of s; never NULL for a handle it opened. */
 EtcdHandle *es_handle(Store *s);
 /* Fails the call: s->failure and a message; always false. */
-bool es_fail(Store *s, StoreFailure f, const char *fmt, ...) PGK_PRINTF(3, 4);
+#define es_fail store_fail
 /* The start of a call: the ruling reset; the monotonic time by which it
  * must end (store.h: the timeout, the deadline, STORE_MIN_CALL_MS). */
 int64_t es_begin(Store *s);

@@ -40,17 +40,6 @@ bool memstore_call(Store *s)
 			     (long long)budget);
 }
 
-bool memstore_fail(Store *s, StoreFailure f, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(s->error, sizeof(s->error), fmt, ap);
-	va_end(ap);
-	s->failure = f;
-	return false;
-}
-
 MemFormation *memstore_formation(MemStoreDb *db, const char *name)
 {
 	for (size_t i = 0; i < db->nformations; i++) {

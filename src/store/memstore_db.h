@@ -58,8 +58,7 @@ MemHandle *memstore_handle(Store *s);
  * call's time limit) while the store is stalled. */
 bool memstore_call(Store *s);
 /* Fails the call: s->failure and a message; always false. */
-bool memstore_fail(Store *s, StoreFailure f, const char *fmt, ...)
-	PGK_PRINTF(3, 4);
+#define memstore_fail store_fail
 /* The formation named name, or NULL. */
 MemFormation *memstore_formation(MemStoreDb *db, const char *name);
 /* The node of mf named name, or -1. */

@@ -4,6 +4,7 @@
  */
 #include "store/store.h"
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -124,11 +125,20 @@ bool store_set_pg_param(Store *s, const char *formation, const char *name,
 }
 
 /* A call the store's driver does not offer: refused, saying so. */
+bool store_fail(Store *s, StoreFailure f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->error, sizeof(s->error), fmt, ap);
+	va_end(ap);
+	s->failure = f;
+	return false;
+}
+
 static bool unsupported(Store *s, const char *what)
 {
-	s->failure = STORE_REFUSED;
-	snprintf(s->error, sizeof(s->error), "this store keeps no %s", what);
-	return false;
+	return store_fail(s, STORE_REFUSED, "this store keeps no %s", what);
 }
 
 bool store_depose(Store *s, const char *holder, int64_t term)

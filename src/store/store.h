@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/compat.h"
 #include "common/lsn.h"
 #include "common/rtsettings.h"
 #include "common/sslconn.h"
@@ -195,6 +196,11 @@ typedef enum {
 const char *store_failure_name(StoreFailure f);
 
 typedef struct Store Store;
+
+/* Fails a call of s (for drivers and the store's own helpers):
+ * s->failure f and s->error the message; always false. */
+bool store_fail(Store *s, StoreFailure f, const char *fmt, ...)
+	PGK_PRINTF(3, 4);
 
 /*
  * The driver contract: what every implementation of StoreOps keeps

@@ -13,14 +13,6 @@
 #include "pg/pghealth.h"
 #include "pg/pgparamcheck.h"
 
-static bool fail(Store *s, StoreFailure f, const char *fmt, const char *a,
-		 const char *b)
-{
-	s->failure = f;
-	snprintf(s->error, sizeof(s->error), fmt, a, b);
-	return false;
-}
-
 /* Connected to the primary of formation as the health-check role. */
 static bool connect_primary(Store *s, const char *formation, const char *name,
 			    PgConn *pc)
@@ -31,14 +23,14 @@ static bool connect_primary(Store *s, const char *formation, const char *name,
 	bool ok = false;
 
 	if (!f)
-		return fail(s, STORE_UNAVAILABLE, "out of memory%s%s", "", "");
+		return store_fail(s, STORE_UNAVAILABLE, "out of memory");
 	if (!store_get_formation(s, formation, f)) {
 		free(f);
 		return false;
 	}
 	const StoreNode *p = store_formation_primary(f);
 	if (!p) {
-		fail(s, STORE_REFUSED,
+		store_fail(s, STORE_REFUSED,
 		     "formation %s has no primary to check postgresql.%s "
 		     "against: try again once it has one",
 		     formation, name);
@@ -46,12 +38,12 @@ static bool connect_primary(Store *s, const char *formation, const char *name,
 				     ssl.mode, &ssl, STOREPARAM_TIMEOUT_MS)) {
 		snprintf(where, sizeof(where), "%s (%s:%d)", p->name, p->host,
 			 p->port);
-		s->failure = STORE_UNAVAILABLE;
-		snprintf(s->error, sizeof(s->error),
-			 "cannot check postgresql.%s against the primary %s: "
-			 "%s; the primary must admit the health-check role "
-			 "from this host (postgresql.hba_network on the nodes)",
-			 name, where, pc->error);
+		store_fail(s, STORE_UNAVAILABLE,
+			   "cannot check postgresql.%s against the primary %s: "
+			   "%s; the primary must admit the health-check role "
+			   "from this host (postgresql.hba_network on the "
+			   "nodes)",
+			   name, where, pc->error);
 	} else {
 		ok = true;
 	}
@@ -71,6 +63,6 @@ bool storeparam_check(Store *s, const char *formation, const char *name,
 				 sizeof(err));
 	pg_disconnect(&pc);
 	if (!ok)
-		return fail(s, STORE_REFUSED, "%s%s", err, "");
+		return store_fail(s, STORE_REFUSED, "%s", err);
 	return true;
 }
