@@ -3,7 +3,6 @@
  * shares: the stall, failures, lookups, the event log and
  * notifications.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
