@@ -52,8 +52,7 @@ static int change(Store *s, const char *formation, const char *setting,
 	const char *name = setting + strlen(SLOTDECL_SETTING_PREFIX);
 
 	if (!store_set_slot(s, formation, name, value)) {
-		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
-		return nodeconf_store_exit(s);
+		return nodeconf_store_failed(s);
 	}
 	if (value) {
 		printf("%s = %s\n", setting, value);

@@ -126,8 +126,7 @@ static int run_maintenance(Flags *flags, bool on)
 	if (rc != EXIT_OK)
 		goto out;
 	if (!store_set_maintenance(s, f->name, name, on)) {
-		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
-		rc = nodeconf_store_exit(s);
+		rc = nodeconf_store_failed(s);
 		goto out;
 	}
 	rc = wait_node(s, f->name, name, on ? NS_MAINTENANCE : NS_COUNT);
@@ -250,8 +249,7 @@ static int run_drop(const Command *cmd, Flags *flags)
 			goto out;
 	}
 	if (!store_drop_node(s, f->name, name)) {
-		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
-		rc = nodeconf_store_exit(s);
+		rc = nodeconf_store_failed(s);
 		goto out;
 	}
 	rc = wait_gone(s, f->name, name);

@@ -96,8 +96,7 @@ static int set_pg_param(Store *s, const char *formation, const char *name,
 
 	if (!store_set_pg_param(s, formation, name + 11, value, context,
 				sizeof(context))) {
-		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
-		return nodeconf_store_exit(s);
+		return nodeconf_store_failed(s);
 	}
 	if (value)
 		printf("%s = %s\n", name, value);
@@ -203,8 +202,7 @@ static int run_config(const Command *cmd, Flags *flags)
 		}
 	} else if (!store_set_setting(s, nodeconf_formation(&cfg), node, name,
 				      set ? flags->args[1] : rs->defval)) {
-		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
-		rc = nodeconf_store_exit(s);
+		rc = nodeconf_store_failed(s);
 	} else {
 		printf("%s = %s\n", name, set ? flags->args[1] : rs->defval);
 	}

@@ -206,8 +206,7 @@ int perform_ask(Store *s, const StoreFormation *f, const char *what,
 	if (rc != EXIT_OK)
 		return rc;
 	if (!store_request(s, f->name, what, name ? name : "")) {
-		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
-		return nodeconf_store_exit(s);
+		return nodeconf_store_failed(s);
 	}
 	*target = cand->id;
 	*old = strcmp(what, "switchover") == 0
@@ -227,8 +226,7 @@ int perform_request(Store *s, const StoreFormation *f, const char *what,
 	if (strcmp(what, "failover") == 0 && !force && would_lose(f, p))
 		return EXIT_REFUSED;
 	if (!store_request(s, f->name, what, name ? name : "")) {
-		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
-		return nodeconf_store_exit(s);
+		return nodeconf_store_failed(s);
 	}
 	printf("%s requested: %s -> %s\n", what, p->name, cand->name);
 	if (f->paused)

@@ -104,8 +104,7 @@ static int reinit(Store *s, const StoreFormation *f, const char *name,
 	if (rc != EXIT_OK)
 		return rc;
 	if (!store_request_reinit(s, f->name, name, &seq)) {
-		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
-		return nodeconf_store_exit(s);
+		return nodeconf_store_failed(s);
 	}
 	printf("reinit of %s requested: its keeper clones %s again; the old "
 	       "data directory is kept beside it as "

@@ -49,8 +49,7 @@ static int restart_node(Restart *r, const char *name)
 	int64_t start = time_monotonic_ms();
 
 	if (!store_request_restart(r->s, r->formation, name, &seq)) {
-		fprintf(stderr, "%s: %s\n", cli_command_path(), r->s->error);
-		return nodeconf_store_exit(r->s);
+		return nodeconf_store_failed(r->s);
 	}
 	printf("%6.2fs  %-12s restart requested\n", since(r), name);
 	while (time_monotonic_ms() - start < RESTART_WAIT_MS) {

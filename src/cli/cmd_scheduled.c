@@ -74,8 +74,7 @@ int perform_schedule(const Flags *flags, const char *what, const char *node)
 	snprintf(op.what, sizeof(op.what), "%s", what);
 	snprintf(op.node, sizeof(op.node), "%s", node ? node : "");
 	if (!store_schedule(s, formation, &op, &id)) {
-		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
-		rc = nodeconf_store_exit(s);
+		rc = nodeconf_store_failed(s);
 	} else {
 		printf("%s%s%s scheduled for %s (id %lld): `pgkeel show "
 		       "scheduled` lists it, `pgkeel perform cancel %lld` "
@@ -129,8 +128,7 @@ static int show_scheduled_run(const Command *cmd, Flags *flags)
 		return EXIT_STORE;
 	if (!store_list_scheduled(s, nodeconf_formation(&cfg), ops,
 				  STORE_MAX_SCHEDULED, &n)) {
-		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
-		int rc = nodeconf_store_exit(s);
+		int rc = nodeconf_store_failed(s);
 		store_close(s);
 		return rc;
 	}
@@ -147,8 +145,7 @@ static int check_pending(Store *s, const char *formation, long long id)
 
 	if (!store_list_scheduled(s, formation, ops, STORE_MAX_SCHEDULED,
 				  &n)) {
-		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
-		return nodeconf_store_exit(s);
+		return nodeconf_store_failed(s);
 	}
 	for (size_t i = 0; i < n; i++)
 		if (ops[i].id == id)
@@ -183,9 +180,7 @@ static int cancel_run(const Command *cmd, Flags *flags)
 					"by the operator")) {
 			printf("scheduled operation %lld cancelled\n", id);
 		} else {
-			fprintf(stderr, "%s: %s\n", cli_command_path(),
-				s->error);
-			rc = nodeconf_store_exit(s);
+			rc = nodeconf_store_failed(s);
 		}
 	}
 	store_close(s);

@@ -49,8 +49,7 @@ static int show_monitors_run(const Command *cmd, Flags *flags)
 	if (!s)
 		return EXIT_STORE;
 	if (!store_list_monitors(s, m, MAX_MONITORS, &n)) {
-		fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
-		int rc = nodeconf_store_exit(s);
+		int rc = nodeconf_store_failed(s);
 		store_close(s);
 		return rc;
 	}

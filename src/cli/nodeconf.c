@@ -93,6 +93,12 @@ int nodeconf_store_exit(const Store *s)
 	return EXIT_REFUSED;
 }
 
+int nodeconf_store_failed(const Store *s)
+{
+	fprintf(stderr, "%s: %s\n", cli_command_path(), s->error);
+	return nodeconf_store_exit(s);
+}
+
 bool nodeconf_refuse_root(const char *command)
 {
 	if (geteuid() != 0)

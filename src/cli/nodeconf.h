@@ -43,6 +43,9 @@ Store *nodeconf_open_store(const Config *cfg, char *err, size_t errlen);
  * EXIT_STORE, a formation that does not exist EXIT_FAILED.
  */
 int nodeconf_store_exit(const Store *s);
+/* A store call of the command failed: prints s->error after the
+ * command's name on stderr and returns nodeconf_store_exit(s). */
+int nodeconf_store_failed(const Store *s);
 /* For the show commands: loads the configuration the flags name into cfg
  * and opens its store. NULL after printing why to stderr. */
 Store *nodeconf_open_for_show(const Flags *flags, Config *cfg);
