@@ -3,55 +3,20 @@ formation: the read-write port follows the primary across a whole-node
 crash, the read-only port reaches a standby; checks over HTTPS, verified
 against the CA when the formation has one."""
 
-import subprocess
 import time
 
-import psycopg2
-
 from certs import make_ca, make_server_cert
-from cluster import APP_PASSWORD, APP_USER, Cluster, Writer, http_formation
+from cluster import Cluster, Writer, http_formation
 from harness import free_port, wait_until
-
-HAPROXY = "/usr/sbin/haproxy"
-
-
-def dsn(port):
-    return (f"host=127.0.0.1 port={port} dbname=postgres user={APP_USER} "
-            f"password={APP_PASSWORD} connect_timeout=2")
-
-
-def served_by(port):
-    """(in recovery, server port) of the node behind an HAProxy port."""
-    try:
-        conn = psycopg2.connect(dsn(port))
-    except psycopg2.Error:
-        return None
-    try:
-        with conn.cursor() as cur:
-            cur.execute("SELECT pg_is_in_recovery(), inet_server_port()")
-            return cur.fetchone()
-    except psycopg2.Error:
-        return None
-    finally:
-        conn.close()
+from haproxy import dsn, served_by, start_haproxy
 
 
 def test_haproxy_follows_the_primary_and_serves_reads(h):
     c = http_formation(h)
-    rw, ro = free_port(), free_port()
-    text = h.pgkeel("show", "haproxy-config", "--pgdata", c.monitor_dir,
-                    "--bind", "127.0.0.1", "--rw-port", rw, "--ro-port",
-                    ro).stdout
+    text, rw, ro = start_haproxy(c)
     assert "option httpchk GET /primary" in text
     # the keepers serve HTTPS (self-signed: HAProxy cannot verify them)
     assert f"check port {c.http['a']} check-ssl verify none" in text
-    path = h.path("haproxy.cfg")
-    with open(path, "w") as f:
-        f.write(text)
-    check = subprocess.run([HAPROXY, "-c", "-f", path], capture_output=True,
-                           text=True)
-    assert check.returncode == 0, check.stdout + check.stderr
-    h.start("haproxy", [HAPROXY, "-db", "-f", path])
     a_port, b_port = c.nodes["a"]["port"], c.nodes["b"]["port"]
     wait_until(lambda: served_by(rw) == (False, a_port),
                what="the read-write port to reach a")
@@ -94,15 +59,8 @@ def test_haproxy_verifies_the_keepers_certificates_against_the_ca(h):
     http = free_port()
     c.add_node("a", "--http-port", http, *tls("a"), wait_state="single")
     c.create_app_user()
-    rw, ro = free_port(), free_port()
-    text = h.pgkeel("show", "haproxy-config", "--pgdata", c.monitor_dir,
-                    "--bind", "127.0.0.1", "--rw-port", rw, "--ro-port",
-                    ro).stdout
+    text, rw, ro = start_haproxy(c, name="haproxy-ca.cfg")
     assert (f"check port {http} check-ssl verify required "
             f"ca-file '{ca['crt']}'") in text
-    path = h.path("haproxy-ca.cfg")
-    with open(path, "w") as f:
-        f.write(text)
-    h.start("haproxy", [HAPROXY, "-db", "-f", path])
     wait_until(lambda: served_by(rw) == (False, c.nodes["a"]["port"]),
                what="the read-write port to reach a, its check verified")

@@ -6,13 +6,12 @@ checks and of HAProxy's read pool, nofailover keeps a node from being
 promoted (docs/http-api.md)."""
 
 import json
-import subprocess
 import time
 
 from cluster import Cluster, http_formation
 from harness import free_port, wait_until
 from httpapi import request
-from test_haproxy import HAPROXY, served_by
+from haproxy import served_by, start_haproxy
 
 # timeouts.keeper_interval's default: the keeper publishes what it
 # observed once per interval
@@ -116,20 +115,10 @@ def test_noloadbalance_and_the_read_pool(h):
     assert "unknown tag \"fast\"" in bad.stderr
     assert "nofailover, noloadbalance" in bad.stderr
 
-    rw, ro = free_port(), free_port()
-    text = h.pgkeel("show", "haproxy-config", "--pgdata", c.monitor_dir,
-                    "--bind", "127.0.0.1", "--rw-port", rw, "--ro-port", ro,
-                    "--read-only").stdout
+    text, rw, ro = start_haproxy(c, "--read-only")
     assert "option httpchk GET /replica" in text
     assert "server a_primary 127.0.0.1:" in text
     assert "backup track pgkeel_default_rw/a" in text
-    path = h.path("haproxy.cfg")
-    with open(path, "w") as f:
-        f.write(text)
-    check = subprocess.run([HAPROXY, "-c", "-f", path], capture_output=True,
-                           text=True)
-    assert check.returncode == 0, check.stdout + check.stderr
-    h.start("haproxy", [HAPROXY, "-db", "-f", path])
     a_port, b_port = c.nodes["a"]["port"], c.nodes["b"]["port"]
     wait_until(lambda: served_by(ro) == (True, b_port),
                what="the read pool to reach the standby b")
