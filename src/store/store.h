@@ -233,6 +233,11 @@ bool store_fail(Store *s, StoreFailure f, const char *fmt, ...)
  *   Increases report_seq and restarts report_age_ms. Wakes a waiting
  *   monitor only when the report differs from the node's last one
  *   (a heartbeat is read at the monitor's next interval).
+ * report_read (optional): report, then get_formation, in one call
+ *   where the driver can (a keeper's cycle: one round trip instead of
+ *   two); fails as either would, the report made or not. The snapshot
+ *   may be taken just before the report: the node's own report in it may
+ *   be its previous one.
  * get_formation: one consistent snapshot of the formation and all its
  *   nodes, as of some moment during the call (never a mix of two
  *   writes); report_age_ms by the store's clock at that moment.
@@ -307,6 +312,9 @@ typedef struct {
 	bool (*report)(Store *s, int node_id, const NodeReport *report);
 	bool (*get_formation)(Store *s, const char *formation,
 			      StoreFormation *out);
+	/* optional (NULL: report, then get_formation) */
+	bool (*report_read)(Store *s, int node_id, const NodeReport *report,
+			    const char *formation, StoreFormation *out);
 	bool (*list_formations)(Store *s, char (*names)[STORE_NAME_LEN],
 				size_t max, size_t *n);
 	bool (*events)(Store *s, const char *formation, int count,
@@ -421,6 +429,11 @@ bool store_report(Store *s, int node_id, const NodeReport *report);
 /* The formation's snapshot into out. False with s->error set, and
  * s->failure STORE_NOT_FOUND when there is no such formation. */
 bool store_get_formation(Store *s, const char *formation, StoreFormation *out);
+/* store_report, then store_get_formation, in one round trip where the
+ * driver can; out is cleared first. False with s->error set, when
+ * either failed. */
+bool store_report_read(Store *s, int node_id, const NodeReport *report,
+		       const char *formation, StoreFormation *out);
 /* The formations' names (the first max); store_events: the formation's
  * last count events, oldest first. False with s->error set (*n 0). */
 bool store_list_formations(Store *s, char (*names)[STORE_NAME_LEN],
