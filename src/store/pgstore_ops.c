@@ -158,6 +158,7 @@ static bool read_formation_cols(PGresult *res, StoreFormation *out)
 	COPY(out->health_password, res, 0, c + 9);
 	out->retired_roles = get_int(res, 0, c + 10);
 	COPY(out->pgbackrest_stanza, res, 0, c + 11);
+	out->scheduled = get_int(res, 0, c + 13);
 	return pgstore_parse_params(PQgetvalue(res, 0, c + 8), out) &&
 	       pgstore_parse_slots(PQgetvalue(res, 0, c + 12), out);
 }
@@ -185,7 +186,9 @@ static bool read_formation_cols(PGresult *res, StoreFormation *out)
 	" f.pgbackrest_stanza,"                                             \
 	" (SELECT coalesce(json_agg(json_build_array(sl.name, sl.kind)"     \
 	"  ORDER BY sl.kind IS NULL, sl.name), '[]')"                       \
-	"  FROM pgkeel.slot sl WHERE sl.formation = f.name)"                \
+	"  FROM pgkeel.slot sl WHERE sl.formation = f.name),"               \
+	" (SELECT count(*) FROM pgkeel.scheduled sc"                        \
+	"  WHERE sc.formation = f.name AND sc.outcome IS NULL)"             \
 	" FROM pgkeel.formation f"                                          \
 	" LEFT JOIN pgkeel.node_public n ON n.formation = f.name"           \
 	" WHERE f.name = " name " ORDER BY n.id"

@@ -120,6 +120,9 @@ typedef struct {
 	char health_password[128]; /* of the role health checks connect as */
 	int retired_roles; /* roles of deleted nodes not dropped yet */
 	char pgbackrest_stanza[64]; /* archiving on to it; "": off */
+	int scheduled; /* operations scheduled and not ended (listed by
+			  store_list_scheduled); -1: not counted by this
+			  driver (the monitor lists them every interval) */
 	StoreParam params[STORE_MAX_PARAMS];
 	size_t nparams;
 	StoreSlot slots[STORE_MAX_SLOTS]; /* declared ones first, by name */

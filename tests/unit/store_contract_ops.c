@@ -165,6 +165,8 @@ void scheduled_operations_are_listed_until_ended(void **state)
 	assert_string_equal(got[0].node, "b");
 	assert_true(got[1].id == id1 && got[1].at_ms == sw.at_ms);
 	assert_string_equal(got[1].what, "switchover");
+	int counted = read_back(nb)->scheduled; /* -1: not counted */
+	assert_true(counted == 2 || counted == -1);
 	assert_false(end_op(nb, id1, "cancelled"));
 	assert_false(end_op(op, id1, "forgotten"));
 	assert_true(end_op(op, id1, "cancelled"));
@@ -174,6 +176,7 @@ void scheduled_operations_are_listed_until_ended(void **state)
 	assert_true(store_list_scheduled(op, formation, got, 8, &n));
 	assert_int_equal(n, 0);
 	assert_true(logged(op, id1, id2));
+	assert_int_equal(read_back(m)->scheduled, counted < 0 ? -1 : 0);
 	store_close(nb);
 	store_close(m);
 	store_close(op);
