@@ -252,7 +252,8 @@ bool pgstore_report_read(Store *s, int node_id, const NodeReport *r,
 		FORMATION_SELECT("$17") ") x ON true ORDER BY x.id",
 		REPORT_NPARAMS + 1, p.v);
 	if (!res)
-		return false;
+		return false; /* out as it was, as after a failed report */
+	memset(out, 0, sizeof(*out));
 	bool ok = read_formation(s, res, formation, out);
 	PQclear(res);
 	return ok;

@@ -66,7 +66,6 @@ bool store_get_formation(Store *s, const char *formation, StoreFormation *out)
 bool store_report_read(Store *s, int node_id, const NodeReport *report,
 		       const char *formation, StoreFormation *out)
 {
-	memset(out, 0, sizeof(*out));
 	if (!s->ops->report_read)
 		return store_report(s, node_id, report) &&
 		       store_get_formation(s, formation, out);

@@ -238,9 +238,10 @@ bool store_fail(Store *s, StoreFailure f, const char *fmt, ...)
  *   (a heartbeat is read at the monitor's next interval).
  * report_read (optional): report, then get_formation, in one call
  *   where the driver can (a keeper's cycle: one round trip instead of
- *   two); fails as either would, the report made or not. The snapshot
- *   may be taken just before the report: the node's own report in it may
- *   be its previous one.
+ *   two); fails as either would, the report made or not; out is left as
+ *   it was when the report failed. The snapshot may be taken just
+ *   before the report: the node's own report in it may be its previous
+ *   one.
  * get_formation: one consistent snapshot of the formation and all its
  *   nodes, as of some moment during the call (never a mix of two
  *   writes); report_age_ms by the store's clock at that moment.
@@ -433,8 +434,9 @@ bool store_report(Store *s, int node_id, const NodeReport *report);
  * s->failure STORE_NOT_FOUND when there is no such formation. */
 bool store_get_formation(Store *s, const char *formation, StoreFormation *out);
 /* store_report, then store_get_formation, in one round trip where the
- * driver can; out is cleared first. False with s->error set, when
- * either failed. */
+ * driver can. False with s->error set when either failed; out is left
+ * as it was when the report failed (a keeper then goes on with the
+ * formation it read last, as after a failed report alone). */
 bool store_report_read(Store *s, int node_id, const NodeReport *report,
 		       const char *formation, StoreFormation *out);
 /* The formations' names (the first max); store_events: the formation's

@@ -311,10 +311,11 @@ void a_report_and_its_read_are_one_call(void **state)
 	assert_true(n->report.lsn == 0x3000060);
 	int64_t seq = n->report_seq;
 	assert_true(seq > 0);
-	/* another node's report: refused, and nothing read */
+	/* another node's report: refused, and the last read left as it was */
 	assert_false(store_report_read(na, b.node_id, &r, formation, &f));
 	assert_int_equal(na->failure, STORE_REFUSED);
-	assert_int_equal(f.nnodes, 0);
+	assert_int_equal(f.nnodes, 2);
+	assert_string_equal(f.name, formation);
 	/* a formation that does not exist: not found */
 	assert_false(store_report_read(na, a.node_id, &r, "contract_none", &f));
 	assert_int_equal(na->failure, STORE_NOT_FOUND);
