@@ -15,9 +15,11 @@ plane".
     median of 2 s at most.
 (c) The primary's whole node and the active monitor SIGKILLed at once;
     the write gap as the client sees it. Target: 6 s at most.
+(d) The idle cost of such a formation (idle_cost.py --store etcd), in
+    its own section.
 
     make bench-etcd       (or: /usr/bin/python3 bench/etcd_control_plane.py
-                           [RUNS] [side|takeover], one part alone)
+                           [RUNS] [side|takeover|idle], one part alone)
 """
 
 import datetime
@@ -142,7 +144,7 @@ def row(name, values, target, extra=""):
             f"{max(values):.2f} s | {target} |{extra}")
 
 
-def main(runs=5, parts=("side", "takeover")):
+def main(runs=5, parts=("side", "takeover", "idle")):
     results = {}
     if "side" in parts:
         pairs = side_by_side(runs)
@@ -162,6 +164,9 @@ def main(runs=5, parts=("side", "takeover")):
         write_side_by_side(pairs, runs)
     if "takeover" in parts:
         write_takeover(takeovers, lease_path, both, runs)
+    if "idle" in parts:
+        import idle_cost
+        idle_cost.main(20.0, store="etcd")
 
 
 METHOD = (
@@ -294,6 +299,6 @@ def both_section(both, runs, takeover_med):
 
 
 if __name__ == "__main__":
-    # [RUNS] [side|takeover]: both parts unless one is named
+    # [RUNS] [side|takeover|idle]: every part unless one is named
     main(int(sys.argv[1]) if len(sys.argv) > 1 else 5,
-         tuple(sys.argv[2:]) or ("side", "takeover"))
+         tuple(sys.argv[2:]) or ("side", "takeover", "idle"))

@@ -143,14 +143,13 @@ static bool talk_to_store(Keeper *k, int64_t now_ms)
 		return false;
 	store_set_deadline(k->store, keeper_fence_deadline(k));
 	fill_report(k, &r);
+	const char *formation = config_get(&k->cfg, S_FORMATION);
+	bool ok = store_report_read(k->store, k->st.node_id, &r, formation,
+				    k->formation);
 	/* a dropped node's row may be gone already: reading still tells */
-	if (!store_report(k->store, k->st.node_id, &r) &&
-	    k->st.current != NS_DROPPED) {
-		log_warn("%s", k->store->error);
-		return false;
-	}
-	if (!store_get_formation(k->store, config_get(&k->cfg, S_FORMATION),
-				 k->formation)) {
+	if (!ok && k->st.current == NS_DROPPED)
+		ok = store_get_formation(k->store, formation, k->formation);
+	if (!ok) {
 		log_warn("%s", k->store->error);
 		return false;
 	}

@@ -238,7 +238,8 @@ static void manage(Monitor *m, const char *name, int64_t now_ms)
 	}
 	if (decide(m, m->formation, now_ms, d, &nd))
 		monitor_count_promotions(m, m->formation, d, nd, now_ms);
-	monitor_run_scheduled(m, m->formation, time_wall_ms());
+	if (m->formation->scheduled != 0) /* not when there are none */
+		monitor_run_scheduled(m, m->formation, time_wall_ms());
 }
 
 void monitor_cycle(Monitor *m, int64_t now_ms)

@@ -258,6 +258,7 @@ static void decode(EtcdHandle *h, const json_t *a, int i, const char *name,
 	char *config = es_value(a, 2 * i, &ef->config_mod);
 
 	policy_formation_init(&ef->f, name);
+	ef->f.scheduled = -1; /* its own keys, not read here */
 	ef->exists = config && ec_config_read(&ef->f, &ef->requested_ms,
 					      config);
 	free(config);

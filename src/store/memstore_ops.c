@@ -111,6 +111,7 @@ bool memstore_get_formation(Store *s, const char *formation,
 						 &memstore_handle(s)->out),
 			MEM_WAKE_MONITOR);
 	*out = mf->f;
+	out->scheduled = (int)mf->nsched;
 	for (size_t i = 0; i < out->nnodes; i++)
 		out->nodes[i].report_age_ms =
 			mf->report_ms[i] ? now - mf->report_ms[i]

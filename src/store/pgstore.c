@@ -196,6 +196,7 @@ static const StoreOps pg_ops = {
 	.register_node = pgstore_register_node,
 	.report = pgstore_report,
 	.get_formation = pgstore_get_formation,
+	.report_read = pgstore_report_read,
 	.list_formations = pgstore_list_formations,
 	.events = pgstore_events,
 	.wait = pg_wait,

@@ -47,6 +47,7 @@ bool pgstore_exec(Store *s, const char *sql, int n,
 /* The driver's side of the store_* calls of the same names (store.h):
  * each returns true on success, false with s->error set as store.h
  * says: pgstore_register_node, pgstore_report, pgstore_get_formation,
+ * pgstore_report_read,
  * pgstore_list_formations, pgstore_events, pgstore_acquire,
  * pgstore_apply, pgstore_request, pgstore_list_monitors. */
 bool pgstore_register_node(Store *s, const NodeRegistration *reg,
@@ -54,6 +55,8 @@ bool pgstore_register_node(Store *s, const NodeRegistration *reg,
 bool pgstore_report(Store *s, int node_id, const NodeReport *report);
 bool pgstore_get_formation(Store *s, const char *formation,
 			   StoreFormation *out);
+bool pgstore_report_read(Store *s, int node_id, const NodeReport *report,
+			 const char *formation, StoreFormation *out);
 bool pgstore_list_formations(Store *s, char (*names)[STORE_NAME_LEN],
 			     size_t max, size_t *n);
 bool pgstore_events(Store *s, const char *formation, int count,

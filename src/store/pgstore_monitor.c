@@ -28,6 +28,14 @@ bool pgstore_acquire(Store *s, const char *holder, const char *api,
 
 	(void)api;
 	*term = 0;
+	/* held: the session holds the lock until it ends, and a session
+	 * lost is seen by the next call, which connects again and forgets
+	 * the term (writes stay fenced by the term in any case) */
+	if (p->held_term > 0 && p->pc.conn &&
+	    PQstatus(p->pc.conn) == CONNECTION_OK) {
+		*term = p->held_term;
+		return true;
+	}
 	if (!pgstore_exec(s, "SELECT 1", 0, NULL)) /* reconnects if needed */
 		return false;
 	if (p->held_term > 0) {

@@ -22,6 +22,17 @@ static int get_int(PGresult *res, int row, int col)
 	return atoi(PQgetvalue(res, row, col));
 }
 
+/*
+ * A report, committed without waiting for its WAL to reach the disk: it
+ * is made again every keeper_interval, and the monitor's own writes,
+ * which wait, make every report they were decided on durable with them.
+ */
+#define REPORT_NPARAMS 16
+#define REPORT_CALL                                                         \
+	"pgkeel.report($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"  \
+	" $13, $14, $15, $16),"                                             \
+	" set_config('synchronous_commit', 'off', true)"
+
 bool pgstore_register_node(Store *s, const NodeRegistration *reg,
 			   RegisteredNode *out)
 {
@@ -43,37 +54,48 @@ bool pgstore_register_node(Store *s, const NodeRegistration *reg,
 	return true;
 }
 
-bool pgstore_report(Store *s, int node_id, const NodeReport *r)
-{
+/* A report's parameters, as text, in pgkeel.report()'s order. */
+typedef struct {
 	char id[16], lsn[LSN_TEXT_LEN], tli[16], up_port[16], restarted[24];
 	char http_port[16], fence_ms[16];
-	const char *params[] = {id,
-				state_name(r->current),
-				r->pg_running ? "t" : "f",
-				r->pg_failed ? "t" : "f",
-				r->in_recovery ? "t" : "f",
-				lsn_format(r->lsn, lsn, sizeof(lsn)),
-				tli,
-				r->receiver_streaming ? "t" : "f",
-				r->upstream_host,
-				up_port,
-				r->pending_restart ? "t" : "f",
-				r->fenced ? "t" : "f",
-				restarted,
-				http_port,
-				fence_ms,
-				r->promote_vetoed ? "t" : "f"};
+	const char *v[REPORT_NPARAMS + 1]; /* and the formation's name */
+} ReportParams;
 
-	snprintf(id, sizeof(id), "%d", node_id);
-	snprintf(tli, sizeof(tli), "%d", r->timeline);
-	snprintf(up_port, sizeof(up_port), "%d", r->upstream_port);
-	snprintf(restarted, sizeof(restarted), "%lld", r->restarted);
-	snprintf(http_port, sizeof(http_port), "%d", r->http_port);
-	snprintf(fence_ms, sizeof(fence_ms), "%d", r->fence_ms);
-	return pgstore_exec(s,
-			    "SELECT pgkeel.report($1, $2, $3, $4, $5, $6, $7,"
-			    " $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-			    16, params);
+static void report_params(int node_id, const NodeReport *r, ReportParams *p)
+{
+	snprintf(p->id, sizeof(p->id), "%d", node_id);
+	snprintf(p->tli, sizeof(p->tli), "%d", r->timeline);
+	snprintf(p->up_port, sizeof(p->up_port), "%d", r->upstream_port);
+	snprintf(p->restarted, sizeof(p->restarted), "%lld", r->restarted);
+	snprintf(p->http_port, sizeof(p->http_port), "%d", r->http_port);
+	snprintf(p->fence_ms, sizeof(p->fence_ms), "%d", r->fence_ms);
+	const char *v[REPORT_NPARAMS] = {
+		p->id,
+		state_name(r->current),
+		r->pg_running ? "t" : "f",
+		r->pg_failed ? "t" : "f",
+		r->in_recovery ? "t" : "f",
+		lsn_format(r->lsn, p->lsn, sizeof(p->lsn)),
+		p->tli,
+		r->receiver_streaming ? "t" : "f",
+		r->upstream_host,
+		p->up_port,
+		r->pending_restart ? "t" : "f",
+		r->fenced ? "t" : "f",
+		p->restarted,
+		p->http_port,
+		p->fence_ms,
+		r->promote_vetoed ? "t" : "f"};
+	memcpy(p->v, v, sizeof(v));
+	p->v[REPORT_NPARAMS] = NULL;
+}
+
+bool pgstore_report(Store *s, int node_id, const NodeReport *r)
+{
+	ReportParams p;
+
+	report_params(node_id, r, &p);
+	return pgstore_exec(s, "SELECT " REPORT_CALL, REPORT_NPARAMS, p.v);
 }
 
 static void read_node(PGresult *res, int row, StoreNode *n)
@@ -136,51 +158,50 @@ static bool read_formation_cols(PGresult *res, StoreFormation *out)
 	COPY(out->health_password, res, 0, c + 9);
 	out->retired_roles = get_int(res, 0, c + 10);
 	COPY(out->pgbackrest_stanza, res, 0, c + 11);
+	out->scheduled = get_int(res, 0, c + 13);
 	return pgstore_parse_params(PQgetvalue(res, 0, c + 8), out) &&
 	       pgstore_parse_slots(PQgetvalue(res, 0, c + 12), out);
 }
 
 /* One statement: a row per node (node_public's columns, then the
- * formation's), or one row of formation columns when it has no node. */
-bool pgstore_get_formation(Store *s, const char *formation,
+ * formation's), or one row of formation columns when it has no node;
+ * name the formation's parameter ("$1"). */
+#define FORMATION_SELECT(name)                                              \
+	"SELECT n.id, n.name, n.host, n.port, n.candidate_priority,"        \
+	" n.replication_quorum, n.goal_state, coalesce(n.upstream_id, 0),"  \
+	" n.sync_names, n.reported_state, n.pg_running, n.pg_failed,"       \
+	" n.in_recovery, n.lsn, n.timeline, n.receiver_streaming,"          \
+	" n.upstream_host, n.upstream_port, n.pending_restart, n.fenced,"   \
+	" n.report_seq, n.report_age_ms, n.reachable, n.maintenance,"       \
+	" n.drop_requested, n.restart_requested, n.restarted,"              \
+	" n.http_port, n.fence_ms, n.promote_vetoed, n.tags,"               \
+	" n.reinit_requested, n.replicate_from, n.apply_delay,"             \
+	" f.name, f.number_sync_standbys, f.strict_sync, f.paused,"         \
+	" f.health, f.replication_password, coalesce(f.switchover_to, -1)," \
+	" f.failover_requested, (SELECT coalesce(json_agg("                 \
+	"  json_build_array(p.name, p.value) ORDER BY p.name), '[]')"       \
+	"  FROM pgkeel.pg_param p WHERE p.formation = f.name),"             \
+	" f.health_password,"                                               \
+	" (SELECT count(*) FROM pgkeel.retired_role),"                      \
+	" f.pgbackrest_stanza,"                                             \
+	" (SELECT coalesce(json_agg(json_build_array(sl.name, sl.kind)"     \
+	"  ORDER BY sl.kind IS NULL, sl.name), '[]')"                       \
+	"  FROM pgkeel.slot sl WHERE sl.formation = f.name),"               \
+	" (SELECT count(*) FROM pgkeel.scheduled sc"                        \
+	"  WHERE sc.formation = f.name AND sc.outcome IS NULL)"             \
+	" FROM pgkeel.formation f"                                          \
+	" LEFT JOIN pgkeel.node_public n ON n.formation = f.name"           \
+	" WHERE f.name = " name " ORDER BY n.id"
+
+/* The formation in res (FORMATION_SELECT's rows) into out; false with
+ * s->error set when there is none or it is malformed. */
+static bool read_formation(Store *s, PGresult *res, const char *formation,
 			   StoreFormation *out)
 {
-	const char *params[] = {formation};
-
-	memset(out, 0, sizeof(*out));
-	PGresult *res = pgstore_query(
-		s,
-		"SELECT n.id, n.name, n.host, n.port, n.candidate_priority,"
-		" n.replication_quorum, n.goal_state, coalesce(n.upstream_id, 0),"
-		" n.sync_names, n.reported_state, n.pg_running, n.pg_failed,"
-		" n.in_recovery, n.lsn, n.timeline, n.receiver_streaming,"
-		" n.upstream_host, n.upstream_port, n.pending_restart, n.fenced,"
-		" n.report_seq, n.report_age_ms, n.reachable, n.maintenance,"
-		" n.drop_requested, n.restart_requested, n.restarted,"
-		" n.http_port, n.fence_ms, n.promote_vetoed, n.tags,"
-		" n.reinit_requested, n.replicate_from, n.apply_delay,"
-		" f.name, f.number_sync_standbys, f.strict_sync, f.paused,"
-		" f.health, f.replication_password, coalesce(f.switchover_to, -1),"
-		" f.failover_requested, (SELECT coalesce(json_agg("
-		"  json_build_array(p.name, p.value) ORDER BY p.name), '[]')"
-		"  FROM pgkeel.pg_param p WHERE p.formation = f.name),"
-		" f.health_password,"
-		" (SELECT count(*) FROM pgkeel.retired_role),"
-		" f.pgbackrest_stanza,"
-		" (SELECT coalesce(json_agg(json_build_array(sl.name, sl.kind)"
-		"  ORDER BY sl.kind IS NULL, sl.name), '[]')"
-		"  FROM pgkeel.slot sl WHERE sl.formation = f.name)"
-		" FROM pgkeel.formation f"
-		" LEFT JOIN pgkeel.node_public n ON n.formation = f.name"
-		" WHERE f.name = $1 ORDER BY n.id",
-		1, params);
-	if (!res)
-		return false;
-	if (PQntuples(res) == 0) {
+	if (PQntuples(res) == 0 || PQgetisnull(res, 0, FORMATION_COL)) {
 		s->failure = STORE_NOT_FOUND;
 		snprintf(s->error, sizeof(s->error),
 			 "formation \"%s\" does not exist", formation);
-		PQclear(res);
 		return false;
 	}
 	bool ok = read_formation_cols(res, out);
@@ -194,6 +215,46 @@ bool pgstore_get_formation(Store *s, const char *formation,
 			out->nnodes < STORE_MAX_NODES;
 	     i++)
 		read_node(res, i, &out->nodes[out->nnodes++]);
+	return ok;
+}
+
+bool pgstore_get_formation(Store *s, const char *formation,
+			   StoreFormation *out)
+{
+	const char *params[] = {formation};
+
+	memset(out, 0, sizeof(*out));
+	PGresult *res = pgstore_query(s, FORMATION_SELECT("$1"), 1, params);
+	if (!res)
+		return false;
+	bool ok = read_formation(s, res, formation, out);
+	PQclear(res);
+	return ok;
+}
+
+/*
+ * A keeper's cycle in one round trip: the report, then the formation
+ * read by the same statement, whose snapshot is taken before the
+ * report (the node's own report in it is the one before; store.h). The
+ * formation is read even when there is none (a row of NULLs).
+ */
+bool pgstore_report_read(Store *s, int node_id, const NodeReport *r,
+			 const char *formation, StoreFormation *out)
+{
+	ReportParams p;
+
+	report_params(node_id, r, &p);
+	p.v[REPORT_NPARAMS] = formation;
+	PGresult *res = pgstore_query(
+		s,
+		"WITH r AS MATERIALIZED (SELECT " REPORT_CALL ")"
+		" SELECT x.* FROM r LEFT JOIN LATERAL ("
+		FORMATION_SELECT("$17") ") x ON true ORDER BY x.id",
+		REPORT_NPARAMS + 1, p.v);
+	if (!res)
+		return false; /* out as it was, as after a failed report */
+	memset(out, 0, sizeof(*out));
+	bool ok = read_formation(s, res, formation, out);
 	PQclear(res);
 	return ok;
 }

@@ -63,6 +63,17 @@ bool store_get_formation(Store *s, const char *formation, StoreFormation *out)
 	return done(s, s->ops->get_formation(s, formation, out));
 }
 
+bool store_report_read(Store *s, int node_id, const NodeReport *report,
+		       const char *formation, StoreFormation *out)
+{
+	if (!s->ops->report_read)
+		return store_report(s, node_id, report) &&
+		       store_get_formation(s, formation, out);
+	begin(s);
+	return done(s, s->ops->report_read(s, node_id, report, formation,
+					   out));
+}
+
 bool store_list_formations(Store *s, char (*names)[STORE_NAME_LEN],
 			   size_t max, size_t *n)
 {

@@ -120,6 +120,9 @@ typedef struct {
 	char health_password[128]; /* of the role health checks connect as */
 	int retired_roles; /* roles of deleted nodes not dropped yet */
 	char pgbackrest_stanza[64]; /* archiving on to it; "": off */
+	int scheduled; /* operations scheduled and not ended (listed by
+			  store_list_scheduled); -1: not counted by this
+			  driver (the monitor lists them every interval) */
 	StoreParam params[STORE_MAX_PARAMS];
 	size_t nparams;
 	StoreSlot slots[STORE_MAX_SLOTS]; /* declared ones first, by name */
@@ -233,6 +236,12 @@ bool store_fail(Store *s, StoreFailure f, const char *fmt, ...)
  *   Increases report_seq and restarts report_age_ms. Wakes a waiting
  *   monitor only when the report differs from the node's last one
  *   (a heartbeat is read at the monitor's next interval).
+ * report_read (optional): report, then get_formation, in one call
+ *   where the driver can (a keeper's cycle: one round trip instead of
+ *   two); fails as either would, the report made or not; out is left as
+ *   it was when the report failed. The snapshot may be taken just
+ *   before the report: the node's own report in it may be its previous
+ *   one.
  * get_formation: one consistent snapshot of the formation and all its
  *   nodes, as of some moment during the call (never a mix of two
  *   writes); report_age_ms by the store's clock at that moment.
@@ -307,6 +316,9 @@ typedef struct {
 	bool (*report)(Store *s, int node_id, const NodeReport *report);
 	bool (*get_formation)(Store *s, const char *formation,
 			      StoreFormation *out);
+	/* optional (NULL: report, then get_formation) */
+	bool (*report_read)(Store *s, int node_id, const NodeReport *report,
+			    const char *formation, StoreFormation *out);
 	bool (*list_formations)(Store *s, char (*names)[STORE_NAME_LEN],
 				size_t max, size_t *n);
 	bool (*events)(Store *s, const char *formation, int count,
@@ -421,6 +433,12 @@ bool store_report(Store *s, int node_id, const NodeReport *report);
 /* The formation's snapshot into out. False with s->error set, and
  * s->failure STORE_NOT_FOUND when there is no such formation. */
 bool store_get_formation(Store *s, const char *formation, StoreFormation *out);
+/* store_report, then store_get_formation, in one round trip where the
+ * driver can. False with s->error set when either failed; out is left
+ * as it was when the report failed (a keeper then goes on with the
+ * formation it read last, as after a failed report alone). */
+bool store_report_read(Store *s, int node_id, const NodeReport *report,
+		       const char *formation, StoreFormation *out);
 /* The formations' names (the first max); store_events: the formation's
  * last count events, oldest first. False with s->error set (*n 0). */
 bool store_list_formations(Store *s, char (*names)[STORE_NAME_LEN],

@@ -38,6 +38,8 @@ void scheduled_operations_are_listed_until_ended(void **state);
 void a_formation_is_imported_once(void **state);
 /* ... and of node.replicate_from and node.apply_delay */
 void cascade_settings_are_validated_and_read_by_nodes(void **state);
+/* ... and of store_report_read */
+void a_report_and_its_read_are_one_call(void **state);
 /* store_contract_lease.c: a lease ended early by another monitor */
 void a_deposed_holder_is_fenced(void **state);
 

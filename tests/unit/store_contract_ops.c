@@ -2,7 +2,8 @@
  * store_contract_ops.c - the store contract (store.h) of the operator's
  * reinit requests and scheduled operations, of the call a driver may
  * lack, formations moved in (store_import), and of the settings of
- * cascading replication and delayed replicas.
+ * cascading replication and delayed replicas; and of a keeper's report
+ * and read in one call (store_report_read).
  * Part of test_store_contract, which runs them on every driver.
  */
 #include "unit.h"
@@ -164,6 +165,8 @@ void scheduled_operations_are_listed_until_ended(void **state)
 	assert_string_equal(got[0].node, "b");
 	assert_true(got[1].id == id1 && got[1].at_ms == sw.at_ms);
 	assert_string_equal(got[1].what, "switchover");
+	int counted = read_back(nb)->scheduled; /* -1: not counted */
+	assert_true(counted == 2 || counted == -1);
 	assert_false(end_op(nb, id1, "cancelled"));
 	assert_false(end_op(op, id1, "forgotten"));
 	assert_true(end_op(op, id1, "cancelled"));
@@ -173,6 +176,7 @@ void scheduled_operations_are_listed_until_ended(void **state)
 	assert_true(store_list_scheduled(op, formation, got, 8, &n));
 	assert_int_equal(n, 0);
 	assert_true(logged(op, id1, id2));
+	assert_int_equal(read_back(m)->scheduled, counted < 0 ? -1 : 0);
 	store_close(nb);
 	store_close(m);
 	store_close(op);
@@ -283,5 +287,41 @@ void a_formation_is_imported_once(void **state)
 		assert_int_equal(op->failure, STORE_REFUSED); /* not its */
 	}
 	store_close(m);
+	store_close(op);
+}
+
+/* A keeper's cycle in one call: its report made, its formation read. */
+void a_report_and_its_read_are_one_call(void **state)
+{
+	Store *op = drv->operator_store();
+	RegisteredNode a = add(op, "a", port_of(0));
+	RegisteredNode b = add(op, "b", port_of(1));
+	Store *na = drv->node_store(&a);
+	NodeReport r = a_report(NS_SINGLE, 0x3000060);
+	static StoreFormation f;
+	(void)state;
+
+	assert_true(store_report_read(na, a.node_id, &r, formation, &f));
+	assert_int_equal(na->failure, STORE_OK);
+	assert_string_equal(f.name, formation);
+	assert_int_equal(f.nnodes, 2);
+	assert_non_null(store_formation_node(&f, b.node_id));
+	const StoreNode *n = store_formation_node(read_back(op), a.node_id);
+	assert_int_equal(n->reported, NS_SINGLE);
+	assert_true(n->report.lsn == 0x3000060);
+	int64_t seq = n->report_seq;
+	assert_true(seq > 0);
+	/* another node's report: refused, and the last read left as it was */
+	assert_false(store_report_read(na, b.node_id, &r, formation, &f));
+	assert_int_equal(na->failure, STORE_REFUSED);
+	assert_int_equal(f.nnodes, 2);
+	assert_string_equal(f.name, formation);
+	/* a formation that does not exist: not found */
+	assert_false(store_report_read(na, a.node_id, &r, "contract_none", &f));
+	assert_int_equal(na->failure, STORE_NOT_FOUND);
+	assert_true(store_report_read(na, a.node_id, &r, formation, &f));
+	assert_true(store_formation_node(read_back(op), a.node_id)->report_seq >
+		    seq);
+	store_close(na);
 	store_close(op);
 }
