@@ -192,9 +192,13 @@ static bool failover_started(const FsmFormation *f, const FsmNode *n,
 				   "promoted");
 	else if (fsm_primary_refused(f, n))
 		snprintf(why, len, "primary failed (its port refuses "
-				   "connections, its keeper is silent past its "
-				   "fencing time, no standby streams from it): "
-				   "a standby is promoted");
+				   "connections, %s, no standby streams from "
+				   "it): a standby is promoted",
+			 n->keeper_session_closed
+				 ? "its keeper is gone (its store session "
+				   "ended)"
+				 : "its keeper is silent past its fencing "
+				   "time");
 	else
 		snprintf(why, len, "primary failed (monitor checks, keeper and "
 				   "standbys all lost it): fenced, a standby is "

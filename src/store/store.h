@@ -274,6 +274,11 @@ bool store_fail(Store *s, StoreFailure f, const char *fmt, ...)
  *   formation or node that does not exist, an invalid value (run-time
  *   settings: common/rtsettings.h's table), a request while another is
  *   under way; they wake a waiting monitor.
+ * keeper_session (optional): whether node_id's keeper holds a session
+ *   with the store now (a handle opened with its credential): a store of
+ *   connections says so, and one that is closed is gone for good (its
+ *   host closed it when the process died, or the keeper closed it). It
+ *   may lag a closing by the time the store takes to notice one.
  * depose (optional): atomic: the lease ends if holder holds it at term
  *   (its listing goes with it), nothing otherwise; the next acquire by
  *   any monitor takes it with a higher term.
@@ -362,6 +367,7 @@ typedef struct {
 	bool (*list_monitors)(Store *s, StoreMonitor *out, size_t max,
 			      size_t *n);
 	bool (*depose)(Store *s, const char *holder, int64_t term);
+	bool (*keeper_session)(Store *s, int node_id, bool *open);
 	bool (*last_node_id)(Store *s, int64_t *id);
 	bool (*import)(Store *s, const StoreFormation *f,
 		       int64_t last_node_id);
@@ -473,6 +479,11 @@ bool store_acquire(Store *s, const char *holder, const char *api,
  * True when done or nothing was to do; false with s->error set
  * (STORE_REFUSED where one monitor alone uses the store). */
 bool store_depose(Store *s, const char *holder, int64_t term);
+/* Whether node_id's keeper has a session with the store open (*open):
+ * what the monitor asks of a primary whose port refuses connections
+ * (docs/guarantees.md). True when the store said; false with s->error
+ * set (STORE_REFUSED where the store keeps no sessions). */
+bool store_keeper_session(Store *s, int node_id, bool *open);
 /* Writes decisions, fenced by term; clear_requests consumes the pending
  * switchover/failover request the decisions carried out. All or nothing:
  * false with s->error set (STORE_FENCED, "fenced: ...", when another

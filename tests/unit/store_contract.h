@@ -40,7 +40,9 @@ void a_formation_is_imported_once(void **state);
 void cascade_settings_are_validated_and_read_by_nodes(void **state);
 /* ... and of store_report_read */
 void a_report_and_its_read_are_one_call(void **state);
-/* store_contract_lease.c: a lease ended early by another monitor */
+/* store_contract_lease.c: a lease ended early by another monitor, and
+ * a keeper's session */
 void a_deposed_holder_is_fenced(void **state);
+void a_keeper_session_ends_with_its_handle(void **state);
 
 #endif
