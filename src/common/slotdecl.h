@@ -54,7 +54,8 @@ typedef struct {
  * is accepted. */
 bool slotdecl_parse(const char *value, SlotKind *out, char *err,
 		    size_t errlen);
-/* slotdecl_parse without the parts. */
+/* slotdecl_parse without the parts: true when accepted, false with err
+ * set. */
 bool slotdecl_value_ok(const char *value, char *err, size_t errlen);
 
 #endif

@@ -36,8 +36,8 @@ bool logslot_create(PgConn *pc, const char *name, const char *plugin);
  * slot's database. True when the statement ran (a slot already there
  * or further is left alone); false with pc->error set. */
 bool logslot_advance(PgConn *pc, const char *name, Lsn lsn);
-/* Whether a failed logslot_advance lacked WAL the copy starts from (the
- * copy is then of no use: copy it again). */
+/* True when a failed logslot_advance lacked WAL the copy starts from
+ * (the copy is then of no use: copy it again); false otherwise. */
 bool logslot_missing_wal(const PgConn *pc);
 
 #endif

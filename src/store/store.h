@@ -550,8 +550,9 @@ bool store_set_slot(Store *s, const char *formation, const char *name,
  * its confirmed_flush_lsn and its state file (lower-case hex, under
  * STORE_SLOT_STATE_LEN). For node_id alone, like report (STORE_REFUSED
  * for another node, a slot that is not declared logical in the node's
- * formation, or malformed hex). The readers trust it only from the
- * formation's primary (StoreSlot.copy_node).
+ * formation, or malformed hex). True when stored, false with s->error
+ * set. The readers trust it only from the formation's primary
+ * (StoreSlot.copy_node).
  */
 bool store_publish_slot(Store *s, int node_id, const char *name,
 			Lsn confirmed_flush, const char *state);
