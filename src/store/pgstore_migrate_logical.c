@@ -14,6 +14,7 @@
 
 #include "common/slotdecl.h"
 #include "store/pgstore_schema.h"
+#include "store/store.h"
 
 #define PUBLISH_SIG "pgkeel.publish_slot(int, text, pg_lsn, text)"
 
@@ -24,7 +25,8 @@ const char *const pgstore_step_logical[] = {
 	"ALTER TABLE pgkeel.slot"
 	" ADD COLUMN copy_node int REFERENCES pgkeel.node ON DELETE SET NULL,"
 	" ADD COLUMN confirmed_flush pg_lsn,"
-	" ADD COLUMN state text CHECK (state ~ '^([0-9a-f][0-9a-f]){1,511}$')",
+	" ADD COLUMN state text CHECK (state ~ '^([0-9a-f][0-9a-f])+$'"
+	"  AND length(state) < " STORE_SLOT_STATE_LEN_TEXT ")",
 	"CREATE OR REPLACE FUNCTION pgkeel.set_slot(p_formation text,"
 	" p_name text, p_kind text) RETURNS void"
 	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$"

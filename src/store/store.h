@@ -107,6 +107,7 @@ typedef struct {
 #define STORE_MAX_SLOTS 32
 /* the slot's state file (pg_replslot/NAME/state) in lower-case hex */
 #define STORE_SLOT_STATE_LEN 1024
+#define STORE_SLOT_STATE_LEN_TEXT "1024"
 typedef struct {
 	char name[STORE_NAME_LEN];
 	char kind[SLOTDECL_KIND_LEN]; /* SLOTDECL_PHYSICAL, or logical:... */
