@@ -179,7 +179,7 @@ bool keeper_permanent_slots(Keeper *k, bool primary);
  * store; on a standby copied from what the primary published (Postgres
  * restarted once to load a new copy) and advanced to the primary's
  * confirmed position; removed ones dropped (unless a client uses them).
- * True when every step succeeded. */
+ * True when every step succeeded; false when one failed (logged). */
 bool keeper_logical_slots(Keeper *k, bool primary);
 
 /* keeper_pgbouncer.c: the pgBouncer of [pgbouncer] (nothing when it is

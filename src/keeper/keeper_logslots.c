@@ -44,23 +44,41 @@ static bool connect_db(Keeper *k, const char *db, PgConn *pc)
 	return false;
 }
 
+/* On the primary: the slot created in its database when missing. */
+static bool create_slot(Keeper *k, const StoreSlot *s, const SlotKind *kind)
+{
+	PgConn pc;
+
+	if (!connect_db(k, kind->database, &pc))
+		return false;
+	bool ok = logslot_create(&pc, s->name, kind->plugin);
+	if (!ok)
+		log_warn("logical slot %s not created: %s", s->name, pc.error);
+	pg_disconnect(&pc);
+	return ok;
+}
+
 /* On the primary: the slot created when missing, then published when it
  * changed since the store last had it. */
 static bool primary_slot(Keeper *k, const StoreSlot *s, const SlotKind *kind)
 {
 	const char *names[] = {s->name};
 	char hex[STORE_SLOT_STATE_LEN], err[1024];
+	const StoreNode *me = keeper_me(k);
 	LogSlotPos pos;
-	PgConn pc;
+	PgConn *pc;
 
-	if (!connect_db(k, kind->database, &pc))
+	if (!create_slot(k, s, kind))
 		return false;
-	bool ok = logslot_create(&pc, s->name, kind->plugin) &&
-		  logslots_read(&pc, names, 1, &pos);
-	if (!ok)
-		log_warn("logical slot %s: %s", s->name, pc.error);
-	pg_disconnect(&pc);
-	if (!ok || !pos.exists)
+	if (!slotstate_read(k->node.pgdata, s->name, hex, sizeof(hex), err,
+			    sizeof(err))) {
+		log_warn("logical slot %s not published: %s", s->name, err);
+		return false;
+	}
+	/* read after the file: the position published is never behind the
+	 * file's, so a standby's copy is never ahead of it */
+	pc = keeper_local(k);
+	if (!pc || !logslots_read(pc, names, 1, &pos) || !pos.exists)
 		return false;
 	if (strcmp(pos.plugin, kind->plugin) != 0 ||
 	    strcmp(pos.database, kind->database) != 0) {
@@ -70,17 +88,11 @@ static bool primary_slot(Keeper *k, const StoreSlot *s, const SlotKind *kind)
 			  kind->database);
 		return false;
 	}
-	if (!slotstate_read(k->node.pgdata, s->name, hex, sizeof(hex), err,
-			    sizeof(err))) {
-		log_warn("logical slot %s not published: %s", s->name, err);
-		return false;
-	}
-	const StoreNode *me = keeper_me(k);
-	if (me && s->copy_node == me->id &&
-	    s->confirmed_flush == pos.confirmed_flush &&
-	    strcmp(s->state, hex) == 0)
-		return true;
-	if (!store_publish_slot(k->store, me ? me->id : 0, s->name,
+	if (!me || (s->copy_node == me->id &&
+		    s->confirmed_flush == pos.confirmed_flush &&
+		    strcmp(s->state, hex) == 0))
+		return me != NULL;
+	if (!store_publish_slot(k->store, me->id, s->name,
 				pos.confirmed_flush, hex)) {
 		log_warn("logical slot %s not published: %s", s->name,
 			 k->store->error);
@@ -130,6 +142,21 @@ static bool copy_slot(Keeper *k, const StoreSlot *s)
 	return true;
 }
 
+/* A copy ahead of the primary's slot did not come from it (this node
+ * was the primary, say): dropped, to be copied again. */
+static bool drop_if_ahead(Keeper *k, const StoreSlot *s,
+			  const LogSlotPos *mine)
+{
+	char a[LSN_TEXT_LEN], b[LSN_TEXT_LEN];
+	PgConn *pc = keeper_local(k);
+
+	log_warn("logical slot %s is at %s here, ahead of the primary's %s: "
+		 "dropped, copied again from the primary",
+		 s->name, lsn_format(mine->confirmed_flush, a, sizeof(a)),
+		 lsn_format(s->confirmed_flush, b, sizeof(b)));
+	return pc && slot_drop(pc, s->name);
+}
+
 /* On a standby with the copy: advanced to the primary's position. A
  * copy that lacks its WAL is dropped, to be copied again. */
 static bool follow_slot(Keeper *k, const StoreSlot *s, const SlotKind *kind,
@@ -137,8 +164,11 @@ static bool follow_slot(Keeper *k, const StoreSlot *s, const SlotKind *kind,
 {
 	PgConn pc;
 
-	if (s->confirmed_flush == LSN_INVALID ||
-	    mine->confirmed_flush >= s->confirmed_flush || mine->active)
+	if (s->confirmed_flush == LSN_INVALID || mine->active)
+		return true;
+	if (mine->confirmed_flush > s->confirmed_flush)
+		return drop_if_ahead(k, s, mine);
+	if (mine->confirmed_flush == s->confirmed_flush)
 		return true;
 	if (!connect_db(k, kind->database, &pc))
 		return false;
