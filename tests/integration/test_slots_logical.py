@@ -151,6 +151,18 @@ def test_logical_slot_declarations_are_checked_and_removed(h):
                what="b's copy of the logical slot")
     assert node_sql(c, "a", "SELECT plugin FROM pg_replication_slots"
                     f" WHERE slot_name = '{SLOT}'") == "pgoutput"
+    # published by the primary: its node id, and the slot's state file
+    # (Postgres's slot magic first)
+    row = c.monitor_sql("SELECT s.copy_node = n.id, left(s.state, 8)"
+                        " FROM pgkeel.slot s JOIN pgkeel.node n"
+                        f" ON n.name = 'a' WHERE s.name = '{SLOT}'")
+    assert row == "t|a11c0501", row
+    # only a node's own credential publishes, and only for itself
+    try:
+        c.monitor_sql("SELECT pgkeel.publish_slot(1, 'cdc', '0/1', 'ab')")
+        raise AssertionError("publish_slot accepted from another role")
+    except AssertionError as e:
+        assert "credential" in str(e), e
     c.config("unset", f"slots.{SLOT}")
     for n in ("a", "b"):
         wait_until(lambda: logical_slot(c, n) is None, timeout=40,
