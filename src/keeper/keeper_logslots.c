@@ -244,6 +244,22 @@ static void restart_to_load(Keeper *k)
 	log_info("Postgres restarted with its logical slot copies");
 }
 
+/* A standby keeps copies only with hot_standby_feedback on: without it
+ * the primary removes the catalog rows they need. */
+static bool feedback_on(Keeper *k)
+{
+	PgConn *pc = keeper_local(k);
+	bool on = false;
+
+	if (!pc || !logslots_feedback_on(pc, &on))
+		return false;
+	if (!on)
+		log_error("logical slots not kept on this standby: "
+			  "hot_standby_feedback is off (postgresql."
+			  "hot_standby_feedback; docs/guarantees.md)");
+	return on;
+}
+
 bool keeper_logical_slots(Keeper *k, bool primary)
 {
 	int primary_node = primary_id(k->formation);
@@ -259,9 +275,11 @@ bool keeper_logical_slots(Keeper *k, bool primary)
 			continue;
 		if (primary)
 			ok = primary_slot(k, s, &kind) && ok;
-		else
+		else if (feedback_on(k))
 			ok = standby_slot(k, s, &kind, primary_node,
 					  &restart) && ok;
+		else
+			ok = false;
 	}
 	ok = drop_removed(k) && ok;
 	if (restart)

@@ -75,6 +75,17 @@ bool logslot_advance(PgConn *pc, const char *name, Lsn lsn)
 		       2, params);
 }
 
+bool logslots_feedback_on(PgConn *pc, bool *on)
+{
+	char v[16];
+
+	if (!pg_query_value(pc, "SELECT current_setting('hot_standby_feedback')",
+			    0, NULL, v, sizeof(v)))
+		return false;
+	*on = strcmp(v, "on") == 0;
+	return true;
+}
+
 bool logslot_missing_wal(const PgConn *pc)
 {
 	/* "requested WAL segment ... has already been removed" */

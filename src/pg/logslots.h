@@ -36,6 +36,9 @@ bool logslot_create(PgConn *pc, const char *name, const char *plugin);
  * slot's database. True when the statement ran (a slot already there
  * or further is left alone); false with pc->error set. */
 bool logslot_advance(PgConn *pc, const char *name, Lsn lsn);
+/* Reads whether hot_standby_feedback is on into *on: true when read,
+ * false with pc->error set. */
+bool logslots_feedback_on(PgConn *pc, bool *on);
 /* True when a failed logslot_advance lacked WAL the copy starts from
  * (the copy is then of no use: copy it again); false otherwise. */
 bool logslot_missing_wal(const PgConn *pc);
