@@ -69,7 +69,7 @@ int cfgslot_run(Store *s, const char *formation, const char *verb,
 		const char *setting, const char *value)
 {
 	const char *name = setting + strlen(SLOTDECL_SETTING_PREFIX);
-	char err[512], kind[64];
+	char err[512], kind[SLOTDECL_KIND_LEN];
 	bool set = strcmp(verb, "set") == 0;
 
 	if (!slotdecl_name_ok(name, err, sizeof(err)) ||

@@ -41,22 +41,64 @@ bool slotdecl_name_ok(const char *name, char *err, size_t errlen)
 	return true;
 }
 
+/* Copies the identifier that starts at *p up to stop (a ':' or the
+ * end) into out; true when it has 1 to 63 of [A-Za-z0-9_]. */
+static bool take_ident(const char **p, char stop, char *out, size_t outlen)
+{
+	size_t n = 0;
+
+	while (**p && **p != stop) {
+		char c = **p;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_') ||
+		    n + 1 >= outlen)
+			return false;
+		out[n++] = c;
+		(*p)++;
+	}
+	out[n] = '\0';
+	return n > 0;
+}
+
+static bool parse_logical(const char *value, SlotKind *out)
+{
+	const char *p = value + strlen(SLOTDECL_LOGICAL_PREFIX);
+
+	if (!take_ident(&p, ':', out->plugin, sizeof(out->plugin)) ||
+	    *p != ':')
+		return false;
+	p++;
+	return take_ident(&p, '\0', out->database, sizeof(out->database));
+}
+
+bool slotdecl_parse(const char *value, SlotKind *out, char *err,
+		    size_t errlen)
+{
+	SlotKind k;
+
+	memset(&k, 0, sizeof(k));
+	if (strcmp(value, SLOTDECL_PHYSICAL) == 0) {
+		if (out)
+			*out = k;
+		return true;
+	}
+	k.logical = true;
+	if (strncmp(value, SLOTDECL_LOGICAL_PREFIX,
+		    strlen(SLOTDECL_LOGICAL_PREFIX)) == 0 &&
+	    parse_logical(value, &k)) {
+		if (out)
+			*out = k;
+		return true;
+	}
+	snprintf(err, errlen,
+		 "a slot's kind is \"%s\" or \"%sPLUGIN:DATABASE\" (the output "
+		 "plugin and the database: 1 to 63 letters, digits or "
+		 "underscores each)",
+		 SLOTDECL_PHYSICAL, SLOTDECL_LOGICAL_PREFIX);
+	return false;
+}
+
 bool slotdecl_value_ok(const char *value, char *err, size_t errlen)
 {
-	if (strcmp(value, SLOTDECL_PHYSICAL) == 0)
-		return true;
-	if (strncmp(value, "logical", 7) == 0)
-		snprintf(err, errlen,
-			 "logical slots are not kept across failovers: a "
-			 "standby keeps a logical slot's state only from "
-			 "PostgreSQL 17 on (failover slots); with an older "
-			 "PostgreSQL, create the logical slot on the primary "
-			 "yourself and again after a failover "
-			 "(docs/guarantees.md)");
-	else
-		snprintf(err, errlen,
-			 "a slot's kind is \"%s\" (logical slots are not "
-			 "supported)",
-			 SLOTDECL_PHYSICAL);
-	return false;
+	return slotdecl_parse(value, NULL, err, errlen);
 }

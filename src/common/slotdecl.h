@@ -1,6 +1,6 @@
 /*
  * slotdecl.h - the formation's permanent replication slots as the
- * operator declares them (`pgkeel config set slots.NAME physical`):
+ * operator declares them (`pgkeel config set slots.NAME KIND`):
  * what a slot name may be, which names pgkeel keeps for itself, and
  * which kinds of slot pgkeel keeps across a failover. The store's own
  * check (store/pgstore_migrate.c) is built from the same patterns.
@@ -19,8 +19,19 @@
 #define SLOTDECL_RESERVED_PREFIX "pgkeel_"
 /* the setting's prefix: slots.NAME */
 #define SLOTDECL_SETTING_PREFIX "slots."
-/* the one kind kept across failovers */
+/* the kinds kept across failovers: "physical", or
+ * "logical:PLUGIN:DATABASE" (a logical slot decoding DATABASE with the
+ * output plugin PLUGIN) */
 #define SLOTDECL_PHYSICAL "physical"
+#define SLOTDECL_LOGICAL_PREFIX "logical:"
+/* a plugin's or a database's name in a logical kind (POSIX ERE) */
+#define SLOTDECL_IDENT "[A-Za-z0-9_]{1,63}"
+/* every kind accepted (POSIX ERE, also valid in `~`) */
+#define SLOTDECL_KIND_PATTERN \
+	"^(" SLOTDECL_PHYSICAL "|" SLOTDECL_LOGICAL_PREFIX SLOTDECL_IDENT \
+	":" SLOTDECL_IDENT ")$"
+/* the longest kind, with its terminating NUL */
+#define SLOTDECL_KIND_LEN 144
 /* declared slots a formation may hold */
 #define SLOTDECL_MAX 16
 #define SLOTDECL_MAX_TEXT "16"
@@ -30,9 +41,21 @@ bool slotdecl_is_setting(const char *setting);
 /* Checks a slot name: true when it follows Postgres's rule and is not
  * one of pgkeel's own; false with err saying what is wrong. */
 bool slotdecl_name_ok(const char *name, char *err, size_t errlen);
-/* Checks the value of `config set slots.NAME VALUE`: true for
- * "physical"; false with err saying what is accepted (for "logical:..."
- * which PostgreSQL version would be needed, and what to do instead). */
+/* A declared kind, taken apart. */
+typedef struct {
+	bool logical;
+	char plugin[64];   /* logical: the output plugin */
+	char database[64]; /* logical: the database it decodes */
+} SlotKind;
+
+/* Checks the value of `config set slots.NAME VALUE` and fills out (may
+ * be NULL): true for "physical" or "logical:PLUGIN:DATABASE" (each name
+ * 1 to 63 letters, digits or underscores); false with err saying what
+ * is accepted. */
+bool slotdecl_parse(const char *value, SlotKind *out, char *err,
+		    size_t errlen);
+/* slotdecl_parse without the parts: true when accepted, false with err
+ * set. */
 bool slotdecl_value_ok(const char *value, char *err, size_t errlen);
 
 #endif

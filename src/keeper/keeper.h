@@ -100,6 +100,12 @@ typedef struct Keeper {
 	PgBouncer pgb;          /* [pgbouncer]; pgb.enabled when set */
 	int reinit_failures;    /* reinit attempts failed in a row */
 	int64_t next_reinit_ms; /* no attempt before (monotonic) */
+	/* the logical slots' state files this standby's keeper wrote since
+	 * it started: the same one is not copied again */
+	struct {
+		char name[STORE_NAME_LEN];
+		char state[STORE_SLOT_STATE_LEN];
+	} slot_copies[SLOTDECL_MAX];
 } Keeper;
 
 /*
@@ -168,6 +174,13 @@ uint64_t keeper_duties_digest(const StoreFormation *f, NodeState current);
  * positions its upstream's copies have reached; removed ones dropped
  * (unless a client uses them). True when every step succeeded. */
 bool keeper_permanent_slots(Keeper *k, bool primary);
+/* keeper_logslots.c: the formation's permanent logical slots on this
+ * node: on a primary created in their database and published to the
+ * store; on a standby copied from what the primary published (Postgres
+ * restarted once to load a new copy) and advanced to the primary's
+ * confirmed position; removed ones dropped (unless a client uses them).
+ * True when every step succeeded; false when one failed (logged). */
+bool keeper_logical_slots(Keeper *k, bool primary);
 
 /* keeper_pgbouncer.c: the pgBouncer of [pgbouncer] (nothing when it is
  * not set). _configure reads the settings; _resume undoes a pause when

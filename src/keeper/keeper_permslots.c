@@ -1,7 +1,8 @@
 /*
- * keeper_permslots.c - the formation's permanent replication slots
- * (`pgkeel config set slots.NAME physical`) on this node, one of the
- * duties of its role (keeper_role.c).
+ * keeper_permslots.c - the formation's permanent physical replication
+ * slots (`pgkeel config set slots.NAME physical`) on this node, one of
+ * the duties of its role (keeper_role.c); logical ones are
+ * keeper_logslots.c's.
  *
  * A primary creates each slot; its consumer (pg_receivewal, say) moves
  * it. A standby creates its own copy and advances it to the position
@@ -36,11 +37,15 @@ static void collect(const StoreFormation *f, bool removed, NameList *out)
 		const StoreSlot *s = &f->slots[i];
 		if (s->removed != removed)
 			continue;
+		SlotKind kind;
 		if (!slotdecl_name_ok(s->name, err, sizeof(err)) ||
-		    (!removed && !slotdecl_value_ok(s->kind, err, sizeof(err)))) {
+		    (!removed &&
+		     !slotdecl_parse(s->kind, &kind, err, sizeof(err)))) {
 			log_error("permanent slot not kept: %s", err);
 			continue;
 		}
+		if (!removed && kind.logical)
+			continue; /* keeper_logslots.c */
 		out->names[out->n++] = s->name;
 	}
 }

@@ -257,6 +257,9 @@ void keeper_duties(Keeper *k, int64_t now_ms)
 	}
 	bool done = sync_slots(k, state_is_primary(cur));
 	done = keeper_permanent_slots(k, state_is_primary(cur)) && done;
+	/* tried again at the next refresh, not every cycle: a declared
+	 * database that does not exist would be logged twice a second */
+	keeper_logical_slots(k, state_is_primary(cur));
 	if (state_is_primary(cur))
 		done = ensure_roles(k) && done;
 	done = keeper_restart_if_requested(k) && done;

@@ -16,9 +16,12 @@
 
 #define INCLUDE_LINE "include '" PGCONF_FILE "'"
 
-/* Settings every pgkeel node needs, whatever its role. */
+/* Settings every pgkeel node needs, whatever its role. wal_level is
+ * logical so that a permanent logical slot can be declared without
+ * restarting every server, and a standby can load its copy
+ * (docs/configuration.md). */
 static const PgParam base_params[] = {
-	{"wal_level", "replica"},
+	{"wal_level", "logical"},
 	{"hot_standby", "on"},
 	{"max_wal_senders", "16"},
 	{"max_replication_slots", "16"},

@@ -210,6 +210,7 @@ static const StoreOps pg_ops = {
 	.set_pg_param = pgstore_set_pg_param,
 	.set_backup = pgstore_set_backup,
 	.set_slot = pgstore_set_slot,
+	.publish_slot = pgstore_publish_slot,
 	.request_restart = pgstore_request_restart,
 	.request_reinit = pgstore_request_reinit,
 	.schedule = pgstore_schedule,

@@ -107,12 +107,15 @@ bool pgstore_list_scheduled(Store *s, const char *formation,
 bool pgstore_end_scheduled(Store *s, const char *formation, long long id,
 			   const char *outcome, const char *why);
 /* pgstore_slots.c: fills out->slots from the JSON array of [name,
- * kind] pairs (kind null: removed), the first STORE_MAX_SLOTS; false
- * when json is not an array (out->nslots 0). pgstore_set_slot: as
- * store.h's store_set_slot. */
+ * kind, copy_node, confirmed_flush, state] (kind null: removed; the
+ * last three null when nothing was published), the first
+ * STORE_MAX_SLOTS; false when json is not an array (out->nslots 0).
+ * pgstore_set_slot, pgstore_publish_slot: as store.h's. */
 bool pgstore_parse_slots(const char *json, StoreFormation *out);
 bool pgstore_set_slot(Store *s, const char *formation, const char *name,
 		      const char *kind);
+bool pgstore_publish_slot(Store *s, int node_id, const char *name,
+			  Lsn confirmed_flush, const char *state);
 /* pgstore_secrets.c: store_rotate_secret's (true, or false with
  * s->error set and s->failure STORE_NOT_FOUND for an unknown
  * formation). */

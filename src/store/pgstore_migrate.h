@@ -30,5 +30,7 @@ extern const char *const pgstore_step_operations[];
 /* pgstore_migrate_cascade.c: the step of node.replicate_from and
  * node.apply_delay */
 extern const char *const pgstore_step_cascade[];
+/* pgstore_migrate_logical.c: the step of logical permanent slots */
+extern const char *const pgstore_step_logical[];
 
 #endif

@@ -184,7 +184,8 @@ static bool read_formation_cols(PGresult *res, StoreFormation *out)
 	" f.health_password,"                                               \
 	" (SELECT count(*) FROM pgkeel.retired_role),"                      \
 	" f.pgbackrest_stanza,"                                             \
-	" (SELECT coalesce(json_agg(json_build_array(sl.name, sl.kind)"     \
+	" (SELECT coalesce(json_agg(json_build_array(sl.name, sl.kind,"     \
+	"  sl.copy_node, sl.confirmed_flush::text, sl.state)"               \
 	"  ORDER BY sl.kind IS NULL, sl.name), '[]')"                       \
 	"  FROM pgkeel.slot sl WHERE sl.formation = f.name),"               \
 	" (SELECT count(*) FROM pgkeel.scheduled sc"                        \

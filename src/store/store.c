@@ -225,6 +225,16 @@ bool store_set_slot(Store *s, const char *formation, const char *name,
 	return done(s, s->ops->set_slot(s, formation, name, kind));
 }
 
+bool store_publish_slot(Store *s, int node_id, const char *name,
+			Lsn confirmed_flush, const char *state)
+{
+	begin(s);
+	if (!s->ops->publish_slot)
+		return unsupported(s, "permanent slots");
+	return done(s, s->ops->publish_slot(s, node_id, name, confirmed_flush,
+					    state));
+}
+
 bool store_request_restart(Store *s, const char *formation,
 			   const char *node_name, long long *seq)
 {

@@ -19,6 +19,7 @@
 #include "common/compat.h"
 #include "common/lsn.h"
 #include "common/rtsettings.h"
+#include "common/slotdecl.h"
 #include "common/sslconn.h"
 #include "fsm/fsm.h"
 
@@ -100,12 +101,20 @@ typedef struct {
 
 /* A permanent replication slot declared for the formation
  * (common/slotdecl.h); a removed one stays listed, removed, so that
- * every node drops its copy. */
+ * every node drops its copy. A logical one also holds what a primary's
+ * keeper last published of it (store_publish_slot), for the standbys'
+ * copies. */
 #define STORE_MAX_SLOTS 32
+/* the slot's state file (pg_replslot/NAME/state) in lower-case hex */
+#define STORE_SLOT_STATE_LEN 1024
+#define STORE_SLOT_STATE_LEN_TEXT "1024"
 typedef struct {
 	char name[STORE_NAME_LEN];
-	char kind[16]; /* SLOTDECL_PHYSICAL */
+	char kind[SLOTDECL_KIND_LEN]; /* SLOTDECL_PHYSICAL, or logical:... */
 	bool removed;
+	int copy_node;       /* who published it; 0: nobody yet */
+	Lsn confirmed_flush; /* the slot's confirmed_flush_lsn there */
+	char state[STORE_SLOT_STATE_LEN]; /* its state file; "": none */
 } StoreSlot;
 
 typedef struct {
@@ -349,6 +358,8 @@ typedef struct {
 			     const char *value, char *context, size_t len);
 	bool (*set_slot)(Store *s, const char *formation, const char *name,
 			 const char *kind);
+	bool (*publish_slot)(Store *s, int node_id, const char *name,
+			     Lsn confirmed_flush, const char *state);
 	bool (*request_restart)(Store *s, const char *formation,
 				const char *node_name, long long *seq);
 	/* optional (NULL: refused as not available in this store) */
@@ -538,13 +549,25 @@ bool store_set_pg_param(Store *s, const char *formation, const char *name,
 bool store_set_backup(Store *s, const char *formation, const char *name,
 		      const char *value);
 /*
- * Declares (kind, SLOTDECL_PHYSICAL) or removes (NULL) the formation's
- * permanent slot name. False with s->error set (the store's refusal: an
+ * Declares (kind: SLOTDECL_PHYSICAL or logical:PLUGIN:DATABASE, as
+ * slotdecl_parse accepts) or removes (NULL) the formation's
+ * permanent slot name; a new kind forgets what was published. False with s->error set (the store's refusal: an
  * invalid or reserved name, another kind, too many slots, or removing a
  * slot that was not declared).
  */
 bool store_set_slot(Store *s, const char *formation, const char *name,
 		    const char *kind);
+/*
+ * A node's keeper publishes its logical slot name as it stands there:
+ * its confirmed_flush_lsn and its state file (lower-case hex, under
+ * STORE_SLOT_STATE_LEN). For node_id alone, like report (STORE_REFUSED
+ * for another node, a slot that is not declared logical in the node's
+ * formation, or malformed hex). True when stored, false with s->error
+ * set. The readers trust it only from the formation's primary
+ * (StoreSlot.copy_node).
+ */
+bool store_publish_slot(Store *s, int node_id, const char *name,
+			Lsn confirmed_flush, const char *state);
 /*
  * Asks the node's keeper to restart its Postgres; *seq is the request's
  * number: it is carried out once the node reports restarted >= seq.

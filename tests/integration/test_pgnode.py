@@ -29,7 +29,7 @@ def standby(h, upstream, name="b"):
 def test_init_primary_configures_and_is_idempotent(h):
     a = primary(h)
     assert a.value("SHOW data_checksums") == "on"
-    assert a.value("SHOW wal_level") == "replica"
+    assert a.value("SHOW wal_level") == "logical"
     assert a.value("SHOW wal_log_hints") == "on"
     assert a.value("SHOW port") == str(a.port)
     role = a.sql("SELECT rolreplication, rolcanlogin FROM pg_roles "
@@ -76,7 +76,7 @@ def test_adopt_keeps_the_users_settings(h):
     a.do("adopt")
     a.trust_tests()
     assert a.value("SHOW work_mem") == "7MB"
-    assert a.value("SHOW wal_level") == "replica"
+    assert a.value("SHOW wal_level") == "logical"
     assert not a.value("SELECT pg_is_in_recovery()")
 
 

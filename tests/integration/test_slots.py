@@ -169,7 +169,7 @@ def test_slot_declarations_are_checked_listed_and_removed(h):
         ("slots.wal-2", "physical", "lower-case"),
         ("slots." + "x" * 64, "physical", "1 to 63"),
         ("slots.pgkeel_b", "physical", "pgkeel's own"),
-        ("slots.cdc", "logical:pgoutput:postgres", "PostgreSQL 17"),
+        ("slots.cdc", "logical:pgoutput", "PLUGIN:DATABASE"),
         ("slots.cdc", "temporary", "physical"),
     ]
     for name, value, why in cases:

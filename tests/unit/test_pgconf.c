@@ -27,7 +27,7 @@ static void renders_a_standby(void **state)
 
 	char *text = pgconf_render(&spec);
 	assert_non_null(strstr(text, "\nport = 6010\n"));
-	assert_non_null(strstr(text, "\nwal_level = replica\n"));
+	assert_non_null(strstr(text, "\nwal_level = logical\n"));
 	assert_non_null(strstr(text, "\nprimary_slot_name = 'pgkeel_node_b'\n"));
 	assert_non_null(strstr(text,
 			       "primary_conninfo = 'host=''h'' password=''it''''s'''"));

@@ -1,7 +1,7 @@
 /*
  * test_slotdecl.c - the names and kinds `pgkeel config set slots.NAME`
  * accepts: Postgres's slot name rule, pgkeel's own slot names kept
- * apart, and logical slots refused with what to do instead.
+ * apart, and the physical and logical kinds.
  */
 #include "unit.h"
 #include <stdio.h>
@@ -65,11 +65,48 @@ static void kinds(void **state)
 	(void)state;
 
 	assert_true(slotdecl_value_ok("physical", err, sizeof(err)));
-	assert_false(slotdecl_value_ok("logical:pgoutput:app", err,
-				       sizeof(err)));
-	assert_non_null(strstr(err, "PostgreSQL 17"));
 	assert_false(slotdecl_value_ok("Physical", err, sizeof(err)));
 	assert_false(slotdecl_value_ok("", err, sizeof(err)));
+	assert_non_null(strstr(err, "logical:PLUGIN:DATABASE"));
+}
+
+static void logical_kinds(void **state)
+{
+	char err[512];
+	SlotKind k;
+	(void)state;
+
+	assert_true(slotdecl_parse("logical:test_decoding:postgres", &k, err,
+				   sizeof(err)));
+	assert_true(k.logical);
+	assert_string_equal(k.plugin, "test_decoding");
+	assert_string_equal(k.database, "postgres");
+	assert_true(slotdecl_parse("logical:pgoutput:App_2", &k, err,
+				   sizeof(err)));
+	assert_string_equal(k.plugin, "pgoutput");
+	assert_string_equal(k.database, "App_2");
+	assert_true(slotdecl_parse("physical", &k, err, sizeof(err)));
+	assert_false(k.logical);
+	const char *bad[] = {"logical", "logical:", "logical:pgoutput",
+			     "logical:pgoutput:", "logical::app",
+			     "logical:pgoutput:app:x", "logical:pg-output:app",
+			     "logical:pgoutput:my app", "logical:pgoutput:a'b",
+			     "Logical:pgoutput:app"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		if (slotdecl_parse(bad[i], &k, err, sizeof(err)))
+			fail_msg("kind \"%s\" accepted", bad[i]);
+		assert_non_null(strstr(err, "PLUGIN:DATABASE"));
+	}
+	char longname[80];
+	memset(longname, 'a', 64);
+	longname[64] = '\0';
+	char kind[200];
+	snprintf(kind, sizeof(kind), "logical:%.63s:app", longname);
+	assert_true(slotdecl_value_ok(kind, err, sizeof(err)));
+	assert_true(strlen(kind) < SLOTDECL_KIND_LEN);
+	snprintf(kind, sizeof(kind), "logical:%s:app", longname);
+	assert_false(slotdecl_value_ok(kind, err, sizeof(err)));
 }
 
 static void setting_names(void **state)
@@ -86,4 +123,5 @@ UNIT_MAIN(NULL, NULL,
 	  cmocka_unit_test(other_names_are_refused),
 	  cmocka_unit_test(pgkeel_own_slot_names_are_refused),
 	  cmocka_unit_test(kinds),
+	  cmocka_unit_test(logical_kinds),
 	  cmocka_unit_test(setting_names))
