@@ -24,6 +24,7 @@
 #include "common/timeutil.h"
 #include "keeper/keeper.h"
 #include "keeper/statefile.h"
+#include "store/store_identity.h"
 
 typedef struct {
 	NodePaths paths;

@@ -18,6 +18,7 @@
 #include "common/passfile.h"
 #include "keeper/keeper.h"
 #include "pg/pgconninfo.h"
+#include "store/store_identity.h"
 
 /* pgkeel.ini for the node: its role, name and (when given) its own
  * monitor URI. */

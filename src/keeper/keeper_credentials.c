@@ -16,6 +16,7 @@
 #include "common/passfile.h"
 #include "keeper/keeper.h"
 #include "pg/pgpassword.h"
+#include "store/store_identity.h"
 
 /* The monitor URI with the node's passfile, or as given when it carries
  * a credential itself (an operator's); malloc'd, NULL with err. */

@@ -14,6 +14,7 @@
 
 #include "common/timeutil.h"
 #include "store/etcdstore_db.h"
+#include "store/store_driver.h"
 
 /* What wakes this handle: not its own writes. */
 static bool filter(const char *key, int64_t mod, void *arg)

@@ -1,5 +1,5 @@
 /*
- * etcdstore.h - the etcd store driver: store.h's contract over etcd
+ * etcdstore.h - the etcd store driver: store_driver.h's contract over etcd
  * v3's HTTP/JSON gateway (docs/etcd.md: the URI, the key layout, the
  * lease). etcd holds the consensus; pgkeel only reads and writes keys,
  * each change one transaction with compares.

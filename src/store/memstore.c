@@ -14,6 +14,7 @@
 
 #include "common/timeutil.h"
 #include "store/memstore_db.h"
+#include "store/store_driver.h"
 
 static bool mem_wait(Store *s, int timeout_ms)
 {

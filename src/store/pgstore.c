@@ -14,6 +14,7 @@
 #include "common/timeutil.h"
 #include "pg/pgsql.h"
 #include "store/pgstore.h"
+#include "store/store_driver.h"
 #include "store/pgstore_migrate.h"
 #include "store/pgstore_schema.h"
 #include "store/store.h"

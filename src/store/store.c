@@ -3,6 +3,7 @@
  * Store.failure true on every call.
  */
 #include "store/store.h"
+#include "store/store_driver.h"
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -12,6 +12,7 @@
 #include "store/etcdstore.h"
 #include "store/pgstore_schema.h"
 #include "store/store.h"
+#include "store/store_identity.h"
 
 static bool is_etcd(const char *uri)
 {
