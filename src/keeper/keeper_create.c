@@ -30,6 +30,10 @@ static bool save_config(const Config *cfg, const NodePaths *paths,
 	bool ok = true;
 
 	config_copy(&out, cfg);
+	/* the store keeps it (formation.standby_of); it may be longer than
+	 * a line of pgkeel.ini */
+	free(out.values[S_STANDBY_OF]);
+	out.values[S_STANDBY_OF] = NULL;
 	config_set(&out, S_ROLE, "keeper", why, sizeof(why));
 	config_set(&out, S_NAME, name, why, sizeof(why));
 	if (monitor && (strlen(monitor) > SETTING_MAX_VALUE ||

@@ -235,8 +235,6 @@ void keeper_duties(Keeper *k, int64_t now_ms)
 		return;
 	if (!state_is_primary(cur) && !state_is_standby(cur))
 		return;
-	if (!keeper_standby_promote(k))
-		return;
 	uint64_t digest = keeper_duties_digest(k->formation, cur);
 	if (k->duties_ms > 0 && digest == k->duties_digest &&
 	    now_ms - k->duties_ms < KEEPER_DUTIES_REFRESH_MS)
