@@ -159,7 +159,7 @@ static int with_store(const Config *cfg, const char *verb, Flags *flags)
 static int run_config(const Command *cmd, Flags *flags)
 {
 	Config cfg;
-	char err[1024], value[64];
+	char err[1024], value[STORE_URI_LEN];
 	bool get = strcmp(cmd->name, "get") == 0;
 	bool set = strcmp(cmd->name, "set") == 0;
 
@@ -250,6 +250,7 @@ const Command cmd_config = {
 		"none), with --name\n"
 		"  node.apply_delay                0ms..1440min (default 0), "
 		"with --name\n"
+		"  formation.standby_of            a URI (default none)\n"
 		"  backup.pgbackrest_stanza        the pgBackRest stanza every "
 		"node archives to\n"
 		"                                  (docs/pgbackrest.md; "

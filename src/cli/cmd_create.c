@@ -144,6 +144,7 @@ static const FlagDef postgres_flags[] = {
 	FLAG_OF(S_CANDIDATE_PRIORITY),
 	FLAG_OF(S_REPLICATION_QUORUM),
 	FLAG_OF(S_REPLICATE_FROM),
+	FLAG_OF(S_STANDBY_OF),
 	FLAG_OF(S_BINDIR),
 	FLAG_VALUE("pgctl", "PATH",
 		   "path of pg_ctl (its directory becomes --pg-bindir)",

@@ -239,6 +239,22 @@ int perform_request(Store *s, const StoreFormation *f, const char *what,
 									 : 0);
 }
 
+/* A standby formation is promoted as a whole (standbypromote.c). */
+static int promote_standby_formation(Store *s, const StoreFormation *f,
+				     const char *what, const char *name,
+				     Flags *flags)
+{
+	if (strcmp(what, "promotion") != 0 || name) {
+		fprintf(stderr, "%s: formation %s is a standby formation of "
+				"%s: its primary is never switched or failed "
+				"over by request; promote the formation first "
+				"(`pgkeel perform promotion` without --name)\n",
+			cli_command_path(), f->name, f->standby_of);
+		return EXIT_REFUSED;
+	}
+	return perform_standby_promotion(s, f, !flags_has(flags, "no-wait"));
+}
+
 static int perform(Flags *flags, const char *what, const char *name)
 {
 	Config cfg;
@@ -256,8 +272,19 @@ static int perform(Flags *flags, const char *what, const char *name)
 			s ? s->error : err);
 		goto out;
 	}
-	rc = perform_request(s, f, what, name, flags_has(flags, "force"),
-			     !flags_has(flags, "no-wait"));
+	if (f->standby_of[0])
+		rc = promote_standby_formation(s, f, what, name, flags);
+	else if (strcmp(what, "promotion") == 0 && !name) {
+		fprintf(stderr, "%s: --name NAME is required\n",
+			cli_command_path());
+		rc = EXIT_USAGE;
+	} else if (strcmp(what, "promotion") == 0)
+		rc = perform_request(s, f, "switchover", name, false,
+				     !flags_has(flags, "no-wait"));
+	else
+		rc = perform_request(s, f, what, name,
+				     flags_has(flags, "force"),
+				     !flags_has(flags, "no-wait"));
 out:
 	free(f);
 	store_close(s);
@@ -276,12 +303,10 @@ static int run_switchover(const Command *cmd, Flags *flags)
 static int run_promotion(const Command *cmd, Flags *flags)
 {
 	(void)cmd;
-	if (!flags_has(flags, "name")) {
-		fprintf(stderr, "%s: --name NAME is required\n",
-			cli_command_path());
-		return EXIT_USAGE;
-	}
-	return perform(flags, "switchover", flags_get(flags, "name"));
+	/* --name is required but on a standby formation (perform()) */
+	return perform(flags, "promotion",
+		       flags_has(flags, "name") ? flags_get(flags, "name")
+						: NULL);
 }
 
 static int run_failover(const Command *cmd, Flags *flags)
@@ -328,7 +353,8 @@ static const FlagDef promotion_flags[] = {
 
 static const Command perform_promotion = {
 	.name = "promotion",
-	.summary = "make the named node the primary",
+	.summary = "make the named node the primary (on a standby "
+		   "formation, without --name: make the formation writable)",
 	.flags = FLAGS(promotion_flags),
 	.run = run_promotion,
 };

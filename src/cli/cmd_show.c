@@ -56,6 +56,18 @@ static void print_tags(const StoreFormation *f)
 		printf("\n");
 }
 
+/* A standby formation: its source, and which node is its leader. */
+static void print_standby_of(const StoreFormation *f)
+{
+	const StoreNode *p = store_formation_primary(f);
+
+	if (!f->standby_of[0])
+		return;
+	printf("\nStandby formation of %s\nStandby leader: %s (read-only, "
+	       "streams from the source)\n",
+	       f->standby_of, p ? p->name : "none");
+}
+
 static void print_state_table(const StoreFormation *f)
 {
 	char lsn[LSN_TEXT_LEN], hp[300];
@@ -73,6 +85,7 @@ static void print_state_table(const StoreFormation *f)
 	}
 	print_pending_restarts(f);
 	print_tags(f);
+	print_standby_of(f);
 	if (f->paused)
 		printf("\nFormation %s: paused: the monitor makes no decisions "
 		       "and keepers leave Postgres alone\n",
@@ -160,7 +173,7 @@ static int show_events_run(const Command *cmd, Flags *flags)
 static json_t *setting_json(const StoreFormation *f, const char *node,
 			    const RuntimeSettingDef *d, int v)
 {
-	char text[64];
+	char text[STORE_URI_LEN];
 
 	if (d->spec.type == VAL_BOOL)
 		return json_boolean(v);
@@ -251,7 +264,7 @@ static void print_node_columns(const StoreFormation *f, const StoreNode *n)
 
 static void print_settings(const StoreFormation *f, bool json)
 {
-	char text[64];
+	char text[STORE_URI_LEN];
 
 	if (json) {
 		print_settings_json(f);

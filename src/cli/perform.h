@@ -47,6 +47,11 @@ int perform_wait(Store *s, const char *formation, int target, int old,
 int perform_ask(Store *s, const StoreFormation *f, const char *what,
 		const char *name, int *target, int *old);
 
+/* standbypromote.c: perform promotion of a standby formation f: removes
+ * formation.standby_of and (with wait) waits until its leader is
+ * writable. Returns an exit code; refusals explained on stderr. */
+int perform_standby_promotion(Store *s, const StoreFormation *f, bool wait);
+
 /* cmd_restart.c: perform restart [--rolling] */
 struct Command;
 extern const struct Command cmd_perform_restart;

@@ -47,6 +47,12 @@ static const RuntimeSettingDef table[RS_COUNT] = {
 	 {VAL_DURATION, 0, 86400000, NULL}, "0",
 	 "how late that node replays WAL (its recovery_min_apply_delay); "
 	 "above 0 it is never promoted and never a synchronous standby"},
+	{RS_STANDBY_OF, "formation.standby_of", RS_FORMATION,
+	 {VAL_URI, 0, 0, "postgres"}, "",
+	 "the multi-host URI (target_session_attrs=read-write, no password) "
+	 "of the formation this one is a standby formation of: its primary "
+	 "streams from there and is never promoted; `config unset` (or "
+	 "`perform promotion`) promotes it (docs/state-machine.md)"},
 };
 
 const RuntimeSettingDef *runtime_setting(RuntimeSettingId id)
@@ -85,6 +91,8 @@ void runtime_setting_values(const RuntimeSettingDef *d, const char *sep,
 		node_tags_format((1 << NODE_TAG_COUNT) - 1, buf, len);
 	else if (d->spec.type == VAL_NODE)
 		snprintf(buf, len, "a node's name");
+	else if (d->spec.type == VAL_URI)
+		snprintf(buf, len, "a URI");
 	else if (d->spec.type == VAL_DURATION)
 		duration_range(d, buf, len);
 	else

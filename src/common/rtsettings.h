@@ -27,6 +27,7 @@ typedef enum {
 	RS_TAGS,
 	RS_REPLICATE_FROM,
 	RS_APPLY_DELAY,
+	RS_STANDBY_OF,
 	RS_COUNT
 } RuntimeSettingId;
 
@@ -45,7 +46,9 @@ typedef struct {
 			     * VAL_TAGS (a mask of common/nodetags.h's
 			     * bits in force, their names as text),
 			     * VAL_DURATION (milliseconds in force), or
-			     * VAL_NODE (a node's name, kept as text) */
+			     * VAL_NODE (a node's name, kept as text),
+			     * VAL_URI (a postgres:// URI, kept as text;
+			     * "" for none) */
 	const char *defval; /* what `config unset` sets */
 	const char *doc;    /* its effect, one line of the docs' table */
 } RuntimeSettingDef;
@@ -58,12 +61,12 @@ const RuntimeSettingDef *runtime_setting_find(const char *name);
  * d->name, never NULL). */
 const char *runtime_setting_key(const RuntimeSettingDef *d);
 /* Its values as the docs write them: "0..16", "true" sep "false", the
- * tags joined with ",", "0ms..1440min", or "a node's name". */
+ * tags joined with ",", "0ms..1440min", "a node's name" or "a URI". */
 void runtime_setting_values(const RuntimeSettingDef *d, const char *sep,
 			    char *buf, size_t len);
 /* A value in force, v (a bool as 0 or 1, tags as a mask, a duration in
  * milliseconds), as text: "3", "true", "nofailover", "60min". Not for
- * VAL_NODE, whose value is text already. */
+ * VAL_NODE and VAL_URI, whose values are text already. */
 void runtime_setting_format(const RuntimeSettingDef *d, int v, char *buf,
 			    size_t len);
 /* Every name, "a, b, ... and " last: for messages. */

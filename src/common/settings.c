@@ -78,6 +78,11 @@ static const SettingDef settings[SETTING_COUNT] = {
 	 NAME, NULL, "NAME",
 	 "the standby to stream from (cascading): the node's first "
 	 "node.replicate_from, set when it registers"},
+	{S_STANDBY_OF, "replication", "standby_of", "standby-of",
+	 {VAL_URI, 0, 0, "postgres"}, NULL, "URI",
+	 "the first node of a new standby formation: the source formation's "
+	 "multi-host URI (no password), its formation.standby_of, set when "
+	 "it registers"},
 	{S_REPL_USER, "replication", "user", "replication-user", NAME,
 	 "pgkeel_replication", "ROLE", "the replication role"},
 	{S_REPL_PASSWORD, "replication", "password", "replication-password",

@@ -68,6 +68,9 @@ typedef struct {
 	int number_sync_standbys;
 	bool strict_sync;     /* never drop to asynchronous commits */
 	bool paused;          /* no decisions at all */
+	bool standby_of;      /* a standby formation (formation.standby_of):
+				 its primary is a standby of another
+				 formation, never synchronous */
 	int switchover_to;    /* operator request: -1 none, 0 best, node id */
 	bool failover_requested; /* operator request: forced failover */
 	int64_t node_down_ms; /* all signals lost this long: down */

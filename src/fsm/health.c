@@ -58,5 +58,7 @@ FormationHealth fsm_health(const FsmFormation *f)
 		return FH_NO_STANDBY;
 	if (catching_up)
 		return FH_REPLICATING;
-	return p->goal == NS_PRIMARY ? FH_HEALTHY : FH_REPLICATING;
+	/* a standby formation's leader has no synchronous standbys */
+	return p->goal == NS_PRIMARY || f->settings.standby_of ? FH_HEALTHY
+							   : FH_REPLICATING;
 }

@@ -130,7 +130,7 @@ static bool enough_sync_standbys(const FsmFormation *f, const FsmNode *n,
 	int eligible = fsm_sync_eligible(f, n);
 	int wanted = f->settings.number_sync_standbys;
 	(void)up;
-	if (wanted <= 0 || eligible < wanted)
+	if (wanted <= 0 || eligible < wanted || f->settings.standby_of)
 		return false;
 	snprintf(why, len, "%d synchronous standby(s) in sync: commits wait "
 			   "for %d",
@@ -147,6 +147,11 @@ static bool too_few_sync_standbys(const FsmFormation *f, const FsmNode *n,
 	if (wanted <= 0) {
 		snprintf(why, len, "number_sync_standbys is 0: commits no longer "
 				   "wait");
+		return true;
+	}
+	if (f->settings.standby_of) {
+		snprintf(why, len, "a standby formation: its standby leader "
+				   "takes no writes, nothing waits");
 		return true;
 	}
 	if (f->settings.strict_sync || eligible >= wanted)
@@ -455,9 +460,11 @@ const FsmRule fsm_rules[] = {
 	 "a standby down (no report, no answer for node_down_timeout), or "
 	 "lost for sync_timeout, leaves the synchronous set"},
 	{FROM(NS_WAIT_PRIMARY), true, NS_PRIMARY, enough_sync_standbys,
-	 "enough standbys in sync: commits wait for them"},
+	 "enough standbys in sync: commits wait for them (never in a standby "
+	 "formation)"},
 	{FROM(NS_PRIMARY), false, NS_WAIT_PRIMARY, too_few_sync_standbys,
-	 "too few standbys in sync (not strict): commits stop waiting"},
+	 "too few standbys in sync (not strict), or a standby formation: "
+	 "commits stop waiting"},
 	{FROM(NS_WAIT_PRIMARY), true, NS_SINGLE, alone,
 	 "a primary whose standbys were all dropped"},
 };

@@ -44,7 +44,8 @@ bool fsm_sync_names(const FsmFormation *f, const FsmNode *primary, char *buf,
 	int count = 0;
 
 	buf[0] = '\0';
-	if (primary->goal != NS_PRIMARY || f->settings.number_sync_standbys <= 0)
+	if (primary->goal != NS_PRIMARY || f->settings.number_sync_standbys <= 0 ||
+	    f->settings.standby_of)
 		return true;
 	off = (size_t)snprintf(buf, len, "ANY %d (",
 			       f->settings.number_sync_standbys);

@@ -159,6 +159,18 @@ const StoreNode *keeper_me(const Keeper *k);
  * the formation read last). */
 const StoreNode *keeper_upstream(const Keeper *k);
 void keeper_apply_role(Keeper *k, NodeState goal);
+/* keeper_standby.c (docs/state-machine.md, "Standby formations"):
+ * keeper_standby_formation: true when the formation read last is a
+ * standby formation. keeper_standby_role: the standby formation's part
+ * of the role (the leader streams from the source's URI, every node
+ * replicates with the source's role), applied after keeper_apply_role's;
+ * never fails. */
+bool keeper_standby_formation(const Keeper *k);
+void keeper_standby_role(Keeper *k, NodeState goal);
+/* The leader's promotion once the formation is no longer a standby
+ * formation: true when nothing is left to do, false when the promotion
+ * failed (logged; tried again next cycle). */
+bool keeper_standby_promote(Keeper *k);
 /* The role's duties (configuration, slots, roles, restart requests),
  * when what they depend on changed since they last succeeded, and every
  * KEEPER_DUTIES_REFRESH_MS anyway (a file edited by hand, a slot to

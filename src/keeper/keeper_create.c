@@ -31,6 +31,10 @@ static bool save_config(const Config *cfg, const NodePaths *paths,
 	bool ok = true;
 
 	config_copy(&out, cfg);
+	/* the store keeps it (formation.standby_of); it may be longer than
+	 * a line of pgkeel.ini */
+	free(out.values[S_STANDBY_OF]);
+	out.values[S_STANDBY_OF] = NULL;
 	config_set(&out, S_ROLE, "keeper", why, sizeof(why));
 	config_set(&out, S_NAME, name, why, sizeof(why));
 	if (monitor && (strlen(monitor) > SETTING_MAX_VALUE ||
@@ -78,6 +82,25 @@ static void first_upstream(const Config *cfg, Store *store, const char *name)
 		 name, from, store->error, name);
 }
 
+/* --standby-of: the new formation's formation.standby_of, before its
+ * keeper first runs (the first node clones the source instead of
+ * running initdb). The node is registered already: a refusal is an
+ * error with the fix. */
+static bool first_source(const Config *cfg, Store *store, char *err,
+			 size_t errlen)
+{
+	const char *uri = config_get(cfg, S_STANDBY_OF);
+
+	if (store_set_setting(store, config_get(cfg, S_FORMATION), "",
+			      "formation.standby_of", uri))
+		return true;
+	snprintf(err, errlen, "--standby-of was refused (%s): set it with "
+			      "`pgkeel config set formation.standby_of URI` "
+			      "before this node's keeper runs",
+		 store->error);
+	return false;
+}
+
 /* Registers through the operator's URI; out holds the node's identity. */
 static bool register_with_store(const Config *cfg, RegisteredNode *out,
 				char *err, size_t errlen)
@@ -103,6 +126,8 @@ static bool register_with_store(const Config *cfg, RegisteredNode *out,
 			 store->error);
 	if (ok && config_is_set(cfg, S_REPLICATE_FROM))
 		first_upstream(cfg, store, out->name);
+	if (ok && config_is_set(cfg, S_STANDBY_OF))
+		ok = first_source(cfg, store, err, errlen);
 	store_close(store);
 	return ok;
 }

@@ -46,6 +46,7 @@ uint64_t keeper_duties_digest(const StoreFormation *f, NodeState current)
 	h = mix_str(h, f->repl_password);
 	h = mix_str(h, f->health_password);
 	h = mix_str(h, f->pgbackrest_stanza);
+	h = mix_str(h, f->standby_of);
 	for (size_t i = 0; i < f->nparams; i++) {
 		h = mix_str(h, f->params[i].name);
 		h = mix_str(h, f->params[i].value);

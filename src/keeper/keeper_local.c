@@ -22,6 +22,11 @@ PgConn *keeper_local(Keeper *k)
 		log_debug("%s", err);
 		return NULL;
 	}
+	/* the keeper's own writes (roles, slots) never wait for a standby,
+	 * which may need them to connect at all: a promoted standby leader
+	 * sets the formation's passwords its standbys log in with */
+	if (!pg_exec(&k->local, "SET synchronous_commit = local", 0, NULL))
+		log_debug("%s", k->local.error);
 	return &k->local;
 }
 

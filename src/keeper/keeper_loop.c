@@ -294,6 +294,9 @@ static void cycle(Keeper *k, int64_t now_ms)
 		supervisor_reset(&k->sup);
 		keeper_fire_hook(k, "unfenced", k->st.current, k->st.current);
 	}
+	/* before any transition rewrites its configuration as a primary's */
+	if (!k->fenced && !keeper_standby_promote(k))
+		return;
 	if (me->goal != k->st.current) {
 		transition(k, me->goal, now_ms);
 		observe(k);

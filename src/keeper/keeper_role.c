@@ -7,6 +7,8 @@
  * keeps slots for the others advanced, ready for its own promotion;
  * both keep the formation's permanent slots (keeper_permslots.c).
  * A primary also keeps the role the monitor's health checks log in as.
+ * A standby formation's leader is a standby of its source
+ * (keeper_standby.c).
  * Every node archives to the formation's pgBackRest stanza, if it names
  * one (docs/pgbackrest.md).
  */
@@ -120,6 +122,7 @@ void keeper_apply_role(Keeper *k, NodeState goal)
 	node->apply_delay_ms = me->apply_delay;
 	snprintf(node->sync_names, sizeof(node->sync_names), "%s",
 		 state_is_primary(goal) ? me->sync_names : "");
+	keeper_standby_role(k, goal);
 }
 
 /* Slot names of every other node of the formation. */
@@ -260,7 +263,8 @@ void keeper_duties(Keeper *k, int64_t now_ms)
 	/* tried again at the next refresh, not every cycle: a declared
 	 * database that does not exist would be logged twice a second */
 	keeper_logical_slots(k, state_is_primary(cur));
-	if (state_is_primary(cur))
+	/* a standby leader's roles are the source's, read-only */
+	if (state_is_primary(cur) && !keeper_standby_formation(k))
 		done = ensure_roles(k) && done;
 	done = keeper_restart_if_requested(k) && done;
 	k->duties_digest = digest;

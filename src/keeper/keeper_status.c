@@ -23,11 +23,12 @@ static const struct {
 	{"/liveness", CHECK_LIVENESS},   {"/readiness", CHECK_READINESS},
 	{"/sync", CHECK_SYNC},           {"/synchronous", CHECK_SYNC},
 	{"/async", CHECK_ASYNC},         {"/asynchronous", CHECK_ASYNC},
+	{"/standby-leader", CHECK_STANDBY_LEADER},
 };
 
 static const char *const check_names[] = {
 	"primary", "replica", "read-only", "health", "liveness",
-	"readiness", "sync", "async", "none"};
+	"readiness", "sync", "async", "standby-leader", "none"};
 
 KeeperCheck keeper_check_for_path(const char *path)
 {
@@ -176,6 +177,19 @@ static bool alive(const KeeperStatus *st, int64_t now_ms, char *why,
 	return fail(why, len, "the keeper's loop is stuck");
 }
 
+/* A standby formation's primary: assigned and in a primary role,
+ * running as a standby (of the source formation). */
+static bool standby_leader(const KeeperStatus *st, char *why, size_t len)
+{
+	if (!state_is_primary(st->goal) || !state_is_primary(st->current))
+		return fail(why, len, "not the standby leader");
+	if (st->fenced)
+		return fail(why, len, "fenced");
+	if (!st->pg_running || !st->in_recovery)
+		return fail(why, len, "Postgres is not running as a standby");
+	return true;
+}
+
 static bool check(const KeeperStatus *st, KeeperCheck c,
 		  const KeeperLimits *lim, int64_t now_ms, char *why, size_t len)
 {
@@ -206,6 +220,8 @@ static bool check(const KeeperStatus *st, KeeperCheck c,
 		return replica(st, lim, now_ms, why, len) &&
 		       (!st->in_sync_set ||
 			fail(why, len, "in the synchronous set"));
+	case CHECK_STANDBY_LEADER:
+		return standby_leader(st, why, len);
 	case CHECK_NONE:
 		break;
 	}

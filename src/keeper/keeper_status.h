@@ -63,6 +63,7 @@ typedef enum {
 	CHECK_READINESS, /* /readiness */
 	CHECK_SYNC,      /* /sync */
 	CHECK_ASYNC,     /* /async */
+	CHECK_STANDBY_LEADER, /* /standby-leader */
 	CHECK_NONE
 } KeeperCheck;
 

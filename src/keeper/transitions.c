@@ -51,16 +51,19 @@ bool keeper_note_creation(Keeper *k, char *err, size_t errlen)
 	return true;
 }
 
-static bool init_primary(Keeper *k, char *err, size_t errlen)
-{
-	return keeper_note_creation(k, err, errlen) &&
-	       pgnode_init_primary(&k->node, err, errlen);
-}
-
 static bool clone_standby(Keeper *k, char *err, size_t errlen)
 {
 	return keeper_note_creation(k, err, errlen) &&
 	       pgnode_clone_standby(&k->node, err, errlen);
+}
+
+/* A standby formation's first node is a clone of its source. */
+static bool init_primary(Keeper *k, char *err, size_t errlen)
+{
+	if (keeper_standby_formation(k))
+		return clone_standby(k, err, errlen);
+	return keeper_note_creation(k, err, errlen) &&
+	       pgnode_init_primary(&k->node, err, errlen);
 }
 
 static bool follow(Keeper *k, char *err, size_t errlen)
@@ -129,6 +132,9 @@ static bool promote(Keeper *k, char *err, size_t errlen)
 	int timeline = 0;
 	bool changed;
 
+	/* a standby formation's new leader follows the source instead */
+	if (keeper_standby_formation(k))
+		return pgnode_follow(&k->node, err, errlen);
 	if (!finish_replay(k, err, errlen) || !keeper_pre_promote(k, err, errlen))
 		return false;
 	/* stop following before the promotion so that postgresql.pgkeel.conf
@@ -143,7 +149,9 @@ static bool promote(Keeper *k, char *err, size_t errlen)
 }
 
 const KeeperTransition keeper_transitions[] = {
-	{NS_INIT, NS_SINGLE, init_primary, "initialize (or adopt) the primary"},
+	{NS_INIT, NS_SINGLE, init_primary,
+	 "initialize (or adopt) the primary; in a standby formation, clone "
+	 "the source and stream from it"},
 	{NS_INIT, NS_WAIT_STANDBY, nothing, "wait for the primary"},
 	{NS_WAIT_STANDBY, NS_CATCHINGUP, clone_standby,
 	 "clone the primary and start streaming"},
@@ -160,7 +168,8 @@ const KeeperTransition keeper_transitions[] = {
 	{NS_PRIMARY, NS_SINGLE, reconfigure, "no standby left"},
 	{NS_SECONDARY, NS_PREPARE_PROMOTION, follow,
 	 "get ready: fetch missing WAL from the most advanced standby"},
-	{NS_PREPARE_PROMOTION, NS_WAIT_PRIMARY, promote, "promote"},
+	{NS_PREPARE_PROMOTION, NS_WAIT_PRIMARY, promote,
+	 "promote; in a standby formation, stream from the source instead"},
 	{NS_PREPARE_PROMOTION, NS_SECONDARY, nothing, "promotion cancelled"},
 	{NS_DEMOTED, NS_CATCHINGUP, rejoin,
 	 "rewind (or re-clone) and follow the new primary"},

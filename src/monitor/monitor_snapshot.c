@@ -19,6 +19,7 @@ void monitor_fsm_settings(const StoreFormation *sf, int64_t node_down_ms,
 	fsm_settings_default(s);
 	s->number_sync_standbys = sf->number_sync_standbys;
 	s->strict_sync = sf->strict_sync;
+	s->standby_of = sf->standby_of[0] != '\0';
 	s->paused = sf->paused;
 	s->switchover_to = sf->switchover_to;
 	s->failover_requested = sf->failover_requested;

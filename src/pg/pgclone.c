@@ -15,12 +15,15 @@
 #include "common/sslconn.h"
 #include "common/runprog.h"
 #include "common/sdnotify.h"
+#include "pg/pgconninfo.h"
 
 char *upstream_conninfo(const Upstream *up, const char *application_name)
 {
 	char port[16];
 	char *ci = NULL;
 
+	if (up->uri)
+		return pg_conninfo_keywords(up->uri, application_name);
 	snprintf(port, sizeof(port), "%d", up->port);
 	ci = conninfo_append(ci, "host", up->host);
 	if (ci)
@@ -99,8 +102,12 @@ bool pgclone_basebackup(const PgBin *bin, const Upstream *up, const char *slot,
 		argv[i++] = slot;
 	}
 	argv[i] = NULL;
-	log_info("cloning %s:%d into %s%s%s", up->host, up->port, target,
-		 slot ? " through slot " : "", slot ? slot : "");
+	if (up->uri)
+		log_info("cloning %s into %s", up->uri, target);
+	else
+		log_info("cloning %s:%d into %s%s%s", up->host, up->port,
+			 target, slot ? " through slot " : "",
+			 slot ? slot : "");
 	bool ok = pgclone_run(argv, "pg_basebackup", err, errlen);
 	free(ci);
 	return ok;

@@ -18,6 +18,9 @@ typedef struct {
 	const char *passfile; /* the password's file; NULL: none (trust) */
 	const char *dbname;
 	const SslSpec *ssl;   /* NULL: libpq's defaults */
+	const char *uri;      /* not NULL: the upstream is this URI (hosts,
+				 user, passfile and all), the fields above
+				 unused (a standby formation's leader) */
 } Upstream;
 
 /*
@@ -25,8 +28,9 @@ typedef struct {
  * (primary_conninfo), with application_name set so the primary can name
  * this standby in synchronous_standby_names, and the node's TLS settings
  * (sslmode, sslrootcert, sslcrl). The password is never in it: libpq
- * reads it from the passfile the string names. Returns malloc'd text;
- * NULL when out of memory.
+ * reads it from the passfile the string names. With up->uri, that URI
+ * as keyword/value text with application_name. Returns malloc'd text;
+ * NULL when out of memory (or up->uri does not parse).
  */
 char *upstream_conninfo(const Upstream *up, const char *application_name);
 

@@ -115,3 +115,39 @@ bool pg_conninfo_has(const char *uri, const char *keyword)
 	PQconninfoFree(opts);
 	return found;
 }
+
+bool pg_conninfo_get(const char *uri, const char *keyword, char *buf,
+		     size_t len)
+{
+	PQconninfoOption *opts = PQconninfoParse(uri, NULL);
+	bool found = false;
+
+	buf[0] = '\0';
+	for (PQconninfoOption *o = opts; o && o->keyword; o++) {
+		if (strcmp(o->keyword, keyword) == 0 && o->val && *o->val) {
+			snprintf(buf, len, "%s", o->val);
+			found = true;
+		}
+	}
+	PQconninfoFree(opts);
+	return found;
+}
+
+char *pg_conninfo_keywords(const char *uri, const char *application_name)
+{
+	PQconninfoOption *opts = PQconninfoParse(uri, NULL);
+	char *ci = NULL;
+	bool ok = opts != NULL;
+
+	for (PQconninfoOption *o = opts; ok && o->keyword; o++) {
+		if (!o->val || !*o->val || strcmp(o->keyword, "password") == 0 ||
+		    strcmp(o->keyword, "application_name") == 0)
+			continue;
+		ci = conninfo_append(ci, o->keyword, o->val);
+		ok = ci != NULL;
+	}
+	if (ok && application_name)
+		ci = conninfo_append(ci, "application_name", application_name);
+	PQconninfoFree(opts);
+	return ok ? ci : NULL;
+}

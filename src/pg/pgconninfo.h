@@ -23,4 +23,14 @@ char *pg_conninfo_rewrite(const char *uri, const char *user,
  * in `ps`); false when it does not, or uri does not parse. */
 bool pg_conninfo_has(const char *uri, const char *keyword);
 
+/* The value uri gives keyword into buf (len bytes); false and "" when
+ * it gives none or uri does not parse. */
+bool pg_conninfo_get(const char *uri, const char *keyword, char *buf,
+		     size_t len);
+/* uri (a URI or keyword/value string, multi-host) as a keyword/value
+ * string with application_name (when not NULL) in place of its own, and
+ * never a password: a malloc'd string, NULL when uri does not parse or
+ * out of memory. */
+char *pg_conninfo_keywords(const char *uri, const char *application_name);
+
 #endif

@@ -63,6 +63,16 @@ typedef struct {
 	char up_host[256];
 	int up_port;
 	char up_slot[64];       /* our slot on the upstream, or "" */
+	char up_uri[1024];      /* "" or the upstream as a URI, in place of
+				 * up_host and up_port: the source formation
+				 * of a standby formation's leader */
+	/* a standby formation: its nodes replicate among themselves with
+	 * the source formation's role (its roles are the source's copy),
+	 * the user and passfile of formation.standby_of ("": libpq's
+	 * defaults, PGPASSFILE) */
+	bool src_creds;
+	char src_user[64];
+	char src_passfile[1024];
 	int apply_delay_ms;     /* node.apply_delay: replay this late */
 	char sync_names[512];   /* synchronous_standby_names on a primary */
 	char hosts[PGNODE_MAX_HOSTS][256]; /* admitted for replication */

@@ -15,15 +15,29 @@
 #include "pg/pghba.h"
 #include "pg/pgslots.h"
 
+/* The role other nodes replicate from this one as. */
+static const char *repl_user(const PgNode *node)
+{
+	return node->src_creds && node->src_user[0] ? node->src_user
+						    : node->repl_user;
+}
+
+static const char *repl_passfile(const PgNode *node)
+{
+	if (node->src_creds)
+		return node->src_passfile[0] ? node->src_passfile : NULL;
+	return node->repl_password[0] ? node->repl_passfile : NULL;
+}
+
 Upstream pgnode_upstream(const PgNode *node)
 {
 	Upstream up = {.host = node->up_host,
 		       .port = node->up_port,
-		       .user = node->repl_user,
-		       .passfile = node->repl_password[0] ? node->repl_passfile
-						   : NULL,
+		       .user = repl_user(node),
+		       .passfile = repl_passfile(node),
 		       .dbname = node->dbname,
-		       .ssl = &node->ssl};
+		       .ssl = &node->ssl,
+		       .uri = node->up_uri[0] ? node->up_uri : NULL};
 	return up;
 }
 
@@ -40,9 +54,9 @@ static bool write_hba(const PgNode *node, bool *changed, char *err,
 
 	for (size_t i = 0; i < node->nhosts; i++) {
 		/* streaming replication, and slot management / pg_rewind */
-		entries[n++] = (HbaEntry){"replication", node->repl_user,
+		entries[n++] = (HbaEntry){"replication", repl_user(node),
 					  node->hosts[i], node->auth};
-		entries[n++] = (HbaEntry){node->dbname, node->repl_user,
+		entries[n++] = (HbaEntry){node->dbname, repl_user(node),
 					  node->hosts[i], node->auth};
 	}
 	return pghba_write(node->pgdata, entries, n,

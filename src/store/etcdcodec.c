@@ -56,7 +56,7 @@ char *ec_config_json(const StoreFormation *f, int64_t requested_ms)
 
 	json_object_update_new(
 		j, json_pack("{s:i, s:b, s:b, s:i, s:b, s:I, s:s, s:s, s:s,"
-			     " s:i, s:s}",
+			     " s:i, s:s, s:s}",
 			     "number_sync_standbys", f->number_sync_standbys,
 			     "strict_sync", f->strict_sync, "paused",
 			     f->paused, "switchover_to", f->switchover_to,
@@ -66,7 +66,8 @@ char *ec_config_json(const StoreFormation *f, int64_t requested_ms)
 			     f->repl_password, "health_password",
 			     f->health_password, "retired_roles",
 			     f->retired_roles, "pgbackrest_stanza",
-			     f->pgbackrest_stanza));
+			     f->pgbackrest_stanza, "standby_of",
+			     f->standby_of));
 	return dump(j);
 }
 
@@ -120,6 +121,7 @@ bool ec_config_read(StoreFormation *f, int64_t *requested_ms,
 	f->retired_roles = (int)num(j, "retired_roles");
 	copy(f->pgbackrest_stanza, sizeof(f->pgbackrest_stanza), j,
 	     "pgbackrest_stanza");
+	copy(f->standby_of, sizeof(f->standby_of), j, "standby_of");
 	params_read(f, j);
 	json_decref(j);
 	return true;

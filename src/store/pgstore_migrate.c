@@ -270,7 +270,7 @@ static const char *const to_8[] = {
 /* step i takes a store from version BASE + i to BASE + i + 1 */
 const char *const *const pgstore_migrate_steps[] = {
 	to_3, to_4, to_5, to_6, to_7, to_8, pgstore_step_operations,
-	pgstore_step_cascade, pgstore_step_logical};
+	pgstore_step_cascade, pgstore_step_logical, pgstore_step_standby};
 const size_t pgstore_migrate_nsteps =
 	sizeof(pgstore_migrate_steps) / sizeof(pgstore_migrate_steps[0]);
 

@@ -32,5 +32,7 @@ extern const char *const pgstore_step_operations[];
 extern const char *const pgstore_step_cascade[];
 /* pgstore_migrate_logical.c: the step of logical permanent slots */
 extern const char *const pgstore_step_logical[];
+/* pgstore_migrate_standby.c: the step of formation.standby_of */
+extern const char *const pgstore_step_standby[];
 
 #endif

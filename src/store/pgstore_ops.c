@@ -159,6 +159,7 @@ static bool read_formation_cols(PGresult *res, StoreFormation *out)
 	out->retired_roles = get_int(res, 0, c + 10);
 	COPY(out->pgbackrest_stanza, res, 0, c + 11);
 	out->scheduled = get_int(res, 0, c + 13);
+	COPY(out->standby_of, res, 0, c + 14);
 	return pgstore_parse_params(PQgetvalue(res, 0, c + 8), out) &&
 	       pgstore_parse_slots(PQgetvalue(res, 0, c + 12), out);
 }
@@ -189,7 +190,8 @@ static bool read_formation_cols(PGresult *res, StoreFormation *out)
 	"  ORDER BY sl.kind IS NULL, sl.name), '[]')"                       \
 	"  FROM pgkeel.slot sl WHERE sl.formation = f.name),"               \
 	" (SELECT count(*) FROM pgkeel.scheduled sc"                        \
-	"  WHERE sc.formation = f.name AND sc.outcome IS NULL)"             \
+	"  WHERE sc.formation = f.name AND sc.outcome IS NULL),"            \
+	" f.standby_of"                                                     \
 	" FROM pgkeel.formation f"                                          \
 	" LEFT JOIN pgkeel.node_public n ON n.formation = f.name"           \
 	" WHERE f.name = " name " ORDER BY n.id"

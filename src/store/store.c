@@ -373,6 +373,9 @@ bool store_runtime_value(const StoreFormation *f, const char *node_name,
 	case RS_APPLY_DELAY:
 		*value = n ? n->apply_delay : 0;
 		return n != NULL;
+	case RS_STANDBY_OF: /* text: store_runtime_text */
+		*value = 0;
+		return true;
 	case RS_COUNT:
 		break;
 	}
@@ -389,6 +392,8 @@ bool store_runtime_text(const StoreFormation *f, const char *node_name,
 		return false;
 	if (id == RS_REPLICATE_FROM)
 		snprintf(buf, len, "%s", n->replicate_from);
+	else if (id == RS_STANDBY_OF)
+		snprintf(buf, len, "%s", f->standby_of);
 	else
 		runtime_setting_format(runtime_setting(id), v, buf, len);
 	return true;

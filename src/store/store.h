@@ -27,6 +27,7 @@
 #define STORE_NAME_LEN 64
 #define STORE_HOST_LEN 256
 #define STORE_MAX_PARAMS 64
+#define STORE_URI_LEN 1024
 /* A switchover or failover request not carried out by then is dropped. */
 #define STORE_REQUEST_EXPIRY_TEXT "60 seconds"
 
@@ -132,6 +133,8 @@ typedef struct {
 	int scheduled; /* operations scheduled and not ended (listed by
 			  store_list_scheduled); -1: not counted by this
 			  driver (the monitor lists them every interval) */
+	char standby_of[STORE_URI_LEN]; /* formation.standby_of: the source
+					   formation's URI; "": none */
 	StoreParam params[STORE_MAX_PARAMS];
 	size_t nparams;
 	StoreSlot slots[STORE_MAX_SLOTS]; /* declared ones first, by name */

@@ -52,7 +52,7 @@ json_t *store_node_json(const StoreFormation *f, const StoreNode *n)
 	char lsn[LSN_TEXT_LEN];
 	return json_pack(
 		"{s:o, s:i, s:o, s:i, s:s, s:s, s:s, s:b, s:i, s:b, s:i,"
-		" s:o, s:o, s:b, s:b, s:b, s:o}",
+		" s:o, s:o, s:b, s:b, s:b, s:o, s:b}",
 		"name", text(n->name), "node_id", n->id, "host", text(n->host),
 		"port", n->port, "current_state", state_name(n->reported),
 		"assigned_state", state_name(n->goal), "lsn",
@@ -62,7 +62,9 @@ json_t *store_node_json(const StoreFormation *f, const StoreNode *n)
 		"formation", text(f->name), "formation_health", text(f->health),
 		"replication_quorum", n->quorum, "pending_restart",
 		n->report.pending_restart, "promote_vetoed",
-		n->report.promote_vetoed, "tags", tags(n->tags));
+		n->report.promote_vetoed, "tags", tags(n->tags),
+		"standby_leader",
+		f->standby_of[0] != '\0' && state_is_primary(n->goal));
 }
 
 json_t *store_event_json(const StoreEvent *e)

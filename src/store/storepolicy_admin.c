@@ -13,6 +13,7 @@
 #include "common/nodetags.h"
 #include "common/rtsettings.h"
 #include "common/timeutil.h"
+#include "pg/pgconninfo.h"
 #include "store/storepolicy.h"
 
 static bool is_operator(const StoreActor *a)
@@ -93,6 +94,7 @@ static int *setting_field(StoreFormation *f, int node, RuntimeSettingId id)
 	case RS_PAUSED:
 	case RS_REPLICATION_QUORUM:
 	case RS_REPLICATE_FROM:
+	case RS_STANDBY_OF:
 	case RS_COUNT:
 		break;
 	}
@@ -113,6 +115,7 @@ static bool *setting_flag(StoreFormation *f, int node, RuntimeSettingId id)
 	case RS_TAGS:
 	case RS_REPLICATE_FROM:
 	case RS_APPLY_DELAY:
+	case RS_STANDBY_OF:
 	case RS_COUNT:
 		break;
 	}
@@ -138,6 +141,39 @@ static StoreFailure assign_upstream(StoreFormation *f, int node,
 	snprintf(n->replicate_from, sizeof(n->replicate_from), "%s", value);
 	policy_event(out, f, n, "", "", "%s changed from %s to %s", rs->name,
 		     old[0] ? old : "(none)", value[0] ? value : "(none)");
+	return STORE_OK;
+}
+
+/* formation.standby_of: "" or a postgres URI without a password, as the
+ * postgres store's set_setting checks it. */
+static StoreFailure assign_source(StoreFormation *f,
+				  const RuntimeSettingDef *rs,
+				  const char *value, StorePolicyOut *out)
+{
+	char why[200], old[STORE_URI_LEN];
+
+	if (value[0] && (!value_validate(&rs->spec, value, why, sizeof(why)) ||
+			 strlen(value) >= sizeof(f->standby_of)))
+		return policy_fail(out, STORE_REFUSED,
+				   "invalid value \"%s\" for %s: %s", value,
+				   rs->name, "expected a postgres:// URI");
+	if (value[0] && pg_conninfo_has(value, "password"))
+		return policy_fail(out, STORE_REFUSED,
+				   "invalid value for %s: a password in the "
+				   "URI; name a passfile instead",
+				   rs->name);
+	for (size_t i = 0; value[0] && i < f->nnodes; i++)
+		if (f->nodes[i].reported != NS_INIT)
+			return policy_fail(out, STORE_REFUSED,
+					   "formation %s has nodes at work: "
+					   "only a new formation becomes a "
+					   "standby formation",
+					   f->name);
+	snprintf(old, sizeof(old), "%s", f->standby_of);
+	snprintf(f->standby_of, sizeof(f->standby_of), "%s", value);
+	policy_event(out, f, NULL, "", "", "%s changed from %s to %s",
+		     rs->name, old[0] ? old : "(none)",
+		     value[0] ? value : "(none)");
 	return STORE_OK;
 }
 
@@ -200,6 +236,8 @@ StoreFailure policy_set_setting(StoreFormation *f, const StoreActor *a,
 		return STORE_REFUSED;
 	if (rs->spec.type == VAL_NODE)
 		return assign_upstream(f, node, rs, value, out);
+	if (rs->spec.type == VAL_URI)
+		return assign_source(f, rs, value, out);
 	return assign(f, node, rs, value, out);
 }
 

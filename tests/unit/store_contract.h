@@ -44,5 +44,7 @@ void a_report_and_its_read_are_one_call(void **state);
  * a keeper's session */
 void a_deposed_holder_is_fenced(void **state);
 void a_keeper_session_ends_with_its_handle(void **state);
+/* store_contract_ops.c: formation.standby_of */
+void standby_of_is_validated_and_read_by_nodes(void **state);
 
 #endif

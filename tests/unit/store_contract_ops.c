@@ -234,6 +234,42 @@ void cascade_settings_are_validated_and_read_by_nodes(void **state)
 	store_close(op);
 }
 
+/* formation.standby_of is a postgres URI without a password ("" unsets
+ * it); every node reads it; a refused value changes nothing. */
+void standby_of_is_validated_and_read_by_nodes(void **state)
+{
+	Store *op = drv->operator_store();
+	RegisteredNode a = add(op, "a", port_of(0));
+	Store *na = drv->node_store(&a);
+	const char *uri = "postgres://u@h1:5432,h2:5432/postgres?"
+			  "target_session_attrs=read-write&passfile=%2Fp";
+	char text[STORE_URI_LEN];
+	(void)state;
+
+	assert_true(store_set_setting(op, formation, "",
+				      "formation.standby_of", uri));
+	assert_string_equal(read_back(na)->standby_of, uri);
+	const char *bad[] = {"host=h1", "postgres://u:secret@h1/postgres",
+			     "postgres://u@h1/postgres?password=secret"};
+	for (size_t i = 0; i < 3; i++) {
+		assert_false(store_set_setting(op, formation, "",
+					       "formation.standby_of",
+					       bad[i]));
+		assert_int_equal(op->failure, STORE_REFUSED);
+	}
+	assert_false(store_set_setting(na, formation, "",
+				       "formation.standby_of", ""));
+	StoreFormation *f = read_back(op);
+	assert_true(store_runtime_text(f, "", RS_STANDBY_OF, text,
+				       sizeof(text)));
+	assert_string_equal(text, uri);
+	assert_true(store_set_setting(op, formation, "",
+				      "formation.standby_of", ""));
+	assert_string_equal(read_back(na)->standby_of, "");
+	store_close(na);
+	store_close(op);
+}
+
 /* The imported copy of the case's formation, read back through m. */
 static void check_imported(Store *m, const StoreFormation *f)
 {

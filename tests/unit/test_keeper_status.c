@@ -214,6 +214,26 @@ static void paths_and_lag_values(void **state)
 /* Found by the lag fuzzer (tests/fuzz/corpus/lag): a product past
  * LLONG_MAX was undefined behaviour and could come out negative,
  * which means "no limit". */
+/* A standby formation's leader: a primary role, Postgres a standby of
+ * the source; never /primary or /read-write. */
+static void a_standby_leader_is_standby_leader_only(void **state)
+{
+	KeeperStatus st = primary();
+	(void)state;
+
+	st.current = st.goal = NS_WAIT_PRIMARY;
+	st.in_recovery = true;
+	assert_true(passes(&st, "/standby-leader", -1));
+	assert_false(passes(&st, "/primary", -1));
+	assert_false(passes(&st, "/read-write", -1));
+	st.in_recovery = false; /* promoted: a primary, no standby leader */
+	assert_false(passes(&st, "/standby-leader", -1));
+	assert_true(passes(&st, "/primary", -1));
+	KeeperStatus s = standby();
+	assert_false(passes(&s, "/standby-leader", -1));
+	assert_string_equal(why, "not the standby leader");
+}
+
 static void lag_values_that_overflow_are_refused(void **state)
 {
 	long long v = 0;
@@ -227,6 +247,7 @@ static void lag_values_that_overflow_are_refused(void **state)
 }
 
 UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(a_standby_leader_is_standby_leader_only),
 	  cmocka_unit_test(a_primary_is_read_write_not_replica),
 	  cmocka_unit_test(a_fenced_or_demoted_primary_is_not_primary),
 	  cmocka_unit_test(a_standby_is_replica_within_the_lag_asked),

@@ -209,7 +209,8 @@ static void store_defaults_are_the_tables(void **state)
 		const RuntimeSettingDef *d = runtime_setting(id);
 		bool node = d->scope == RS_NODE;
 		snprintf(value, sizeof(value),
-			 d->spec.type == VAL_TAGS || d->spec.type == VAL_NODE
+			 d->spec.type == VAL_TAGS || d->spec.type == VAL_NODE ||
+					 d->spec.type == VAL_URI
 				 ? "'%s'"
 				 : "%s",
 			 d->defval);
