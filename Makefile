@@ -26,8 +26,7 @@
 
 CC      ?= cc
 PYTHON  ?= /usr/bin/python3
-PKGS    := libpq libmicrohttpd jansson inih libcurl ncursesw openssl \
-           libsystemd
+PKGS    := libpq libmicrohttpd jansson inih libcurl ncursesw openssl
 BUILD   := build
 
 # Recursive (=) on purpose: pkg-config runs only when a recipe needs the
