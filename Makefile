@@ -26,14 +26,16 @@
 
 CC      ?= cc
 PYTHON  ?= /usr/bin/python3
-PKGS    := libpq libmicrohttpd jansson inih libcurl ncursesw openssl \
-           libsystemd
+PKGS    := libpq libmicrohttpd jansson inih libcurl ncursesw openssl
+# Compiled against but loaded only when first used (src/common/dynlib.h):
+# the HTTP API's and the etcd driver's libraries.
+LOADED_PKGS := libmicrohttpd libcurl
 BUILD   := build
 
 # Recursive (=) on purpose: pkg-config runs only when a recipe needs the
 # flags, after `make check`/`make demo` have installed the packages.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(filter-out $(LOADED_PKGS),$(PKGS)))
 
 # snprintf into fixed buffers is how this code bounds every string on
 # purpose; GCC's guesses about possible truncation are not defects.

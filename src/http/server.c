@@ -8,8 +8,8 @@
 #include "common/log.h"
 #include "http/httpauth.h"
 #include "http/httptls.h"
+#include "http/mhdlib.h"
 
-#include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -28,7 +28,7 @@ struct HttpServer {
 
 const char *http_query(const HttpRequest *req, const char *name)
 {
-	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
+	return mhdlib()->lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
 					   name);
 }
 
@@ -51,25 +51,25 @@ static bool allowed(const char *method)
 static enum MHD_Result respond(struct MHD_Connection *conn, HttpResponse *r)
 {
 	const char *body = r->body ? r->body : "";
-	struct MHD_Response *resp = MHD_create_response_from_buffer(
+	struct MHD_Response *resp = mhdlib()->create_response_from_buffer(
 		strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
 	free(r->body);
 	if (!resp)
 		return MHD_NO;
 	if (r->content_type)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+		mhdlib()->add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 					r->content_type);
 	if (r->status == MHD_HTTP_UNAUTHORIZED)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+		mhdlib()->add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
 					"Basic realm=\"pgkeel\", Bearer");
 	if (r->status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
+		mhdlib()->add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
 					"GET, HEAD, OPTIONS");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+	mhdlib()->add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
 				"no-store");
-	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status,
+	enum MHD_Result ret = mhdlib()->queue_response(conn, (unsigned)r->status,
 						 resp);
-	MHD_destroy_response(resp);
+	mhdlib()->destroy_response(resp);
 	return ret;
 }
 
@@ -79,17 +79,17 @@ static bool presents(const HttpAuth *auth, struct MHD_Connection *conn)
 	if (auth->kind == HTTP_AUTH_NONE)
 		return true;
 	if (auth->kind == HTTP_AUTH_TOKEN) {
-		const char *h = MHD_lookup_connection_value(
+		const char *h = mhdlib()->lookup_connection_value(
 			conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 		return h && strncmp(h, "Bearer ", 7) == 0 &&
 		       http_auth_equal(h + 7, auth->secret);
 	}
 	char *pass = NULL;
-	char *user = MHD_basic_auth_get_username_password(conn, &pass);
+	char *user = mhdlib()->basic_auth_get_username_password(conn, &pass);
 	bool ok = user && pass && http_auth_equal(user, auth->user) &&
 		  http_auth_equal(pass, auth->secret);
-	MHD_free(user);
-	MHD_free(pass);
+	mhdlib()->free(user);
+	mhdlib()->free(pass);
 	return ok;
 }
 
@@ -158,7 +158,7 @@ static bool resolve(const char *addr, int port, struct sockaddr_storage *ss,
 static int bound_port(struct MHD_Daemon *d)
 {
 	const union MHD_DaemonInfo *info =
-		MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+		mhdlib()->get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	return info ? info->port : 0;
 }
 
@@ -180,7 +180,7 @@ static struct MHD_Daemon *start_daemon(HttpServer *s, unsigned flags,
 		flags |= MHD_USE_TLS;
 	else
 		tls[0].option = MHD_OPTION_END;
-	return MHD_start_daemon(
+	return mhdlib()->start_daemon(
 		flags, (uint16_t)port, NULL, NULL, on_request, s,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)ss,
 		MHD_OPTION_CONNECTION_TIMEOUT, lim->timeout_s,
@@ -195,7 +195,8 @@ HttpServer *http_start(const char *addr, int port, const HttpLimits *lim,
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
-	HttpServer *s = calloc(1, sizeof(*s));
+	HttpServer *s = mhdlib_load(err, errlen) ? calloc(1, sizeof(*s))
+						   : NULL;
 
 	if (s && tls) { /* the server owns the pair from here */
 		s->tls = *tls;
@@ -262,7 +263,7 @@ void http_stop(HttpServer *s)
 {
 	if (!s)
 		return;
-	MHD_stop_daemon(s->daemon);
+	mhdlib()->stop_daemon(s->daemon);
 	http_tls_free(&s->tls);
 	explicit_bzero(&s->auth, sizeof(s->auth));
 	free(s);

@@ -109,7 +109,9 @@ typedef struct Keeper {
 } Keeper;
 
 /*
- * Loads the node's configuration and state; err says what is missing.
+ * Loads the node's configuration and state into k, which must be zeroed
+ * (calloc: the pages of the hook queues, most of a Keeper, then stay
+ * untouched until a hook is queued); err says what is missing.
  * The keeper must be registered already (pgkeel create postgres). True
  * when ready; false with err set (node paths, keeper.state, Postgres
  * binaries, unsafe timeouts), except out of memory, which leaves err

@@ -18,7 +18,6 @@
 
 bool keeper_init(Keeper *k, const Config *cfg, char *err, size_t errlen)
 {
-	memset(k, 0, sizeof(*k));
 	config_copy(&k->cfg, cfg);
 	if (!nodepaths_init(&k->paths, config_get(cfg, S_PGDATA), err, errlen) ||
 	    !statefile_load(k->paths.state, &k->st, err, errlen) ||

@@ -5,7 +5,6 @@
  */
 #include "store/etcdclient.h"
 
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "common/fsutil.h"
 #include "common/passfile.h"
 #include "common/timeutil.h"
+#include "store/curllib.h"
 
 struct EtcdClient {
 	EtcdConfig cfg;
@@ -74,9 +74,10 @@ static bool read_password(EtcdClient *c, char *err, size_t len)
 
 EtcdClient *etcd_client_new(const EtcdConfig *cfg, char *err, size_t len)
 {
+	if (!curllib_load(err, len))
+		return NULL;
 	EtcdClient *c = calloc(1, sizeof(*c));
-
-	if (!c || !(c->curl = curl_easy_init())) {
+	if (!c || !(c->curl = curllib()->easy_init())) {
 		free(c);
 		snprintf(err, len, "out of memory");
 		return NULL;
@@ -93,7 +94,7 @@ void etcd_client_free(EtcdClient *c)
 {
 	if (!c)
 		return;
-	curl_easy_cleanup(c->curl);
+	curllib()->easy_cleanup(c->curl);
 	memset(c->password, 0, sizeof(c->password));
 	free(c->buf);
 	free(c);
@@ -121,13 +122,13 @@ bool etcd_client_ready(const EtcdClient *c)
 
 void etcd_client_tls(const EtcdClient *c, void *curl)
 {
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curllib()->easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	if (c->cfg.cacert[0])
-		curl_easy_setopt(curl, CURLOPT_CAINFO, c->cfg.cacert);
+		curllib()->easy_setopt(curl, CURLOPT_CAINFO, c->cfg.cacert);
 	if (c->cfg.cert[0])
-		curl_easy_setopt(curl, CURLOPT_SSLCERT, c->cfg.cert);
+		curllib()->easy_setopt(curl, CURLOPT_SSLCERT, c->cfg.cert);
 	if (c->cfg.key[0])
-		curl_easy_setopt(curl, CURLOPT_SSLKEY, c->cfg.key);
+		curllib()->easy_setopt(curl, CURLOPT_SSLKEY, c->cfg.key);
 }
 
 /* One POST to one member; the answer's HTTP status, or 0 when the
@@ -141,28 +142,28 @@ static long post(EtcdClient *c, const char *base, const char *path,
 	CURL *h = c->curl;
 
 	snprintf(url, sizeof(url), "%s%s", base, path);
-	hdr = curl_slist_append(hdr, "Content-Type: application/json");
+	hdr = curllib()->slist_append(hdr, "Content-Type: application/json");
 	if (c->token[0] && strcmp(path, "/v3/auth/authenticate") != 0) {
 		snprintf(auth, sizeof(auth), "Authorization: %s", c->token);
-		hdr = curl_slist_append(hdr, auth);
+		hdr = curllib()->slist_append(hdr, auth);
 	}
 	c->used = 0;
-	curl_easy_reset(h);
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, take);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curllib()->easy_reset(h);
+	curllib()->easy_setopt(h, CURLOPT_URL, url);
+	curllib()->easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+	curllib()->easy_setopt(h, CURLOPT_POSTFIELDS, body);
+	curllib()->easy_setopt(h, CURLOPT_WRITEFUNCTION, take);
+	curllib()->easy_setopt(h, CURLOPT_WRITEDATA, c);
+	curllib()->easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+	curllib()->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	etcd_client_tls(c, h);
-	CURLcode rc = curl_easy_perform(h);
+	CURLcode rc = curllib()->easy_perform(h);
 	if (rc == CURLE_OK)
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+		curllib()->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 	else
 		snprintf(err, len, "etcd at %s: %s", base,
-			 curl_easy_strerror(rc));
-	curl_slist_free_all(hdr);
+			 curllib()->easy_strerror(rc));
+	curllib()->slist_free_all(hdr);
 	return status;
 }
 

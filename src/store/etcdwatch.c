@@ -5,12 +5,12 @@
  */
 #include "store/etcdwatch.h"
 
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/timeutil.h"
+#include "store/curllib.h"
 
 struct EtcdWatch {
 	EtcdClient *client;
@@ -36,7 +36,7 @@ EtcdWatch *etcd_watch_new(EtcdClient *c, const char *prefix,
 {
 	EtcdWatch *w = calloc(1, sizeof(*w));
 
-	if (!w || !(w->multi = curl_multi_init())) {
+	if (!w || !(w->multi = curllib()->multi_init())) {
 		free(w);
 		return NULL;
 	}
@@ -52,10 +52,10 @@ EtcdWatch *etcd_watch_new(EtcdClient *c, const char *prefix,
 static void disconnect(EtcdWatch *w)
 {
 	if (w->easy) {
-		curl_multi_remove_handle(w->multi, w->easy);
-		curl_easy_cleanup(w->easy);
+		curllib()->multi_remove_handle(w->multi, w->easy);
+		curllib()->easy_cleanup(w->easy);
 	}
-	curl_slist_free_all(w->hdr);
+	curllib()->slist_free_all(w->hdr);
 	free(w->body);
 	w->easy = NULL;
 	w->hdr = NULL;
@@ -68,7 +68,7 @@ void etcd_watch_free(EtcdWatch *w)
 	if (!w)
 		return;
 	disconnect(w);
-	curl_multi_cleanup(w->multi);
+	curllib()->multi_cleanup(w->multi);
 	free(w->line);
 	free(w);
 }
@@ -141,27 +141,27 @@ static bool connect_watch(EtcdWatch *w)
 	json_t *body = json_pack("{s:o}", "create_request", req);
 	w->body = body ? json_dumps(body, JSON_COMPACT) : NULL;
 	json_decref(body);
-	if (!w->body || !(w->easy = curl_easy_init()))
+	if (!w->body || !(w->easy = curllib()->easy_init()))
 		return false;
 	w->member %= cfg->nendpoints;
 	w->followed = etcd_client_member(w->client);
 	snprintf(url, sizeof(url), "%s/v3/watch", cfg->endpoints[w->member]);
-	w->hdr = curl_slist_append(NULL, "Content-Type: application/json");
+	w->hdr = curllib()->slist_append(NULL, "Content-Type: application/json");
 	if (etcd_client_token(w->client)[0]) {
 		snprintf(auth, sizeof(auth), "Authorization: %s",
 			 etcd_client_token(w->client));
-		w->hdr = curl_slist_append(w->hdr, auth);
+		w->hdr = curllib()->slist_append(w->hdr, auth);
 	}
-	curl_easy_setopt(w->easy, CURLOPT_URL, url);
-	curl_easy_setopt(w->easy, CURLOPT_HTTPHEADER, w->hdr);
-	curl_easy_setopt(w->easy, CURLOPT_POSTFIELDS, w->body);
-	curl_easy_setopt(w->easy, CURLOPT_WRITEFUNCTION, take);
-	curl_easy_setopt(w->easy, CURLOPT_WRITEDATA, w);
-	curl_easy_setopt(w->easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(w->easy, CURLOPT_CONNECTTIMEOUT_MS, 1000L);
+	curllib()->easy_setopt(w->easy, CURLOPT_URL, url);
+	curllib()->easy_setopt(w->easy, CURLOPT_HTTPHEADER, w->hdr);
+	curllib()->easy_setopt(w->easy, CURLOPT_POSTFIELDS, w->body);
+	curllib()->easy_setopt(w->easy, CURLOPT_WRITEFUNCTION, take);
+	curllib()->easy_setopt(w->easy, CURLOPT_WRITEDATA, w);
+	curllib()->easy_setopt(w->easy, CURLOPT_NOSIGNAL, 1L);
+	curllib()->easy_setopt(w->easy, CURLOPT_CONNECTTIMEOUT_MS, 1000L);
 	etcd_client_tls(w->client, w->easy);
 	w->broken = false;
-	return curl_multi_add_handle(w->multi, w->easy) == CURLM_OK;
+	return curllib()->multi_add_handle(w->multi, w->easy) == CURLM_OK;
 }
 
 /* Reads what the stream has; false when it ended. */
@@ -171,8 +171,8 @@ static bool pump(EtcdWatch *w)
 	CURLMsg *msg;
 	bool done = false;
 
-	curl_multi_perform(w->multi, &running);
-	while ((msg = curl_multi_info_read(w->multi, &left)))
+	curllib()->multi_perform(w->multi, &running);
+	while ((msg = curllib()->multi_info_read(w->multi, &left)))
 		done |= msg->msg == CURLMSG_DONE;
 	return !done && !w->broken;
 }
@@ -208,7 +208,7 @@ int etcd_watch_wait(EtcdWatch *w, int timeout_ms, int wake_fd)
 		struct curl_waitfd fd = {.fd = wake_fd, .events = CURL_WAIT_POLLIN};
 		int n = 0;
 		int ms = w->easy ? (int)left : (int)(left < 100 ? left : 100);
-		curl_multi_poll(w->multi, &fd, wake_fd >= 0 ? 1 : 0, ms, &n);
+		curllib()->multi_poll(w->multi, &fd, wake_fd >= 0 ? 1 : 0, ms, &n);
 		if (wake_fd >= 0 && (fd.revents & CURL_WAIT_POLLIN))
 			return 0;
 	}
