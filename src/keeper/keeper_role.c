@@ -261,8 +261,11 @@ void keeper_duties(Keeper *k, int64_t now_ms)
 	bool done = sync_slots(k, state_is_primary(cur));
 	done = keeper_permanent_slots(k, state_is_primary(cur)) && done;
 	/* tried again at the next refresh, not every cycle: a declared
-	 * database that does not exist would be logged twice a second */
-	keeper_logical_slots(k, state_is_primary(cur));
+	 * database that does not exist would be logged twice a second; a
+	 * standby formation's nodes, all in recovery, keep none until it
+	 * is promoted */
+	if (!keeper_standby_formation(k))
+		keeper_logical_slots(k, state_is_primary(cur));
 	/* a standby leader's roles are the source's, read-only */
 	if (state_is_primary(cur) && !keeper_standby_formation(k))
 		done = ensure_roles(k) && done;
