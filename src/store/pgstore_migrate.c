@@ -180,41 +180,7 @@ static const char *const to_6[] = {
 	"  AND strpos(name, '" SLOTDECL_RESERVED_PREFIX "') <> 1),"
 	" kind text CHECK (kind = '" SLOTDECL_PHYSICAL "'),"
 	" PRIMARY KEY (formation, name))",
-	/* p_kind NULL removes the slot: every node drops its copy */
-	"CREATE FUNCTION pgkeel.set_slot(p_formation text, p_name text,"
-	" p_kind text) RETURNS void"
-	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$"
-	" DECLARE v_old text;"
-	" BEGIN"
-	"  PERFORM 1 FROM pgkeel.formation WHERE name = p_formation;"
-	"  IF NOT FOUND THEN RAISE EXCEPTION 'formation % does not exist',"
-	"   p_formation USING ERRCODE = 'undefined_object'; END IF;"
-	"  IF p_name !~ '" SLOTDECL_NAME_PATTERN "' OR"
-	"   strpos(p_name, '" SLOTDECL_RESERVED_PREFIX "') = 1 THEN"
-	"   RAISE EXCEPTION 'invalid slot name \"%\"', p_name"
-	"    USING ERRCODE = 'invalid_parameter_value'; END IF;"
-	"  IF p_kind IS DISTINCT FROM '" SLOTDECL_PHYSICAL "' AND"
-	"   p_kind IS NOT NULL THEN"
-	"   RAISE EXCEPTION 'only " SLOTDECL_PHYSICAL " slots are kept across"
-	" failovers' USING ERRCODE = 'invalid_parameter_value'; END IF;"
-	"  SELECT kind INTO v_old FROM pgkeel.slot"
-	"   WHERE formation = p_formation AND name = p_name FOR UPDATE;"
-	"  IF p_kind IS NULL AND v_old IS NULL THEN"
-	"   RAISE EXCEPTION 'slot % is not declared for formation %', p_name,"
-	"    p_formation USING ERRCODE = 'undefined_object'; END IF;"
-	"  IF v_old IS NULL AND p_kind IS NOT NULL AND (SELECT count(*)"
-	"   FROM pgkeel.slot WHERE formation = p_formation"
-	"   AND kind IS NOT NULL) >= " SLOTDECL_MAX_TEXT " THEN"
-	"   RAISE EXCEPTION 'formation % has " SLOTDECL_MAX_TEXT " slots"
-	" already', p_formation USING ERRCODE = 'invalid_parameter_value';"
-	"  END IF;"
-	"  INSERT INTO pgkeel.slot VALUES (p_formation, p_name, p_kind)"
-	"   ON CONFLICT (formation, name) DO UPDATE SET kind = p_kind;"
-	"  INSERT INTO pgkeel.event (formation, description) VALUES"
-	"   (p_formation, format('slots.%s changed from %s to %s', p_name,"
-	"    coalesce(v_old, '(unset)'), coalesce(p_kind, '(unset)')));"
-	"  PERFORM pg_notify('pgkeel_report', p_formation);"
-	" END $$",
+	pgstore_set_slot_sql,
 	"REVOKE ALL ON pgkeel.slot FROM PUBLIC",
 	"REVOKE ALL ON FUNCTION pgkeel.set_slot(text, text, text) FROM PUBLIC",
 	"GRANT SELECT ON pgkeel.slot TO " PGSTORE_NODES_GROUP

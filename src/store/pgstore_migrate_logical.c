@@ -18,15 +18,11 @@
 
 #define PUBLISH_SIG "pgkeel.publish_slot(int, text, pg_lsn, text)"
 
-const char *const pgstore_step_logical[] = {
-	"ALTER TABLE pgkeel.slot DROP CONSTRAINT slot_kind_check",
-	"ALTER TABLE pgkeel.slot ADD CONSTRAINT slot_kind_check"
-	" CHECK (kind ~ '" SLOTDECL_KIND_PATTERN "')",
-	"ALTER TABLE pgkeel.slot"
-	" ADD COLUMN copy_node int REFERENCES pgkeel.node ON DELETE SET NULL,"
-	" ADD COLUMN confirmed_flush pg_lsn,"
-	" ADD COLUMN state text CHECK (state ~ '^([0-9a-f][0-9a-f])+$'"
-	"  AND length(state) < " STORE_SLOT_STATE_LEN_TEXT ")",
+/* p_kind NULL removes the slot: every node drops its copy. The latest
+ * version, created by the step that added permanent slots too
+ * (PL/pgSQL checks the columns it names only when it runs, after every
+ * step has run). */
+const char pgstore_set_slot_sql[] =
 	"CREATE OR REPLACE FUNCTION pgkeel.set_slot(p_formation text,"
 	" p_name text, p_kind text) RETURNS void"
 	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$"
@@ -63,7 +59,18 @@ const char *const pgstore_step_logical[] = {
 	"   (p_formation, format('slots.%s changed from %s to %s', p_name,"
 	"    coalesce(v_old, '(unset)'), coalesce(p_kind, '(unset)')));"
 	"  PERFORM pg_notify('pgkeel_report', p_formation);"
-	" END $$",
+	" END $$";
+
+const char *const pgstore_step_logical[] = {
+	"ALTER TABLE pgkeel.slot DROP CONSTRAINT slot_kind_check",
+	"ALTER TABLE pgkeel.slot ADD CONSTRAINT slot_kind_check"
+	" CHECK (kind ~ '" SLOTDECL_KIND_PATTERN "')",
+	"ALTER TABLE pgkeel.slot"
+	" ADD COLUMN copy_node int REFERENCES pgkeel.node ON DELETE SET NULL,"
+	" ADD COLUMN confirmed_flush pg_lsn,"
+	" ADD COLUMN state text CHECK (state ~ '^([0-9a-f][0-9a-f])+$'"
+	"  AND length(state) < " STORE_SLOT_STATE_LEN_TEXT ")",
+	pgstore_set_slot_sql,
 	/* no notification: standbys look at every refresh of their duties */
 	"CREATE FUNCTION " PUBLISH_SIG " RETURNS void"
 	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$"

@@ -58,5 +58,8 @@ extern const char *const pgstore_schema_operator_sql[];
  * (pgstore_setsetting.c): the base schema and the steps that changed it
  * all create this one. */
 extern const char pgstore_set_setting_sql[];
+/* CREATE OR REPLACE FUNCTION pgkeel.set_slot, its latest version
+ * (pgstore_migrate_logical.c), created by both steps that changed it. */
+extern const char pgstore_set_slot_sql[];
 
 #endif
