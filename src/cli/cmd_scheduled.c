@@ -61,6 +61,30 @@ static int parse_at(const char *text, int64_t *at)
 	return EXIT_OK;
 }
 
+/* A switchover is refused at once where it would be when carried out:
+ * a standby formation's primary is never switched over by request. */
+static int refused_now(Store *s, const char *formation, const char *what)
+{
+	StoreFormation *f = calloc(1, sizeof(*f));
+	int rc = EXIT_OK;
+
+	if (strcmp(what, "switchover") != 0 || !f)
+		goto out;
+	if (!store_get_formation(s, formation, f))
+		rc = nodeconf_store_failed(s);
+	else if (f->standby_of[0]) {
+		fprintf(stderr, "%s: formation %s is a standby formation of "
+				"%s: its primary is never switched over by "
+				"request; promote the formation first "
+				"(`pgkeel perform promotion`)\n",
+			cli_command_path(), formation, f->standby_of);
+		rc = EXIT_REFUSED;
+	}
+out:
+	free(f);
+	return rc;
+}
+
 int perform_schedule(const Flags *flags, const char *what, const char *node)
 {
 	StoreScheduled op = {0};
@@ -71,6 +95,10 @@ int perform_schedule(const Flags *flags, const char *what, const char *node)
 
 	if (rc != EXIT_OK || (rc = open_operator(flags, &s, formation)))
 		return rc;
+	if ((rc = refused_now(s, formation, what)) != EXIT_OK) {
+		store_close(s);
+		return rc;
+	}
 	snprintf(op.what, sizeof(op.what), "%s", what);
 	snprintf(op.node, sizeof(op.node), "%s", node ? node : "");
 	if (!store_schedule(s, formation, &op, &id)) {

@@ -21,7 +21,12 @@ static const char *switchover_blocked(const StoreFormation *sf,
 	const StoreNode *c = node[0] ? store_formation_node_named(sf, node)
 				     : NULL;
 
-	if (sf->paused)
+	if (sf->standby_of[0])
+		snprintf(why, len,
+			 "formation %s is a standby formation: its primary is "
+			 "never switched over by request",
+			 sf->name);
+	else if (sf->paused)
 		snprintf(why, len, "formation %s is paused", sf->name);
 	else if (strcmp(sf->health, "healthy") != 0)
 		snprintf(why, len, "formation %s is %s, not healthy",

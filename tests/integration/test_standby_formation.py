@@ -131,6 +131,12 @@ def test_a_standby_formation_replicates_the_source_read_only(h):
     # nothing is synchronous in dr; the source's own set is unchanged
     assert c.show("x", "synchronous_standby_names") == ""
     assert c.show("a", "synchronous_standby_names") == 'ANY 1 ("b")'
+    # no switchover by request, now or scheduled
+    for at in ((), ("--at", "+1h")):
+        out = c.mon_pgkeel("perform", "switchover", *at, "--pgdata",
+                           c.monitor_dir, "--formation", DR, check=False)
+        assert out.returncode == 8, out.stderr
+        assert "standby formation" in out.stderr
 
     # the DR switch: write through the source with synchronous commits,
     # stop, let dr replay the source's flush position, promote
