@@ -161,15 +161,7 @@ static void say_down_signals(const FsmFormation *f, FsmNodeExplanation *e)
 			secs(s->fence_ms + FENCE_MARGIN_MS), yes_no(s->fence_passed),
 			yes_no(s->standbys_let_go && !s->silent_standby &&
 			       s->reporting_standbys > 0));
-	if (s->port_refused)
-		fsm_say(&e->lines,
-			"Or: its keeper gone, its store session ended and "
-			"silent %.2f s (%s), every standby reporting and none "
-			"streaming from it (%s).",
-			secs(KEEPER_GONE_SILENT_MS), yes_no(s->keeper_gone),
-			yes_no(!s->silent_standby && s->reporting_standbys > 0 &&
-			       !s->streaming_standby));
-	if (s->fence_ms <= 0)
+	else
 		fsm_say(&e->lines, "Down at once: not possible, its keeper "
 				   "reported no fencing time.");
 	fsm_say(&e->lines, "Verdict: %s.",

@@ -125,13 +125,9 @@ static void standby_signals(const FsmFormation *f, const FsmNode *p,
 /*
  * Definitive evidence, no need to wait out node_down_ms: the host
  * refuses connections to the primary's port (a refusal, not a timeout),
- * every standby reports, and either the primary's keeper, silent, must
- * have fenced it by now had it been alive but cut off (its reported
- * fence_ms, a margin, and the standbys' reply window: they let go of
- * it), or its keeper is gone: its session with the store ended, which
- * a host does when the process dies, and no report came since. A dead
- * keeper keeps nothing open and restarts nothing, and a refused port
- * has no postmaster behind it.
+ * and the primary's keeper, silent, must have fenced it by now had it
+ * been alive but cut off (its reported fence_ms, a margin, and the
+ * standbys' reply window: every standby reports and let go of it).
  * Otherwise down only when every signal agrees; never while a standby
  * streams from it.
  */
@@ -145,12 +141,9 @@ void fsm_down_signals(const FsmFormation *f, const FsmNode *p,
 	s->fence_ms = p->fence_ms;
 	s->fence_passed = p->fence_ms > 0 &&
 			  s->keeper_silent_ms >= p->fence_ms + FENCE_MARGIN_MS;
-	s->keeper_gone = p->keeper_session_closed &&
-			 s->keeper_silent_ms >= KEEPER_GONE_SILENT_MS;
-	s->refused = s->port_refused && !s->silent_standby &&
-		     s->reporting_standbys > 0 &&
-		     ((s->fence_passed && s->standbys_let_go) ||
-		      (s->keeper_gone && !s->streaming_standby));
+	s->refused = s->port_refused &&
+		     s->fence_passed && s->standbys_let_go &&
+		     !s->silent_standby && s->reporting_standbys > 0;
 	s->down = !s->streaming_standby &&
 		  ((s->health_lost && (s->keeper_lost || s->postgres_lost) &&
 		    s->standbys_let_go) ||

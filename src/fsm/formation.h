@@ -57,11 +57,6 @@ typedef struct {
 	int64_t fence_ms; /* reported: a primary cut off from the store stops
 			     taking writes this long after its last report;
 			     0 unknown */
-	bool keeper_session_closed; /* its keeper's session with the store
-				       ended (its host closes it when the
-				       process dies); false while open or
-				       not asked (the monitor asks only
-				       while the port refuses connections) */
 } FsmNode;
 
 typedef struct {
@@ -103,13 +98,6 @@ typedef struct {
  */
 #define STANDBY_REPLY_FRESH_MS 2000
 #define FENCE_MARGIN_MS 250
-/*
- * A keeper whose session with the store is gone and that has not
- * reported for this long is dead, not reconnecting: a live keeper
- * reports every keeper_interval (500 ms by default), logging in again
- * first when its session broke (docs/guarantees.md).
- */
-#define KEEPER_GONE_SILENT_MS 600
 
 /* The defaults documented in docs/configuration.md. */
 void fsm_settings_default(FsmSettings *s);
@@ -157,8 +145,6 @@ typedef struct {
 	bool port_refused;         /* the last check was refused */
 	int64_t fence_ms;          /* its keeper's fencing time, 0 unknown */
 	bool fence_passed;         /* silent past fence_ms and a margin */
-	bool keeper_gone;          /* its store session ended and it has
-				      been silent KEEPER_GONE_SILENT_MS */
 	bool refused;              /* definitive evidence: down at once */
 	bool down;                 /* by every signal, or refused */
 } FsmDownSignals;
@@ -171,9 +157,8 @@ void fsm_down_signals(const FsmFormation *f, const FsmNode *p,
  * down"); false while any signal says it may be up. */
 bool fsm_primary_down(const FsmFormation *f, const FsmNode *p);
 /* ... true on the definitive evidence alone: its port refuses
- * connections, every standby reports and none streams from it, and its
- * keeper is either gone (its store session ended) or silent past its
- * fencing time with the standbys' reply window over. */
+ * connections, its keeper is silent past its fencing time, the standbys
+ * let go of it. */
 bool fsm_primary_refused(const FsmFormation *f, const FsmNode *p);
 
 #endif

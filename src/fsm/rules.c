@@ -197,13 +197,9 @@ static bool failover_started(const FsmFormation *f, const FsmNode *n,
 				   "promoted");
 	else if (fsm_primary_refused(f, n))
 		snprintf(why, len, "primary failed (its port refuses "
-				   "connections, %s, no standby streams from "
-				   "it): a standby is promoted",
-			 n->keeper_session_closed
-				 ? "its keeper is gone (its store session "
-				   "ended)"
-				 : "its keeper is silent past its fencing "
-				   "time");
+				   "connections, its keeper is silent past its "
+				   "fencing time, no standby streams from it): "
+				   "a standby is promoted");
 	else
 		snprintf(why, len, "primary failed (monitor checks, keeper and "
 				   "standbys all lost it): fenced, a standby is "

@@ -46,8 +46,6 @@ typedef struct {
 	int64_t not_streaming_since_ms;
 	bool health_ok;            /* the latest connection test passed */
 	bool port_closed;          /* ... failed: the connection refused */
-	bool keeper_session_closed; /* ... and the store has no session of
-				       its keeper (store_keeper_session) */
 	bool reachable;
 	char sync_names[512];
 	bool written; /* reachable/sync_names stored at least once */

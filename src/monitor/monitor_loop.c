@@ -71,18 +71,6 @@ static void to_fsm_node(const StoreFormation *sf, const StoreNode *n,
 	f->health_fail_since_ms = nm->health_fail_since_ms;
 	f->not_streaming_since_ms = nm->not_streaming_since_ms;
 	f->port_closed = nm->port_closed;
-	f->keeper_session_closed = nm->port_closed &&
-				   nm->keeper_session_closed;
-}
-
-/* Asked only of a node whose port refuses connections: whether its
- * keeper's session with the store ended too (a store that keeps no
- * sessions, or does not answer, says nothing). */
-static bool keeper_session_closed(Monitor *m, int node_id)
-{
-	bool open = true;
-
-	return store_keeper_session(m->store, node_id, &open) && !open;
 }
 
 /*
@@ -101,8 +89,6 @@ static void check_health(Monitor *m, StoreFormation *sf, NodeMemory **mem)
 		healththread_result(m->health, n->id, &ok, &closed);
 		mem[i]->health_ok = ok;
 		mem[i]->port_closed = closed;
-		mem[i]->keeper_session_closed =
-			closed && keeper_session_closed(m, n->id);
 	}
 }
 

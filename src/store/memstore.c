@@ -147,23 +147,6 @@ static bool mem_depose(Store *s, const char *holder, int64_t term)
 	return true;
 }
 
-/* A keeper's session: a handle of its node's open on the store. */
-static bool mem_keeper_session(Store *s, int node_id, bool *open)
-{
-	MemStoreDb *db = memstore_handle(s)->db;
-
-	if (!memstore_call(s))
-		return false;
-	*open = false;
-	for (size_t i = 0; i < MEM_MAX_HANDLES; i++) {
-		Store *o = db->handles[i];
-		const StoreActor *a = o ? &memstore_handle(o)->actor : NULL;
-		if (a && a->role == ACTOR_NODE && a->node_id == node_id)
-			*open = true;
-	}
-	return true;
-}
-
 static void mem_close(Store *s)
 {
 	MemStoreDb *db = memstore_handle(s)->db;
@@ -201,7 +184,6 @@ static const StoreOps mem_ops = {
 	.rotate_secret = memstore_rotate_secret,
 	.list_monitors = mem_list_monitors,
 	.depose = mem_depose,
-	.keeper_session = mem_keeper_session,
 	.close = mem_close,
 };
 

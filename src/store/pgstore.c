@@ -219,7 +219,6 @@ static const StoreOps pg_ops = {
 	.end_scheduled = pgstore_end_scheduled,
 	.rotate_secret = pgstore_rotate_secret,
 	.list_monitors = pgstore_list_monitors,
-	.keeper_session = pgstore_keeper_session,
 	.last_node_id = pgstore_last_node_id,
 	.close = pg_close,
 };

@@ -49,8 +49,7 @@ bool pgstore_exec(Store *s, const char *sql, int n,
  * says: pgstore_register_node, pgstore_report, pgstore_get_formation,
  * pgstore_report_read,
  * pgstore_list_formations, pgstore_events, pgstore_acquire,
- * pgstore_apply, pgstore_request, pgstore_list_monitors,
- * pgstore_keeper_session. */
+ * pgstore_apply, pgstore_request, pgstore_list_monitors. */
 bool pgstore_register_node(Store *s, const NodeRegistration *reg,
 			   RegisteredNode *out);
 bool pgstore_report(Store *s, int node_id, const NodeReport *report);
@@ -70,7 +69,6 @@ bool pgstore_apply(Store *s, int64_t term, const char *formation,
 		   const char *health, bool clear_requests);
 bool pgstore_request(Store *s, const char *formation, const char *what,
 		     const char *node_name);
-bool pgstore_keeper_session(Store *s, int node_id, bool *open);
 bool pgstore_list_monitors(Store *s, StoreMonitor *out, size_t max,
 			   size_t *n);
 /* pgstore_params.c */

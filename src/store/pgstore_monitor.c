@@ -14,7 +14,6 @@
 
 #include "common/log.h"
 #include "store/pgstore.h"
-#include "store/pgstore_schema.h"
 
 #define LEASE_LOCK_KEY "7458373650"
 
@@ -221,23 +220,4 @@ bool pgstore_apply(Store *s, int64_t term, const char *formation,
 	snprintf(s->error, sizeof(s->error), "%s", saved);
 	s->failure = failure;
 	return false;
-}
-
-/* A keeper's session is a backend logged in as its node's role. */
-bool pgstore_keeper_session(Store *s, int node_id, bool *open)
-{
-	char role[64];
-	const char *params[] = {role};
-
-	snprintf(role, sizeof(role), PGSTORE_NODE_ROLE_PREFIX "%d", node_id);
-	PGresult *res = pgstore_query(
-		s,
-		"SELECT EXISTS (SELECT 1 FROM pg_stat_activity"
-		" WHERE usename = $1)",
-		1, params);
-	if (!res)
-		return false;
-	*open = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-	PQclear(res);
-	return true;
 }

@@ -161,15 +161,6 @@ bool store_depose(Store *s, const char *holder, int64_t term)
 	return done(s, s->ops->depose(s, holder, term));
 }
 
-bool store_keeper_session(Store *s, int node_id, bool *open)
-{
-	begin(s);
-	*open = true;
-	if (!s->ops->keeper_session)
-		return unsupported(s, "sessions of keepers");
-	return done(s, s->ops->keeper_session(s, node_id, open));
-}
-
 bool store_list_monitors(Store *s, StoreMonitor *out, size_t max,
 			 size_t *n)
 {

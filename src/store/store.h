@@ -302,11 +302,6 @@ bool store_acquire(Store *s, const char *holder, const char *api,
  * True when done or nothing was to do; false with s->error set
  * (STORE_REFUSED where one monitor alone uses the store). */
 bool store_depose(Store *s, const char *holder, int64_t term);
-/* Whether node_id's keeper has a session with the store open (*open):
- * what the monitor asks of a primary whose port refuses connections
- * (docs/guarantees.md). True when the store said; false with s->error
- * set (STORE_REFUSED where the store keeps no sessions). */
-bool store_keeper_session(Store *s, int node_id, bool *open);
 /* Writes decisions, fenced by term; clear_requests consumes the pending
  * switchover/failover request the decisions carried out. All or nothing:
  * false with s->error set (STORE_FENCED, "fenced: ...", when another

@@ -80,11 +80,6 @@
  *   formation or node that does not exist, an invalid value (run-time
  *   settings: common/rtsettings.h's table), a request while another is
  *   under way; they wake a waiting monitor.
- * keeper_session (optional): whether node_id's keeper holds a session
- *   with the store now (a handle opened with its credential): a store of
- *   connections says so, and one that is closed is gone for good (its
- *   host closed it when the process died, or the keeper closed it). It
- *   may lag a closing by the time the store takes to notice one.
  * depose (optional): atomic: the lease ends if holder holds it at term
  *   (its listing goes with it), nothing otherwise; the next acquire by
  *   any monitor takes it with a higher term.
@@ -175,7 +170,6 @@ typedef struct StoreOps {
 	bool (*list_monitors)(Store *s, StoreMonitor *out, size_t max,
 			      size_t *n);
 	bool (*depose)(Store *s, const char *holder, int64_t term);
-	bool (*keeper_session)(Store *s, int node_id, bool *open);
 	bool (*last_node_id)(Store *s, int64_t *id);
 	bool (*import)(Store *s, const StoreFormation *f,
 		       int64_t last_node_id);

@@ -40,10 +40,8 @@ void a_formation_is_imported_once(void **state);
 void cascade_settings_are_validated_and_read_by_nodes(void **state);
 /* ... and of store_report_read */
 void a_report_and_its_read_are_one_call(void **state);
-/* store_contract_lease.c: a lease ended early by another monitor, and
- * a keeper's session */
+/* store_contract_lease.c: a lease ended early by another monitor */
 void a_deposed_holder_is_fenced(void **state);
-void a_keeper_session_ends_with_its_handle(void **state);
 /* store_contract_ops.c: formation.standby_of */
 void standby_of_is_validated_and_read_by_nodes(void **state);
 

@@ -1,18 +1,14 @@
 /*
- * store_contract_lease.c - the store contract (store.h) of what tells a
- * dead process from a silent one: a lease ended before its time (a
- * monitor standing by that saw the holder dead deposes it with
- * store_depose, takes the lease at a higher term, and the deposed
- * holder's writes are fenced from then on; refused where one monitor
- * alone uses the store), and a keeper's session with the store
- * (store_keeper_session; refused where the store keeps no sessions).
- * Part of test_store_contract.
+ * store_contract_lease.c - the store contract (store.h) of a lease
+ * ended before its time: a monitor standing by that saw the holder dead
+ * deposes it (store_depose), takes the lease at a higher term, and the
+ * deposed holder's writes are fenced from then on. Drivers where one
+ * monitor alone uses the store refuse it. Part of test_store_contract.
  */
 #include "unit.h"
 #include <stdio.h>
 #include <string.h>
 
-#include "common/timeutil.h"
 #include "store_contract.h"
 
 /* The api holder listed with, or NULL when it is not listed. */
@@ -66,38 +62,5 @@ void a_deposed_holder_is_fenced(void **state)
 out:
 	store_close(m2);
 	store_close(m1);
-	store_close(op);
-}
-
-/* A keeper's session: open while a handle of its node is, gone once
- * closed (a store of connections notices a closed one at once, or in
- * a moment); a store that keeps no sessions says so. */
-void a_keeper_session_ends_with_its_handle(void **state)
-{
-	Store *op = drv->operator_store(), *m = drv->monitor_store();
-	RegisteredNode a = add(op, "a", port_of(0));
-	Store *na = drv->node_store(&a);
-	NodeReport r = a_report(NS_SINGLE, 100);
-	bool open = false;
-	(void)state;
-
-	assert_true(store_report(na, a.node_id, &r)); /* it logged in */
-	if (!store_keeper_session(m, a.node_id, &open)) {
-		assert_int_equal(m->failure, STORE_REFUSED);
-		assert_string_equal(drv->name, "etcd");
-		store_close(na);
-		goto out;
-	}
-	assert_true(open);
-	store_close(na);
-	int64_t deadline = time_monotonic_ms() + 5000;
-	while (open && time_monotonic_ms() < deadline) {
-		assert_true(store_keeper_session(m, a.node_id, &open));
-		if (open)
-			time_sleep_ms(10);
-	}
-	assert_false(open);
-out:
-	store_close(m);
 	store_close(op);
 }
