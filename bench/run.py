@@ -8,7 +8,8 @@ acknowledged commit after it. Every acknowledged row is checked on the
 final primary. Each scenario runs RUNS times; the median is reported and
 written to docs/benchmarks.md with the method.
 
-    make bench            (or: /usr/bin/python3 bench/run.py [RUNS])
+    make bench            (or: /usr/bin/python3 bench/run.py [RUNS]
+                           [downtime], the first section alone)
 
 Then, each from its own file and writing its own section of
 docs/benchmarks.md (bench/report.py): the idle keeper's resources
@@ -108,6 +109,8 @@ def main():
                         failovers))
         print(f"{title}: median {med:.2f} s (target {target:g} s)")
     write_report(results, runs)
+    if sys.argv[2:] == ["downtime"]:  # this section alone
+        return
     import keeper_resources
     keeper_resources.main()
     import pg_crash
