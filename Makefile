@@ -149,8 +149,10 @@ check: deps
 	@$(MAKE) --no-print-directory faults-fast
 	@$(MAKE) --no-print-directory deb-check
 
+# two at a time (pytest-xdist): most of a test's time is spent waiting
+# for servers and timeouts, and each test has its own directory and ports
 integration: all $(BUILD)/unit/test_store_contract $(BUILD)/unit/test_etcd_rbac
-	@scripts/run-integration tests/integration -m "not slow"
+	@scripts/run-integration tests/integration -m "not slow" -n 2
 
 # the long variants of cases `make check` covers (marked slow)
 integration-slow: all $(BUILD)/unit/test_store_contract $(BUILD)/unit/test_etcd_rbac
