@@ -58,6 +58,12 @@ static int change(Store *s, const char *formation, const char *setting,
 		printf("%s = %s\n", setting, value);
 		printf("The primary creates it; standbys keep a copy "
 		       "advanced to the primary's position.\n");
+		if (strncmp(value, SLOTDECL_LOGICAL_PREFIX,
+			    strlen(SLOTDECL_LOGICAL_PREFIX)) == 0)
+			printf("A logical slot needs wal_level logical: a node "
+			       "that still runs with replica (pgkeel show "
+			       "state lists its pending restart) gets it "
+			       "with `pgkeel perform restart --rolling`.\n");
 	} else {
 		printf("%s unset\n", setting);
 		printf("Every node drops its copy once no client uses it.\n");

@@ -52,7 +52,13 @@ static bool create_slot(Keeper *k, const StoreSlot *s, const SlotKind *kind)
 	if (!connect_db(k, kind->database, &pc))
 		return false;
 	bool ok = logslot_create(&pc, s->name, kind->plugin);
-	if (!ok)
+	if (!ok && strstr(pc.error, "wal_level"))
+		log_warn("logical slot %s waits for wal_level logical, which "
+			 "this Postgres has not started with yet: `pgkeel "
+			 "perform restart --rolling` restarts each node in "
+			 "turn (%s)",
+			 s->name, pc.error);
+	else if (!ok)
 		log_warn("logical slot %s not created: %s", s->name, pc.error);
 	pg_disconnect(&pc);
 	return ok;
