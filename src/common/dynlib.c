@@ -25,3 +25,16 @@ bool dynlib_load(const char *soname, const char *const names[],
 	}
 	return true;
 }
+
+bool dynlib_load_once(DynLibOnce *once, const char *soname,
+		      const char *const names[], void **const slots[],
+		      size_t n, char *err, size_t errlen)
+{
+	pthread_mutex_lock(&once->lock);
+	if (!once->loaded)
+		once->loaded =
+			dynlib_load(soname, names, slots, n, err, errlen);
+	bool loaded = once->loaded;
+	pthread_mutex_unlock(&once->lock);
+	return loaded;
+}

@@ -9,6 +9,7 @@
 #ifndef PGK_DYNLIB_H
 #define PGK_DYNLIB_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -17,5 +18,19 @@
  * library or the first name missing). */
 bool dynlib_load(const char *soname, const char *const names[],
 		 void **const slots[], size_t n, char *err, size_t errlen);
+
+/* A library loaded once per process, whichever thread asks first. */
+typedef struct {
+	pthread_mutex_t lock;
+	bool loaded;
+} DynLibOnce;
+#define DYNLIB_ONCE_INIT {PTHREAD_MUTEX_INITIALIZER, false}
+
+/* dynlib_load the first time it succeeds, under once's lock; true at
+ * once after that. False with err set as dynlib_load's (tried again at
+ * the next call). */
+bool dynlib_load_once(DynLibOnce *once, const char *soname,
+		      const char *const names[], void **const slots[],
+		      size_t n, char *err, size_t errlen);
 
 #endif

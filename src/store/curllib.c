@@ -3,14 +3,11 @@
  */
 #include "store/curllib.h"
 
-#include <pthread.h>
-#include <stdbool.h>
 
 #include "common/dynlib.h"
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static DynLibOnce once = DYNLIB_ONCE_INIT;
 static CurlLib lib;
-static bool loaded;
 
 const CurlLib *curllib_load(char *err, size_t errlen)
 {
@@ -19,13 +16,10 @@ const CurlLib *curllib_load(char *err, size_t errlen)
 	static const char *const names[] = {CURLLIB_FUNCTIONS(CURLLIB_NAME)};
 	void **const slots[] = {CURLLIB_FUNCTIONS(CURLLIB_SLOT)};
 
-	pthread_mutex_lock(&lock);
-	if (!loaded)
-		loaded = dynlib_load(CURLLIB_SONAME, names, slots,
-				     sizeof(names) / sizeof(names[0]), err,
-				     errlen);
-	pthread_mutex_unlock(&lock);
-	return loaded ? &lib : NULL;
+	return dynlib_load_once(&once, CURLLIB_SONAME, names, slots,
+				sizeof(names) / sizeof(names[0]), err, errlen)
+		       ? &lib
+		       : NULL;
 }
 
 const CurlLib *curllib(void)
