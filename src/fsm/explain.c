@@ -59,7 +59,7 @@ static void say_not_down(const FsmFormation *f, FsmExplanation *x,
 				   "may still keep the primary open).",
 			h->name, f->since_at_least ? "at least " : "",
 			secs(s->holding_stopped_ms),
-			secs(STANDBY_REPLY_FRESH_MS + FENCE_MARGIN_MS));
+			secs(STANDBY_LET_GO_MS));
 	else if (h)
 		fsm_say(&x->lines, "No failover: %s follows the primary.",
 			h->name);

@@ -145,7 +145,7 @@ static void say_down_signals(const FsmFormation *f, FsmNodeExplanation *e)
 			 name_of(f, s->holding_standby),
 			 f->since_at_least ? "at least " : "",
 			 secs(s->holding_stopped_ms),
-			 secs(STANDBY_REPLY_FRESH_MS + FENCE_MARGIN_MS));
+			 secs(STANDBY_LET_GO_MS));
 	fsm_say(&e->lines,
 		"Down by every signal needs: checks failing for "
 		"node_down_timeout (%s), its keeper or its Postgres lost (%s), "

@@ -110,8 +110,7 @@ static void standby_signals(const FsmFormation *f, const FsmNode *p,
 		bool holds = o->not_streaming_since_ms < 0
 				     ? o->streaming_from == p->id
 				     : f->now_ms - o->not_streaming_since_ms <
-					       STANDBY_REPLY_FRESH_MS +
-						       FENCE_MARGIN_MS;
+					       STANDBY_LET_GO_MS;
 		if (holds && !s->holding_standby) {
 			s->holding_standby = o->id;
 			if (o->not_streaming_since_ms >= 0)

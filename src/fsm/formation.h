@@ -90,14 +90,20 @@ typedef struct {
 
 /*
  * A primary's keeper that cut off from the store keeps its Postgres open
- * while a standby replied within STANDBY_REPLY_FRESH_MS (keeper/fence.c);
- * the replies come every second (wal_receiver_status_interval). The
- * monitor's fast decision (formation.c) waits out that window after the last
- * standby stopped streaming, and FENCE_MARGIN_MS more for the keeper's
- * own step and the fencing itself (docs/guarantees.md).
+ * while a standby streaming from it answered within STANDBY_REPLY_FRESH_MS
+ * (keeper/fence.c). Standbys send status messages every second
+ * (wal_receiver_status_interval) and at once when they write WAL, so
+ * before fencing the keeper commits a transaction and waits up to
+ * STANDBY_PROBE_WAIT_MS for an answer (pg/standbyprobe.h). The monitor's
+ * decisions wait STANDBY_LET_GO_MS after the last standby stopped
+ * streaming: that window, that wait, and FENCE_MARGIN_MS more for the
+ * keeper's own step and the fencing itself (docs/guarantees.md).
  */
-#define STANDBY_REPLY_FRESH_MS 2000
+#define STANDBY_REPLY_FRESH_MS 500
+#define STANDBY_PROBE_WAIT_MS 250
 #define FENCE_MARGIN_MS 250
+#define STANDBY_LET_GO_MS                                                   \
+	(STANDBY_REPLY_FRESH_MS + STANDBY_PROBE_WAIT_MS + FENCE_MARGIN_MS)
 
 /* The defaults documented in docs/configuration.md. */
 void fsm_settings_default(FsmSettings *s);

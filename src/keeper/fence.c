@@ -26,27 +26,36 @@
  */
 #include <string.h>
 
+#include "common/log.h"
+#include "common/timeutil.h"
 #include "fsm/fsm.h"
 #include "keeper/keeper.h"
+#include "pg/standbyprobe.h"
 
-/* How long until the last of the standbys' replies that keep a cut-off
- * primary open goes stale (as observed this cycle), or -1: none. */
-static int64_t until_replies_stale(const Observation *obs)
+/* The last moment (monotonic) a streaming standby is known to have
+ * answered: the freshest status message seen at the last observation,
+ * or the start of the last probe one answered; 0 when none. */
+static int64_t last_answer_ms(const Keeper *k)
 {
-	int64_t until = -1;
-	for (size_t i = 0; i < obs->nstandbys; i++) {
-		const ObservedStandby *s = &obs->standbys[i];
-		int64_t left = STANDBY_REPLY_FRESH_MS + 1 - s->reply_age_ms;
-		if (strcmp(s->state, "streaming") == 0 && left > until)
-			until = left;
+	int64_t last = k->answered_ms;
+	if (!k->obs_ok)
+		return last;
+	for (size_t i = 0; i < k->obs.nstandbys; i++) {
+		const ObservedStandby *s = &k->obs.standbys[i];
+		int64_t at = k->obs_ms - s->reply_age_ms;
+		if (strcmp(s->state, "streaming") == 0 && at > last)
+			last = at;
 	}
-	return until;
+	return last;
 }
 
-/* A standby whose replies still keep a cut-off primary open. */
-static bool has_streaming_standby(const Observation *obs)
+/* How long until the last answer that keeps a cut-off primary open goes
+ * stale, or -1: none. */
+static int64_t until_replies_stale(const Keeper *k, int64_t now_ms)
 {
-	return until_replies_stale(obs) > 0;
+	int64_t last = last_answer_ms(k);
+	int64_t left = last + STANDBY_REPLY_FRESH_MS + 1 - now_ms;
+	return last > 0 && left > 0 ? left : -1;
 }
 
 bool keeper_should_fence(const Keeper *k, int64_t now_ms)
@@ -55,7 +64,27 @@ bool keeper_should_fence(const Keeper *k, int64_t now_ms)
 		return false;
 	if (now_ms - k->last_store_ok_ms < k->fence_ms)
 		return false;
-	return !(k->obs_ok && k->obs.running && has_streaming_standby(&k->obs));
+	return !(k->obs_ok && k->obs.running &&
+		 until_replies_stale(k, now_ms) > 0);
+}
+
+bool keeper_standbys_answer(Keeper *k)
+{
+	int64_t start = time_monotonic_ms();
+	bool streaming = false;
+
+	for (size_t i = 0; k->obs_ok && i < k->obs.nstandbys; i++)
+		streaming |= strcmp(k->obs.standbys[i].state, "streaming") == 0;
+	PgConn *pc = streaming ? keeper_local(k) : NULL;
+	if (!pc)
+		return false;
+	if (!pg_standbys_answer(pc, STANDBY_PROBE_WAIT_MS)) {
+		if (pc->error[0])
+			log_warn("asking the standbys to answer: %s", pc->error);
+		return false;
+	}
+	k->answered_ms = start;
+	return true;
 }
 
 int64_t keeper_fence_deadline(const Keeper *k)
@@ -76,6 +105,6 @@ int64_t keeper_pause(const Keeper *k, int64_t now_ms)
 	if (deadline > now_ms)
 		wake = deadline - now_ms;
 	else if (deadline > 0 && k->obs_ok)
-		wake = until_replies_stale(&k->obs);
+		wake = until_replies_stale(k, now_ms);
 	return wake >= 0 && wake < pause ? wake : pause;
 }

@@ -49,6 +49,9 @@ typedef struct Keeper {
 	StoreFormation *formation; /* last read from the store, or NULL */
 	Observation obs;
 	bool obs_ok;
+	int64_t obs_ms;             /* monotonic: when obs was taken */
+	int64_t answered_ms;        /* a probe's start that a standby
+				     * answered (fence.c); 0: none */
 	/* freshness (keeper_status.h), monotonic: the primary last heard
 	 * from (0: not since the keeper started); the last replayed commit
 	 * while WAL waits to be replayed (0: caught up) */
@@ -264,8 +267,13 @@ void keeper_veto_expire(Keeper *k, int64_t now_ms);
 bool keeper_vetoed(const Keeper *k);
 
 /* fence.c: true when this primary must fence now: not fenced yet, cut
- * off from the store for fence_ms, and no standby streaming from it. */
+ * off from the store for fence_ms, and no standby streaming from it
+ * answered within STANDBY_REPLY_FRESH_MS. */
 bool keeper_should_fence(const Keeper *k, int64_t now_ms);
+/* Asks the standbys streaming from this primary to answer now, waiting
+ * STANDBY_PROBE_WAIT_MS at most: true when one did (it keeps the primary
+ * open for STANDBY_REPLY_FRESH_MS more). */
+bool keeper_standbys_answer(Keeper *k);
 /* When this primary must be fenced unless the store answers first
  * (monotonic ms), or 0 when it need not be. */
 int64_t keeper_fence_deadline(const Keeper *k);

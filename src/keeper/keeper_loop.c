@@ -70,6 +70,7 @@ static bool connect_store(Keeper *k)
 
 static void observe(Keeper *k)
 {
+	k->obs_ms = time_monotonic_ms();
 	k->obs_ok = pgnode_is_running(&k->node) && keeper_observe(k);
 	if (!k->obs_ok)
 		memset(&k->obs, 0, sizeof(k->obs));
@@ -233,10 +234,10 @@ static void fence_if_cut_off(Keeper *k, int64_t now_ms)
 {
 	char err[512];
 
-	if (!keeper_should_fence(k, now_ms))
+	if (!keeper_should_fence(k, now_ms) || keeper_standbys_answer(k))
 		return;
 	log_error("cannot reach the state store for %lld ms and no standby "
-		  "streams from this primary: fencing it",
+		  "streaming from this primary answers: fencing it",
 		  (long long)(now_ms - k->last_store_ok_ms));
 	if (pgnode_fence(&k->node, true, err, sizeof(err))) {
 		k->fenced = true;

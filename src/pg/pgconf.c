@@ -19,7 +19,10 @@
 /* Settings every pgkeel node needs, whatever its role. wal_level is
  * logical so that a permanent logical slot can be declared without
  * restarting every server, and a standby can load its copy
- * (docs/configuration.md). */
+ * (docs/configuration.md). A receiver ends a stream it heard nothing on
+ * for wal_receiver_timeout (asking for an answer halfway): a frozen
+ * primary's standbys let it go after 2 s, which the monitor waits for
+ * (docs/guarantees.md). */
 static const PgParam base_params[] = {
 	{"wal_level", "logical"},
 	{"hot_standby", "on"},
@@ -29,7 +32,7 @@ static const PgParam base_params[] = {
 	{"wal_keep_size", "'512MB'"},
 	{"hot_standby_feedback", "on"},
 	{"wal_sender_timeout", "'5s'"},
-	{"wal_receiver_timeout", "'5s'"},
+	{"wal_receiver_timeout", "'2s'"},
 	{"wal_receiver_status_interval", "'1s'"},
 	{"wal_retrieve_retry_interval", "'500ms'"},
 	{"recovery_target_timeline", "'latest'"},

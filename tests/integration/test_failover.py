@@ -175,6 +175,28 @@ def test_monitor_down_changes_nothing(h):
     assert w.missing_on("a") == []
 
 
+def test_monitor_down_on_an_idle_formation_fences_nothing(h):
+    """No writes: the standby sends a status message once a second, less
+    often than a cut-off primary needs to hear from it, so its keeper asks
+    the standby to answer rather than fence (docs/guarantees.md)."""
+    c = two_node_formation(h)
+    pid_file = os.path.join(c.nodes["a"]["pgdata"], "postmaster.pid")
+    keeper = c.nodes["a"]["proc"]
+    before = len(keeper.log())
+    c.stop_monitor()
+    wait_until(lambda: "state store" in keeper.log()[before:],
+               what="a's keeper to miss the store")
+    end = time.monotonic() + 5  # five times fence_timeout
+    while time.monotonic() < end:
+        assert os.path.exists(pid_file), "the idle primary fenced itself"
+        time.sleep(0.1)
+    assert "fencing" not in keeper.log()
+    c.sql("CREATE TABLE after_cut (i int)", "a")
+    c.start_monitor()
+    c.wait_states({"a": "primary", "b": "secondary"})
+    assert not [e for e in c.events() if e["new_state"] == "demoted"]
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root for iptables")
 def test_monitor_cut_off_from_primary_while_standby_streams(h):
     c = Cluster(h, monitor_user=second_user())

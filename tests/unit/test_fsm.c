@@ -125,8 +125,11 @@ static void refused_port_and_silent_keeper_fail_over_early(void **state)
 	tf_init(&t, 2);
 	tf_replicating(&t, NS_PRIMARY);
 	refused_port(&t, 1);
-	/* the standby's replies may still count on the primary's side */
-	tf_advance(&t, STANDBY_REPLY_FRESH_MS + FENCE_MARGIN_MS - 10);
+	/* the standby's replies may still count on the primary's side, and
+	 * its keeper may not have fenced yet: the later of the two */
+	int64_t fenced = fsm_node(&t.f, 1)->fence_ms + FENCE_MARGIN_MS;
+	tf_advance(&t, (STANDBY_LET_GO_MS > fenced ? STANDBY_LET_GO_MS
+						   : fenced) - 10);
 	assert_int_equal(tf_step(&t), 0);
 	tf_advance(&t, 10);
 	assert_int_equal(tf_step(&t), 2);

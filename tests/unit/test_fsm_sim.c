@@ -14,9 +14,10 @@
  *      in-sync standbys.
  * The keepers' self-fencing follows the timeouts' ordering (fence_timeout
  * before node_down_timeout), keeping a primary that a standby streamed
- * from within STANDBY_REPLY_FRESH_MS, as keeper/fence.c does. A crashed
- * node's host, or a firewall in front of a cut-off one, may refuse the
- * monitor's connections, which lets the monitor decide early.
+ * from within STANDBY_REPLY_FRESH_MS (and its probe's wait), as
+ * keeper/fence.c does. A crashed node's host, or a firewall in front of a
+ * cut-off one, may refuse the monitor's connections, which lets the
+ * monitor decide early.
  */
 #include "unit.h"
 #include <stdio.h>
@@ -178,7 +179,8 @@ static void report(Sim *s)
 				v->last_reply = now;
 		}
 		if (v->writable && now - v->store_ok >= FENCE_MS &&
-		    now - v->last_reply > STANDBY_REPLY_FRESH_MS) {
+		    now - v->last_reply >
+			    STANDBY_REPLY_FRESH_MS + STANDBY_PROBE_WAIT_MS) {
 			v->writable = false;
 			v->pg_up = false;
 		}
