@@ -85,6 +85,10 @@ static bool settle(HealthNode *h, PgProbeVerdict v, const HealthOptions *o)
 		h->next_login_ms = 0;
 	}
 	bool changed = !h->tested || h->ok != (v != PROBE_DOWN);
+	if (v == PROBE_DOWN && (h->ok || !h->tested)) {
+		int64_t asked = h->probe.deadline_ms - o->timeout_ms;
+		h->down_since_ms = asked > 0 && asked < now ? asked : now;
+	}
 	h->ok = v != PROBE_DOWN;
 	changed |= h->port_closed != (!h->ok && h->probe.port_closed);
 	h->port_closed = !h->ok && h->probe.port_closed;

@@ -48,6 +48,8 @@ typedef struct {
 	bool tested;        /* ok holds a result */
 	bool ok;
 	bool port_closed;   /* not ok: the connection was refused */
+	int64_t down_since_ms; /* not ok: when the first check that failed
+				* was sent (monotonic): no answer since */
 	bool refusal_logged;
 	int login_backoff_ms; /* after a refused login: until the next */
 	int64_t next_login_ms; /* monotonic; knocks only until then */

@@ -28,6 +28,7 @@ typedef struct {
 	bool tested;
 	bool ok;
 	bool port_closed;
+	int64_t down_since_ms;
 } Slot;
 
 struct HealthThread {
@@ -118,6 +119,7 @@ static void publish(HealthThread *ht)
 			s->tested = true;
 			s->ok = h->ok;
 			s->port_closed = h->port_closed;
+			s->down_since_ms = h->down_since_ms;
 		}
 	}
 	pthread_mutex_unlock(&ht->lock);
@@ -276,6 +278,7 @@ void healththread_commit(HealthThread *ht)
 			ht->next[i].tested = old->tested;
 			ht->next[i].ok = old->ok;
 			ht->next[i].port_closed = old->port_closed;
+			ht->next[i].down_since_ms = old->down_since_ms;
 		}
 	}
 	Slot *swap = ht->list;
@@ -287,7 +290,7 @@ void healththread_commit(HealthThread *ht)
 }
 
 bool healththread_result(HealthThread *ht, int node_id, bool *ok,
-			 bool *port_closed)
+			 bool *port_closed, int64_t *down_since_ms)
 {
 	pthread_mutex_lock(&ht->lock);
 	const Slot *s = find(ht->list, ht->nlist, node_id);
@@ -295,6 +298,7 @@ bool healththread_result(HealthThread *ht, int node_id, bool *ok,
 	if (tested) {
 		*ok = s->ok;
 		*port_closed = s->port_closed;
+		*down_since_ms = s->down_since_ms;
 	}
 	pthread_mutex_unlock(&ht->lock);
 	return tested;

@@ -36,8 +36,9 @@ void healththread_drain(HealthThread *ht);
 /* Makes the collected list the one tested from now on. */
 void healththread_commit(HealthThread *ht);
 /* The latest result for node_id (port_closed: not ok, and the
- * connection was refused): false when it was not tested yet. */
+ * connection was refused; down_since_ms: not ok, the monotonic time the
+ * first check that failed was sent): false when it was not tested yet. */
 bool healththread_result(HealthThread *ht, int node_id, bool *ok,
-			 bool *port_closed);
+			 bool *port_closed, int64_t *down_since_ms);
 
 #endif

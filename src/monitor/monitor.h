@@ -46,6 +46,10 @@ typedef struct {
 	int64_t not_streaming_since_ms;
 	bool health_ok;            /* the latest connection test passed */
 	bool port_closed;          /* ... failed: the connection refused */
+	int64_t health_down_since_ms; /* ... failed: the first failed test
+				       * was sent then (monotonic) */
+	int64_t forgiven_ms;       /* the detector's signals count from here
+				    * (a pause ended; 0: never paused) */
 	bool reachable;
 	char sync_names[512];
 	bool written; /* reachable/sync_names stored at least once */

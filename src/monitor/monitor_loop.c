@@ -84,11 +84,13 @@ static void check_health(Monitor *m, StoreFormation *sf, NodeMemory **mem)
 	for (size_t i = 0; i < sf->nnodes; i++) {
 		const StoreNode *n = &sf->nodes[i];
 		bool ok = true, closed = false;
+		int64_t since = 0;
 		healththread_collect(m->health, n->id, n->host, n->port,
 				     sf->health_password);
-		healththread_result(m->health, n->id, &ok, &closed);
+		healththread_result(m->health, n->id, &ok, &closed, &since);
 		mem[i]->health_ok = ok;
 		mem[i]->port_closed = closed;
+		mem[i]->health_down_since_ms = since;
 	}
 }
 

@@ -1,7 +1,9 @@
 /*
  * nodememory.c - what the monitor remembers of each node on its own
  * monotonic clock: when a new report was last seen (report_seq moved),
- * since when its health checks fail, since when it stopped streaming.
+ * since when its health checks fail (from the first failed check's
+ * sending: a check that times out has had no answer since it was sent),
+ * since when it stopped streaming.
  * Judging freshness by the monitor's clock (not the keepers' or the
  * store's) keeps the failure detector immune to clock skew; a monitor
  * that just started treats everyone as fresh, so it never fails a node
@@ -41,7 +43,11 @@ void nodememory_observe(NodeMemory *nm, const StoreNode *n, bool healthy,
 	if (healthy)
 		nm->health_fail_since_ms = -1;
 	else if (nm->health_fail_since_ms < 0)
-		nm->health_fail_since_ms = now_ms;
+		nm->health_fail_since_ms =
+			nm->health_down_since_ms > nm->forgiven_ms &&
+					nm->health_down_since_ms < now_ms
+				? nm->health_down_since_ms
+				: now_ms;
 	if (n->report.receiver_streaming)
 		nm->not_streaming_since_ms = -1;
 	else if (nm->not_streaming_since_ms < 0)
@@ -53,4 +59,5 @@ void nodememory_forgive(NodeMemory *nm, int64_t now_ms)
 	nm->last_report_ms = now_ms;
 	nm->health_fail_since_ms = -1;
 	nm->not_streaming_since_ms = -1;
+	nm->forgiven_ms = now_ms;
 }

@@ -88,12 +88,14 @@ static void wait_tested(Monitor *mon, int id)
 {
 	int64_t deadline = time_monotonic_ms() + 10000;
 	bool ok = true, closed = false;
+	int64_t since = 0;
 
-	while (!healththread_result(mon->health, id, &ok, &closed) &&
+	while (!healththread_result(mon->health, id, &ok, &closed, &since) &&
 	       time_monotonic_ms() < deadline)
 		time_sleep_ms(20);
 	assert_false(ok);
 	assert_true(closed);
+	assert_true(since > 0 && since <= time_monotonic_ms());
 }
 
 static void a_silent_primary_is_failed_over_after_node_down(void **state)
