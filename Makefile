@@ -92,11 +92,12 @@ $(BUILD)/pgkeel: $(OBJ)/main.o $(BUILD)/libpgkeel.a
 
 # A test's own helper files besides tests/unit/test_NAME.c.
 UNIT_EXTRA_test_store_contract := tests/unit/store_drivers.c \
-    tests/unit/store_contract_ops.c tests/unit/store_contract_lease.c
+    tests/unit/store_contract_ops.c tests/unit/store_contract_lease.c \
+    tests/unit/store_contract_slots.c
 $(BUILD)/unit/test_store_contract $(BUILD)/unit-san/test_store_contract: \
     tests/unit/store_drivers.c tests/unit/store_drivers.h \
     tests/unit/store_contract_ops.c tests/unit/store_contract_lease.c \
-    tests/unit/store_contract.h
+    tests/unit/store_contract_slots.c tests/unit/store_contract.h
 
 $(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libpgkeel.a
 	@mkdir -p $(dir $@)

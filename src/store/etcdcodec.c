@@ -300,3 +300,31 @@ bool ec_handover_read(const char *text, int64_t *requested_ms)
 	json_decref(j);
 	return ok;
 }
+
+char *ec_slot_copy_json(Lsn confirmed_flush, const char *state)
+{
+	char lsn[LSN_TEXT_LEN];
+
+	return dump(json_pack("{s:s, s:s}", "confirmed_flush",
+			      lsn_format(confirmed_flush, lsn, sizeof(lsn)),
+			      "state", state));
+}
+
+bool ec_slot_copy_read(StoreSlot *sl, int node_id, const char *text)
+{
+	json_t *j = json_loads(text, 0, NULL);
+	const char *lsn =
+		json_string_value(json_object_get(j, "confirmed_flush"));
+	const char *st = json_string_value(json_object_get(j, "state"));
+	Lsn at;
+	bool ok = lsn && st && lsn_parse(lsn, &at) &&
+		  strlen(st) < sizeof(sl->state);
+
+	if (ok) {
+		sl->copy_node = node_id;
+		sl->confirmed_flush = at;
+		snprintf(sl->state, sizeof(sl->state), "%s", st);
+	}
+	json_decref(j);
+	return ok;
+}

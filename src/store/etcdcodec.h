@@ -2,7 +2,8 @@
  * etcdcodec.h - the JSON values of the etcd store's keys (docs/etcd.md):
  * a formation's config, a node's spec, goal, report and asks (the
  * maintenance and drop its own credential may ask for), its handover
- * (the switchover it may ask for), an event.
+ * (the switchover it may ask for), its copies of logical slots, an
+ * event.
  * Writers produce a compact text (malloc'd; NULL when out of memory);
  * readers fill their part of the record from a text and leave the rest.
  */
@@ -29,6 +30,12 @@ char *ec_event_json(const StoreEvent *e);
  * *requested_ms set, false when text is not such a value). */
 char *ec_handover_json(int64_t requested_ms);
 bool ec_handover_read(const char *text, int64_t *requested_ms);
+/* What node node_id published of a logical slot (docs/etcd.md,
+ * r/slots/NAME): ec_slot_copy_json, its value (NULL when out of
+ * memory); ec_slot_copy_read, the reader of one into sl's copy (true,
+ * false with sl unchanged when text is not such a value). */
+char *ec_slot_copy_json(Lsn confirmed_flush, const char *state);
+bool ec_slot_copy_read(StoreSlot *sl, int node_id, const char *text);
 
 /* The readers of the values above, ec_config_read, ec_spec_read,
  * ec_goal_read, ec_report_read, ec_asks_read, ec_event_read: true when

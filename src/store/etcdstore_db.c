@@ -98,7 +98,8 @@ bool es_wakes(const EtcdHandle *h, const char *key, bool monitor)
 		return true; /* the lease changed hands, or ended */
 	if (strncmp(key + n, "/f/", 3))
 		return false;
-	if (!tail || strstr(key, "/events/"))
+	if (!tail || strstr(key, "/events/") ||
+	    strstr(key, "/" ES_SLOT_COPY_PART))
 		return false;
 	if (monitor)
 		return strstr(key, "/scheduled/") ||
@@ -249,6 +250,44 @@ static void take_handover(EtcdFormation *ef)
 	}
 }
 
+/* False when part (a key's rest after nodes/<id>/) is not a slot's copy
+ * (r/slots/NAME), else true, the copy taken into ef's slot of that name
+ * when it is the latest read (the postgres store keeps the last one). */
+static bool take_slot_copy(EtcdFormation *ef, const json_t *kv,
+			   const char *part, int node_id)
+{
+	if (strncmp(part, ES_SLOT_COPY_PART, strlen(ES_SLOT_COPY_PART)) != 0)
+		return false;
+	const char *name = part + strlen(ES_SLOT_COPY_PART);
+	int64_t mod = etcd_int(kv, "mod_revision");
+	char *v = etcd_field(kv, "value");
+
+	for (size_t i = 0; v && i < ef->f.nslots; i++) {
+		StoreSlot *sl = &ef->f.slots[i];
+		if (strcmp(sl->name, name) != 0 || sl->removed ||
+		    mod <= ef->slot_mod[i])
+			continue;
+		if (ec_slot_copy_read(sl, node_id, v))
+			ef->slot_mod[i] = mod;
+	}
+	free(v);
+	return true;
+}
+
+/* A slot copy of a node gone (its spec deleted) is nobody's. */
+static void forget_orphan_copies(EtcdFormation *ef)
+{
+	for (size_t i = 0; i < ef->f.nslots; i++) {
+		StoreSlot *sl = &ef->f.slots[i];
+		if (sl->copy_node && !store_formation_node(&ef->f,
+							   sl->copy_node)) {
+			sl->copy_node = 0;
+			sl->confirmed_flush = LSN_INVALID;
+			sl->state[0] = '\0';
+		}
+	}
+}
+
 static void decode(EtcdHandle *h, const json_t *a, int i, const char *name,
 		   EtcdFormation *ef)
 {
@@ -258,6 +297,7 @@ static void decode(EtcdHandle *h, const json_t *a, int i, const char *name,
 	char *config = es_value(a, 2 * i, &ef->config_mod);
 
 	policy_formation_init(&ef->f, name);
+	memset(ef->slot_mod, 0, sizeof(ef->slot_mod));
 	ef->f.scheduled = -1; /* its own keys, not read here */
 	ef->exists = config && ec_config_read(&ef->f, &ef->requested_ms,
 					      config);
@@ -270,12 +310,14 @@ static void decode(EtcdHandle *h, const json_t *a, int i, const char *name,
 		long id = key && strncmp(key, base, strlen(base)) == 0
 				  ? strtol(key + strlen(base), &end, 10)
 				  : 0;
-		if (id > 0 && end && *end == '/')
+		if (id > 0 && end && *end == '/' &&
+		    !take_slot_copy(ef, kv, end + 1, (int)id))
 			take_node_kv(h, ef, kv, end + 1, (int)id);
 		free(key);
 	}
 	settle(ef);
 	take_handover(ef);
+	forget_orphan_copies(ef);
 }
 
 bool es_read(Store *s, const char (*names)[STORE_NAME_LEN], size_t n,

@@ -3,8 +3,8 @@
  * etcdstore_db.c (calls, keys, reading formations, writing them back in
  * one transaction), etcdstore.c (handles, wait, lease), etcdstore_ops.c
  * (registration, reports, reads), etcdstore_admin.c (the operator's
- * actions and the monitor's apply) and etcdstore_sched.c (scheduled
- * operations).
+ * actions and the monitor's apply), etcdstore_sched.c (scheduled
+ * operations) and etcdstore_slots.c (permanent slots).
  */
 #ifndef PGK_ETCDSTORE_DB_H
 #define PGK_ETCDSTORE_DB_H
@@ -35,6 +35,8 @@ typedef struct {
 	int64_t handover_mod[STORE_MAX_NODES];
 	int64_t handover_ms[STORE_MAX_NODES];
 	bool handed_over; /* f's request is a node's r/handover */
+	/* of each slot's copy taken (r/slots/NAME): the latest; 0 none */
+	int64_t slot_mod[STORE_MAX_SLOTS];
 } EtcdFormation;
 
 /* When this handle first saw a node's current heartbeat. */
@@ -195,6 +197,20 @@ bool es_list_scheduled(Store *s, const char *formation, StoreScheduled *out,
 		       size_t max, size_t *n);
 bool es_end_scheduled(Store *s, const char *formation, long long id,
 		      const char *outcome, const char *why);
+/* A node's copy of a logical slot is its key
+ * nodes/<id>/ES_SLOT_COPY_PART<name> (docs/etcd.md). */
+#define ES_SLOT_COPY_PART "r/slots/"
+/* etcdstore_slots.c: es_set_slot and es_publish_slot, store.h's
+ * store_set_slot and store_publish_slot (true on success, or false with
+ * s->error and s->failure set as store.h says). */
+bool es_set_slot(Store *s, const char *formation, const char *name,
+		 const char *kind);
+bool es_publish_slot(Store *s, int node_id, const char *name,
+		     Lsn confirmed_flush, const char *state);
+/* The formation of node id (from <p>/node/<id>, kept in the handle's
+ * node_formation; "" when the store has no such node): false when the
+ * store cannot say (s->error). */
+bool es_node_formation(Store *s, int id, int64_t deadline);
 /* etcdstore_import.c: es_last_node_id, es_import and
  * es_node_credential, store.h's store_last_node_id, store_import and
  * store_node_credential (true on success, or false with s->error and

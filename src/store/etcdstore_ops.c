@@ -138,9 +138,7 @@ bool es_register_node(Store *s, const NodeRegistration *reg,
 		       "registration kept losing races with other writers");
 }
 
-/* The formation of node id (from <p>/node/<id>, kept); false when the
- * store has no such node (refused) or cannot say (s->error). */
-static bool node_formation(Store *s, int id, int64_t deadline)
+bool es_node_formation(Store *s, int id, int64_t deadline)
 {
 	EtcdHandle *h = es_handle(s);
 	char key[512];
@@ -178,7 +176,7 @@ bool es_report(Store *s, int node_id, const NodeReport *r)
 
 	mine->nnodes = 0;
 	if (h->actor.role == ACTOR_NODE && h->actor.node_id == node_id) {
-		if (!node_formation(s, node_id, deadline))
+		if (!es_node_formation(s, node_id, deadline))
 			return false;
 		mine->nodes[0].id = node_id;
 		mine->nnodes = h->node_formation[0] ? 1 : 0;

@@ -113,5 +113,11 @@ bool memstore_list_scheduled(Store *s, const char *formation,
 			     StoreScheduled *out, size_t max, size_t *n);
 bool memstore_end_scheduled(Store *s, const char *formation, long long id,
 			    const char *outcome, const char *why);
+/* memstore_slots.c: memstore_set_slot, memstore_publish_slot: true on
+ * success, or false with s->error and s->failure set as store.h says. */
+bool memstore_set_slot(Store *s, const char *formation, const char *name,
+		       const char *kind);
+bool memstore_publish_slot(Store *s, int node_id, const char *name,
+			   Lsn confirmed_flush, const char *state);
 
 #endif

@@ -370,7 +370,8 @@ bool store_set_slot(Store *s, const char *formation, const char *name,
  * STORE_SLOT_STATE_LEN). For node_id alone, like report (STORE_REFUSED
  * for another node, a slot that is not declared logical in the node's
  * formation, or malformed hex). True when stored, false with s->error
- * set. The readers trust it only from the formation's primary
+ * set. Every reader sees the latest publication of the slot, whoever
+ * made it; the readers trust it only from the formation's primary
  * (StoreSlot.copy_node).
  */
 bool store_publish_slot(Store *s, int node_id, const char *name,

@@ -135,6 +135,19 @@ StoreFailure policy_end_scheduled(const StoreFormation *f,
 				  const StoreScheduled *op, long long id,
 				  const char *outcome, const char *why,
 				  StorePolicyOut *out);
+/* storepolicy_slots.c: permanent slots. policy_set_slot: the rule of
+ * store_set_slot (kind NULL: removed), changing f's slots in place with
+ * its event; *forget set when what was published of the slot must go (a
+ * new kind, or removed). policy_publish_slot: the checks of
+ * store_publish_slot (a node's own credential, a slot declared logical,
+ * hex state), then the copy taken into f's slot. STORE_OK, or the
+ * refusal in out->why with f unchanged. */
+StoreFailure policy_set_slot(StoreFormation *f, const StoreActor *a,
+			     const char *name, const char *kind,
+			     bool *forget, StorePolicyOut *out);
+StoreFailure policy_publish_slot(StoreFormation *f, const StoreActor *a,
+				 int node_id, const char *name, Lsn confirmed,
+				 const char *state, StorePolicyOut *out);
 /* The checks of rotate_secret: the monitor alone, a known password
  * name; then policy_rotated's event once the driver drew it. */
 StoreFailure policy_may_rotate(const StoreActor *a, const char *which,

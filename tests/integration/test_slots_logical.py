@@ -3,13 +3,22 @@ logical:PLUGIN:DATABASE): created on the primary, copied to the standby
 (its Postgres restarted once to load the copy, without a failover) and
 advanced there to the primary's confirmed position; a pg_recvlogical
 consumer finds its slot on the new primary after the old one crashed,
-and receives every change it had not confirmed."""
+and receives every change it had not confirmed; on the postgres store
+and on an etcd store, where each node publishes its copy under its own
+key (docs/etcd.md)."""
 
+import json
 import os
 import re
 
+import pytest
+
 from cluster import two_node_formation
+from etcd import etcd_available
 from harness import wait_until
+
+STORES = ["postgres", pytest.param("etcd", marks=pytest.mark.skipif(
+    not etcd_available(), reason="etcd-server is not installed"))]
 
 SLOT = "cdc"
 KIND = "logical:test_decoding:postgres"
@@ -70,8 +79,17 @@ def insert(c, node, first, last):
         node_sql(c, node, f"INSERT INTO cdc_rows VALUES ({i})")
 
 
-def test_a_logical_slot_keeps_its_consumer_going_across_a_failover(h):
-    c = two_node_formation(h)
+def published(c, node):
+    """What node published of the slot to the etcd store (its own key),
+    or None."""
+    node_id = c.state()[node]["node_id"]
+    text = c.etcd.get(f"/f/default/nodes/{node_id}/r/slots/{SLOT}")
+    return json.loads(text) if text else None
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_a_logical_slot_keeps_its_consumer_going_across_a_failover(h, store):
+    c = two_node_formation(h, store=store)
     node_sql(c, "a", "CREATE TABLE cdc_rows (i int PRIMARY KEY)")
     node_sql(c, "a", f"CREATE ROLE {USER} LOGIN REPLICATION"
              f" PASSWORD '{PASSWORD}'")
@@ -86,6 +104,9 @@ def test_a_logical_slot_keeps_its_consumer_going_across_a_failover(h):
                what="b's copy of the logical slot")
     assert c.show("b", "hot_standby_feedback") == "on"
     c.wait_states({"a": "primary", "b": "secondary"})
+    if store == "etcd":  # the slot's state file, Postgres's magic first
+        assert published(c, "a")["state"].startswith("a11c0501")
+        assert published(c, "b") is None
     assert not any(e["description"].startswith("failover")
                    for e in c.events()), c.events()
 
@@ -122,6 +143,9 @@ def test_a_logical_slot_keeps_its_consumer_going_across_a_failover(h):
     promoted = logical_slot(c, "b")
     assert promoted is not None
     assert promoted[0] <= confirmed, (promoted, confirmed)
+    if store == "etcd":  # the new primary publishes its own
+        wait_until(lambda: published(c, "b") is not None, timeout=30,
+                   what="b to publish its slot")
     insert(c, "b", 31, 40)
 
     second_out = h.path("cdc-2.out")

@@ -1,7 +1,8 @@
 /*
  * store_contract.h - what the store contract's files share
- * (test_store_contract.c, store_contract_ops.c): the driver under test,
- * each case's own formation, and the helpers that set a formation up.
+ * (test_store_contract.c, store_contract_ops.c, store_contract_slots.c):
+ * the driver under test, each case's own formation, and the helpers that
+ * set a formation up.
  */
 #ifndef PGK_TEST_STORE_CONTRACT_H
 #define PGK_TEST_STORE_CONTRACT_H
@@ -44,5 +45,7 @@ void a_report_and_its_read_are_one_call(void **state);
 void a_deposed_holder_is_fenced(void **state);
 /* store_contract_ops.c: formation.standby_of */
 void standby_of_is_validated_and_read_by_nodes(void **state);
+/* store_contract_slots.c: permanent slots and their published copies */
+void logical_slot_copies_are_published_by_their_node(void **state);
 
 #endif

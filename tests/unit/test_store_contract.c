@@ -489,4 +489,5 @@ UNIT_MAIN(pick_driver, NULL,
 	  CASE(scheduled_operations_are_listed_until_ended),
 	  CASE(cascade_settings_are_validated_and_read_by_nodes),
 	  CASE(standby_of_is_validated_and_read_by_nodes),
+	  CASE(logical_slot_copies_are_published_by_their_node),
 	  CASE(a_formation_is_imported_once))
