@@ -70,6 +70,11 @@ def cut_from_majority(f, reach):
         e0.cut_from(e1, e2)
     for node in f.nodes.values():
         node["host"].cut_from(*lost)
+    if reach == "minority":
+        # when e0 led, the other two elect a leader first (an election
+        # timeout, 1 s, and a vote): until then no call is answered
+        wait_until(lambda: f.operator("show", "state", "--json"),
+                   timeout=15, what="e1 and e2 to answer without e0")
     return [e0] if reach == "minority" else []
 
 
