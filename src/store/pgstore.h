@@ -10,6 +10,7 @@
 
 #include "pg/pgsql.h"
 #include "store/store.h"
+#include "store/storepolicy.h"
 
 typedef struct {
 	PgConn pc;
@@ -19,6 +20,9 @@ typedef struct {
 	const char *listen; /* channel, or NULL */
 	int64_t held_term;  /* the lease term while this session holds it */
 	bool remote;        /* over the network: every query has a deadline */
+	StoreActor actor;   /* whose credential the handle holds */
+	StorePolicyOut out; /* the last rule's refusal and events */
+	StoreFormation was, now; /* a formation read, and as a rule left it */
 } PgStore;
 
 /* The driver's state of s; never NULL for a store it opened. */
@@ -34,6 +38,21 @@ Store *pgstore_open(const char *uri, const SslSpec *ssl, int timeout_ms,
 /* Records the last query's failure in s (error and failure), what
  * saying what was being done. */
 void pgstore_fail(Store *s, const char *what);
+/* Fails the call with a rule's refusal (f, why), saying so to a node's
+ * credential refused an operator's action; always false. */
+bool pgstore_refuse(Store *s, StoreFailure f, const char *why);
+
+/* pgstore_change.c: an operator's action, as the other drivers make
+ * it. In one transaction: the formation's row and its nodes' rows
+ * locked, the formation read into p->now, rule run on it (it may read
+ * more, and write rows of its own; STORE_OK, or the refusal in p->out),
+ * then what it changed written back with its events, and the monitor
+ * woken. A formation that does not exist is refused. True, or false
+ * with s->error set and nothing written. */
+typedef StoreFailure (*PgRule)(Store *s, StoreFormation *f, void *arg);
+bool pgstore_change(Store *s, const char *formation, PgRule rule, void *arg);
+/* For rules: a query of theirs failed (s->error set); the failure. */
+StoreFailure pgstore_rule_io(Store *s);
 
 /* pgstore_query: runs sql (a string constant: prepared once per
  * connection), connecting first when needed; the result, or NULL with

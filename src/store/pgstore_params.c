@@ -1,6 +1,9 @@
 /*
  * pgstore_params.c - formation-wide Postgres parameters and backup
- * settings, and per-node restart requests in the postgres store.
+ * settings in the postgres store: checked by the store's own functions
+ * (pgkeel.set_pg_param against the Postgres's pg_settings,
+ * pgkeel.set_backup_setting), which the rules of storepolicy.h do not
+ * cover.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -57,18 +60,4 @@ bool pgstore_set_backup(Store *s, const char *formation, const char *name,
 
 	PQclear(res);
 	return res != NULL;
-}
-
-bool pgstore_request_restart(Store *s, const char *formation,
-			     const char *node_name, long long *seq)
-{
-	const char *params[] = {formation, node_name};
-	PGresult *res = pgstore_query(
-		s, "SELECT pgkeel.request_restart($1, $2)", 2, params);
-
-	if (!res)
-		return false;
-	*seq = atoll(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return true;
 }
