@@ -146,6 +146,11 @@ static bool ensure_connected(Store *s)
 	return true;
 }
 
+bool pgstore_connected(Store *s)
+{
+	return ensure_connected(s);
+}
+
 /* Runs a query, dropping the connection when it failed at the network
  * level so that the next call reconnects. sql is a string constant: it
  * is prepared once per connection (pg_query_cached). */

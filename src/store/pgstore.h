@@ -56,6 +56,9 @@ bool pgstore_change(Store *s, const char *formation, PgRule rule, void *arg);
 /* For rules: a query of theirs failed (s->error set); the failure. */
 StoreFailure pgstore_rule_io(Store *s);
 
+/* Connects when not connected (LISTENing again): true, or false with
+ * s->error set. */
+bool pgstore_connected(Store *s);
 /* pgstore_query: runs sql (a string constant: prepared once per
  * connection), connecting first when needed; the result, or NULL with
  * s->error set (a connection lost is closed, for the next call to open
@@ -92,13 +95,14 @@ bool pgstore_request(Store *s, const char *formation, const char *what,
 		     const char *node_name);
 bool pgstore_list_monitors(Store *s, StoreMonitor *out, size_t max,
 			   size_t *n);
-/* pgstore_params.c */
-/* Fills out->params from the JSON array of [name, value] pairs (the
- * first STORE_MAX_PARAMS; malformed pairs are skipped). False when json
- * is not an array (out->nparams 0); s->error is not touched. */
+/* pgstore_json.c: fills out->params from the JSON array of [name,
+ * value] pairs (the first STORE_MAX_PARAMS; malformed pairs are
+ * skipped). False when json is not an array (out->nparams 0); s->error
+ * is not touched. */
 bool pgstore_parse_params(const char *json, StoreFormation *out);
-/* As store.h's: pgstore_set_pg_param, pgstore_set_backup (true, or
- * false with s->error set). */
+/* pgstore_params.c: as store.h's, through pgstore_change():
+ * pgstore_set_pg_param, pgstore_set_backup (true, or false with
+ * s->error set). */
 bool pgstore_set_backup(Store *s, const char *formation, const char *name,
 			const char *value);
 bool pgstore_set_pg_param(Store *s, const char *formation, const char *name,
@@ -128,11 +132,12 @@ bool pgstore_list_scheduled(Store *s, const char *formation,
 			    StoreScheduled *out, size_t max, size_t *n);
 bool pgstore_end_scheduled(Store *s, const char *formation, long long id,
 			   const char *outcome, const char *why);
-/* pgstore_slots.c: fills out->slots from the JSON array of [name,
+/* pgstore_json.c: fills out->slots from the JSON array of [name,
  * kind, copy_node, confirmed_flush, state] (kind null: removed; the
  * last three null when nothing was published), the first
  * STORE_MAX_SLOTS; false when json is not an array (out->nslots 0).
- * pgstore_set_slot, pgstore_publish_slot: as store.h's. */
+ * pgstore_slots.c: pgstore_set_slot, pgstore_publish_slot, as
+ * store.h's. */
 bool pgstore_parse_slots(const char *json, StoreFormation *out);
 bool pgstore_set_slot(Store *s, const char *formation, const char *name,
 		      const char *kind);

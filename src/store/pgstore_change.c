@@ -47,7 +47,8 @@ static bool formation_changed(const StoreFormation *a,
 	       a->failover_requested != b->failover_requested ||
 	       a->number_sync_standbys != b->number_sync_standbys ||
 	       a->strict_sync != b->strict_sync || a->paused != b->paused ||
-	       strcmp(a->standby_of, b->standby_of) != 0;
+	       strcmp(a->standby_of, b->standby_of) != 0 ||
+	       strcmp(a->pgbackrest_stanza, b->pgbackrest_stanza) != 0;
 }
 
 /* The formation's own settings and request; a new request is dated
@@ -65,7 +66,8 @@ static bool write_formation(Store *s, const StoreFormation *was,
 				nss,
 				f->strict_sync ? "t" : "f",
 				f->paused ? "t" : "f",
-				f->standby_of};
+				f->standby_of,
+				f->pgbackrest_stanza};
 
 	if (!formation_changed(was, f))
 		return true;
@@ -77,8 +79,47 @@ static bool write_formation(Store *s, const StoreFormation *was,
 		" failover_requested = $3, requested_at = CASE WHEN $4::bool"
 		" THEN clock_timestamp() ELSE requested_at END,"
 		" number_sync_standbys = $5, strict_sync = $6, paused = $7,"
-		" standby_of = $8 WHERE name = $1",
-		8, params);
+		" standby_of = $8, pgbackrest_stanza = $9 WHERE name = $1",
+		9, params);
+}
+
+/* The value of parameter name in f, or NULL. */
+static const char *param_of(const StoreFormation *f, const char *name)
+{
+	for (size_t i = 0; i < f->nparams; i++) {
+		if (strcmp(f->params[i].name, name) == 0)
+			return f->params[i].value;
+	}
+	return NULL;
+}
+
+/* The formation's Postgres parameters: set, changed or removed. */
+static bool write_params(Store *s, const StoreFormation *was,
+			 const StoreFormation *f)
+{
+	bool ok = true;
+
+	for (size_t i = 0; ok && i < f->nparams; i++) {
+		const StoreParam *p = &f->params[i];
+		const char *old = param_of(was, p->name);
+		const char *params[] = {f->name, p->name, p->value};
+		if (!old || strcmp(old, p->value) != 0)
+			ok = pgstore_exec(
+				s,
+				"INSERT INTO pgkeel.pg_param VALUES ($1, $2, $3)"
+				" ON CONFLICT (formation, name)"
+				" DO UPDATE SET value = $3",
+				3, params);
+	}
+	for (size_t i = 0; ok && i < was->nparams; i++) {
+		const char *params[] = {f->name, was->params[i].name};
+		if (!param_of(f, was->params[i].name))
+			ok = pgstore_exec(s,
+					  "DELETE FROM pgkeel.pg_param"
+					  " WHERE formation = $1 AND name = $2",
+					  2, params);
+	}
+	return ok;
 }
 
 static bool node_changed(const StoreNode *a, const StoreNode *b)
@@ -144,7 +185,8 @@ static bool write_back(Store *s)
 {
 	PgStore *p = pgstore_impl(s);
 	const char *params[] = {p->now.name};
-	bool ok = write_formation(s, &p->was, &p->now);
+	bool ok = write_formation(s, &p->was, &p->now) &&
+		  write_params(s, &p->was, &p->now);
 
 	for (size_t i = 0; ok && i < p->now.nnodes; i++) {
 		if (node_changed(&p->was.nodes[i], &p->now.nodes[i]))

@@ -4,15 +4,17 @@
  * rules the drivers share (storepolicy.h; pgstore_change.c):
  *
  * - the operator's role locks and writes, in one transaction, the
- *   columns those actions change (a formation's request and settings;
- *   a node's settings, maintenance, drop and restart requests), adds
- *   events and scheduled operations and ends them; it still writes no
- *   goal, no report, no password, no node's secret, and the lease not
- *   at all (docs/security.md);
+ *   columns those actions change (a formation's request, settings and
+ *   backup setting; a node's settings, maintenance, drop, restart and
+ *   reinit requests), the formation's Postgres parameters, adds events
+ *   and scheduled operations and ends them; it still writes no goal, no
+ *   report, no password, no node's secret, and the lease not at all
+ *   (docs/security.md);
  * - the functions it called for them go: set_setting, request_restart,
- *   request_reinit, schedule, end_scheduled. request, set_maintenance
- *   and drop_node stay for the nodes' own roles alone (a node's own
- *   node, its own primary role), which write no table.
+ *   request_reinit, schedule, end_scheduled, set_pg_param,
+ *   set_backup_setting. request, set_maintenance and drop_node stay for
+ *   the nodes' own roles alone (a node's own node, its own primary
+ *   role), which write no table. set_slot stays the operator's.
  */
 #include "store/pgstore_migrate.h"
 
@@ -22,8 +24,9 @@
 
 const char *const pgstore_step_policy[] = {
 	"GRANT UPDATE (switchover_to, failover_requested, requested_at,"
-	" number_sync_standbys, strict_sync, paused, standby_of)"
-	" ON pgkeel.formation" OPERATOR,
+	" number_sync_standbys, strict_sync, paused, standby_of,"
+	" pgbackrest_stanza) ON pgkeel.formation" OPERATOR,
+	"GRANT INSERT, UPDATE, DELETE ON pgkeel.pg_param" OPERATOR,
 	"GRANT SELECT (id, formation), UPDATE (candidate_priority,"
 	" replication_quorum, tags, replicate_from, apply_delay, maintenance,"
 	" drop_requested, restart_requested, reinit_requested)"
@@ -38,7 +41,9 @@ const char *const pgstore_step_policy[] = {
 	" pgkeel.request_restart(text, text),"
 	" pgkeel.request_reinit(text, text),"
 	" pgkeel.schedule(text, text, text, bigint),"
-	" pgkeel.end_scheduled(text, bigint, text, text)",
+	" pgkeel.end_scheduled(text, bigint, text, text),"
+	" pgkeel.set_pg_param(text, text, text),"
+	" pgkeel.set_backup_setting(text, text, text)",
 	"REVOKE EXECUTE ON FUNCTION pgkeel.request(text, text, text),"
 	" pgkeel.set_maintenance(text, text, bool),"
 	" pgkeel.drop_node(text, text) FROM " PGSTORE_OPERATOR_ROLE,

@@ -1,47 +1,14 @@
 /*
  * pgstore_slots.c - the formation's permanent replication slots in the
- * postgres store (table pgkeel.slot, functions pgkeel.set_slot:
+ * postgres store (table pgkeel.slot, read by pgstore_json.c; functions
+ * pgkeel.set_slot:
  * pgstore_migrate.c and pgstore_migrate_logical.c, pgkeel.publish_slot:
  * pgstore_migrate_logical.c).
  */
-#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "store/pgstore.h"
-
-bool pgstore_parse_slots(const char *json, StoreFormation *out)
-{
-	json_t *arr = json_loads(json, 0, NULL);
-	size_t i;
-	json_t *pair;
-
-	out->nslots = 0;
-	if (!json_is_array(arr)) {
-		json_decref(arr);
-		return false;
-	}
-	json_array_foreach(arr, i, pair)
-	{
-		const char *name = json_string_value(json_array_get(pair, 0));
-		const char *kind = json_string_value(json_array_get(pair, 1));
-		const char *lsn = json_string_value(json_array_get(pair, 3));
-		const char *st = json_string_value(json_array_get(pair, 4));
-		if (!name || out->nslots >= STORE_MAX_SLOTS)
-			continue;
-		StoreSlot *sl = &out->slots[out->nslots++];
-		snprintf(sl->name, sizeof(sl->name), "%s", name);
-		snprintf(sl->kind, sizeof(sl->kind), "%s", kind ? kind : "");
-		sl->removed = kind == NULL;
-		sl->copy_node =
-			(int)json_integer_value(json_array_get(pair, 2));
-		if (!lsn || !lsn_parse(lsn, &sl->confirmed_flush))
-			sl->confirmed_flush = LSN_INVALID;
-		snprintf(sl->state, sizeof(sl->state), "%s", st ? st : "");
-	}
-	json_decref(arr);
-	return true;
-}
 
 bool pgstore_set_slot(Store *s, const char *formation, const char *name,
 		      const char *kind)

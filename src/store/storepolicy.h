@@ -115,6 +115,11 @@ StoreFailure policy_set_pg_param(StoreFormation *f, const StoreActor *a,
 StoreFailure policy_request_restart(StoreFormation *f, const StoreActor *a,
 				    const char *node_name, long long *seq,
 				    StorePolicyOut *out);
+/* storepolicy_params.c: store_set_backup's rule (STORE_OK, or the
+ * refusal in out->why with f unchanged); policy_set_pg_param's too. */
+StoreFailure policy_set_backup(StoreFormation *f, const StoreActor *a,
+			       const char *name, const char *value,
+			       StorePolicyOut *out);
 /* storepolicy_reinit.c: store_request_reinit's rule (STORE_OK, or the
  * refusal in out->why with f unchanged). */
 StoreFailure policy_request_reinit(StoreFormation *f, const StoreActor *a,

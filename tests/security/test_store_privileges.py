@@ -55,8 +55,10 @@ ATTACKS = [
     # 2: every operator action, as a node: the functions left, and the
     # table writes the operator's own actions make (src/store/
     # pgstore_change.c)
-    "SELECT pgkeel.set_pg_param('default', 'archive_command', 'id')",
     "SELECT pgkeel.set_slot('default', 'pin_wal', 'physical')",
+    "INSERT INTO pgkeel.pg_param VALUES ('default', 'archive_command',"
+    " 'id')",
+    "UPDATE pgkeel.formation SET pgbackrest_stanza = 'elsewhere'",
     "SELECT pgkeel.drop_node('default', 'a')",
     "SELECT pgkeel.set_maintenance('default', 'a', true)",
     "SELECT pgkeel.request('default', 'failover', '')",
