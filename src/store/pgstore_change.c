@@ -134,6 +134,42 @@ static bool node_changed(const StoreNode *a, const StoreNode *b)
 	       a->reinit_requested != b->reinit_requested;
 }
 
+/* The slot of that name in f, or NULL. */
+static const StoreSlot *slot_of(const StoreFormation *f, const char *name)
+{
+	for (size_t i = 0; i < f->nslots; i++) {
+		if (strcmp(f->slots[i].name, name) == 0)
+			return &f->slots[i];
+	}
+	return NULL;
+}
+
+/* Slots declared, of another kind, or removed (kind NULL: every keeper
+ * drops its copy); a new kind forgets what was published. Rows are
+ * never deleted. */
+static bool write_slots(Store *s, const StoreFormation *was,
+			const StoreFormation *f)
+{
+	bool ok = true;
+
+	for (size_t i = 0; ok && i < f->nslots; i++) {
+		const StoreSlot *sl = &f->slots[i], *old = slot_of(was, sl->name);
+		const char *params[] = {f->name, sl->name,
+					sl->removed ? NULL : sl->kind};
+		if (!old || old->removed != sl->removed ||
+		    strcmp(old->kind, sl->kind) != 0)
+			ok = pgstore_exec(
+				s,
+				"INSERT INTO pgkeel.slot (formation, name, kind)"
+				" VALUES ($1, $2, $3) ON CONFLICT (formation, name)"
+				" DO UPDATE SET kind = $3, copy_node = NULL,"
+				" confirmed_flush = NULL, state = NULL"
+				" WHERE pgkeel.slot.kind IS DISTINCT FROM $3",
+				3, params);
+	}
+	return ok;
+}
+
 /* The columns of a node an operator's action may change. */
 static bool write_node(Store *s, const StoreNode *n)
 {
@@ -186,7 +222,8 @@ static bool write_back(Store *s)
 	PgStore *p = pgstore_impl(s);
 	const char *params[] = {p->now.name};
 	bool ok = write_formation(s, &p->was, &p->now) &&
-		  write_params(s, &p->was, &p->now);
+		  write_params(s, &p->was, &p->now) &&
+		  write_slots(s, &p->was, &p->now);
 
 	for (size_t i = 0; ok && i < p->now.nnodes; i++) {
 		if (node_changed(&p->was.nodes[i], &p->now.nodes[i]))

@@ -1,22 +1,29 @@
 /*
  * pgstore_slots.c - the formation's permanent replication slots in the
- * postgres store (table pgkeel.slot, read by pgstore_json.c; functions
- * pgkeel.set_slot:
- * pgstore_migrate.c and pgstore_migrate_logical.c, pgkeel.publish_slot:
- * pgstore_migrate_logical.c).
+ * postgres store (table pgkeel.slot, read by pgstore_json.c): declared
+ * by the operator as storepolicy_slots.c rules (pgstore_change.c);
+ * published by a node's own role through pgkeel.publish_slot
+ * (pgstore_migrate_logical.c), which checks whose credential calls.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "store/pgstore.h"
 
+static StoreFailure do_slot(Store *s, StoreFormation *f, void *arg)
+{
+	const char *const *x = arg;
+	PgStore *p = pgstore_impl(s);
+
+	return policy_set_slot(f, &p->actor, x[0], x[1], &p->out);
+}
+
 bool pgstore_set_slot(Store *s, const char *formation, const char *name,
 		      const char *kind)
 {
-	const char *params[] = {formation, name, kind};
+	const char *x[] = {name, kind};
 
-	return pgstore_exec(s, "SELECT pgkeel.set_slot($1, $2, $3)", 3,
-			    params);
+	return pgstore_change(s, formation, do_slot, x);
 }
 
 bool pgstore_publish_slot(Store *s, int node_id, const char *name,

@@ -120,6 +120,11 @@ StoreFailure policy_request_restart(StoreFormation *f, const StoreActor *a,
 StoreFailure policy_set_backup(StoreFormation *f, const StoreActor *a,
 			       const char *name, const char *value,
 			       StorePolicyOut *out);
+/* storepolicy_slots.c: store_set_slot's rule (kind NULL: removed;
+ * STORE_OK, or the refusal in out->why with f unchanged). */
+StoreFailure policy_set_slot(StoreFormation *f, const StoreActor *a,
+			     const char *name, const char *kind,
+			     StorePolicyOut *out);
 /* storepolicy_reinit.c: store_request_reinit's rule (STORE_OK, or the
  * refusal in out->why with f unchanged). */
 StoreFailure policy_request_reinit(StoreFormation *f, const StoreActor *a,

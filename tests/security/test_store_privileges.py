@@ -55,7 +55,6 @@ ATTACKS = [
     # 2: every operator action, as a node: the functions left, and the
     # table writes the operator's own actions make (src/store/
     # pgstore_change.c)
-    "SELECT pgkeel.set_slot('default', 'pin_wal', 'physical')",
     "INSERT INTO pgkeel.pg_param VALUES ('default', 'archive_command',"
     " 'id')",
     "UPDATE pgkeel.formation SET pgbackrest_stanza = 'elsewhere'",
@@ -86,6 +85,7 @@ ATTACKS = [
     "UPDATE pgkeel.node SET goal_state = 'demoted'",
     "UPDATE pgkeel.lease SET term = term + 1",
     "INSERT INTO pgkeel.slot VALUES ('default', 'pin_wal', 'physical')",
+    "UPDATE pgkeel.slot SET kind = NULL",
     "SELECT rolpassword FROM pg_authid",
     "ALTER ROLE pgkeel_node_1 PASSWORD 'taken'",
     "GRANT pgkeel_operator TO CURRENT_USER",
