@@ -116,9 +116,7 @@
  * (pgstore_schema_*.c, pgstore_migrate*.c) what its nodes' roles call
  * (registration's checks, reports, a node's own maintenance, drop and
  * handover: the boundary between nodes), held to the same behaviour by
- * the contract tests, along with how it makes secrets and node roles,
- * its validation of Postgres parameters against a Postgres, backup
- * settings and permanent slots.
+ * the contract tests, along with how it makes secrets and node roles.
  */
 typedef struct StoreOps {
 	bool (*register_node)(Store *s, const NodeRegistration *reg,
