@@ -1,11 +1,11 @@
 /*
  * rtsettings.c - the table of run-time settings (rtsettings.h).
  *
- * The store validates every change itself (pgkeel.set_setting, in
- * store/pgstore_schema_operator.c); a unit test fails when its ranges,
- * types or column defaults differ from this table. Changing a row here
- * therefore means changing that function too, with an upgrade step for
- * existing stores (store/pgstore_migrate.c).
+ * Every store validates a change with this table (policy_set_setting,
+ * store/storepolicy_admin.c); a unit test fails when the postgres
+ * store's column defaults differ from it. A new row therefore means a
+ * column in that store too, with an upgrade step for existing stores
+ * (store/pgstore_migrate.c).
  */
 #include "common/rtsettings.h"
 

@@ -6,9 +6,9 @@
  * This table is their one definition. `pgkeel config` looks names and
  * defaults up in it, `pgkeel show settings` lists its rows,
  * docs/configuration.md's table of formation settings is generated from
- * it (`make docs`), and unit tests hold the store's own validation
- * (pgkeel.set_setting) and column defaults to its scopes, types, ranges
- * and defaults.
+ * it (`make docs`), every store validates changes with it
+ * (store/storepolicy_admin.c), and a unit test holds the postgres
+ * store's column defaults to its types and defaults.
  */
 #ifndef PGK_RTSETTINGS_H
 #define PGK_RTSETTINGS_H

@@ -1,10 +1,9 @@
 /*
  * pgparamcheck.h - whether a formation-wide Postgres parameter would be
- * accepted, checked against a running server's pg_settings: for a store
- * that keeps no Postgres of its own (etcd), the same rules the postgres
- * store's set_pg_param applies inside the monitor's Postgres
- * (src/store/pgstore_schema_operator.c; tests/unit/test_pgparamcheck.c
- * holds the two lists of managed parameters equal).
+ * accepted, checked against a running server's pg_settings: the
+ * postgres store checks it on the monitor's own Postgres
+ * (src/store/pgstore_params.c), the etcd store on the formation's
+ * primary (src/store/storeparam.c).
  */
 #ifndef PGK_PGPARAMCHECK_H
 #define PGK_PGPARAMCHECK_H

@@ -61,19 +61,43 @@ static StoreFailure classify(const PgConn *pc)
 	return STORE_REFUSED;
 }
 
+#define NODE_ROLE_HINT                                                   \
+	" (this is a data node's own credential; operator actions take the " \
+	"operator's: run the command with the monitor's --pgdata, or with "  \
+	"--monitor and the URI `pgkeel show uri --monitor` prints on the "   \
+	"monitor)"
+
 void pgstore_fail(Store *s, const char *what)
 {
 	const PgConn *pc = &pgstore_impl(s)->pc;
 
 	s->failure = classify(pc);
 	snprintf(s->error, sizeof(s->error), "%s: %s%s", what, pc->error,
-		 node_role_denied(pc)
-			 ? " (this is a data node's own credential; operator "
-			   "actions take the operator's: run the command with "
-			   "the monitor's --pgdata, or with --monitor and the "
-			   "URI `pgkeel show uri --monitor` prints on the "
-			   "monitor)"
-			 : "");
+		 node_role_denied(pc) ? NODE_ROLE_HINT : "");
+}
+
+bool pgstore_refuse(Store *s, StoreFailure f, const char *why)
+{
+	bool denied = pgstore_impl(s)->actor.role == ACTOR_NODE &&
+		      strncmp(why, "permission denied", 17) == 0;
+
+	return store_fail(s, f, "%s%s", why, denied ? NODE_ROLE_HINT : "");
+}
+
+/* Whose credential the connection holds: a node's own role, the
+ * monitor's (its own Postgres, through the local socket), or the
+ * operator's. */
+static void find_actor(PgStore *p)
+{
+	const char *user = p->pc.conn ? PQuser(p->pc.conn) : NULL;
+	size_t n = strlen(PGSTORE_NODE_ROLE_PREFIX);
+
+	p->actor.role = p->remote ? ACTOR_OPERATOR : ACTOR_MONITOR;
+	p->actor.node_id = 0;
+	if (user && strncmp(user, PGSTORE_NODE_ROLE_PREFIX, n) == 0) {
+		p->actor.role = ACTOR_NODE;
+		p->actor.node_id = atoi(user + n);
+	}
 }
 
 /* The time the next call may take: the store's timeout, or less to
@@ -120,6 +144,11 @@ static bool ensure_connected(Store *s)
 		}
 	}
 	return true;
+}
+
+bool pgstore_connected(Store *s)
+{
+	return ensure_connected(s);
 }
 
 /* Runs a query, dropping the connection when it failed at the network
@@ -248,6 +277,7 @@ static Store *open_conninfo(const char *conninfo, int timeout_ms,
 		pg_close(s);
 		return NULL;
 	}
+	find_actor(p);
 	return s;
 }
 

@@ -36,6 +36,14 @@
  *
  * 9 -> 10: cascading replication and delayed replicas, node.replicate_from
  * and node.apply_delay (pgstore_migrate_cascade.c).
+ *
+ * 10 -> 11: logical permanent slots (pgstore_migrate_logical.c).
+ *
+ * 11 -> 12: standby formations (pgstore_migrate_standby.c).
+ *
+ * 12 -> 13: the operator's actions are ruled by the drivers' shared
+ * rules (storepolicy.h) instead of the store's functions
+ * (pgstore_migrate_policy.c).
  */
 #include "store/pgstore_migrate.h"
 
@@ -236,7 +244,8 @@ static const char *const to_8[] = {
 /* step i takes a store from version BASE + i to BASE + i + 1 */
 const char *const *const pgstore_migrate_steps[] = {
 	to_3, to_4, to_5, to_6, to_7, to_8, pgstore_step_operations,
-	pgstore_step_cascade, pgstore_step_logical, pgstore_step_standby};
+	pgstore_step_cascade, pgstore_step_logical, pgstore_step_standby,
+	pgstore_step_policy};
 const size_t pgstore_migrate_nsteps =
 	sizeof(pgstore_migrate_steps) / sizeof(pgstore_migrate_steps[0]);
 

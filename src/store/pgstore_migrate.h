@@ -34,5 +34,8 @@ extern const char *const pgstore_step_cascade[];
 extern const char *const pgstore_step_logical[];
 /* pgstore_migrate_standby.c: the step of formation.standby_of */
 extern const char *const pgstore_step_standby[];
+/* pgstore_migrate_policy.c: the step that gives the operator's actions
+ * to the drivers' shared rules */
+extern const char *const pgstore_step_policy[];
 
 #endif

@@ -4,7 +4,9 @@
  * "Permanent replication slots"):
  *
  * - slot.kind may be logical:PLUGIN:DATABASE too
- *   (common/slotdecl.h's SLOTDECL_KIND_PATTERN); set_slot accepts it.
+ *   (common/slotdecl.h's SLOTDECL_KIND_PATTERN); set_slot accepts it
+ *   (until step 12 -> 13 drops it, pgstore_migrate_policy.c:
+ *   storepolicy_slots.c rules slots since).
  * - slot.copy_node, slot.confirmed_flush, slot.state: what the
  *   primary's keeper last published of a logical slot
  *   (pgkeel.publish_slot, by the node's own role alone), which the

@@ -9,6 +9,9 @@
  * - pgkeel.scheduled: operations an operator scheduled for a time
  *   (pgkeel.schedule); the monitor carries each out at its time and ends
  *   it (pgkeel.end_scheduled, which the operator also uses to cancel).
+ *
+ * The three functions are dropped again by step 12 -> 13
+ * (pgstore_migrate_policy.c): storepolicy.h rules these actions since.
  */
 #include "store/pgstore_migrate.h"
 

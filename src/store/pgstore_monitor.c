@@ -172,6 +172,13 @@ static bool write_all(Store *s, int64_t term, const char *formation,
 
 	if (!check_term(s, term))
 		return false;
+	/* first, as the operator's actions lock it (pgstore_change.c): the
+	 * two never wait for each other's rows in opposite orders */
+	if (!pgstore_exec(s,
+			  "SELECT 1 FROM pgkeel.formation WHERE name = $1"
+			  " FOR UPDATE",
+			  1, params))
+		return false;
 	if (clear_requests &&
 	    !pgstore_exec(s,
 			  "UPDATE pgkeel.formation SET switchover_to = NULL,"

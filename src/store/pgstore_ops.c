@@ -309,35 +309,3 @@ bool pgstore_events(Store *s, const char *formation, int count,
 	PQclear(res);
 	return true;
 }
-
-bool pgstore_request(Store *s, const char *formation, const char *what,
-		     const char *node_name)
-{
-	const char *params[] = {formation, what, node_name ? node_name : ""};
-	return pgstore_exec(s, "SELECT pgkeel.request($1, $2, $3)", 3,
-			    params);
-}
-
-bool pgstore_set_setting(Store *s, const char *formation,
-			 const char *node_name, const char *name,
-			 const char *value)
-{
-	const char *params[] = {formation, node_name ? node_name : "", name,
-				value};
-	return pgstore_exec(s, "SELECT pgkeel.set_setting($1, $2, $3, $4)", 4,
-			    params);
-}
-
-bool pgstore_set_maintenance(Store *s, const char *formation,
-			     const char *node_name, bool on)
-{
-	const char *params[] = {formation, node_name, on ? "t" : "f"};
-	return pgstore_exec(s, "SELECT pgkeel.set_maintenance($1, $2, $3)", 3,
-			    params);
-}
-
-bool pgstore_drop_node(Store *s, const char *formation, const char *node_name)
-{
-	const char *params[] = {formation, node_name};
-	return pgstore_exec(s, "SELECT pgkeel.drop_node($1, $2)", 2, params);
-}

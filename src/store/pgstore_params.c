@@ -1,74 +1,81 @@
 /*
  * pgstore_params.c - formation-wide Postgres parameters and backup
- * settings, and per-node restart requests in the postgres store.
+ * settings in the postgres store, ruled by storepolicy_params.c
+ * (pgstore_change.c); a parameter checked first against the monitor's
+ * own Postgres (pg/pgparamcheck.h), as the etcd driver checks it
+ * against the formation's primary.
  */
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "pg/pgparamcheck.h"
 #include "store/pgstore.h"
 
-bool pgstore_parse_params(const char *json, StoreFormation *out)
-{
-	json_t *arr = json_loads(json, 0, NULL);
-	size_t i;
-	json_t *pair;
+typedef struct {
+	const char *name, *value;
+	char *context;
+	size_t len;
+} ParamArgs;
 
-	out->nparams = 0;
-	if (!json_is_array(arr)) {
-		json_decref(arr);
-		return false;
-	}
-	json_array_foreach(arr, i, pair)
-	{
-		const char *name = json_string_value(json_array_get(pair, 0));
-		const char *value = json_string_value(json_array_get(pair, 1));
-		if (!name || !value || out->nparams >= STORE_MAX_PARAMS)
-			continue;
-		StoreParam *p = &out->params[out->nparams++];
-		snprintf(p->name, sizeof(p->name), "%s", name);
-		snprintf(p->value, sizeof(p->value), "%s", value);
-	}
-	json_decref(arr);
-	return true;
+static StoreFailure do_pg_param(Store *s, StoreFormation *f, void *arg)
+{
+	const ParamArgs *x = arg;
+	PgStore *p = pgstore_impl(s);
+
+	return policy_set_pg_param(f, &p->actor, x->name, x->value,
+				   x->context, x->len, &p->out);
 }
 
+/* Whether the monitor's Postgres takes name = value (pgparamcheck.h),
+ * asked on the store's own connection before the change's transaction
+ * (the check runs and rolls back one of its own); its context. */
+static bool check_param(Store *s, const char *name, const char *value,
+			char *context, size_t len)
+{
+	PgStore *p = pgstore_impl(s);
+	char err[1024];
+
+	if (!pgstore_connected(s))
+		return false;
+	if (pg_param_check(&p->pc, name, value, context, len, err,
+			   sizeof(err)))
+		return true;
+	if (PQstatus(p->pc.conn) != CONNECTION_OK) {
+		pg_disconnect(&p->pc);
+		return store_fail(s, STORE_UNAVAILABLE, "%s", err);
+	}
+	return store_fail(s, STORE_REFUSED, "%s", err);
+}
+
+/* A node's credential is refused by the rule, before any check. */
 bool pgstore_set_pg_param(Store *s, const char *formation, const char *name,
 			  const char *value, char *context, size_t len)
 {
-	const char *params[] = {formation, name, value};
-	PGresult *res = pgstore_query(
-		s, "SELECT pgkeel.set_pg_param($1, $2, $3)", 3, params);
+	char checked[64] = "";
+	ParamArgs x = {name, value, context, len};
 
-	if (!res)
+	if (pgstore_impl(s)->actor.role != ACTOR_NODE &&
+	    !check_param(s, name, value, checked, sizeof(checked)))
 		return false;
-	snprintf(context, len, "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
+	if (!pgstore_change(s, formation, do_pg_param, &x))
+		return false;
+	snprintf(context, len, "%s", checked);
 	return true;
+}
+
+static StoreFailure do_backup(Store *s, StoreFormation *f, void *arg)
+{
+	const ParamArgs *x = arg;
+	PgStore *p = pgstore_impl(s);
+
+	return policy_set_backup(f, &p->actor, x->name, x->value, &p->out);
 }
 
 bool pgstore_set_backup(Store *s, const char *formation, const char *name,
 			const char *value)
 {
-	const char *params[] = {formation, name, value};
-	PGresult *res = pgstore_query(
-		s, "SELECT pgkeel.set_backup_setting($1, $2, $3)", 3, params);
+	ParamArgs x = {.name = name, .value = value};
 
-	PQclear(res);
-	return res != NULL;
-}
-
-bool pgstore_request_restart(Store *s, const char *formation,
-			     const char *node_name, long long *seq)
-{
-	const char *params[] = {formation, node_name};
-	PGresult *res = pgstore_query(
-		s, "SELECT pgkeel.request_restart($1, $2)", 2, params);
-
-	if (!res)
-		return false;
-	*seq = atoll(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return true;
+	return pgstore_change(s, formation, do_backup, &x);
 }

@@ -4,10 +4,13 @@
  * node's own role may call) and pgstore_schema_operator.c (operator
  * actions); docs/security.md lists every role and its rights.
  *
- * Tables take no write from any client role: keepers and operators go
- * through SECURITY DEFINER functions that check who calls. The monitor
- * (the database owner, through the local socket) reads and writes
- * everything, and every write it makes checks its lease term.
+ * Tables take no write from a node's role: keepers go through SECURITY
+ * DEFINER functions that check who calls. The operator's role writes,
+ * since schema 13, the columns and rows its actions change
+ * (pgstore_migrate_policy.c), under the rules of storepolicy.h
+ * (pgstore_change.c). The monitor (the database owner, through the
+ * local socket) reads and writes everything, and every write it makes
+ * checks its lease term.
  */
 #include "store/pgstore_schema.h"
 

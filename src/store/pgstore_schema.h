@@ -24,7 +24,7 @@
  * (pgstore_migrate.c). Stores below the base cannot be upgraded. */
 #define PGSTORE_SCHEMA_BASE_VERSION 2
 #define PGSTORE_SCHEMA_BASE_TEXT "2"
-#define PGSTORE_SCHEMA_VERSION 12
+#define PGSTORE_SCHEMA_VERSION 13
 
 /* The columns of pgkeel.node_public (what every node may read of every
  * node) at the base version; upgrades append theirs. */
@@ -54,12 +54,13 @@ extern const char *const *const pgstore_schema_sql[];
 extern const char *const pgstore_schema_keeper_sql[];
 /* pgstore_schema_operator.c: requests, settings, parameters, restarts */
 extern const char *const pgstore_schema_operator_sql[];
-/* CREATE OR REPLACE FUNCTION pgkeel.set_setting, its latest version
+/* CREATE OR REPLACE FUNCTION pgkeel.set_setting, its last version
  * (pgstore_setsetting.c): the base schema and the steps that changed it
- * all create this one. */
+ * all create this one, which step 12 -> 13 drops. */
 extern const char pgstore_set_setting_sql[];
-/* CREATE OR REPLACE FUNCTION pgkeel.set_slot, its latest version
- * (pgstore_migrate_logical.c), created by both steps that changed it. */
+/* CREATE OR REPLACE FUNCTION pgkeel.set_slot, its last version
+ * (pgstore_migrate_logical.c), created by both steps that changed it
+ * and dropped by step 12 -> 13. */
 extern const char pgstore_set_slot_sql[];
 
 #endif

@@ -1,11 +1,15 @@
 /*
- * pgstore_schema_operator.c - the postgres store's functions for operator
- * actions: switchover and failover requests, run-time settings,
- * maintenance, dropping nodes, formation-wide Postgres parameters and
- * restarts. Only the operator's role may execute set_setting,
- * set_pg_param and request_restart; a node's own role may put its own
- * node in maintenance, drop it, or hand over its own primary role
- * (check_may_act, in pgstore_schema_keeper.c), nothing else.
+ * pgstore_schema_operator.c - the postgres store's functions for
+ * operator actions at the base schema: switchover and failover
+ * requests, run-time settings, maintenance, dropping nodes,
+ * formation-wide Postgres parameters and restarts. Since schema 13
+ * (pgstore_migrate_policy.c) the operator's own actions are ruled by
+ * storepolicy.h in the driver (pgstore_change.c): set_setting,
+ * set_pg_param and request_restart are dropped, and request,
+ * set_maintenance and drop_node serve a node's own role alone, which
+ * may put its own node in maintenance, drop it, or hand over its own
+ * primary role (check_may_act, in pgstore_schema_keeper.c), nothing
+ * else.
  */
 #include "store/pgstore_schema.h"
 

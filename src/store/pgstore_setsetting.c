@@ -1,10 +1,12 @@
 /*
  * pgstore_setsetting.c - pgkeel.set_setting, the postgres store's
- * validation and recording of a run-time setting (common/rtsettings.h's
- * table; tests/unit/test_rtsettings.c holds its ranges and types to that
- * table). Defined once: the base schema and every schema step that added
- * a setting create this same, latest version (PL/pgSQL checks the
- * columns it names only when it runs, after every step has run).
+ * validation and recording of a run-time setting up to schema 12, as
+ * the base schema and the steps that added a setting create it (one
+ * version for all: PL/pgSQL checks the columns it names only when it
+ * runs, after every step has run). Step 12 -> 13
+ * (pgstore_migrate_policy.c) drops it: the operator's settings are
+ * ruled by storepolicy_admin.c with common/rtsettings.h's table since.
+ * Kept as it was, for the steps that upgrade older stores.
  */
 #include "store/pgstore_schema.h"
 

@@ -109,12 +109,14 @@
  * Policy, not in the contract: who may act on what, registration checks
  * and node naming, setting validation, the wording of events, request
  * expiry (STORE_REQUEST_EXPIRY_TEXT), what a drop, maintenance or
- * restart request does and when a dropped node goes. The drivers that
- * keep records (memstore*.c, etcdstore*.c) share it as C functions
- * (storepolicy.h); the postgres driver keeps its own PL/pgSQL copy for
- * now (pgstore_schema_*.c), held to the same behaviour by the contract
- * tests, along with how it makes secrets and node roles and its
- * validation of Postgres parameters against a Postgres.
+ * restart request does and when a dropped node goes. The drivers share
+ * it as C functions (storepolicy.h): the in-memory and etcd drivers for
+ * every call, the postgres driver for the operator's actions
+ * (pgstore_change.c). The postgres store keeps in its own functions
+ * (pgstore_schema_*.c, pgstore_migrate*.c) what its nodes' roles call
+ * (registration's checks, reports, a node's own maintenance, drop and
+ * handover: the boundary between nodes), held to the same behaviour by
+ * the contract tests, along with how it makes secrets and node roles.
  */
 typedef struct StoreOps {
 	bool (*register_node)(Store *s, const NodeRegistration *reg,

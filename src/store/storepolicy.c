@@ -1,8 +1,9 @@
 /*
  * storepolicy.c - the store's rules (storepolicy.h) that registration,
  * reports and the monitor's apply keep; the operator's actions are in
- * storepolicy_admin.c. Worded as the postgres store's PL/pgSQL
- * (pgstore_schema_keeper.c, pgstore_schema_operator.c) words them.
+ * storepolicy_admin.c. Worded as the postgres store's functions for
+ * registration, reports and the nodes' own actions
+ * (pgstore_schema_keeper.c, pgstore_schema_operator.c) word them.
  */
 #include <ctype.h>
 #include <stdarg.h>

@@ -1,7 +1,8 @@
 /*
  * storepolicy.h - the store's rules as pure functions over formation
- * snapshots, shared by the drivers that keep their data as records
- * rather than in SQL (memstore*.c, etcdstore*.c): who may act on what,
+ * snapshots, shared by the drivers (memstore*.c and etcdstore*.c for
+ * every call; pgstore_change.c for the operator's actions, the postgres
+ * store's own functions ruling its nodes' roles): who may act on what,
  * registration checks and node naming, setting validation
  * (common/rtsettings.h), the wording of events, requests and their
  * expiry, and what a drop, maintenance or restart request does to a
@@ -114,6 +115,11 @@ StoreFailure policy_set_pg_param(StoreFormation *f, const StoreActor *a,
 StoreFailure policy_request_restart(StoreFormation *f, const StoreActor *a,
 				    const char *node_name, long long *seq,
 				    StorePolicyOut *out);
+/* storepolicy_params.c: store_set_backup's rule (STORE_OK, or the
+ * refusal in out->why with f unchanged); policy_set_pg_param's too. */
+StoreFailure policy_set_backup(StoreFormation *f, const StoreActor *a,
+			       const char *name, const char *value,
+			       StorePolicyOut *out);
 /* storepolicy_reinit.c: store_request_reinit's rule (STORE_OK, or the
  * refusal in out->why with f unchanged). */
 StoreFailure policy_request_reinit(StoreFormation *f, const StoreActor *a,

@@ -1,8 +1,9 @@
 /*
  * storepolicy_admin.c - the rules of the operator's actions
  * (storepolicy.h): requests, run-time settings (validated by
- * common/rtsettings.h's table), maintenance, drops, formation-wide
- * Postgres parameters, restarts and password rotation; a node's
+ * common/rtsettings.h's table), maintenance, drops, restarts and
+ * password rotation (Postgres parameters and backup settings:
+ * storepolicy_params.c); a node's
  * credential may act on its own node only, and hand over its own
  * primary role.
  */
@@ -279,54 +280,6 @@ StoreFailure policy_drop_node(StoreFormation *f, const StoreActor *a,
 		return STORE_REFUSED;
 	f->nodes[i].drop_requested = true;
 	policy_event(out, f, &f->nodes[i], "", "", "drop requested");
-	return STORE_OK;
-}
-
-/* Without a Postgres to ask, a name in lower case and a value on one
- * line are all that is checked; every parameter reads as reloadable. */
-static bool plausible_param(const char *name, const char *value)
-{
-	if (!name[0] || strspn(name, "abcdefghijklmnopqrstuvwxyz_0123456789") !=
-				strlen(name))
-		return false;
-	return !value || (strlen(value) <= 255 && !strpbrk(value, "\r\n"));
-}
-
-static bool put_param(StoreFormation *f, const char *name, const char *value)
-{
-	size_t i = 0;
-
-	while (i < f->nparams && strcmp(f->params[i].name, name) != 0)
-		i++;
-	if (!value) {
-		if (i < f->nparams)
-			f->params[i] = f->params[--f->nparams];
-		return true;
-	}
-	if (i == f->nparams && f->nparams == STORE_MAX_PARAMS)
-		return false;
-	if (i == f->nparams)
-		f->nparams++;
-	snprintf(f->params[i].name, sizeof(f->params[i].name), "%s", name);
-	snprintf(f->params[i].value, sizeof(f->params[i].value), "%s", value);
-	return true;
-}
-
-StoreFailure policy_set_pg_param(StoreFormation *f, const StoreActor *a,
-				 const char *name, const char *value,
-				 char *context, size_t len,
-				 StorePolicyOut *out)
-{
-	if (!is_operator(a))
-		return policy_fail(out, STORE_REFUSED,
-				   "permission denied: parameters take the "
-				   "operator's credential");
-	if (!plausible_param(name, value) || !put_param(f, name, value))
-		return policy_fail(out, STORE_REFUSED,
-				   "invalid value for postgresql.%s", name);
-	snprintf(context, len, "sighup");
-	policy_event(out, f, NULL, "", "", "postgresql.%s changed to %s", name,
-		     value ? value : "(unset)");
 	return STORE_OK;
 }
 

@@ -1,7 +1,6 @@
 /*
  * storepolicy_reinit.c - the rule of a reinit request (store.h,
- * store_request_reinit) for the drivers that keep records: the postgres
- * store's pgkeel.request_reinit, as a pure function.
+ * store_request_reinit), for every driver, as a pure function.
  */
 #include <stdio.h>
 

@@ -1,8 +1,7 @@
 /*
  * storepolicy_sched.c - the rules of scheduled operations
  * (storepolicy.h, store.h's store_schedule and store_end_scheduled),
- * as the postgres store's pgkeel.schedule and pgkeel.end_scheduled
- * (pgstore_migrate_ops.c) keep them: the operator's and the monitor's
+ * for every driver: the operator's and the monitor's
  * credentials write, every credential reads; a switchover or the
  * restart of a named node; an end is done, failed or cancelled, with an
  * event either way.

@@ -52,23 +52,30 @@ def snapshot(c):
 
 
 ATTACKS = [
-    # 2: every operator function, as a node
-    "SELECT pgkeel.set_pg_param('default', 'archive_command', 'id')",
-    "SELECT pgkeel.request_restart('default', 'a')",
-    "SELECT pgkeel.request_reinit('default', 'b')",
-    "SELECT pgkeel.schedule('default', 'switchover', '', 4102444800000)",
-    "SELECT pgkeel.end_scheduled('default', 1, 'cancelled', '')",
-    "INSERT INTO pgkeel.scheduled (formation, what, at)"
-    " VALUES ('default', 'switchover', now())",
-    "SELECT pgkeel.set_slot('default', 'pin_wal', 'physical')",
-    "SELECT pgkeel.set_setting('default', '', 'formation.paused', 'true')",
-    "SELECT pgkeel.set_setting('default', 'a', 'node.candidate_priority',"
-    " '0')",
+    # 2: every operator action, as a node: the functions left, and the
+    # table writes the operator's own actions make (src/store/
+    # pgstore_change.c)
+    "INSERT INTO pgkeel.pg_param VALUES ('default', 'archive_command',"
+    " 'id')",
+    "UPDATE pgkeel.formation SET pgbackrest_stanza = 'elsewhere'",
     "SELECT pgkeel.drop_node('default', 'a')",
     "SELECT pgkeel.set_maintenance('default', 'a', true)",
     "SELECT pgkeel.request('default', 'failover', '')",
     "SELECT pgkeel.request('default', 'switchover', '')",
     "SELECT pgkeel.request('default', 'switchover', 'b')",
+    "SELECT 1 FROM pgkeel.formation FOR UPDATE",
+    "UPDATE pgkeel.formation SET paused = true",
+    "UPDATE pgkeel.formation SET failover_requested = true",
+    "UPDATE pgkeel.node SET candidate_priority = 0",
+    "UPDATE pgkeel.node SET maintenance = true, drop_requested = true",
+    "UPDATE pgkeel.node SET restart_requested = restart_requested + 1,"
+    " reinit_requested = restart_requested + 1",
+    "INSERT INTO pgkeel.scheduled (formation, what, at)"
+    " VALUES ('default', 'switchover', now())",
+    "UPDATE pgkeel.scheduled SET outcome = 'cancelled'",
+    "SELECT nextval('pgkeel.scheduled_id_seq')",
+    "INSERT INTO pgkeel.event (formation, description)"
+    " VALUES ('default', 'forged')",
     # 3/8: registration, to take an identity or to pin WAL with slots
     "SELECT * FROM pgkeel.register_node('default', 'ghost', '127.0.0.9',"
     " 7399, 0, false)",
@@ -78,6 +85,7 @@ ATTACKS = [
     "UPDATE pgkeel.node SET goal_state = 'demoted'",
     "UPDATE pgkeel.lease SET term = term + 1",
     "INSERT INTO pgkeel.slot VALUES ('default', 'pin_wal', 'physical')",
+    "UPDATE pgkeel.slot SET kind = NULL",
     "SELECT rolpassword FROM pg_authid",
     "ALTER ROLE pgkeel_node_1 PASSWORD 'taken'",
     "GRANT pgkeel_operator TO CURRENT_USER",
@@ -105,6 +113,35 @@ def test_a_node_credential_cannot_act_beyond_its_node(h):
         cur.execute("SELECT pgkeel.report(%s, 'demoted', false, true,"
                     " false, '0/0', 1, false, '', 0, false, false, 0, 0,"
                     " 1000, true)", (a_id,))
+    conn.close()
+    assert snapshot(c) == before
+    assert c.state()["a"]["current_state"] == "primary"
+
+
+# The operator's credential writes the columns its actions change
+# (src/store/pgstore_migrate_policy.c) and nothing the monitor or the
+# nodes own: goals, reports, passwords, secrets, the lease, past events.
+OPERATOR_CANNOT = [
+    "UPDATE pgkeel.node SET goal_state = 'demoted'",
+    "UPDATE pgkeel.node SET reported_state = 'primary', lsn = '1/0'",
+    "SELECT secret FROM pgkeel.node",
+    "UPDATE pgkeel.formation SET replication_password = 'known'",
+    "UPDATE pgkeel.lease SET term = term + 1",
+    "UPDATE pgkeel.event SET description = 'rewritten'",
+    "DELETE FROM pgkeel.event",
+    "DELETE FROM pgkeel.node",
+]
+
+
+def test_the_operator_writes_what_its_actions_change_and_no_more(h):
+    c = two_node_formation(h)
+    before = snapshot(c)
+    conn = connect(c.uri)
+    cur = conn.cursor()
+    for sql in OPERATOR_CANNOT:
+        with pytest.raises(psycopg2.Error) as err:
+            cur.execute(sql)
+        assert isinstance(err.value, OPERATOR_DENIED), (sql, err.value)
     conn.close()
     assert snapshot(c) == before
     assert c.state()["a"]["current_state"] == "primary"
