@@ -155,9 +155,16 @@ void monitor_fsm_settings(const StoreFormation *sf, int64_t node_down_ms,
 void monitor_fsm_node(const StoreFormation *sf, const StoreNode *n,
 		      FsmNode *f);
 
-/* monitor_view.c: the HTTP API's view, built again (at most once per
- * interval) after the cycle; decided: the cycle ran, so the formations
- * are read (a monitor standing by shows none). */
-void monitor_view_publish(Monitor *m, int64_t now_ms, bool decided);
+/* monitor_view.c: the HTTP API's view, built again at most once per
+ * interval. monitor_view_due: true when the API runs and it is time;
+ * monitor_view_begin: a new, empty one (NULL when out of memory, said
+ * in the log); monitor_view_add: one formation as it stands after the
+ * cycle; monitor_view_end: publishes it to the API and frees it (a
+ * monitor standing by publishes one with no formation). */
+typedef struct MonitorView MonitorView;
+bool monitor_view_due(const Monitor *m, int64_t now_ms);
+MonitorView *monitor_view_begin(void);
+void monitor_view_add(Monitor *m, MonitorView *v, const StoreFormation *sf);
+void monitor_view_end(Monitor *m, MonitorView *v, int64_t now_ms);
 
 #endif

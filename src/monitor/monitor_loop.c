@@ -167,9 +167,10 @@ static bool nothing_to_write(const StoreFormation *sf, size_t nd, size_t nv,
 }
 
 /* Runs the state machine on sf and writes its decisions (d, *nd); false
- * when the formation is not managed or the write failed. */
+ * when the formation is not managed or the write failed. *wrote: a
+ * write was tried (sf is not what the store holds now). */
 static bool decide(Monitor *m, StoreFormation *sf, int64_t now_ms,
-		   FsmDecision *d, size_t *nd_out)
+		   FsmDecision *d, size_t *nd_out, bool *wrote)
 {
 	FsmNode nodes[STORE_MAX_NODES];
 	NodeMemory *mem[STORE_MAX_NODES];
@@ -210,7 +211,8 @@ static bool decide(Monitor *m, StoreFormation *sf, int64_t now_ms,
 	}
 	size_t nv = changed_views(m, &f, mem, views);
 	const char *health = fsm_health_name(fsm_health(&f));
-	if (!nothing_to_write(sf, nd, nv, health)) {
+	*wrote = !nothing_to_write(sf, nd, nv, health);
+	if (*wrote) {
 		if (!store_apply(m->store, m->term, sf->name, sd, nd, views,
 				 nv, health, request_done(d, nd))) {
 			log_error("cannot write decisions: %s",
@@ -228,20 +230,31 @@ static bool decide(Monitor *m, StoreFormation *sf, int64_t now_ms,
 	return true;
 }
 
-/* One formation: read, decide, write, and count the promotions ordered. */
-static void manage(Monitor *m, const char *name, int64_t now_ms)
+/* One formation: read, decide, write, and count the promotions ordered;
+ * then into the view v (when one is built), read again if written. */
+static void manage(Monitor *m, const char *name, int64_t now_ms,
+		   MonitorView *v)
 {
 	FsmDecision d[STORE_MAX_NODES * 2];
 	size_t nd = 0;
+	bool wrote = false;
 
 	if (!store_get_formation(m->store, name, m->formation)) {
 		log_warn("%s", m->store->error);
 		return;
 	}
-	if (decide(m, m->formation, now_ms, d, &nd))
+	if (decide(m, m->formation, now_ms, d, &nd, &wrote))
 		monitor_count_promotions(m, m->formation, d, nd, now_ms);
-	if (m->formation->scheduled != 0) /* not when there are none */
+	if (m->formation->scheduled != 0) { /* not when there are none */
 		monitor_run_scheduled(m, m->formation, time_wall_ms());
+		wrote = true;
+	}
+	if (!v)
+		return;
+	if (wrote && !store_get_formation(m->store, name, m->formation))
+		log_warn("HTTP API view: %s", m->store->error);
+	else
+		monitor_view_add(m, v, m->formation);
 }
 
 void monitor_cycle(Monitor *m, int64_t now_ms)
@@ -259,8 +272,12 @@ void monitor_cycle(Monitor *m, int64_t now_ms)
 			  "the first %d (by name) are managed",
 			  MAX_FORMATIONS, MAX_FORMATIONS);
 	m->said_formations_cut = n == MAX_FORMATIONS;
+	MonitorView *v = monitor_view_due(m, now_ms) ? monitor_view_begin()
+						     : NULL;
 	for (size_t i = 0; i < n; i++)
-		manage(m, names[i], now_ms);
+		manage(m, names[i], now_ms, v);
+	if (v)
+		monitor_view_end(m, v, now_ms);
 	healththread_commit(m->health);
 	m->last_cycle_us = time_monotonic_us() - start;
 }
@@ -394,7 +411,11 @@ int monitor_run(Monitor *m)
 			       hold_lease(m);
 		if (decided)
 			monitor_cycle(m, now);
-		monitor_view_publish(m, now, decided);
+		MonitorView *v = !decided && monitor_view_due(m, now)
+					 ? monitor_view_begin()
+					 : NULL;
+		if (v) /* a monitor standing by shows no formation */
+			monitor_view_end(m, v, now);
 		sdnotify_watchdog(); /* a cycle completed: not hung */
 		if (!m->store || !store_wait(m->store, (int)m->interval_ms))
 			time_sleep_ms(m->interval_ms);

@@ -1,9 +1,10 @@
 /*
  * monitor_view.c - building what the monitor's HTTP API serves: every
  * formation as JSON (nodes, health, settings, last events) and the
- * Prometheus metrics. Built after the decision cycle, at most once per
- * monitor interval, from the formations read again from the store (so
- * the view shows the goals just decided); its time is not the cycle's.
+ * Prometheus metrics. Built during a decision cycle, at most once per
+ * monitor interval, from each formation as the cycle read it, or read
+ * again when the cycle wrote to it (so the view shows the goals just
+ * decided and their events); its time is part of the cycle's.
  */
 #define _GNU_SOURCE /* open_memstream */
 #include <stdio.h>
@@ -40,16 +41,20 @@ static const Family node_families[NODE_FAMILIES] = {
 
 /* A view being built: the formations and one stream of samples per
  * per-node family, filled formation after formation. */
-typedef struct {
+struct MonitorView {
 	json_t *formations;
+	json_t *monitors; /* the monitors of the store, in each formation */
 	FILE *samples[NODE_FAMILIES];
 	char *text[NODE_FAMILIES];
 	size_t len[NODE_FAMILIES];
-} View;
+	int64_t start_us;
+};
+typedef struct MonitorView View;
 
 static void view_free(View *v)
 {
 	json_decref(v->formations);
+	json_decref(v->monitors);
 	for (int k = 0; k < NODE_FAMILIES; k++) {
 		if (v->samples[k])
 			fclose(v->samples[k]);
@@ -160,30 +165,14 @@ static void formation_samples(View *v, const StoreFormation *sf)
 	}
 }
 
-/* Every formation, read again after the cycle's decisions. */
-static void add_formations(Monitor *m, View *v)
+void monitor_view_add(Monitor *m, MonitorView *v, const StoreFormation *sf)
 {
-	char names[MONITOR_MAX_FORMATIONS][STORE_NAME_LEN];
-	size_t n = 0;
-
-	if (!store_list_formations(m->store, names, MONITOR_MAX_FORMATIONS,
-				   &n)) {
-		log_warn("HTTP API view: %s", m->store->error);
-		return;
-	}
-	json_t *monitors = n ? monitors_json(m) : NULL;
-	for (size_t i = 0; i < n; i++) {
-		StoreFormation *sf = m->formation;
-		if (!store_get_formation(m->store, names[i], sf)) {
-			log_warn("HTTP API view: %s", m->store->error);
-			continue;
-		}
-		json_t *j = formation_json(m, sf, monitors);
-		if (j)
-			json_array_append_new(v->formations, j);
-		formation_samples(v, sf);
-	}
-	json_decref(monitors);
+	if (!v->monitors)
+		v->monitors = monitors_json(m);
+	json_t *j = formation_json(m, sf, v->monitors);
+	if (j)
+		json_array_append_new(v->formations, j);
+	formation_samples(v, sf);
 }
 
 static void formation_stats(FILE *f, const Monitor *m)
@@ -264,31 +253,40 @@ static char *render_metrics(const Monitor *m, const View *v)
 	return text;
 }
 
-void monitor_view_publish(Monitor *m, int64_t now_ms, bool decided)
+bool monitor_view_due(const Monitor *m, int64_t now_ms)
 {
-	View v;
+	return m->api && now_ms - m->view_built_ms >= m->interval_ms;
+}
 
-	if (!m->api || now_ms - m->view_built_ms < m->interval_ms)
-		return;
-	if (!view_open(&v)) {
+MonitorView *monitor_view_begin(void)
+{
+	View *v = malloc(sizeof(View));
+
+	if (!v || !view_open(v)) {
+		free(v);
 		log_warn("HTTP API: out of memory building the view");
-		return;
+		return NULL;
 	}
-	int64_t start = time_monotonic_us();
-	if (decided) /* a monitor standing by shows no formation */
-		add_formations(m, &v);
-	bool ok = view_close_samples(&v);
-	m->last_view_us = time_monotonic_us() - start;
-	char *text = ok ? render_metrics(m, &v) : NULL;
+	v->start_us = time_monotonic_us();
+	return v;
+}
+
+void monitor_view_end(Monitor *m, MonitorView *v, int64_t now_ms)
+{
+	bool ok = view_close_samples(v);
+	m->last_view_us = time_monotonic_us() - v->start_us;
+	char *text = ok ? render_metrics(m, v) : NULL;
 	if (!text) {
 		log_warn("HTTP API: out of memory building the view");
-		view_free(&v);
+		view_free(v);
+		free(v);
 		return;
 	}
-	monitor_api_publish(m->api, v.formations, text,
+	monitor_api_publish(m->api, v->formations, text,
 			    !m->own_store || pgnode_is_running(&m->node), now_ms,
 			    m->interval_ms);
-	v.formations = NULL; /* the API owns it now */
-	view_free(&v);
+	v->formations = NULL; /* the API owns it now */
+	view_free(v);
+	free(v);
 	m->view_built_ms = now_ms;
 }
