@@ -170,12 +170,33 @@ static void say_vetoes(const FsmFormation *f, FsmExplanation *x)
 	}
 }
 
+/* A standby formation (formation.standby_of): nothing is writable. */
+static void say_standby_formation(const FsmFormation *f, FsmExplanation *x,
+				  const FsmNode *p)
+{
+	(void)f;
+	fsm_say(&x->lines, "This is a standby formation: it takes no writes "
+			   "and promotes nobody; its leader streams from the "
+			   "source formation and its standbys from the "
+			   "leader.");
+	if (p)
+		fsm_say(&x->lines, "%s is the standby leader (assigned %s); "
+				   "should it fail, the most advanced standby "
+				   "is pointed at the source instead.",
+			p->name, state_name(p->goal));
+	fsm_say(&x->lines, "`pgkeel perform promotion --formation NAME` "
+			   "makes it a formation of its own, writable (the "
+			   "disaster-recovery switch).");
+}
+
 static void formation_lines(const FsmFormation *f, FsmExplanation *x)
 {
 	const FsmNode *p = fsm_node(f, x->primary_id);
 
 	fsm_say(&x->lines, "Health: %s.", fsm_health_name(x->health));
-	if (p)
+	if (f->settings.standby_of)
+		say_standby_formation(f, x, p);
+	else if (p)
 		fsm_say(&x->lines, "%s is the primary (assigned %s).", p->name,
 			state_name(p->goal));
 	else

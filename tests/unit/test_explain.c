@@ -96,6 +96,24 @@ static void healthy_formation(void **state)
 	assert_next_is_fsm_step(&t);
 }
 
+/* A standby formation: the leader is named as such, never "the
+ * primary", and the way out is said. */
+static void standby_formation(void **state)
+{
+	TestFormation t;
+	(void)state;
+
+	tf_init(&t, 2);
+	t.f.settings.standby_of = true;
+	tf_replicating(&t, NS_WAIT_PRIMARY);
+	fsm_explain(&t.f, x);
+	assert_said(&x->lines, "This is a standby formation");
+	assert_said(&x->lines, "node1 is the standby leader");
+	assert_said(&x->lines, "perform promotion");
+	for (size_t i = 0; i < x->lines.n; i++)
+		assert_null(strstr(x->lines.text[i], "is the primary"));
+}
+
 /* The primary's keeper is gone and its checks fail, but node2 still
  * streams from it: not down, no failover. */
 static void standby_still_streaming_means_no_failover(void **state)
@@ -344,4 +362,5 @@ UNIT_MAIN(setup, teardown, cmocka_unit_test(healthy_formation),
 	  cmocka_unit_test(nofailover_is_no_candidate),
 	  cmocka_unit_test(delayed_and_cascaded_standbys),
 	  cmocka_unit_test(maintenance_waits_for_the_keeper),
-	  cmocka_unit_test(drop_of_a_primary_waits))
+	  cmocka_unit_test(drop_of_a_primary_waits),
+	  cmocka_unit_test(standby_formation))
