@@ -114,6 +114,9 @@ def test_a_standby_formation_replicates_the_source_read_only(h):
     out = c.mon_pgkeel("show", "state", "--pgdata", c.monitor_dir,
                        "--formation", DR).stdout
     assert "Standby leader: x" in out
+    out = c.mon_pgkeel("explain", "--pgdata", c.monitor_dir,
+                       "--formation", DR).stdout
+    assert "x is the standby leader" in out and "perform promotion" in out
     # x streams from the source primary, y from x
     wait_until(lambda: sender_port(c, "x") == c.nodes["a"]["port"],
                what="x to stream from the source primary a")
