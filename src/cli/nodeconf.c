@@ -65,7 +65,7 @@ bool nodeconf_load_saved(const Flags *flags, Config *cfg, char *err,
 	       config_load(cfg, paths.config, err, errlen);
 }
 
-Store *nodeconf_open_store(const Config *cfg, char *err, size_t errlen)
+static Store *open_store(const Config *cfg, char *err, size_t errlen)
 {
 	const char *role = config_get(cfg, S_ROLE);
 
@@ -76,6 +76,22 @@ Store *nodeconf_open_store(const Config *cfg, char *err, size_t errlen)
 	snprintf(err, errlen, "name the monitor: --monitor URI, or --pgdata "
 			      "of a pgkeel node");
 	return NULL;
+}
+
+Store *nodeconf_open_store(const Config *cfg, char *err, size_t errlen)
+{
+	Config wait;
+	char ms[32];
+
+	if (config_get_ms(cfg, S_STORE_TIMEOUT) >= NODECONF_STORE_TIMEOUT_MS)
+		return open_store(cfg, err, errlen);
+	config_copy(&wait, cfg);
+	snprintf(ms, sizeof(ms), "%dms", NODECONF_STORE_TIMEOUT_MS);
+	Store *s = config_set(&wait, S_STORE_TIMEOUT, ms, err, errlen)
+			   ? open_store(&wait, err, errlen)
+			   : NULL;
+	config_free(&wait);
+	return s;
 }
 
 int nodeconf_store_exit(const Store *s)

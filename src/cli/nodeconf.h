@@ -34,8 +34,14 @@ bool nodeconf_load_saved(const Flags *flags, Config *cfg, char *err,
  * and how to fix it. */
 bool nodeconf_secrets_private(const Config *cfg, const NodePaths *paths,
 			      char *err, size_t errlen);
-/* Opens the store: --monitor URI, or the one of --pgdata's node. NULL
- * with err set (no monitor named, or the store's open failed). */
+/* A command's calls to the store get this long at least, whatever
+ * store_timeout says (a fencing deadline for services, not for a person
+ * waiting at a prompt): an etcd majority electing a new leader answers
+ * again within about two seconds (docs/configuration.md). */
+#define NODECONF_STORE_TIMEOUT_MS 5000
+/* Opens the store: --monitor URI, or the one of --pgdata's node, with
+ * store_timeout NODECONF_STORE_TIMEOUT_MS at least. NULL with err set
+ * (no monitor named, or the store's open failed). */
 Store *nodeconf_open_store(const Config *cfg, char *err, size_t errlen);
 /*
  * The exit code for a store call that failed (common/exitcode.h): a
