@@ -156,15 +156,16 @@ void monitor_fsm_node(const StoreFormation *sf, const StoreNode *n,
 		      FsmNode *f);
 
 /* monitor_view.c: the HTTP API's view, built again at most once per
- * interval. monitor_view_due: true when the API runs and it is time;
- * monitor_view_begin: a new, empty one (NULL when out of memory, said
- * in the log); monitor_view_add: one formation as it stands after the
- * cycle; monitor_view_end: publishes it to the API and frees it (a
- * monitor standing by publishes one with no formation). */
+ * interval, during the decision cycle. */
 typedef struct MonitorView MonitorView;
+/* True when the API runs and the view is due again. */
 bool monitor_view_due(const Monitor *m, int64_t now_ms);
+/* A new, empty view; NULL when out of memory (said in the log). */
 MonitorView *monitor_view_begin(void);
+/* Adds one formation as it stands after the cycle. */
 void monitor_view_add(Monitor *m, MonitorView *v, const StoreFormation *sf);
+/* Publishes v to the API and frees it (a monitor standing by publishes
+ * one with no formation). */
 void monitor_view_end(Monitor *m, MonitorView *v, int64_t now_ms);
 
 #endif
