@@ -90,7 +90,8 @@ const char *const pgstore_schema_keeper_sql[] = {
 	"  PERFORM pg_notify('pgkeel_report', p_formation);"
 	" END $$",
 
-	/* the monitor's removal of dropped nodes; their roles go a little
+	/* the monitor's removal of dropped nodes (until schema 14, which
+	 * decides it in C: pgstore_apply.c); their roles go a little
 	 * later, once the keeper (and a waiting `drop node`) saw the row
 	 * gone: until then the role can read, and nothing else, since every
 	 * function it may call needs its row */

@@ -219,7 +219,8 @@ static void write_view(StoreFormation *f, const StoreNodeView *v)
 	}
 }
 
-/* As the postgres store's delete_dropped. */
+/* A dropped node leaves the store once its keeper stopped Postgres (it
+ * reported dropped) or its keeper is gone. */
 static void delete_dropped(StoreFormation *f)
 {
 	size_t kept = 0;
@@ -250,7 +251,9 @@ void policy_apply(StoreFormation *f, int64_t request_age_ms,
 	}
 	if (!clear_requests && pending && f->switchover_to < 0)
 		policy_event(out, f, NULL, "", "",
-			     "request expired: not carried out within %s",
+			     "request expired: not carried out within %s (no "
+			     "standby was eligible and caught up); ask again "
+			     "once pgkeel show state shows one",
 			     STORE_REQUEST_EXPIRY_TEXT);
 	for (size_t i = 0; i < nd; i++)
 		write_decision(f, &d[i], out);
