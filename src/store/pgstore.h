@@ -73,7 +73,8 @@ bool pgstore_exec(Store *s, const char *sql, int n,
 
 /* The driver's side of the store_* calls of the same names (store.h):
  * each returns true on success, false with s->error set as store.h
- * says: pgstore_register_node, pgstore_report, pgstore_get_formation,
+ * says: pgstore_register_node (pgstore_register.c: ruled by
+ * storepolicy.h), pgstore_report, pgstore_get_formation,
  * pgstore_report_read,
  * pgstore_list_formations, pgstore_events, pgstore_acquire,
  * pgstore_apply (pgstore_apply.c: ruled by policy_apply), pgstore_request,
