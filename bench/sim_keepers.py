@@ -84,10 +84,20 @@ def register(conn, formations, per, ports):
         for f in range(formations):
             for n in range(per):
                 port = ports[f * per + n]
-                cur.execute("SELECT node_id, secret FROM pgkeel.register_node"
-                            "(%s, %s, '127.0.0.1', %s, 50, true)",
-                            (f"f{f}", f"n{n}", port))
-                node_id, secret = cur.fetchone()
+                # the rows and the role a registration makes
+                # (src/store/pgstore_register.c), in one transaction
+                cur.execute("BEGIN")
+                cur.execute("INSERT INTO pgkeel.formation (name)"
+                            " VALUES (%s) ON CONFLICT DO NOTHING",
+                            (f"f{f}",))
+                cur.execute("INSERT INTO pgkeel.node (formation, name,"
+                            " host, port) VALUES (%s, %s, '127.0.0.1', %s)"
+                            " RETURNING id", (f"f{f}", f"n{n}", port))
+                node_id = cur.fetchone()[0]
+                cur.execute("SELECT pgkeel.create_node_role(%s)",
+                            (node_id,))
+                secret = cur.fetchone()[0]
+                cur.execute("COMMIT")
                 nodes.append((node_id, secret, port))
     return nodes
 

@@ -55,6 +55,9 @@ typedef StoreFailure (*PgRule)(Store *s, StoreFormation *f, void *arg);
 bool pgstore_change(Store *s, const char *formation, PgRule rule, void *arg);
 /* For rules: a query of theirs failed (s->error set); the failure. */
 StoreFailure pgstore_rule_io(Store *s);
+/* pgstore_change.c: records a rule's event e (true, or false with
+ * s->error set). */
+bool pgstore_write_event(Store *s, const StoreEvent *e);
 
 /* Connects when not connected (LISTENing again): true, or false with
  * s->error set. */
@@ -70,10 +73,12 @@ bool pgstore_exec(Store *s, const char *sql, int n,
 
 /* The driver's side of the store_* calls of the same names (store.h):
  * each returns true on success, false with s->error set as store.h
- * says: pgstore_register_node, pgstore_report, pgstore_get_formation,
+ * says: pgstore_register_node (pgstore_register.c: ruled by
+ * storepolicy.h), pgstore_report, pgstore_get_formation,
  * pgstore_report_read,
  * pgstore_list_formations, pgstore_events, pgstore_acquire,
- * pgstore_apply, pgstore_request, pgstore_list_monitors. */
+ * pgstore_apply (pgstore_apply.c: ruled by policy_apply), pgstore_request,
+ * pgstore_list_monitors. */
 bool pgstore_register_node(Store *s, const NodeRegistration *reg,
 			   RegisteredNode *out);
 bool pgstore_report(Store *s, int node_id, const NodeReport *report);

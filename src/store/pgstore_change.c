@@ -200,7 +200,7 @@ static bool write_node(Store *s, const StoreNode *n)
 		10, params);
 }
 
-static bool write_event(Store *s, const StoreEvent *e)
+bool pgstore_write_event(Store *s, const StoreEvent *e)
 {
 	char id[16];
 	const char *params[] = {e->formation, id,	  e->node_name,
@@ -230,7 +230,7 @@ static bool write_back(Store *s)
 			ok = write_node(s, &p->now.nodes[i]);
 	}
 	for (size_t i = 0; ok && i < p->out.nevents; i++)
-		ok = write_event(s, &p->out.events[i]);
+		ok = pgstore_write_event(s, &p->out.events[i]);
 	return ok && pgstore_exec(s, "SELECT pg_notify('pgkeel_report', $1)",
 				  1, params);
 }

@@ -44,6 +44,9 @@
  * 12 -> 13: the operator's actions are ruled by the drivers' shared
  * rules (storepolicy.h) instead of the store's functions
  * (pgstore_migrate_policy.c).
+ *
+ * 13 -> 14: the monitor's apply is ruled by them too: request expiry
+ * and the removal of dropped nodes (pgstore_migrate_rules.c).
  */
 #include "store/pgstore_migrate.h"
 
@@ -245,7 +248,7 @@ static const char *const to_8[] = {
 const char *const *const pgstore_migrate_steps[] = {
 	to_3, to_4, to_5, to_6, to_7, to_8, pgstore_step_operations,
 	pgstore_step_cascade, pgstore_step_logical, pgstore_step_standby,
-	pgstore_step_policy};
+	pgstore_step_policy, pgstore_step_rules};
 const size_t pgstore_migrate_nsteps =
 	sizeof(pgstore_migrate_steps) / sizeof(pgstore_migrate_steps[0]);
 

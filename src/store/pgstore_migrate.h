@@ -37,5 +37,8 @@ extern const char *const pgstore_step_standby[];
 /* pgstore_migrate_policy.c: the step that gives the operator's actions
  * to the drivers' shared rules */
 extern const char *const pgstore_step_policy[];
+/* pgstore_migrate_rules.c: the step that gives the monitor's apply to
+ * the drivers' shared rules */
+extern const char *const pgstore_step_rules[];
 
 #endif

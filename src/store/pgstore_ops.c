@@ -1,6 +1,7 @@
 /*
  * pgstore_ops.c - what keepers and `pgkeel show` ask of the postgres
- * store: register, report, read a formation and its events.
+ * store: report, read a formation and its events (registration is in
+ * pgstore_register.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,27 +33,6 @@ static int get_int(PGresult *res, int row, int col)
 	"pgkeel.report($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"  \
 	" $13, $14, $15, $16),"                                             \
 	" set_config('synchronous_commit', 'off', true)"
-
-bool pgstore_register_node(Store *s, const NodeRegistration *reg,
-			   RegisteredNode *out)
-{
-	char port[16], prio[16];
-	const char *params[] = {reg->formation, reg->name, reg->host, port,
-				prio, reg->quorum ? "true" : "false"};
-
-	snprintf(port, sizeof(port), "%d", reg->port);
-	snprintf(prio, sizeof(prio), "%d", reg->priority);
-	PGresult *res = pgstore_query(
-		s, "SELECT * FROM pgkeel.register_node($1, $2, $3, $4, $5, $6)",
-		6, params);
-	if (!res)
-		return false;
-	out->node_id = get_int(res, 0, 0);
-	COPY(out->name, res, 0, 1);
-	COPY(out->secret, res, 0, 2);
-	PQclear(res);
-	return true;
-}
 
 /* A report's parameters, as text, in pgkeel.report()'s order. */
 typedef struct {

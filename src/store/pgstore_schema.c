@@ -8,7 +8,8 @@
  * DEFINER functions that check who calls. The operator's role writes,
  * since schema 13, the columns and rows its actions change
  * (pgstore_migrate_policy.c), under the rules of storepolicy.h
- * (pgstore_change.c). The monitor (the database owner, through the
+ * (pgstore_change.c), and since schema 14 the rows a registration
+ * makes (pgstore_migrate_rules.c, pgstore_register.c). The monitor (the database owner, through the
  * local socket) reads and writes everything, and every write it makes
  * checks its lease term.
  */

@@ -24,7 +24,7 @@
  * (pgstore_migrate.c). Stores below the base cannot be upgraded. */
 #define PGSTORE_SCHEMA_BASE_VERSION 2
 #define PGSTORE_SCHEMA_BASE_TEXT "2"
-#define PGSTORE_SCHEMA_VERSION 13
+#define PGSTORE_SCHEMA_VERSION 14
 
 /* The columns of pgkeel.node_public (what every node may read of every
  * node) at the base version; upgrades append theirs. */

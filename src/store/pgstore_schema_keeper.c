@@ -2,11 +2,16 @@
  * pgstore_schema_keeper.c - the postgres store's functions about who
  * calls, registration and reports.
  *
- * Every data node has its own login role, pgkeel_node_<id>, made by
- * register_node() with a random password that only that node keeps.
+ * Every data node has its own login role, pgkeel_node_<id>, made at
+ * registration with a random password that only that node keeps.
  * report() accepts a report for node <id> from that role alone, so a
  * node's credential is worth that node and nothing more. Registering a
  * node takes the operator's role (a node's role cannot add nodes).
+ * register_node() and delete_dropped() are the base schema's: since
+ * schema 14 registration's checks and the removal of dropped nodes are
+ * the drivers' shared rules (pgstore_register.c, pgstore_apply.c), and
+ * the node's role is made by create_node_role
+ * (pgstore_migrate_rules.c).
  */
 #include "store/pgstore_schema.h"
 
@@ -42,7 +47,8 @@ const char *const pgstore_schema_keeper_sql[] = {
 	"   USING ERRCODE = 'insufficient_privilege'; END IF;"
 	" END $$",
 
-	/* registration, by the operator: the first node of a formation
+	/* registration, by the operator (until schema 14, which rules it
+	 * in C: pgstore_register.c): the first node of a formation
 	 * creates it; a host and port already registered are refused (their
 	 * node keeps its identity) */
 	"CREATE FUNCTION pgkeel.register_node(p_formation text, p_name text,"
@@ -90,7 +96,8 @@ const char *const pgstore_schema_keeper_sql[] = {
 	"  PERFORM pg_notify('pgkeel_report', p_formation);"
 	" END $$",
 
-	/* the monitor's removal of dropped nodes; their roles go a little
+	/* the monitor's removal of dropped nodes (until schema 14, which
+	 * decides it in C: pgstore_apply.c); their roles go a little
 	 * later, once the keeper (and a waiting `drop node`) saw the row
 	 * gone: until then the role can read, and nothing else, since every
 	 * function it may call needs its row */

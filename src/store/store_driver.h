@@ -112,11 +112,13 @@
  * restart request does and when a dropped node goes. The drivers share
  * it as C functions (storepolicy.h): the in-memory and etcd drivers for
  * every call, the postgres driver for the operator's actions
- * (pgstore_change.c). The postgres store keeps in its own functions
- * (pgstore_schema_*.c, pgstore_migrate*.c) what its nodes' roles call
- * (registration's checks, reports, a node's own maintenance, drop and
+ * (pgstore_change.c), registration (pgstore_register.c) and the
+ * monitor's apply (pgstore_apply.c). The postgres store keeps in its
+ * own functions (pgstore_schema_*.c, pgstore_migrate*.c) what its
+ * nodes' roles call (reports, a node's own maintenance, drop and
  * handover: the boundary between nodes), held to the same behaviour by
- * the contract tests, along with how it makes secrets and node roles.
+ * the contract tests, and the making of a node's role with its secret
+ * (create_node_role).
  */
 typedef struct StoreOps {
 	bool (*register_node)(Store *s, const NodeRegistration *reg,

@@ -2,8 +2,8 @@
  * storepolicy.c - the store's rules (storepolicy.h) that registration,
  * reports and the monitor's apply keep; the operator's actions are in
  * storepolicy_admin.c. Worded as the postgres store's functions for
- * registration, reports and the nodes' own actions
- * (pgstore_schema_keeper.c, pgstore_schema_operator.c) word them.
+ * reports and the nodes' own actions (pgstore_schema_keeper.c,
+ * pgstore_schema_operator.c) word them.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -115,14 +115,18 @@ StoreFailure policy_check_registration(const StoreFormation *other,
 		if (strcmp(n->host, reg->host) == 0 && n->port == reg->port)
 			return policy_fail(out, STORE_REFUSED,
 					   "node %s is already registered at "
-					   "%s:%d",
-					   n->name, reg->host, reg->port);
+					   "%s:%d: give this node its own "
+					   "--hostname and --pgport, or drop "
+					   "%s first",
+					   n->name, reg->host, reg->port,
+					   n->name);
 		if (strcmp(other->name, reg->formation) == 0 &&
 		    strcmp(key, theirs) == 0)
 			return policy_fail(out, STORE_REFUSED,
 					   "formation %s already has a node "
-					   "named %s",
-					   other->name, n->name);
+					   "named %s (the same replication "
+					   "slot as %s): choose another --name",
+					   other->name, n->name, name);
 	}
 	return STORE_OK;
 }
@@ -219,7 +223,8 @@ static void write_view(StoreFormation *f, const StoreNodeView *v)
 	}
 }
 
-/* As the postgres store's delete_dropped. */
+/* A dropped node leaves the store once its keeper stopped Postgres (it
+ * reported dropped) or its keeper is gone. */
 static void delete_dropped(StoreFormation *f)
 {
 	size_t kept = 0;
@@ -250,7 +255,9 @@ void policy_apply(StoreFormation *f, int64_t request_age_ms,
 	}
 	if (!clear_requests && pending && f->switchover_to < 0)
 		policy_event(out, f, NULL, "", "",
-			     "request expired: not carried out within %s",
+			     "request expired: not carried out within %s (no "
+			     "standby was eligible and caught up); ask again "
+			     "once pgkeel show state shows one",
 			     STORE_REQUEST_EXPIRY_TEXT);
 	for (size_t i = 0; i < nd; i++)
 		write_decision(f, &d[i], out);

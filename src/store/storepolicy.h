@@ -1,8 +1,10 @@
 /*
  * storepolicy.h - the store's rules as pure functions over formation
  * snapshots, shared by the drivers (memstore*.c and etcdstore*.c for
- * every call; pgstore_change.c for the operator's actions, the postgres
- * store's own functions ruling its nodes' roles): who may act on what,
+ * every call; pgstore_change.c for the operator's actions,
+ * pgstore_register.c for registration and pgstore_apply.c for the
+ * monitor's apply, the postgres store's own functions ruling its nodes'
+ * roles): who may act on what,
  * registration checks and node naming, setting validation
  * (common/rtsettings.h), the wording of events, requests and their
  * expiry, and what a drop, maintenance or restart request does to a

@@ -60,8 +60,8 @@ def test_keepers_check_hosts_the_store_did_not(h):
     with by its owner): the host of issue-style injection reaches the
     keepers, which leave it out of pg_hba.conf and say so."""
     c = two_node_formation(h)
-    c.monitor_sql("SELECT * FROM pgkeel.register_node('default', 'ghost',"
-                  " '127.0.0.9', 7399, 0, false)")
+    c.monitor_sql("INSERT INTO pgkeel.node (formation, name, host, port)"
+                  " VALUES ('default', 'ghost', '127.0.0.9', 7399)")
     c.monitor_sql("ALTER TABLE pgkeel.node DROP CONSTRAINT node_host_check")
     quoted = INJECTED_HOST.replace("\n", "' || chr(10) || '")
     c.monitor_sql(f"UPDATE pgkeel.node SET host = '{quoted}'"

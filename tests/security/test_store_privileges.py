@@ -76,11 +76,16 @@ ATTACKS = [
     "SELECT nextval('pgkeel.scheduled_id_seq')",
     "INSERT INTO pgkeel.event (formation, description)"
     " VALUES ('default', 'forged')",
-    # 3/8: registration, to take an identity or to pin WAL with slots
-    "SELECT * FROM pgkeel.register_node('default', 'ghost', '127.0.0.9',"
-    " 7399, 0, false)",
-    "SELECT * FROM pgkeel.register_node('default', 'ghost', '127.0.0.1',"
-    " {a_port}, 0, false)",
+    # 3/8: registration, to take an identity or to pin WAL with slots:
+    # what the operator's registration writes (src/store/
+    # pgstore_register.c), and the role maker
+    "INSERT INTO pgkeel.node (formation, name, host, port)"
+    " VALUES ('default', 'ghost', '127.0.0.9', 7399)",
+    "INSERT INTO pgkeel.node (formation, name, host, port)"
+    " VALUES ('default', 'ghost', '127.0.0.1', {a_port})",
+    "INSERT INTO pgkeel.formation (name) VALUES ('other')",
+    "SELECT nextval('pgkeel.node_id_seq')",
+    "SELECT pgkeel.create_node_role({a_id})",
     # writes and secrets outside the functions
     "UPDATE pgkeel.node SET goal_state = 'demoted'",
     "UPDATE pgkeel.lease SET term = term + 1",
@@ -100,7 +105,7 @@ def test_a_node_credential_cannot_act_beyond_its_node(h):
     cur = conn.cursor()
     for sql in ATTACKS:
         with pytest.raises(psycopg2.Error) as err:
-            cur.execute(sql.format(a_port=c.nodes["a"]["port"]))
+            cur.execute(sql.format(a_port=c.nodes["a"]["port"], a_id=a_id))
         assert isinstance(err.value, OPERATOR_DENIED), (sql, err.value)
     # a report for another node is refused: b cannot pose as a
     with pytest.raises(psycopg2.errors.InvalidAuthorizationSpecification):
@@ -157,18 +162,39 @@ def test_registration_takes_the_operator_and_never_hands_out_identities(h):
     assert cp.returncode != 0
     assert "permission denied" in cp.stderr
     # the operator cannot take over a's identity by registering its
-    # host and port again, nor smuggle a line into pg_hba.conf
+    # host and port again, nor smuggle a line into pg_hba.conf: neither
+    # through pgkeel (the shared rule) nor by writing the rows itself
+    cp = h.pgkeel("create", "postgres", "--pgdata", h.path("d"),
+                  "--pgport", str(c.nodes["a"]["port"]), "--hostname",
+                  "127.0.0.1", "--monitor", c.uri, check=False)
+    assert cp.returncode != 0
+    assert "already registered" in cp.stderr, cp.stderr
     for host, port in (("127.0.0.1", c.nodes["a"]["port"]),
                        ("127.0.0.1/32 trust\nhost all all 0.0.0.0/0 trust",
                         7398)):
         conn = connect(c.uri)
         with pytest.raises(psycopg2.Error) as err:
             conn.cursor().execute(
-                "SELECT * FROM pgkeel.register_node('default', 'x', %s, %s,"
-                " 50, true)", (host, port))
+                "INSERT INTO pgkeel.node (formation, name, host, port)"
+                " VALUES ('default', 'x', %s, %s)", (host, port))
         conn.close()
-        assert "already registered" in str(err.value) or \
-            "check constraint" in str(err.value), err.value
+        assert isinstance(err.value, (psycopg2.errors.UniqueViolation,
+                                      psycopg2.errors.CheckViolation)), \
+            err.value
+    # nor give a's role a password of its own drawing: the role maker
+    # serves a node row inserted by the caller's own transaction only,
+    # even one the operator just wrote to
+    a_id = c.state()["a"]["node_id"]
+    conn = connect(c.uri)
+    cur = conn.cursor()
+    for prelude in ("", "UPDATE pgkeel.node SET candidate_priority ="
+                    " candidate_priority WHERE id = %(id)s;"):
+        cur.execute("BEGIN")
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+            cur.execute(prelude + "SELECT pgkeel.create_node_role(%(id)s)",
+                        {"id": a_id})
+        cur.execute("ROLLBACK")
+    conn.close()
     assert snapshot(c) == before
     def seq():
         return int(c.monitor_sql("SELECT report_seq FROM pgkeel.node"
