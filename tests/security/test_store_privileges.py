@@ -2,7 +2,6 @@
 and by a local user reading the process list: each must fail with
 nothing changed (docs/security.md, "Roles of the state store")."""
 
-import json
 import os
 import re
 import stat
