@@ -164,6 +164,8 @@ bool monitor_view_due(const Monitor *m, int64_t now_ms);
 MonitorView *monitor_view_begin(void);
 /* Adds one formation as it stands after the cycle. */
 void monitor_view_add(Monitor *m, MonitorView *v, const StoreFormation *sf);
+/* The time spent adding formations to v so far, in microseconds. */
+int64_t monitor_view_spent_us(const MonitorView *v);
 /* Publishes v to the API and frees it (a monitor standing by publishes
  * one with no formation). */
 void monitor_view_end(Monitor *m, MonitorView *v, int64_t now_ms);

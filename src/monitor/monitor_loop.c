@@ -276,10 +276,12 @@ void monitor_cycle(Monitor *m, int64_t now_ms)
 						     : NULL;
 	for (size_t i = 0; i < n; i++)
 		manage(m, names[i], now_ms, v);
+	healththread_commit(m->health);
+	/* the view's time is not the decisions' */
+	m->last_cycle_us = time_monotonic_us() - start -
+			   (v ? monitor_view_spent_us(v) : 0);
 	if (v)
 		monitor_view_end(m, v, now_ms);
-	healththread_commit(m->health);
-	m->last_cycle_us = time_monotonic_us() - start;
 }
 
 /* Holds (or waits for) the lease; true while this monitor is active. */

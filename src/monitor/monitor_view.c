@@ -4,7 +4,7 @@
  * Prometheus metrics. Built during a decision cycle, at most once per
  * monitor interval, from each formation as the cycle read it, or read
  * again when the cycle wrote to it (so the view shows the goals just
- * decided and their events); its time is part of the cycle's.
+ * decided and their events); its time is its own, not the cycle's.
  */
 #define _GNU_SOURCE /* open_memstream */
 #include <stdio.h>
@@ -47,7 +47,7 @@ struct MonitorView {
 	FILE *samples[NODE_FAMILIES];
 	char *text[NODE_FAMILIES];
 	size_t len[NODE_FAMILIES];
-	int64_t start_us;
+	int64_t spent_us; /* building it, so far */
 };
 typedef struct MonitorView View;
 
@@ -167,12 +167,15 @@ static void formation_samples(View *v, const StoreFormation *sf)
 
 void monitor_view_add(Monitor *m, MonitorView *v, const StoreFormation *sf)
 {
+	int64_t start = time_monotonic_us();
+
 	if (!v->monitors)
 		v->monitors = monitors_json(m);
 	json_t *j = formation_json(m, sf, v->monitors);
 	if (j)
 		json_array_append_new(v->formations, j);
 	formation_samples(v, sf);
+	v->spent_us += time_monotonic_us() - start;
 }
 
 static void formation_stats(FILE *f, const Monitor *m)
@@ -267,14 +270,20 @@ MonitorView *monitor_view_begin(void)
 		log_warn("HTTP API: out of memory building the view");
 		return NULL;
 	}
-	v->start_us = time_monotonic_us();
+	v->spent_us = 0;
 	return v;
+}
+
+int64_t monitor_view_spent_us(const MonitorView *v)
+{
+	return v->spent_us;
 }
 
 void monitor_view_end(Monitor *m, MonitorView *v, int64_t now_ms)
 {
+	int64_t start = time_monotonic_us();
 	bool ok = view_close_samples(v);
-	m->last_view_us = time_monotonic_us() - v->start_us;
+	m->last_view_us = v->spent_us + time_monotonic_us() - start;
 	char *text = ok ? render_metrics(m, v) : NULL;
 	if (!text) {
 		log_warn("HTTP API: out of memory building the view");
