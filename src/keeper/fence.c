@@ -17,12 +17,15 @@
  * The state that counts is the one reached, recorded in keeper.state
  * or not yet (a promotion whose record failed fences like any other).
  *
- * A standby counts as streaming only while its status messages arrive
- * (every wal_receiver_status_interval, 1 s): a walsender whose standby
- * was cut off stays "streaming" until wal_sender_timeout (5 s), as long
- * as the standby's own receiver takes to notice, and the monitor promotes
- * only once the standbys report they stopped streaming. Judging by the
- * replies, the primary fences itself well before that.
+ * A standby counts as streaming only while it answers: a walsender
+ * whose standby was cut off stays "streaming" until wal_sender_timeout
+ * (5 s), as long as the standby's own receiver takes to notice, and the
+ * monitor promotes only once the standbys report they stopped streaming.
+ * An answer keeps the primary open for STANDBY_REPLY_FRESH_MS (0.5 s),
+ * less than the status interval (1 s): so before fencing, the keeper
+ * asks the standbys to answer now (pg/standbyprobe.h) and waits for one
+ * STANDBY_PROBE_WAIT_MS at most. Judging by the answers, the primary
+ * fences itself before the monitor lets go of it (fsm/formation.h).
  */
 #include <string.h>
 
