@@ -5,6 +5,7 @@
  */
 #include "store_drivers.h"
 
+#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "common/fsutil.h"
 #include "common/passfile.h"
 #include "common/sslconn.h"
+#include "common/timeutil.h"
 #include "pg/pgconninfo.h"
 #include "pg/pgsql.h"
 #include "store/etcdstore.h"
@@ -197,15 +199,49 @@ static Store *etcd_node(const RegisteredNode *n)
 	return etcd_with(param);
 }
 
-/* Every member stopped (SIGSTOP) or let go on (SIGCONT), by PID. */
+/* Whether every thread of pid is stopped: a signal is delivered
+ * asynchronously, and a thread stops only once it leaves the kernel. */
+static bool all_stopped(pid_t pid)
+{
+	char path[64], line[512];
+	struct dirent *e;
+	bool stopped = true;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return false;
+	while (stopped && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(line, sizeof(line), "%s/%s/stat", path, e->d_name);
+		FILE *f = fopen(line, "r");
+		const char *end = f && fgets(line, sizeof(line), f)
+					  ? strrchr(line, ')')
+					  : NULL;
+		stopped = end && (end[2] == 'T' || end[2] == 't');
+		if (f)
+			fclose(f);
+	}
+	closedir(d);
+	return stopped;
+}
+
+/* Every member stopped (SIGSTOP), each of its threads seen stopped, or
+ * let go on (SIGCONT), by PID. */
 static void etcd_stall(bool on)
 {
 	char pids[256], *save = NULL;
 
 	snprintf(pids, sizeof(pids), "%s", etcd_pids);
 	for (char *p = strtok_r(pids, ",", &save); p;
-	     p = strtok_r(NULL, ",", &save))
-		kill((pid_t)atoi(p), on ? SIGSTOP : SIGCONT);
+	     p = strtok_r(NULL, ",", &save)) {
+		pid_t pid = (pid_t)atoi(p);
+		int64_t until = time_monotonic_ms() + 5000;
+		kill(pid, on ? SIGSTOP : SIGCONT);
+		while (on && !all_stopped(pid) && time_monotonic_ms() < until)
+			time_sleep_ms(5);
+	}
 }
 
 static const ContractDriver etcd = {
