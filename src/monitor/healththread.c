@@ -245,12 +245,14 @@ int healththread_changed_fd(const HealthThread *ht)
 	return ht ? ht->changed[0] : -1;
 }
 
-void healththread_drain(HealthThread *ht)
+bool healththread_drain(HealthThread *ht)
 {
 	char buf[64];
+	bool news = false;
 
 	while (ht && read(ht->changed[0], buf, sizeof(buf)) > 0)
-		;
+		news = true;
+	return news;
 }
 
 void healththread_collect(HealthThread *ht, int node_id, const char *host,

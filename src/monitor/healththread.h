@@ -31,8 +31,9 @@ void healththread_collect(HealthThread *ht, int node_id, const char *host,
  * healththread_drain, for the decision loop's wait; -1 without a
  * thread. */
 int healththread_changed_fd(const HealthThread *ht);
-/* Takes the news of changed results (the results stay readable). */
-void healththread_drain(HealthThread *ht);
+/* Takes the news of changed results (the results stay readable): true
+ * when there was some. */
+bool healththread_drain(HealthThread *ht);
 /* Makes the collected list the one tested from now on. */
 void healththread_commit(HealthThread *ht);
 /* The latest result for node_id (port_closed: not ok, and the

@@ -75,6 +75,11 @@ typedef struct {
 	int64_t restart_allowance_ms;
 	int64_t sync_timeout_ms;
 	int64_t last_cycle_us; /* duration of the last decision cycle */
+	int64_t last_cycle_ms; /* when it started (monotonic) */
+	int64_t cycles;        /* decision cycles run */
+	bool quiet;            /* cycles may be left out (monitor_quiet.h) */
+	size_t quiet_mem[MONITOR_MAX_TRACKED]; /* the quiet nodes' memories */
+	size_t nquiet;
 	bool said_memory_full;     /* logged once: nodes beyond the memory */
 	bool said_formations_cut;  /* logged once: formations beyond 256 */
 	FormationStats stats[MONITOR_MAX_FORMATIONS];

@@ -19,6 +19,7 @@
 #include "monitor/healththread.h"
 #include "monitor/monitor.h"
 #include "monitor/monitor_api.h"
+#include "monitor/monitor_quiet.h"
 #include "monitor/nodememory.h"
 
 #define MAX_FORMATIONS 256
@@ -189,6 +190,7 @@ static bool decide(Monitor *m, StoreFormation *sf, int64_t now_ms,
 					  "restart it to forget dropped ones",
 					  sf->name, MONITOR_MAX_TRACKED);
 			m->said_memory_full = true;
+			monitor_quiet_end(m);
 			return false;
 		}
 	}
@@ -222,10 +224,12 @@ static bool decide(Monitor *m, StoreFormation *sf, int64_t now_ms,
 				m->active = false;
 			for (size_t i = 0; i < f.nnodes; i++)
 				mem[i]->written = false;
+			monitor_quiet_end(m);
 			return false;
 		}
 		log_decisions(sf->name, d, nd, &f);
 	}
+	monitor_quiet_formation(m, &f, mem, nd > 0 || *wrote);
 	*nd_out = nd;
 	return true;
 }
@@ -241,12 +245,14 @@ static void manage(Monitor *m, const char *name, int64_t now_ms,
 
 	if (!store_get_formation(m->store, name, m->formation)) {
 		log_warn("%s", m->store->error);
+		monitor_quiet_end(m);
 		return;
 	}
 	if (decide(m, m->formation, now_ms, d, &nd, &wrote))
 		monitor_count_promotions(m, m->formation, d, nd, now_ms);
 	if (m->formation->scheduled != 0) { /* not when there are none */
 		monitor_run_scheduled(m, m->formation, time_wall_ms());
+		monitor_quiet_end(m);
 		wrote = true;
 	}
 	if (!v)
@@ -263,8 +269,10 @@ void monitor_cycle(Monitor *m, int64_t now_ms)
 	size_t n = 0;
 	int64_t start = time_monotonic_us();
 
+	monitor_quiet_begin(m, now_ms);
 	if (!store_list_formations(m->store, names, MAX_FORMATIONS, &n)) {
 		log_warn("%s", m->store->error);
+		monitor_quiet_end(m);
 		return;
 	}
 	if (n == MAX_FORMATIONS && !m->said_formations_cut)
@@ -302,6 +310,7 @@ static bool hold_lease(Monitor *m)
 	if (term > 0 && (!m->active || term != m->term)) {
 		log_info("monitor active (lease term %lld)", (long long)term);
 		m->nmem = 0; /* a new term starts with fresh memories */
+		monitor_quiet_end(m);
 	}
 	if (term == 0 && (m->active || m->term >= 0))
 		log_warn("another monitor holds the lease: standing by");
@@ -408,10 +417,11 @@ int monitor_run(Monitor *m)
 			pgnode_supervise(&m->node, &m->sup, true, now, err,
 					 sizeof(err));
 		/* not while its Postgres is still starting (recovering) */
-		healththread_drain(m->health); /* its news is read now */
+		/* its news is read now */
+		bool news = healththread_drain(m->health);
 		bool decided = !m->sup.launching && open_store(m) &&
 			       hold_lease(m);
-		if (decided)
+		if (decided && !monitor_quiet_skip(m, now, news))
 			monitor_cycle(m, now);
 		MonitorView *v = !decided && monitor_view_due(m, now)
 					 ? monitor_view_begin()
@@ -419,8 +429,10 @@ int monitor_run(Monitor *m)
 		if (v) /* a monitor standing by shows no formation */
 			monitor_view_end(m, v, now);
 		sdnotify_watchdog(); /* a cycle completed: not hung */
-		if (!m->store || !store_wait(m->store, (int)m->interval_ms))
+		if (!m->store || !store_wait(m->store, (int)m->interval_ms)) {
+			monitor_quiet_end(m);
 			time_sleep_ms(m->interval_ms);
+		}
 	}
 	log_info("stopping the monitor");
 	sdnotify_stopping();

@@ -225,6 +225,13 @@ static void monitor_metrics(FILE *f, const Monitor *m, const View *v)
 	gauge(f, "pgkeel_monitor_cycle_seconds",
 	      "duration of the last decision cycle", NULL,
 	      (double)m->last_cycle_us / 1e6);
+	prom_family(f, "pgkeel_monitor_cycles_total", "counter",
+		    "decision cycles run since the monitor started");
+	prom_sample(f, "pgkeel_monitor_cycles_total", NULL, (double)m->cycles);
+	gauge(f, "pgkeel_monitor_quiet",
+	      "1 while every formation is steady and cycles are left out "
+	      "(docs/architecture.md)",
+	      NULL, m->quiet);
 	gauge(f, "pgkeel_monitor_view_seconds",
 	      "time spent reading and rendering the formations for this view",
 	      NULL, (double)m->last_view_us / 1e6);

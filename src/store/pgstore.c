@@ -3,12 +3,12 @@
  * own Postgres, keepers reach it with libpq, and LISTEN/NOTIFY wakes the
  * monitor when a report arrives and keepers when goals change.
  */
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/conninfo.h"
+#include "common/idents.h"
 #include "common/log.h"
 #include "common/sslconn.h"
 #include "common/timeutil.h"
@@ -143,6 +143,13 @@ static bool ensure_connected(Store *s)
 			return false;
 		}
 	}
+	if (p->beat_channel[0]) {
+		snprintf(sql, sizeof(sql), "LISTEN %s", p->beat_channel);
+		if (!pg_exec(&p->pc, sql, 0, NULL)) {
+			pgstore_fail(s, "cannot LISTEN");
+			return false;
+		}
+	}
 	return true;
 }
 
@@ -179,42 +186,6 @@ bool pgstore_exec(Store *s, const char *sql, int n, const char *const *params)
 	return res != NULL;
 }
 
-static bool drain_notifications(PGconn *conn)
-{
-	bool any = false;
-	PGnotify *note;
-
-	while ((note = PQnotifies(conn)) != NULL) {
-		any = true;
-		PQfreemem(note);
-	}
-	return any;
-}
-
-static bool pg_wait(Store *s, int timeout_ms)
-{
-	PgStore *p = pgstore_impl(s);
-
-	if (!ensure_connected(s))
-		return false;
-	PQconsumeInput(p->pc.conn);
-	if (drain_notifications(p->pc.conn))
-		return true;
-	struct pollfd pfd[2] = {{.fd = PQsocket(p->pc.conn), .events = POLLIN},
-				{.fd = s->wake_fd, .events = POLLIN}};
-	if (poll(pfd, s->wake_fd >= 0 ? 2 : 1, timeout_ms) > 0 &&
-	    pfd[0].revents) {
-		if (!PQconsumeInput(p->pc.conn)) {
-			pgstore_fail(s, "state store connection lost");
-			s->failure = STORE_UNAVAILABLE;
-			pg_disconnect(&p->pc);
-			return false;
-		}
-		drain_notifications(p->pc.conn);
-	}
-	return true;
-}
-
 static void pg_close(Store *s)
 {
 	pg_disconnect(&pgstore_impl(s)->pc);
@@ -229,7 +200,7 @@ static const StoreOps pg_ops = {
 	.report_read = pgstore_report_read,
 	.list_formations = pgstore_list_formations,
 	.events = pgstore_events,
-	.wait = pg_wait,
+	.wait = pgstore_wait,
 	.set_deadline = pg_set_deadline,
 	.acquire = pgstore_acquire,
 	.apply = pgstore_apply,
@@ -334,6 +305,31 @@ static bool upgrade_schema(Store *s, char *err, size_t errlen)
 	return true;
 }
 
+/* The monitor's handle hears beats (schema 15, pgstore_wait.c): it
+ * LISTENs to their channel now, and again on every reconnection
+ * (ensure_connected). */
+static bool hear_beats(Store *s, char *err, size_t errlen)
+{
+	PgStore *p = pgstore_impl(s);
+	char name[64], sql[96];
+
+	if (!pg_query_value(&p->pc, PGSTORE_BEAT_CHANNEL_SQL, 0, NULL, name,
+			    sizeof(name)) ||
+	    !name_is_valid(name)) {
+		snprintf(err, errlen, "cannot read the beats' channel: %s",
+			 p->pc.error);
+		return false;
+	}
+	snprintf(sql, sizeof(sql), "LISTEN %s", name);
+	if (!pgstore_exec(s, sql, 0, NULL)) {
+		snprintf(err, errlen, "%s", s->error);
+		return false;
+	}
+	snprintf(p->beat_channel, sizeof(p->beat_channel), "%s", name);
+	s->hears_beats = true;
+	return true;
+}
+
 Store *store_open_local(const char *sockdir, int port, int timeout_ms,
 			bool upgrade, char *err, size_t errlen)
 {
@@ -356,6 +352,10 @@ Store *store_open_local(const char *sockdir, int port, int timeout_ms,
 		return NULL;
 	}
 	if (s && !schema_is_current(s, err, errlen)) {
+		pg_close(s);
+		return NULL;
+	}
+	if (s && upgrade && !hear_beats(s, err, errlen)) {
 		pg_close(s);
 		return NULL;
 	}

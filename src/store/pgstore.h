@@ -19,6 +19,7 @@ typedef struct {
 	int timeout_ms;
 	int64_t deadline_ms; /* see store_set_deadline; 0: none */
 	const char *listen; /* channel, or NULL */
+	char beat_channel[64]; /* the monitor's: beats' channel, or "" */
 	int64_t held_term;  /* the lease term while this session holds it */
 	bool remote;        /* over the network: every query has a deadline */
 	StoreActor actor;   /* whose credential the handle holds */
@@ -62,6 +63,10 @@ bool pgstore_write_event(Store *s, const StoreEvent *e);
 /* Connects when not connected (LISTENing again): true, or false with
  * s->error set. */
 bool pgstore_connected(Store *s);
+/* The driver's wait (store_wait; pgstore_wait.c): news ends it, beats
+ * are noted and do not. True when news came or the time passed; false
+ * with s->error set when the connection was lost. */
+bool pgstore_wait(Store *s, int timeout_ms);
 /* pgstore_query: runs sql (a string constant: prepared once per
  * connection), connecting first when needed; the result, or NULL with
  * s->error set (a connection lost is closed, for the next call to open

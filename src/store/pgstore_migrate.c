@@ -47,6 +47,10 @@
  *
  * 13 -> 14: the monitor's apply is ruled by them too: request expiry
  * and the removal of dropped nodes (pgstore_migrate_rules.c).
+ *
+ * 14 -> 15: a report that changed nothing is a beat, a notification on
+ * pgkeel_beat with the node's id, which tells the monitor that the
+ * keeper is alive without a read (pgstore_wait.c).
  */
 #include "store/pgstore_migrate.h"
 
@@ -201,32 +205,39 @@ static const char *const to_6[] = {
 	NULL,
 };
 
+/* Since 7: the report's function, made by `create` ("CREATE" or "CREATE
+ * OR REPLACE"); unchanged: what it does when the report changed nothing
+ * (since 15, a beat: pgstore_wait.c). */
+#define REPORT7_FUNCTION(create, unchanged)                                 \
+	create " FUNCTION pgkeel.report" REPORT7_PARAMS                      \
+	" RETURNS void"                                                      \
+	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$" \
+	" DECLARE v_formation text; v_changed bool;"                         \
+	" BEGIN"                                                             \
+	"  SELECT formation, (reported_state, pg_running, pg_failed,"        \
+	"   in_recovery, lsn, timeline, receiver_streaming, upstream_host,"  \
+	"   upstream_port, pending_restart, fenced, restarted, http_port,"   \
+	"   fence_ms, promote_vetoed) IS DISTINCT FROM (p_state, p_running," \
+	"   p_failed, p_recovery, p_lsn, p_timeline, p_streaming, p_up_host," \
+	"   p_up_port, p_pending, p_fenced, p_restarted, p_http_port,"       \
+	"   p_fence_ms, p_vetoed)"                                           \
+	"   INTO v_formation, v_changed FROM pgkeel.node"                    \
+	"   WHERE id = p_id AND " PGSTORE_NODE_ROLE_OF("id")                 \
+	" = session_user::text FOR UPDATE;"                                  \
+	"  IF NOT FOUND THEN" REPORT_NOT_MINE                                \
+	"  END IF;"                                                          \
+	"  UPDATE pgkeel.node" REPORT_SET ", promote_vetoed = p_vetoed"      \
+	"   WHERE id = p_id;"                                                \
+	"  IF v_changed THEN"                                                \
+	"   PERFORM pg_notify('pgkeel_report', v_formation);"                \
+	unchanged                                                            \
+	"  END IF;"                                                          \
+	" END $$"
+
 static const char *const to_7[] = {
 	"ALTER TABLE pgkeel.node ADD COLUMN promote_vetoed bool NOT NULL"
 	" DEFAULT false",
-	"CREATE FUNCTION pgkeel.report" REPORT7_PARAMS
-	" RETURNS void"
-	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$"
-	" DECLARE v_formation text; v_changed bool;"
-	" BEGIN"
-	"  SELECT formation, (reported_state, pg_running, pg_failed,"
-	"   in_recovery, lsn, timeline, receiver_streaming, upstream_host,"
-	"   upstream_port, pending_restart, fenced, restarted, http_port,"
-	"   fence_ms, promote_vetoed) IS DISTINCT FROM (p_state, p_running,"
-	"   p_failed, p_recovery, p_lsn, p_timeline, p_streaming, p_up_host,"
-	"   p_up_port, p_pending, p_fenced, p_restarted, p_http_port,"
-	"   p_fence_ms, p_vetoed)"
-	"   INTO v_formation, v_changed FROM pgkeel.node"
-	"   WHERE id = p_id AND " PGSTORE_NODE_ROLE_OF("id")
-	" = session_user::text FOR UPDATE;"
-	"  IF NOT FOUND THEN" REPORT_NOT_MINE
-	"  END IF;"
-	"  UPDATE pgkeel.node" REPORT_SET ", promote_vetoed = p_vetoed"
-	"   WHERE id = p_id;"
-	"  IF v_changed THEN"
-	"   PERFORM pg_notify('pgkeel_report', v_formation);"
-	"  END IF;"
-	" END $$",
+	REPORT7_FUNCTION("CREATE", ""),
 	"REVOKE ALL ON FUNCTION " REPORT7_SIG " FROM PUBLIC",
 	"GRANT EXECUTE ON FUNCTION " REPORT7_SIG " TO " PGSTORE_NODES_GROUP
 	", " PGSTORE_OPERATOR_ROLE,
@@ -244,11 +255,22 @@ static const char *const to_8[] = {
 	NULL,
 };
 
+static const char *const to_15[] = {
+	"CREATE TABLE pgkeel.beat_channel (name text NOT NULL)",
+	"REVOKE ALL ON pgkeel.beat_channel FROM PUBLIC",
+	"INSERT INTO pgkeel.beat_channel VALUES ('pgkeel_beat_' ||"
+	" replace(gen_random_uuid()::text, '-', ''))",
+	REPORT7_FUNCTION("CREATE OR REPLACE",
+			 "  ELSE PERFORM pg_notify((" PGSTORE_BEAT_CHANNEL_SQL
+			 "), p_id::text);"),
+	NULL,
+};
+
 /* step i takes a store from version BASE + i to BASE + i + 1 */
 const char *const *const pgstore_migrate_steps[] = {
 	to_3, to_4, to_5, to_6, to_7, to_8, pgstore_step_operations,
 	pgstore_step_cascade, pgstore_step_logical, pgstore_step_standby,
-	pgstore_step_policy, pgstore_step_rules};
+	pgstore_step_policy, pgstore_step_rules, to_15};
 const size_t pgstore_migrate_nsteps =
 	sizeof(pgstore_migrate_steps) / sizeof(pgstore_migrate_steps[0]);
 

@@ -17,6 +17,11 @@
 #define PGSTORE_NODE_ROLE_PREFIX "pgkeel_node_"
 /* SQL: the name of node id's own role */
 #define PGSTORE_NODE_ROLE_OF(id) "'" PGSTORE_NODE_ROLE_PREFIX "' || " id
+/* SQL: the channel of the notification a report that changed nothing
+ * makes, with the node's id (a beat; pgstore_wait.c). Its name is
+ * secret, in a table only the store's owner reads: no node can forge
+ * another node's beats (docs/security.md). */
+#define PGSTORE_BEAT_CHANNEL_SQL "SELECT name FROM pgkeel.beat_channel"
 /* registration and every operator action */
 #define PGSTORE_OPERATOR_ROLE "pgkeel_operator"
 /* A new store is made at the base version, then brought up to the
@@ -24,7 +29,7 @@
  * (pgstore_migrate.c). Stores below the base cannot be upgraded. */
 #define PGSTORE_SCHEMA_BASE_VERSION 2
 #define PGSTORE_SCHEMA_BASE_TEXT "2"
-#define PGSTORE_SCHEMA_VERSION 14
+#define PGSTORE_SCHEMA_VERSION 15
 
 /* The columns of pgkeel.node_public (what every node may read of every
  * node) at the base version; upgrades append theirs. */

@@ -92,12 +92,34 @@ bool store_events(Store *s, const char *formation, int count,
 bool store_wait(Store *s, int timeout_ms)
 {
 	begin(s);
+	s->woken = false;
 	return done(s, s->ops->wait(s, timeout_ms));
 }
 
 void store_set_wake_fd(Store *s, int fd)
 {
 	s->wake_fd = fd;
+}
+
+void store_heard_beat(Store *s, int node_id, int64_t heard_ms)
+{
+	for (size_t i = 0; i < s->nbeats; i++) {
+		if (s->beats[i].node_id == node_id) {
+			s->beats[i].heard_ms = heard_ms;
+			return;
+		}
+	}
+	if (s->nbeats < STORE_MAX_BEATS)
+		s->beats[s->nbeats++] = (StoreBeat){node_id, heard_ms};
+}
+
+size_t store_take_beats(Store *s, StoreBeat *out, size_t max)
+{
+	size_t n = s->nbeats < max ? s->nbeats : max;
+
+	memcpy(out, s->beats, n * sizeof(*out));
+	s->nbeats = 0;
+	return n;
 }
 
 void store_set_deadline(Store *s, int64_t deadline_ms)

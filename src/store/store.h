@@ -217,13 +217,34 @@ typedef struct Store Store;
 bool store_fail(Store *s, StoreFailure f, const char *fmt, ...)
 	PGK_PRINTF(3, 4);
 
+/* A keeper's report that changed nothing, heard by a waiting monitor
+ * (the postgres store's driver hears them): the node, and when
+ * (monotonic) it was heard, which is after the report was committed. */
+typedef struct {
+	int node_id;
+	int64_t heard_ms;
+} StoreBeat;
+#define STORE_MAX_BEATS 64
+
 struct Store {
 	const struct StoreOps *ops; /* the driver's (store_driver.h) */
 	char error[1024];     /* the last failure, for messages */
 	StoreFailure failure; /* the last call's outcome, set on every call */
 	int wake_fd;          /* -1, or also ends a wait when readable */
+	bool hears_beats;     /* its waits hear beats (store_take_beats) */
+	bool woken;           /* the last wait ended on news, not on time */
+	StoreBeat beats[STORE_MAX_BEATS]; /* heard since the last take */
+	size_t nbeats;
 	void *impl;
 };
+
+/* Notes node_id's beat, heard at heard_ms: the latest per node is kept;
+ * a node beyond STORE_MAX_BEATS is not (a beat missed only makes its
+ * keeper look silent longer). For drivers. */
+void store_heard_beat(Store *s, int node_id, int64_t heard_ms);
+/* The beats heard since the last call, into out (max at most): how
+ * many. */
+size_t store_take_beats(Store *s, StoreBeat *out, size_t max);
 
 /*
  * The calls on an open store below return true on success, and false
@@ -275,8 +296,9 @@ bool store_list_formations(Store *s, char (*names)[STORE_NAME_LEN],
 bool store_events(Store *s, const char *formation, int count,
 		  StoreEvent *out, size_t *n);
 /* Waits up to timeout_ms for a change notification: true when one came
- * or the time passed; false with s->error set when the connection is
- * lost (the caller then sleeps itself). */
+ * (s->woken) or the time passed; false with s->error set when the
+ * connection is lost (the caller then sleeps itself). Beats heard
+ * meanwhile do not end it (store_take_beats). */
 bool store_wait(Store *s, int timeout_ms);
 /* A descriptor whose readability also ends store_wait (-1: none), for a
  * caller with news of its own: the monitor's health checks. */

@@ -5,6 +5,8 @@ metrics parsed as Prometheus would; state-change hooks."""
 import json
 import os
 import re
+import signal
+import time
 import urllib.error
 
 from prometheus_client.parser import text_string_to_metric_families
@@ -201,3 +203,36 @@ def test_state_change_hooks_run_without_blocking(h):
     assert "b state_change wait_primary primary primary default" in lines()
     wait_until(lambda: "killing it" in c.nodes["a"]["proc"].log(),
                what="the slow hook to be killed")
+
+
+def test_monitor_leaves_out_cycles_while_steady(h):
+    """On a steady formation the monitor runs one decision cycle in four
+    intervals (each keeper's unchanged report is a beat it hears without
+    a read); a keeper that goes silent brings every interval's cycle
+    back, and the formation stays healthy once it answers again."""
+    c = api_formation(h)
+    m = c.http["monitor"]
+
+    def value(name):
+        return sample(metrics(m), name)
+
+    def seconds_for(n_cycles):
+        start, t0 = value("pgkeel_monitor_cycles_total"), time.monotonic()
+        wait_until(lambda: value("pgkeel_monitor_cycles_total")
+                   >= start + n_cycles, timeout=30,
+                   what=f"{n_cycles} more decision cycles")
+        return time.monotonic() - t0
+
+    wait_until(lambda: value("pgkeel_monitor_quiet") == 1, timeout=30,
+               what="the monitor to go quiet on a healthy formation")
+    # every interval (250 ms) would take 2 s; quiet, about 8 s (a report
+    # that changed, as the primary's LSN does now and then, adds one)
+    assert seconds_for(8) > 4
+    keeper_b = c.nodes["b"]["proc"].pid
+    os.kill(keeper_b, signal.SIGSTOP)
+    try:
+        assert seconds_for(8) < 4
+    finally:
+        os.kill(keeper_b, signal.SIGCONT)
+    wait_until(lambda: json.loads(get(m, "/formation")[1]).get("health")
+               == "healthy", timeout=30, what="the formation healthy again")

@@ -117,6 +117,15 @@ def test_a_node_credential_cannot_act_beyond_its_node(h):
         cur.execute("SELECT pgkeel.report(%s, 'demoted', false, true,"
                     " false, '0/0', 1, false, '', 0, false, false, 0, 0,"
                     " 1000, true)", (a_id,))
+    conn.rollback()
+    # the beats' channel is secret: b cannot read its name, so it cannot
+    # make a's keeper look alive to the monitor (src/store/pgstore_wait.c)
+    with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+        cur.execute("SELECT name FROM pgkeel.beat_channel")
+    channel = c.monitor_sql("SELECT name FROM pgkeel.beat_channel")
+    assert re.fullmatch(r"pgkeel_beat_[0-9a-f]{32}", channel), channel
+    cur.execute("SELECT string_agg(prosrc, ' ') FROM pg_proc")
+    assert channel not in cur.fetchone()[0]
     conn.close()
     assert snapshot(c) == before
     assert c.state()["a"]["current_state"] == "primary"

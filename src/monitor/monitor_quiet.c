@@ -1,0 +1,95 @@
+/*
+ * monitor_quiet.c - the monitor's quiet cadence. While every formation
+ * is steady (healthy, nothing decided, written or scheduled, every node's
+ * connection test passing and every standby streaming) and the store's
+ * waits hear beats (the postgres store: a keeper's report that changed
+ * nothing is a notification, not a row to read; pgstore_wait.c), a
+ * decision cycle reads the store once in MONITOR_QUIET_CYCLES intervals.
+ *
+ * Nothing a rule reads can change unseen meanwhile. A changed report, an
+ * operator's action and a changed connection test each end the wait,
+ * and the next cycle runs at once. The one clock a steady formation's
+ * rules read is each keeper's last report: beats keep it, each heard
+ * after its report was committed (as a read would have seen it), and a
+ * keeper not heard for a quiet period ends the quiet, so that its
+ * silence is timed at the usual cadence (docs/architecture.md).
+ */
+#include "monitor/monitor_quiet.h"
+
+#include "store/store.h"
+
+void monitor_quiet_begin(Monitor *m, int64_t now_ms)
+{
+	m->quiet = m->store && m->store->hears_beats;
+	m->nquiet = 0;
+	m->last_cycle_ms = now_ms;
+	m->cycles++;
+}
+
+void monitor_quiet_end(Monitor *m)
+{
+	m->quiet = false;
+}
+
+static bool node_steady(const FsmNode *n, const FsmNode *p)
+{
+	if (!n->health_ok)
+		return false;
+	return n == p || n->goal == NS_MAINTENANCE || n->receiver_streaming;
+}
+
+void monitor_quiet_formation(Monitor *m, const FsmFormation *f,
+			     NodeMemory *const *mem, bool acted)
+{
+	FormationHealth h = fsm_health(f);
+	const FsmNode *p = fsm_primary(f);
+
+	if (!m->quiet)
+		return;
+	m->quiet = !acted && (h == FH_HEALTHY || h == FH_NO_STANDBY);
+	for (size_t i = 0; m->quiet && i < f->nnodes; i++) {
+		m->quiet = node_steady(&f->nodes[i], p) &&
+			   m->nquiet < MONITOR_MAX_TRACKED;
+		if (m->quiet)
+			m->quiet_mem[m->nquiet++] = (size_t)(mem[i] - m->mem);
+	}
+}
+
+static NodeMemory *memory_of(Monitor *m, int node_id)
+{
+	for (size_t i = 0; i < m->nmem; i++) {
+		if (m->mem[i].node_id == node_id)
+			return &m->mem[i];
+	}
+	return NULL;
+}
+
+static void hear_beats(Monitor *m)
+{
+	StoreBeat beats[STORE_MAX_BEATS];
+	size_t n = m->store ? store_take_beats(m->store, beats,
+					       STORE_MAX_BEATS)
+			    : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		NodeMemory *nm = memory_of(m, beats[i].node_id);
+		if (nm && beats[i].heard_ms > nm->last_report_ms)
+			nm->last_report_ms = beats[i].heard_ms;
+	}
+}
+
+bool monitor_quiet_skip(Monitor *m, int64_t now_ms, bool news)
+{
+	int64_t period = MONITOR_QUIET_CYCLES * m->interval_ms;
+
+	hear_beats(m);
+	if (!m->quiet || news || !m->store || m->store->woken ||
+	    now_ms - m->last_cycle_ms >= period)
+		return false;
+	for (size_t i = 0; i < m->nquiet; i++) {
+		if (m->quiet_mem[i] >= m->nmem ||
+		    now_ms - m->mem[m->quiet_mem[i]].last_report_ms >= period)
+			return false;
+	}
+	return true;
+}
