@@ -9,8 +9,12 @@
 
 #include "common/log.h"
 
-static const char *const node_sql =
-	"SELECT pg_is_in_recovery(),"
+/* The node's own columns (NODE_COLS of them), then a standby's
+ * (pg_stat_replication) in one statement: a row per standby, the node's
+ * columns repeated, or one row with no standby's when there is none. */
+#define NODE_COLS 11
+static const char *const observe_sql =
+	"SELECT * FROM (SELECT pg_is_in_recovery(),"
 	" CASE WHEN pg_is_in_recovery() THEN NULL"
 	"      ELSE pg_current_wal_flush_lsn() END,"
 	" pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn(),"
@@ -29,15 +33,13 @@ static const char *const node_sql =
 	"        pg_last_xact_replay_timestamp()), 0) END,"
 	" coalesce((SELECT (extract(epoch FROM clock_timestamp() -"
 	"   last_msg_receipt_time) * 1000)::bigint"
-	"   FROM pg_stat_wal_receiver), -1)";
-
-static const char *const standbys_sql =
-	"SELECT application_name, coalesce(host(client_addr), 'local'),"
-	" state, sync_state, flush_lsn, replay_lsn,"
-	" coalesce((extract(epoch FROM clock_timestamp() - reply_time)"
+	"   FROM pg_stat_wal_receiver), -1)) n"
+	" LEFT JOIN (SELECT application_name, coalesce(host(client_addr),"
+	"  'local'), state, sync_state, flush_lsn, replay_lsn,"
+	"  coalesce((extract(epoch FROM clock_timestamp() - reply_time)"
 	"  * 1000)::bigint, 1000000000)"
-	" FROM pg_stat_replication WHERE state <> 'backup'"
-	" ORDER BY application_name";
+	"  FROM pg_stat_replication WHERE state <> 'backup') s ON true"
+	" ORDER BY s.application_name";
 
 static Lsn get_lsn(PGresult *res, int row, int col)
 {
@@ -77,34 +79,37 @@ static void read_node_row(PGresult *res, Observation *obs)
 
 static void read_standby_rows(PGresult *res, Observation *obs)
 {
+	const int c = NODE_COLS;
 	int rows = PQntuples(res);
-	for (int i = 0; i < rows && obs->nstandbys < OBSERVE_MAX_STANDBYS;
+
+	for (int i = 0; i < rows && !PQgetisnull(res, i, c) &&
+			obs->nstandbys < OBSERVE_MAX_STANDBYS;
 	     i++) {
 		ObservedStandby *s = &obs->standbys[obs->nstandbys++];
 		copy_field(s->application_name, sizeof(s->application_name),
-			   res, i, 0);
-		copy_field(s->client_addr, sizeof(s->client_addr), res, i, 1);
-		copy_field(s->state, sizeof(s->state), res, i, 2);
-		copy_field(s->sync_state, sizeof(s->sync_state), res, i, 3);
-		s->flush_lsn = get_lsn(res, i, 4);
-		s->replay_lsn = get_lsn(res, i, 5);
-		s->reply_age_ms = atoll(PQgetvalue(res, i, 6));
+			   res, i, c);
+		copy_field(s->client_addr, sizeof(s->client_addr), res, i,
+			   c + 1);
+		copy_field(s->state, sizeof(s->state), res, i, c + 2);
+		copy_field(s->sync_state, sizeof(s->sync_state), res, i, c + 3);
+		s->flush_lsn = get_lsn(res, i, c + 4);
+		s->replay_lsn = get_lsn(res, i, c + 5);
+		s->reply_age_ms = atoll(PQgetvalue(res, i, c + 6));
 	}
 }
 
 bool pg_observe(PgConn *pc, Observation *obs)
 {
-	PGresult *res;
-
 	memset(obs, 0, sizeof(*obs));
-	res = pg_query_cached(pc, node_sql, 0, NULL);
+	PGresult *res = pg_query_cached(pc, observe_sql, 0, NULL);
 	if (!res)
 		return false;
+	if (PQntuples(res) < 1) { /* never: the node's row is there */
+		snprintf(pc->error, sizeof(pc->error), "observation: no row");
+		PQclear(res);
+		return false;
+	}
 	read_node_row(res, obs);
-	PQclear(res);
-	res = pg_query_cached(pc, standbys_sql, 0, NULL);
-	if (!res)
-		return false;
 	read_standby_rows(res, obs);
 	PQclear(res);
 	obs->running = true;
