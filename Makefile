@@ -28,8 +28,8 @@ CC      ?= cc
 PYTHON  ?= /usr/bin/python3
 PKGS    := libpq libmicrohttpd jansson inih libcurl ncursesw openssl
 # Compiled against but loaded only when first used (src/common/dynlib.h):
-# the HTTP API's and the etcd driver's libraries.
-LOADED_PKGS := libmicrohttpd libcurl
+# the HTTP API's, the etcd driver's and `pgkeel watch`'s libraries.
+LOADED_PKGS := libmicrohttpd libcurl ncursesw
 BUILD   := build
 
 # Recursive (=) on purpose: pkg-config runs only when a recipe needs the

@@ -1,18 +1,19 @@
 /*
  * cmd_watch.c - `pgkeel watch`: a live view of a formation (nodes,
  * states, lag behind the primary, health, the latest events), refreshed
- * every second. On a terminal it draws with ncurses and quits on q; when
- * stdout is not a terminal it prints the same view periodically.
+ * every second. On a terminal it draws with ncurses (loaded then,
+ * cli/curseslib.h) and quits on q; when stdout is not a terminal it
+ * prints the same view periodically.
  */
 #include "cli/command.h"
 
-#include <curses.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/curseslib.h"
 #include "cli/nodeconf.h"
 #include "common/exitcode.h"
 #include "common/signals.h"
@@ -110,15 +111,15 @@ static bool terminal_lost(int64_t waited_ms)
 	return waited_ms < 100 && !isatty(STDIN_FILENO);
 }
 
-static int watch_curses(View *v)
+static int watch_curses(View *v, const CursesLib *c)
 {
 	char text[16384];
 	int rc = EXIT_OK;
+	WINDOW *win = c->initscr();
 
-	initscr();
-	cbreak();
-	noecho();
-	timeout(1000); /* getch waits at most a second: the refresh */
+	c->cbreak();
+	c->noecho();
+	c->wtimeout(win, 1000); /* getch waits at most a second: the refresh */
 	for (;;) {
 		if (!refresh_view(v)) {
 			snprintf(text, sizeof(text), "state store: %s\n",
@@ -126,23 +127,42 @@ static int watch_curses(View *v)
 		} else {
 			render(v, text, sizeof(text));
 		}
-		erase();
-		mvaddstr(0, 0, text);
-		mvaddstr(LINES - 1, 0, "q: quit");
-		refresh();
+		c->werase(win);
+		if (c->wmove(win, 0, 0) != ERR)
+			c->waddnstr(win, text, -1);
+		/* (...): getmaxy is also a macro of curses.h */
+		if (c->wmove(win, (c->getmaxy)(win) - 1, 0) != ERR)
+			c->waddnstr(win, "q: quit", -1);
+		c->wrefresh(win);
 		int64_t asked = time_monotonic_ms();
-		int c = getch();
-		if (c == 'q' || c == 'Q')
+		int ch = c->wgetch(win);
+		if (ch == 'q' || ch == 'Q')
 			break;
-		if (c == ERR && terminal_lost(time_monotonic_ms() - asked)) {
+		if (ch == ERR && terminal_lost(time_monotonic_ms() - asked)) {
 			rc = EXIT_FAILED;
 			break;
 		}
 	}
-	endwin();
+	c->endwin();
 	if (rc != EXIT_OK)
 		fprintf(stderr, "watch: the terminal went away\n");
 	return rc;
+}
+
+/* ncurses on a terminal; the plain view when stdout is not one, or when
+ * the library cannot be loaded (said on stderr). */
+static int watch(View *v)
+{
+	char err[512];
+	const CursesLib *c = NULL;
+
+	if (isatty(STDOUT_FILENO)) {
+		c = curseslib_load(err, sizeof(err));
+		if (!c)
+			fprintf(stderr, "watch: %s; printing the view instead\n",
+				err);
+	}
+	return c ? watch_curses(v, c) : watch_plain(v);
 }
 
 static int run_watch(const Command *cmd, Flags *flags)
@@ -164,7 +184,7 @@ static int run_watch(const Command *cmd, Flags *flags)
 		free(v.f);
 		return EXIT_STORE;
 	}
-	int rc = isatty(STDOUT_FILENO) ? watch_curses(&v) : watch_plain(&v);
+	int rc = watch(&v);
 	store_close(v.store);
 	free(v.f);
 	return rc;

@@ -1,12 +1,13 @@
 /*
- * test_dynlib.c - the libraries loaded on first use: the HTTP server's
- * and the etcd driver's load under the names their headers give, with
- * every function they list; a missing library or function is an error
- * that names it.
+ * test_dynlib.c - the libraries loaded on first use: the HTTP server's,
+ * the etcd driver's and `watch`'s load under the names their headers
+ * give, with every function they list; a missing library or function is
+ * an error that names it.
  */
 #include "unit.h"
 #include <string.h>
 
+#include "cli/curseslib.h"
 #include "common/dynlib.h"
 #include "http/mhdlib.h"
 #include "store/curllib.h"
@@ -29,6 +30,18 @@ static void the_http_and_etcd_libraries_load(void **state)
 	assert_ptr_equal(curllib_load(err, sizeof(err)), curl); /* once */
 }
 
+static void the_terminal_library_loads(void **state)
+{
+	char err[512] = "";
+	(void)state;
+
+	const CursesLib *c = curseslib_load(err, sizeof(err));
+	assert_non_null(c);
+	assert_non_null(c->initscr);
+	assert_non_null(c->getmaxy);
+	assert_ptr_equal(curseslib_load(err, sizeof(err)), c); /* once */
+}
+
 static void a_missing_library_or_function_is_named(void **state)
 {
 	char err[512] = "";
@@ -47,4 +60,5 @@ static void a_missing_library_or_function_is_named(void **state)
 }
 
 UNIT_MAIN(NULL, NULL, cmocka_unit_test(the_http_and_etcd_libraries_load),
+	  cmocka_unit_test(the_terminal_library_loads),
 	  cmocka_unit_test(a_missing_library_or_function_is_named))
