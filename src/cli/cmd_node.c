@@ -5,6 +5,7 @@
 #include "cli/command.h"
 
 #include <jansson.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "common/passfile.h"
 #include "common/pidfile.h"
 #include "common/signals.h"
+#include "common/svcenv.h"
 #include "common/timeutil.h"
 #include "keeper/keeper.h"
 #include "monitor/monitor.h"
@@ -103,10 +105,18 @@ static int run_node(const Command *cmd, Flags *flags)
 
 	if (!nodeconf_refuse_root("run"))
 		return EXIT_USAGE;
+	/* first, while nothing is open: the same process again, started
+	 * with GnuTLS's constructor turned off (common/svcenv.h) */
+	char *const *argv = cli_argv();
+	int reexec = argv ? svcenv_reexec(argv) : EINVAL;
 	if (!nodeconf_load(flags, &cfg, true, err, sizeof(err))) {
 		fprintf(stderr, "run: %s\n", err);
 		return EXIT_BAD_CONFIG;
 	}
+	if (reexec != 0)
+		log_debug("running as started, without %s: executing "
+			  "/proc/self/exe failed: %s",
+			  SVCENV_ASSIGNMENT, strerror(reexec));
 	return cli_run_service(&cfg, false);
 }
 
@@ -201,7 +211,11 @@ const Command cmd_run = {
 	.description =
 		"Runs the service created in --pgdata: the monitor, or the "
 		"keeper of a\ndata node. SIGTERM or SIGINT stop it cleanly, "
-		"SIGHUP reloads its\nconfiguration file.",
+		"SIGHUP reloads its\nconfiguration file. Started without "
+		SVCENV_NAME " in its\nenvironment, it first executes itself "
+		"again (the same process) with\n" SVCENV_ASSIGNMENT
+		", so that GnuTLS, which libpq loads, does not\nstart "
+		"itself.",
 	.flags = FLAGS(run_flags),
 	.run = run_node,
 };

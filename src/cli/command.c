@@ -44,6 +44,12 @@ static const Command root = {
 };
 
 static char command_path[256] = "pgkeel";
+static char *const *main_argv;
+
+char *const *cli_argv(void)
+{
+	return main_argv;
+}
 
 const char *cli_command_path(void)
 {
@@ -165,6 +171,7 @@ void cli_print_json(json_t *j)
 
 int cli_main(int argc, char **argv)
 {
+	main_argv = argv;
 	/* not a command: what packaging makes from this tree (cligen.h) */
 	if (argc >= 2 && strcmp(argv[1], CLIGEN_COMMAND) == 0)
 		return output_written(cligen_main(&root, argc - 1, argv + 1));

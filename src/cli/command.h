@@ -38,6 +38,10 @@ struct Command {
  * on stderr, but for a closed pipe). */
 int cli_main(int argc, char **argv);
 
+/* The command line cli_main was given, argv as main has it (ending in
+ * NULL); NULL before cli_main. */
+char *const *cli_argv(void);
+
 /* The full command path ("show state") of the command being run;
  * "pgkeel" before one is chosen, never NULL. */
 const char *cli_command_path(void);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/svcenv.h"
 #include "pg/pgnode.h"
 
 int systemd_watchdog_sec(int64_t interval_ms, int64_t store_timeout_ms)
@@ -81,6 +82,12 @@ static void write_service(FILE *out, const SystemdUnit *u, const char *exec,
 		fprintf(out, "User=%s\n", u->user);
 	if (home)
 		fprintf(out, "Environment=%s\n", home);
+	fprintf(out,
+		"# GnuTLS, which libpq brings but pgkeel does not use, does\n"
+		"# not start itself before main (without it, `pgkeel run`\n"
+		"# executes itself once more to set it; see docs/systemd.md)\n"
+		"Environment=%s\n",
+		SVCENV_ASSIGNMENT);
 	fprintf(out, "ExecStart=%s run --pgdata %s\n", exec, pgdata);
 	fprintf(out, "ExecReload=/bin/kill -HUP $MAINPID\n");
 	fprintf(out, "%sKillMode=mixed\n", kill_mode_comment);

@@ -2,7 +2,10 @@
 units `pgkeel show systemd` prints pass `systemd-analyze verify`, and
 `pgkeel run` sends READY=1, then WATCHDOG=1 every cycle, then STOPPING=1
 to the socket NOTIFY_SOCKET names, from its own process only (Postgres,
-which speaks the same protocol, must not inherit the socket)."""
+which speaks the same protocol, must not inherit the socket). Started
+without GNUTLS_NO_IMPLICIT_INIT, as outside the unit, `pgkeel run`
+executes itself again with it set (common/svcenv.h): the same process,
+the rest of its environment as it was given."""
 
 import os
 import pwd
@@ -15,6 +18,7 @@ from cluster import Cluster
 from harness import free_port, wait_until
 
 CREDS = struct.Struct("3i")  # struct ucred: pid, uid, gid
+GNUTLS_OFF = "GNUTLS_NO_IMPLICIT_INIT"
 
 
 def verify(h, text, name):
@@ -30,8 +34,14 @@ def verify(h, text, name):
 
 
 def settings(text):
-    return dict(line.split("=", 1) for line in text.splitlines()
-                if "=" in line and not line.startswith("#"))
+    """key: value of each setting; the values of a key given more than
+    once (Environment=) joined by newlines."""
+    out = {}
+    for line in text.splitlines():
+        if "=" in line and not line.startswith("#"):
+            key, value = line.split("=", 1)
+            out[key] = out[key] + "\n" + value if key in out else value
+    return out
 
 
 def create_monitor(h):
@@ -49,7 +59,7 @@ def test_node_unit_passes_systemd_analyze(h):
     assert s["Type"] == "notify"
     assert s["ExecStart"] == f"{h.binary} run --pgdata {pgdata}"
     assert s["User"] == (h.user or pwd.getpwuid(os.getuid())).pw_name
-    assert s["Environment"] == f"PGKEEL_HOME={h.home}"
+    assert s["Environment"] == f"PGKEEL_HOME={h.home}\n{GNUTLS_OFF}=1"
     assert s["KillMode"] == "mixed"
     assert s["Restart"] == "on-failure"
     assert int(s["WatchdogSec"].rstrip("s")) > 60
@@ -61,6 +71,7 @@ def test_node_unit_passes_systemd_analyze(h):
 def test_template_unit_passes_systemd_analyze(h):
     unit = h.pgkeel("show", "systemd", "--template").stdout
     assert settings(unit)["ExecStart"] == f"{h.binary} run --pgdata %f"
+    assert settings(unit)["Environment"] == f"{GNUTLS_OFF}=1"
     instance = subprocess.run(
         ["systemd-escape", "--path", "/var/lib/postgresql/15/node_a"],
         capture_output=True, text=True, check=True).stdout.strip()
@@ -110,12 +121,30 @@ class NotifySocket:
         self.sock.close()
 
 
+def environ(pid):
+    with open(f"/proc/{pid}/environ", "rb") as f:
+        return dict(item.decode().split("=", 1)
+                    for item in f.read().split(b"\0") if item)
+
+
+def check_started_again(h, proc):
+    """The process the test started (its PID, this binary) runs with
+    GnuTLS's variable set and its environment otherwise as given."""
+    assert os.readlink(f"/proc/{proc.pid}/exe") == h.binary
+    env = environ(proc.pid)
+    assert env.pop(GNUTLS_OFF, None) == "1", (
+        f"{GNUTLS_OFF} not set in pgkeel's environment: {env}")
+    assert env == h.env(proc.env)
+
+
 def check_notifications(h, proc, ready_log):
     """READY=1 first, WATCHDOG=1 again and again while the loop runs,
-    STOPPING=1 on SIGTERM; all from proc itself."""
+    STOPPING=1 on SIGTERM; all from proc itself, started again with
+    GnuTLS's variable set."""
     sock = proc.notify
     wait_until(lambda: sock.count("READY=1") == 1, what="READY=1")
     wait_until(lambda: ready_log in proc.log(), what=ready_log)
+    check_started_again(h, proc)
     postmaster = wait_until(lambda: running_postgres(h, proc.pgdata),
                             what="Postgres started by this run")
     seen = sock.count("WATCHDOG=1")
@@ -151,6 +180,7 @@ def start_notified(h, name, pgdata):
     sock = NotifySocket(h)
     proc = h.start(name, ["pgkeel", "run", "--pgdata", pgdata],
                    env={"NOTIFY_SOCKET": sock.path})
+    proc.env = {"NOTIFY_SOCKET": sock.path}
     proc.notify = sock
     proc.pgdata = pgdata
     return proc
@@ -164,6 +194,17 @@ def test_monitor_notifies_systemd(h):
         check_notifications(h, proc, "monitor active")
     finally:
         proc.notify.close()
+
+
+def test_a_value_given_is_kept_as_it_is(h):
+    """GNUTLS_NO_IMPLICIT_INIT=0 by hand: run neither changes it nor
+    executes itself again and again."""
+    pgdata = create_monitor(h)
+    proc = h.start("monitor", ["pgkeel", "run", "--pgdata", pgdata],
+                   env={GNUTLS_OFF: "0"})
+    wait_until(lambda: "monitor active" in proc.log(), what="monitor active")
+    assert environ(proc.pid) == h.env({GNUTLS_OFF: "0"})
+    assert h.stop(proc) == 0
 
 
 def test_keeper_notifies_systemd(h):

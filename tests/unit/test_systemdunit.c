@@ -1,7 +1,9 @@
 /*
  * test_systemdunit.c - the units of `pgkeel show systemd`: paths systemd
  * would expand are quoted, values a unit cannot hold are refused, the
- * template keeps its %f, and the limits follow the cycle's bound.
+ * template keeps its %f, every unit starts the service with GnuTLS's
+ * constructor turned off (common/svcenv.h), and the limits follow the
+ * cycle's bound.
  */
 #include "unit.h"
 #include <stdio.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 
 #include "cli/systemdunit.h"
+#include "common/svcenv.h"
 
 static SystemdUnit node_unit(const char *exec, const char *pgdata)
 {
@@ -45,6 +48,7 @@ static void plain_paths_stay_plain(void **state)
 	assert_non_null(strstr(t, "\nExecStart=/usr/bin/pgkeel run --pgdata "
 				  "/var/lib/pg/a\n"));
 	assert_non_null(strstr(t, "\nEnvironment=PGKEEL_HOME=/h\n"));
+	assert_non_null(strstr(t, "\nEnvironment=GNUTLS_NO_IMPLICIT_INIT=1\n"));
 	assert_non_null(strstr(t, "\nUser=postgres\n"));
 	assert_non_null(strstr(t, "\nType=notify\n"));
 	assert_non_null(strstr(t, "\nKillMode=mixed\n"));
@@ -92,7 +96,8 @@ static void the_template_names_its_instance(void **state)
 	assert_non_null(strstr(t, "\nExecStart=/usr/bin/pgkeel run --pgdata "
 				  "%f\n"));
 	assert_non_null(strstr(t, "\nDescription=pgkeel node of %f\n"));
-	assert_null(strstr(t, "Environment="));
+	assert_null(strstr(t, "Environment=PGKEEL_HOME"));
+	assert_non_null(strstr(t, "\nEnvironment=" SVCENV_ASSIGNMENT "\n"));
 	free(t);
 }
 
