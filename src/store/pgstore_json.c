@@ -27,6 +27,7 @@ bool pgstore_parse_params(const char *json, StoreFormation *out)
 		if (!name || !value || out->nparams >= STORE_MAX_PARAMS)
 			continue;
 		StoreParam *p = &out->params[out->nparams++];
+		memset(p, 0, sizeof(*p)); /* out may be cleared in part */
 		snprintf(p->name, sizeof(p->name), "%s", name);
 		snprintf(p->value, sizeof(p->value), "%s", value);
 	}
@@ -54,6 +55,7 @@ bool pgstore_parse_slots(const char *json, StoreFormation *out)
 		if (!name || out->nslots >= STORE_MAX_SLOTS)
 			continue;
 		StoreSlot *sl = &out->slots[out->nslots++];
+		memset(sl, 0, sizeof(*sl)); /* out may be cleared in part */
 		snprintf(sl->name, sizeof(sl->name), "%s", name);
 		snprintf(sl->kind, sizeof(sl->kind), "%s", kind ? kind : "");
 		sl->removed = kind == NULL;

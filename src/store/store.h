@@ -286,7 +286,9 @@ bool store_get_formation(Store *s, const char *formation, StoreFormation *out);
 /* store_report, then store_get_formation, in one round trip where the
  * driver can. False with s->error set when either failed; out is left
  * as it was when the report failed (a keeper then goes on with the
- * formation it read last, as after a failed report alone). */
+ * formation it read last, as after a failed report alone). out must be
+ * zeroed at first (calloc) and then only read into: a read clears just
+ * the entries the last one filled (the rest stays zero, untouched). */
 bool store_report_read(Store *s, int node_id, const NodeReport *report,
 		       const char *formation, StoreFormation *out);
 /* The formations' names (the first max); store_events: the formation's
