@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cligen.h"
@@ -171,10 +172,17 @@ void cli_print_json(json_t *j)
 
 int cli_main(int argc, char **argv)
 {
-	main_argv = argv;
 	/* not a command: what packaging makes from this tree (cligen.h) */
 	if (argc >= 2 && strcmp(argv[1], CLIGEN_COMMAND) == 0)
 		return output_written(cligen_main(&root, argc - 1, argv + 1));
-	return output_written(run_group(&root, argc, argv));
+	/* as given: getopt moves the arguments that are not flags last */
+	char **given = malloc(((size_t)argc + 1) * sizeof(char *));
+	if (given)
+		memcpy(given, argv, ((size_t)argc + 1) * sizeof(char *));
+	main_argv = given;
+	int rc = output_written(run_group(&root, argc, argv));
+	main_argv = NULL;
+	free(given);
+	return rc;
 }
 

@@ -38,8 +38,8 @@ struct Command {
  * on stderr, but for a closed pipe). */
 int cli_main(int argc, char **argv);
 
-/* The command line cli_main was given, argv as main has it (ending in
- * NULL); NULL before cli_main. */
+/* The command line cli_main was given, in its order (ending in NULL);
+ * NULL outside cli_main, or when it could not be kept (out of memory). */
 char *const *cli_argv(void);
 
 /* The full command path ("show state") of the command being run;
