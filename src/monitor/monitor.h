@@ -42,6 +42,8 @@ typedef struct {
 	int node_id;
 	int64_t report_seq;
 	int64_t last_report_ms;
+	int64_t beat_seq;          /* the last beat heard: its report_seq */
+	int64_t beat_ms;           /* ... and when (monitor_quiet.c) */
 	int64_t health_fail_since_ms;
 	int64_t not_streaming_since_ms;
 	bool health_ok;            /* the latest connection test passed */

@@ -73,8 +73,12 @@ static void hear_beats(Monitor *m)
 
 	for (size_t i = 0; i < n; i++) {
 		NodeMemory *nm = memory_of(m, beats[i].node_id);
-		if (nm && beats[i].heard_ms > nm->last_report_ms)
-			nm->last_report_ms = beats[i].heard_ms;
+		if (!nm)
+			continue;
+		nm->beat_seq = beats[i].report_seq;
+		nm->beat_ms = beats[i].heard_ms;
+		if (nm->beat_ms > nm->last_report_ms)
+			nm->last_report_ms = nm->beat_ms;
 	}
 }
 

@@ -1,7 +1,8 @@
 /*
  * nodememory.c - what the monitor remembers of each node on its own
- * monotonic clock: when a new report was last seen (report_seq moved),
- * since when its health checks fail (from the first failed check's
+ * monotonic clock: when a new report was last seen (report_seq moved; or
+ * when its beat was heard, monitor_quiet.c), since when its health
+ * checks fail (from the first failed check's
  * sending: a check that times out has had no answer since it was sent),
  * since when it stopped streaming.
  * Judging freshness by the monitor's clock (not the keepers' or the
@@ -27,6 +28,7 @@ NodeMemory *nodememory_get(Monitor *m, int node_id, int64_t now_ms)
 	memset(nm, 0, sizeof(*nm));
 	nm->node_id = node_id;
 	nm->report_seq = -1;
+	nm->beat_seq = -1;
 	nm->last_report_ms = now_ms;
 	nm->health_fail_since_ms = -1;
 	nm->not_streaming_since_ms = -1;
@@ -37,8 +39,13 @@ void nodememory_observe(NodeMemory *nm, const StoreNode *n, bool healthy,
 			int64_t now_ms)
 {
 	if (n->report_seq != nm->report_seq) {
+		/* seen now, or when its beat was heard (earlier, and after
+		 * its commit all the same) */
+		int64_t at = n->report_seq == nm->beat_seq ? nm->beat_ms
+							     : now_ms;
 		nm->report_seq = n->report_seq;
-		nm->last_report_ms = now_ms;
+		if (at > nm->last_report_ms)
+			nm->last_report_ms = at;
 	}
 	if (healthy)
 		nm->health_fail_since_ms = -1;

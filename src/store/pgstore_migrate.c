@@ -48,9 +48,10 @@
  * 13 -> 14: the monitor's apply is ruled by them too: request expiry
  * and the removal of dropped nodes (pgstore_migrate_rules.c).
  *
- * 14 -> 15: a report that changed nothing is a beat, a notification on
- * pgkeel_beat with the node's id, which tells the monitor that the
- * keeper is alive without a read (pgstore_wait.c).
+ * 14 -> 15: a report that changed nothing is a beat, a notification
+ * with the node's id and its new report_seq on a channel whose name is
+ * secret, which tells the monitor that the keeper is alive without a
+ * read (pgstore_wait.c).
  */
 #include "store/pgstore_migrate.h"
 
@@ -207,12 +208,13 @@ static const char *const to_6[] = {
 
 /* Since 7: the report's function, made by `create` ("CREATE" or "CREATE
  * OR REPLACE"); unchanged: what it does when the report changed nothing
- * (since 15, a beat: pgstore_wait.c). */
-#define REPORT7_FUNCTION(create, unchanged)                                 \
+ * (since 15, a beat: pgstore_wait.c), after the update ended with
+ * `returning` (since 15, the new report_seq into v_seq). */
+#define REPORT7_FUNCTION(create, returning, unchanged)                      \
 	create " FUNCTION pgkeel.report" REPORT7_PARAMS                      \
 	" RETURNS void"                                                      \
 	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$" \
-	" DECLARE v_formation text; v_changed bool;"                         \
+	" DECLARE v_formation text; v_changed bool; v_seq bigint;"           \
 	" BEGIN"                                                             \
 	"  SELECT formation, (reported_state, pg_running, pg_failed,"        \
 	"   in_recovery, lsn, timeline, receiver_streaming, upstream_host,"  \
@@ -227,7 +229,7 @@ static const char *const to_6[] = {
 	"  IF NOT FOUND THEN" REPORT_NOT_MINE                                \
 	"  END IF;"                                                          \
 	"  UPDATE pgkeel.node" REPORT_SET ", promote_vetoed = p_vetoed"      \
-	"   WHERE id = p_id;"                                                \
+	"   WHERE id = p_id" returning ";"                                   \
 	"  IF v_changed THEN"                                                \
 	"   PERFORM pg_notify('pgkeel_report', v_formation);"                \
 	unchanged                                                            \
@@ -237,7 +239,7 @@ static const char *const to_6[] = {
 static const char *const to_7[] = {
 	"ALTER TABLE pgkeel.node ADD COLUMN promote_vetoed bool NOT NULL"
 	" DEFAULT false",
-	REPORT7_FUNCTION("CREATE", ""),
+	REPORT7_FUNCTION("CREATE", "", ""),
 	"REVOKE ALL ON FUNCTION " REPORT7_SIG " FROM PUBLIC",
 	"GRANT EXECUTE ON FUNCTION " REPORT7_SIG " TO " PGSTORE_NODES_GROUP
 	", " PGSTORE_OPERATOR_ROLE,
@@ -260,9 +262,9 @@ static const char *const to_15[] = {
 	"REVOKE ALL ON pgkeel.beat_channel FROM PUBLIC",
 	"INSERT INTO pgkeel.beat_channel VALUES ('pgkeel_beat_' ||"
 	" replace(gen_random_uuid()::text, '-', ''))",
-	REPORT7_FUNCTION("CREATE OR REPLACE",
+	REPORT7_FUNCTION("CREATE OR REPLACE", " RETURNING report_seq INTO v_seq",
 			 "  ELSE PERFORM pg_notify((" PGSTORE_BEAT_CHANNEL_SQL
-			 "), p_id::text);"),
+			 "), p_id || ' ' || v_seq);"),
 	NULL,
 };
 

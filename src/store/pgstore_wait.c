@@ -8,11 +8,24 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/timeutil.h"
 #include "store/pgstore.h"
+
+/* A beat's payload: the node's id and its new report_seq. */
+static void heard(Store *s, const char *payload)
+{
+	StoreBeat b = {0, 0, time_monotonic_ms()};
+	long long seq = 0;
+
+	if (sscanf(payload, "%d %lld", &b.node_id, &seq) == 2) {
+		b.report_seq = seq;
+		store_heard_beat(s, b);
+	}
+}
 
 /* The notifications received: true when one is news (not a beat). */
 static bool take_notifications(Store *s, PGconn *conn)
@@ -22,8 +35,7 @@ static bool take_notifications(Store *s, PGconn *conn)
 
 	while ((note = PQnotifies(conn)) != NULL) {
 		if (strcmp(note->relname, pgstore_impl(s)->beat_channel) == 0)
-			store_heard_beat(s, atoi(note->extra),
-					 time_monotonic_ms());
+			heard(s, note->extra);
 		else
 			news = true;
 		PQfreemem(note);

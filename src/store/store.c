@@ -101,16 +101,16 @@ void store_set_wake_fd(Store *s, int fd)
 	s->wake_fd = fd;
 }
 
-void store_heard_beat(Store *s, int node_id, int64_t heard_ms)
+void store_heard_beat(Store *s, StoreBeat b)
 {
 	for (size_t i = 0; i < s->nbeats; i++) {
-		if (s->beats[i].node_id == node_id) {
-			s->beats[i].heard_ms = heard_ms;
+		if (s->beats[i].node_id == b.node_id) {
+			s->beats[i] = b;
 			return;
 		}
 	}
 	if (s->nbeats < STORE_MAX_BEATS)
-		s->beats[s->nbeats++] = (StoreBeat){node_id, heard_ms};
+		s->beats[s->nbeats++] = b;
 }
 
 size_t store_take_beats(Store *s, StoreBeat *out, size_t max)

@@ -218,10 +218,12 @@ bool store_fail(Store *s, StoreFailure f, const char *fmt, ...)
 	PGK_PRINTF(3, 4);
 
 /* A keeper's report that changed nothing, heard by a waiting monitor
- * (the postgres store's driver hears them): the node, and when
- * (monotonic) it was heard, which is after the report was committed. */
+ * (the postgres store's driver hears them): the node, the report_seq
+ * the report gave it, and when (monotonic) it was heard, which is after
+ * the report was committed. */
 typedef struct {
 	int node_id;
+	int64_t report_seq;
 	int64_t heard_ms;
 } StoreBeat;
 #define STORE_MAX_BEATS 64
@@ -238,10 +240,10 @@ struct Store {
 	void *impl;
 };
 
-/* Notes node_id's beat, heard at heard_ms: the latest per node is kept;
- * a node beyond STORE_MAX_BEATS is not (a beat missed only makes its
- * keeper look silent longer). For drivers. */
-void store_heard_beat(Store *s, int node_id, int64_t heard_ms);
+/* Notes beat b: the latest per node is kept; a node beyond
+ * STORE_MAX_BEATS is not (a beat missed only makes its keeper look
+ * silent longer). For drivers. */
+void store_heard_beat(Store *s, StoreBeat b);
 /* The beats heard since the last call, into out (max at most): how
  * many. */
 size_t store_take_beats(Store *s, StoreBeat *out, size_t max);

@@ -1,0 +1,108 @@
+/*
+ * test_monitor_quiet.c - the monitor's quiet cadence (monitor_quiet.c)
+ * and the beats in a node's memory (nodememory.c): a beat keeps the time
+ * of the report it stands for; a cycle is left out only while quiet,
+ * without news, within the quiet period and with every keeper heard.
+ */
+#include "unit.h"
+#include <stdlib.h>
+#include <string.h>
+
+#include "monitor/monitor.h"
+#include "monitor/monitor_quiet.h"
+#include "monitor/nodememory.h"
+#include "store/store.h"
+
+#define INTERVAL_MS 250
+#define PERIOD_MS (MONITOR_QUIET_CYCLES * INTERVAL_MS)
+
+typedef struct {
+	Monitor *m;
+	Store *s;
+	NodeMemory *nm;
+} Fixture;
+
+/* A monitor, quiet since t=1000, over a store that hears beats, with
+ * node 7 last heard at t=1000 (report_seq 5). */
+static Fixture quiet_monitor(void)
+{
+	Fixture x = {calloc(1, sizeof(Monitor)), calloc(1, sizeof(Store)),
+		     NULL};
+	StoreNode n = {.id = 7, .report_seq = 5};
+
+	assert_non_null(x.m);
+	assert_non_null(x.s);
+	x.s->hears_beats = true;
+	x.m->store = x.s;
+	x.m->interval_ms = INTERVAL_MS;
+	x.nm = nodememory_get(x.m, 7, 1000);
+	nodememory_observe(x.nm, &n, true, 1000);
+	monitor_quiet_begin(x.m, 1000);
+	x.m->quiet_mem[x.m->nquiet++] = 0;
+	return x;
+}
+
+static void done(Fixture *x)
+{
+	free(x->s);
+	free(x->m);
+}
+
+static void beat(Fixture *x, int64_t seq, int64_t at)
+{
+	store_heard_beat(x->s, (StoreBeat){7, seq, at});
+}
+
+static void a_read_keeps_the_time_its_beat_was_heard(void **state)
+{
+	Fixture x = quiet_monitor();
+	StoreNode n = {.id = 7, .report_seq = 6};
+	(void)state;
+
+	beat(&x, 6, 1400);
+	assert_true(monitor_quiet_skip(x.m, 1500, false));
+	assert_int_equal(x.nm->last_report_ms, 1400);
+	/* read at 1900: report 6 is the one heard at 1400 */
+	nodememory_observe(x.nm, &n, true, 1900);
+	assert_int_equal(x.nm->last_report_ms, 1400);
+	/* report 7 came without a beat (it changed something): seen now */
+	n.report_seq = 7;
+	nodememory_observe(x.nm, &n, true, 2100);
+	assert_int_equal(x.nm->last_report_ms, 2100);
+	done(&x);
+}
+
+static void cycles_are_left_out_only_while_nothing_can_change(void **state)
+{
+	Fixture x = quiet_monitor();
+	(void)state;
+
+	assert_true(monitor_quiet_skip(x.m, 1250, false));
+	/* news from the health checks, or news that ended the wait */
+	assert_false(monitor_quiet_skip(x.m, 1250, true));
+	x.s->woken = true;
+	assert_false(monitor_quiet_skip(x.m, 1250, false));
+	x.s->woken = false;
+	/* the quiet period is over: a cycle */
+	assert_false(monitor_quiet_skip(x.m, 1000 + PERIOD_MS, false));
+	/* a keeper not heard for a period: every cycle, until it is */
+	monitor_quiet_begin(x.m, 1900);
+	x.m->quiet_mem[x.m->nquiet++] = 0;
+	assert_false(monitor_quiet_skip(x.m, 2000, false));
+	beat(&x, 6, 2050);
+	assert_true(monitor_quiet_skip(x.m, 2100, false));
+	/* a store that hears no beats is never quiet */
+	x.s->hears_beats = false;
+	monitor_quiet_begin(x.m, 2200);
+	assert_false(monitor_quiet_skip(x.m, 2300, false));
+	/* nor a monitor whose wait failed */
+	x.s->hears_beats = true;
+	monitor_quiet_begin(x.m, 2400);
+	monitor_quiet_end(x.m);
+	assert_false(monitor_quiet_skip(x.m, 2500, false));
+	done(&x);
+}
+
+UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(a_read_keeps_the_time_its_beat_was_heard),
+	  cmocka_unit_test(cycles_are_left_out_only_while_nothing_can_change))
