@@ -25,6 +25,9 @@ typedef struct {
 	StoreActor actor;   /* whose credential the handle holds */
 	StorePolicyOut out; /* the last rule's refusal and events */
 	StoreFormation was, now; /* a formation read, and as a rule left it */
+	const StoreFormation *read_into; /* a keeper's: where its cycle read
+					    its formation last, at ... */
+	int64_t read_version;            /* ... this version (-1: none) */
 } PgStore;
 
 /* The driver's state of s; never NULL for a store it opened. */

@@ -51,7 +51,9 @@
  * 14 -> 15: a report that changed nothing is a beat, a notification
  * with the node's id and its new report_seq on a channel whose name is
  * secret, which tells the monitor that the keeper is alive without a
- * read (pgstore_wait.c).
+ * read (pgstore_wait.c); and each formation has a version, which moves
+ * with everything a keeper reads of it but its nodes' heartbeats, so
+ * that a keeper's cycle reads it only when it changed (pgstore_ops.c).
  */
 #include "store/pgstore_migrate.h"
 
@@ -207,10 +209,12 @@ static const char *const to_6[] = {
 };
 
 /* Since 7: the report's function, made by `create` ("CREATE" or "CREATE
- * OR REPLACE"); unchanged: what it does when the report changed nothing
- * (since 15, a beat: pgstore_wait.c), after the update ended with
- * `returning` (since 15, the new report_seq into v_seq). */
-#define REPORT7_FUNCTION(create, returning, unchanged)                      \
+ * OR REPLACE"). After the update, which ends with `returning` (since 15,
+ * the new report_seq into v_seq): `changed`, what it does besides
+ * notifying when the report changed something (since 15, a new version
+ * of the formation), and `unchanged`, what it does when it did not
+ * (since 15, a beat: pgstore_wait.c). */
+#define REPORT7_FUNCTION(create, returning, changed, unchanged)             \
 	create " FUNCTION pgkeel.report" REPORT7_PARAMS                      \
 	" RETURNS void"                                                      \
 	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$" \
@@ -232,14 +236,14 @@ static const char *const to_6[] = {
 	"   WHERE id = p_id" returning ";"                                   \
 	"  IF v_changed THEN"                                                \
 	"   PERFORM pg_notify('pgkeel_report', v_formation);"                \
-	unchanged                                                            \
+	changed unchanged                                                    \
 	"  END IF;"                                                          \
 	" END $$"
 
 static const char *const to_7[] = {
 	"ALTER TABLE pgkeel.node ADD COLUMN promote_vetoed bool NOT NULL"
 	" DEFAULT false",
-	REPORT7_FUNCTION("CREATE", "", ""),
+	REPORT7_FUNCTION("CREATE", "", "", ""),
 	"REVOKE ALL ON FUNCTION " REPORT7_SIG " FROM PUBLIC",
 	"GRANT EXECUTE ON FUNCTION " REPORT7_SIG " TO " PGSTORE_NODES_GROUP
 	", " PGSTORE_OPERATOR_ROLE,
@@ -257,12 +261,60 @@ static const char *const to_8[] = {
 	NULL,
 };
 
+/* What a keeper reads of its formation changes with version (the
+ * formation's, every table it reads) but for its nodes' report_seq and
+ * report_time, which every report moves: a bump at the commit of any
+ * other change (deferred: the version's row is the last any transaction
+ * locks), and by a report that changed something. */
+#define VERSION_TRIGGER(name, events, table, when)                          \
+	"CREATE CONSTRAINT TRIGGER " name " AFTER " events " ON pgkeel."      \
+	table " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW" when             \
+	" EXECUTE FUNCTION pgkeel.formation_changed()"
+
 static const char *const to_15[] = {
 	"CREATE TABLE pgkeel.beat_channel (name text NOT NULL)",
 	"REVOKE ALL ON pgkeel.beat_channel FROM PUBLIC",
 	"INSERT INTO pgkeel.beat_channel VALUES ('pgkeel_beat_' ||"
 	" replace(gen_random_uuid()::text, '-', ''))",
+	"CREATE TABLE pgkeel.formation_version (formation text PRIMARY KEY,"
+	" version bigint NOT NULL DEFAULT 0)",
+	"INSERT INTO pgkeel.formation_version (formation)"
+	" SELECT name FROM pgkeel.formation",
+	"GRANT SELECT ON pgkeel.formation_version TO " PGSTORE_NODES_GROUP
+	", " PGSTORE_OPERATOR_ROLE,
+	"CREATE FUNCTION pgkeel.bump_version(p_formation text) RETURNS void"
+	" LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog AS $$"
+	" INSERT INTO pgkeel.formation_version AS v (formation)"
+	" VALUES (p_formation) ON CONFLICT (formation)"
+	" DO UPDATE SET version = v.version + 1 $$",
+	"REVOKE ALL ON FUNCTION pgkeel.bump_version(text) FROM PUBLIC",
+	"CREATE FUNCTION pgkeel.formation_changed() RETURNS trigger"
+	" LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$"
+	" BEGIN"
+	"  IF TG_TABLE_NAME = 'retired_role' THEN"
+	"   UPDATE pgkeel.formation_version SET version = version + 1;"
+	"  ELSIF TG_TABLE_NAME = 'formation' THEN"
+	"   PERFORM pgkeel.bump_version(CASE WHEN TG_OP = 'DELETE'"
+	"    THEN OLD.name ELSE NEW.name END);"
+	"  ELSE"
+	"   PERFORM pgkeel.bump_version(CASE WHEN TG_OP = 'DELETE'"
+	"    THEN OLD.formation ELSE NEW.formation END);"
+	"  END IF;"
+	"  RETURN NULL;"
+	" END $$",
+	"REVOKE ALL ON FUNCTION pgkeel.formation_changed() FROM PUBLIC",
+	VERSION_TRIGGER("version", "INSERT OR UPDATE OR DELETE", "formation",
+			""),
+	VERSION_TRIGGER("version", "INSERT OR DELETE", "node", ""),
+	VERSION_TRIGGER("version_not_a_report", "UPDATE", "node",
+			" WHEN (NEW.report_seq = OLD.report_seq)"),
+	VERSION_TRIGGER("version", "INSERT OR UPDATE OR DELETE", "pg_param", ""),
+	VERSION_TRIGGER("version", "INSERT OR UPDATE OR DELETE", "slot", ""),
+	VERSION_TRIGGER("version", "INSERT OR UPDATE OR DELETE", "scheduled",
+			""),
+	VERSION_TRIGGER("version", "INSERT OR DELETE", "retired_role", ""),
 	REPORT7_FUNCTION("CREATE OR REPLACE", " RETURNING report_seq INTO v_seq",
+			 "   PERFORM pgkeel.bump_version(v_formation);",
 			 "  ELSE PERFORM pg_notify((" PGSTORE_BEAT_CHANNEL_SQL
 			 "), p_id || ' ' || v_seq);"),
 	NULL,

@@ -39,7 +39,8 @@ static int get_int(PGresult *res, int row, int col)
 typedef struct {
 	char id[16], lsn[LSN_TEXT_LEN], tli[16], up_port[16], restarted[24];
 	char http_port[16], fence_ms[16];
-	const char *v[REPORT_NPARAMS + 1]; /* and the formation's name */
+	const char *v[REPORT_NPARAMS + 2]; /* and the formation's name and
+					      the version read last */
 } ReportParams;
 
 static void report_params(int node_id, const NodeReport *r, ReportParams *p)
@@ -68,7 +69,7 @@ static void report_params(int node_id, const NodeReport *r, ReportParams *p)
 		p->fence_ms,
 		r->promote_vetoed ? "t" : "f"};
 	memcpy(p->v, v, sizeof(v));
-	p->v[REPORT_NPARAMS] = NULL;
+	p->v[REPORT_NPARAMS] = p->v[REPORT_NPARAMS + 1] = NULL;
 }
 
 bool pgstore_report(Store *s, int node_id, const NodeReport *r)
@@ -175,7 +176,7 @@ static bool read_formation_cols(PGresult *res, StoreFormation *out)
 	" f.standby_of"                                                     \
 	" FROM pgkeel.formation f"                                          \
 	" LEFT JOIN pgkeel.node_public n ON n.formation = f.name"           \
-	" WHERE f.name = " name " ORDER BY n.id"
+	" WHERE f.name = " name
 
 /* The formation in res (FORMATION_SELECT's rows) into out; false with
  * s->error set when there is none or it is malformed. */
@@ -235,8 +236,11 @@ bool pgstore_get_formation(Store *s, const char *formation,
 {
 	const char *params[] = {formation};
 
+	if (pgstore_impl(s)->read_into == out) /* a keeper's cycle reads all */
+		pgstore_impl(s)->read_into = NULL;
 	memset(out, 0, sizeof(*out));
-	PGresult *res = pgstore_query(s, FORMATION_SELECT("$1"), 1, params);
+	PGresult *res = pgstore_query(s, FORMATION_SELECT("$1") " ORDER BY n.id",
+				      1, params);
 	if (!res)
 		return false;
 	bool ok = read_formation(s, res, formation, out);
@@ -244,29 +248,64 @@ bool pgstore_get_formation(Store *s, const char *formation,
 	return ok;
 }
 
+/* The column after FORMATION_SELECT's in a keeper's cycle: the
+ * formation's version (schema 15). */
+#define VERSION_COL (FORMATION_COL + 15)
+
+/* True when res says that out, the formation as read into it last at
+ * version p->read_version, is still what the store holds. */
+static bool unchanged(const PgStore *p, PGresult *res,
+		      const StoreFormation *out)
+{
+	return p->read_into == out && p->read_version >= 0 &&
+	       PQntuples(res) == 1 && PQgetisnull(res, 0, FORMATION_COL) &&
+	       !PQgetisnull(res, 0, VERSION_COL) &&
+	       atoll(PQgetvalue(res, 0, VERSION_COL)) == p->read_version;
+}
+
 /*
  * A keeper's cycle in one round trip: the report, then the formation
  * read by the same statement, whose snapshot is taken before the
  * report (the node's own report in it is the one before; store.h). The
- * formation is read even when there is none (a row of NULLs).
+ * formation's rows come only when its version is not the one read last
+ * into the same out ($18; -1: none), which then stays as it was: the
+ * version moves with everything read but the nodes' heartbeats
+ * (pgstore_migrate.c). A formation that does not exist is a row of
+ * NULLs.
  */
 bool pgstore_report_read(Store *s, int node_id, const NodeReport *r,
 			 const char *formation, StoreFormation *out)
 {
-	ReportParams p;
+	PgStore *p = pgstore_impl(s);
+	ReportParams rp;
+	char known[24];
 
-	report_params(node_id, r, &p);
-	p.v[REPORT_NPARAMS] = formation;
+	report_params(node_id, r, &rp);
+	snprintf(known, sizeof(known), "%lld",
+		 p->read_into == out ? (long long)p->read_version : -1LL);
+	rp.v[REPORT_NPARAMS] = formation;
+	rp.v[REPORT_NPARAMS + 1] = known;
 	PGresult *res = pgstore_query(
 		s,
-		"WITH r AS MATERIALIZED (SELECT " REPORT_CALL ")"
-		" SELECT x.* FROM r LEFT JOIN LATERAL ("
-		FORMATION_SELECT("$17") ") x ON true ORDER BY x.id",
-		REPORT_NPARAMS + 1, p.v);
+		"WITH r AS MATERIALIZED (SELECT " REPORT_CALL "),"
+		" v AS (SELECT (SELECT version FROM pgkeel.formation_version"
+		"  WHERE formation = $17) AS version)"
+		" SELECT x.*, v.version FROM r CROSS JOIN v LEFT JOIN LATERAL ("
+		FORMATION_SELECT("$17") " AND (v.version IS NULL OR"
+		" v.version <> $18::bigint)) x ON true ORDER BY x.id",
+		REPORT_NPARAMS + 2, rp.v);
 	if (!res)
 		return false; /* out as it was, as after a failed report */
+	if (unchanged(p, res, out)) {
+		PQclear(res);
+		return true;
+	}
 	clear_for_read(out);
 	bool ok = read_formation(s, res, formation, out);
+	p->read_into = ok ? out : NULL;
+	p->read_version = ok && !PQgetisnull(res, 0, VERSION_COL)
+				  ? atoll(PQgetvalue(res, 0, VERSION_COL))
+				  : -1;
 	PQclear(res);
 	return ok;
 }
