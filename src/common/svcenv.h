@@ -19,7 +19,8 @@
 
 /*
  * When SVCENV_NAME is in the environment (whatever its value: one set by
- * hand is left as it is), returns 0 at once. Otherwise sets it and
+ * hand is left as it is), returns 0 at once, the process named after
+ * argv[0] (its base name, as ps and top show it). Otherwise sets it and
  * executes /proc/self/exe with argv again: the same process (its PID,
  * its open descriptors, the rest of its environment), now started with
  * the variable; call it before opening anything. Returns only when that

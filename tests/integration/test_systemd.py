@@ -131,6 +131,8 @@ def check_started_again(h, proc):
     """The process the test started (its PID, this binary) runs with
     GnuTLS's variable set and its environment otherwise as given."""
     assert os.readlink(f"/proc/{proc.pid}/exe") == h.binary
+    with open(f"/proc/{proc.pid}/comm") as f:  # as ps and top name it
+        assert f.read().strip() == "pgkeel"
     env = environ(proc.pid)
     assert env.pop(GNUTLS_OFF, None) == "1", (
         f"{GNUTLS_OFF} not set in pgkeel's environment: {env}")
