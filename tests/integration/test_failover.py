@@ -10,14 +10,12 @@ import psycopg2
 import pytest
 
 from cluster import Cluster, Writer, two_node_formation
-from etcd import etcd_available
+from etcd import both_stores
 from harness import second_user, wait_until
 
 
 # on etcd, slow: test_etcd_monitors.py covers a crash on that store
-STORES = ["postgres", pytest.param("etcd", marks=[pytest.mark.skipif(
-    not etcd_available(), reason="etcd-server is not installed"),
-    pytest.mark.slow])]
+STORES = both_stores(pytest.mark.slow)
 
 
 @pytest.mark.parametrize("store", STORES)

@@ -7,8 +7,13 @@ import os
 import re
 import signal
 
+import pytest
+
 from cluster import Writer, two_node_formation
+from etcd import both_stores
 from harness import wait_until
+
+STORES = both_stores()
 
 SLOT = "archive"
 WAL_USER = "walarchive"
@@ -81,8 +86,9 @@ def switch_point(target, tli):
     raise AssertionError(f"no switch to timeline {tli} in its history")
 
 
-def test_a_permanent_slot_keeps_its_consumer_going_across_a_failover(h):
-    c = two_node_formation(h)
+@pytest.mark.parametrize("store", STORES)
+def test_a_permanent_slot_keeps_its_consumer_going_across_a_failover(h, store):
+    c = two_node_formation(h, store=store)
     out = c.config("set", f"slots.{SLOT}", "physical").stdout
     assert f"slots.{SLOT} = physical" in out
     for n in ("a", "b"):

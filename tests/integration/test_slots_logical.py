@@ -14,11 +14,10 @@ import re
 import pytest
 
 from cluster import two_node_formation
-from etcd import etcd_available
+from etcd import both_stores
 from harness import wait_until
 
-STORES = ["postgres", pytest.param("etcd", marks=pytest.mark.skipif(
-    not etcd_available(), reason="etcd-server is not installed"))]
+STORES = both_stores()
 
 SLOT = "cdc"
 KIND = "logical:test_decoding:postgres"

@@ -138,3 +138,12 @@ class EtcdCluster:
 
 def etcd_available():
     return os.path.exists(ETCD)
+
+
+def both_stores(*etcd_marks):
+    """For pytest.mark.parametrize("store", ...): the postgres store, and
+    etcd (with etcd_marks besides) when etcd-server is installed."""
+    import pytest
+    return ["postgres", pytest.param("etcd", marks=[pytest.mark.skipif(
+        not etcd_available(), reason="etcd-server is not installed"),
+        *etcd_marks])]
