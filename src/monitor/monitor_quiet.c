@@ -16,6 +16,7 @@
  */
 #include "monitor/monitor_quiet.h"
 
+#include "monitor/nodememory.h"
 #include "store/store.h"
 
 void monitor_quiet_begin(Monitor *m, int64_t now_ms)
@@ -55,15 +56,6 @@ void monitor_quiet_formation(Monitor *m, const FsmFormation *f,
 	}
 }
 
-static NodeMemory *memory_of(Monitor *m, int node_id)
-{
-	for (size_t i = 0; i < m->nmem; i++) {
-		if (m->mem[i].node_id == node_id)
-			return &m->mem[i];
-	}
-	return NULL;
-}
-
 static void hear_beats(Monitor *m)
 {
 	StoreBeat beats[STORE_MAX_BEATS];
@@ -72,7 +64,7 @@ static void hear_beats(Monitor *m)
 			    : 0;
 
 	for (size_t i = 0; i < n; i++) {
-		NodeMemory *nm = memory_of(m, beats[i].node_id);
+		NodeMemory *nm = nodememory_find(m, beats[i].node_id);
 		if (!nm)
 			continue;
 		nm->beat_seq = beats[i].report_seq;

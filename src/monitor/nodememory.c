@@ -16,12 +16,21 @@
 #include "monitor/monitor.h"
 #include "monitor/nodememory.h"
 
-NodeMemory *nodememory_get(Monitor *m, int node_id, int64_t now_ms)
+NodeMemory *nodememory_find(Monitor *m, int node_id)
 {
 	for (size_t i = 0; i < m->nmem; i++) {
 		if (m->mem[i].node_id == node_id)
 			return &m->mem[i];
 	}
+	return NULL;
+}
+
+NodeMemory *nodememory_get(Monitor *m, int node_id, int64_t now_ms)
+{
+	NodeMemory *found = nodememory_find(m, node_id);
+
+	if (found)
+		return found;
 	if (m->nmem >= MONITOR_MAX_TRACKED)
 		return NULL;
 	NodeMemory *nm = &m->mem[m->nmem++];

@@ -6,6 +6,8 @@
 
 #include "monitor/monitor.h"
 
+/* The node's memory, or NULL when none was made. */
+NodeMemory *nodememory_find(Monitor *m, int node_id);
 /* The node's memory, created (fresh as of now_ms) on first sight; NULL
  * when MONITOR_MAX_TRACKED nodes are remembered already. */
 NodeMemory *nodememory_get(Monitor *m, int node_id, int64_t now_ms);

@@ -117,6 +117,19 @@ static void pg_set_deadline(Store *s, int64_t deadline_ms)
 	pgstore_impl(s)->deadline_ms = deadline_ms;
 }
 
+/* LISTENs to channel on the connection: true, or false with s->error
+ * set. */
+static bool listen_to(Store *s, const char *channel)
+{
+	char sql[96];
+
+	snprintf(sql, sizeof(sql), "LISTEN %s", channel);
+	if (pg_exec(&pgstore_impl(s)->pc, sql, 0, NULL))
+		return true;
+	pgstore_fail(s, "cannot LISTEN");
+	return false;
+}
+
 /* (Re)connects when the connection was lost; LISTENs again. */
 static bool ensure_connected(Store *s)
 {
@@ -136,21 +149,8 @@ static bool ensure_connected(Store *s)
 		p->pc.query_timeout_ms = call_budget(p);
 	snprintf(sql, sizeof(sql), "SET statement_timeout = %d", p->timeout_ms);
 	pg_exec(&p->pc, sql, 0, NULL);
-	if (p->listen) {
-		snprintf(sql, sizeof(sql), "LISTEN %s", p->listen);
-		if (!pg_exec(&p->pc, sql, 0, NULL)) {
-			pgstore_fail(s, "cannot LISTEN");
-			return false;
-		}
-	}
-	if (p->beat_channel[0]) {
-		snprintf(sql, sizeof(sql), "LISTEN %s", p->beat_channel);
-		if (!pg_exec(&p->pc, sql, 0, NULL)) {
-			pgstore_fail(s, "cannot LISTEN");
-			return false;
-		}
-	}
-	return true;
+	return (!p->listen || listen_to(s, p->listen)) &&
+	       (!p->beat_channel[0] || listen_to(s, p->beat_channel));
 }
 
 bool pgstore_connected(Store *s)
@@ -311,7 +311,7 @@ static bool upgrade_schema(Store *s, char *err, size_t errlen)
 static bool hear_beats(Store *s, char *err, size_t errlen)
 {
 	PgStore *p = pgstore_impl(s);
-	char name[64], sql[96];
+	char name[64];
 
 	if (!pg_query_value(&p->pc, PGSTORE_BEAT_CHANNEL_SQL, 0, NULL, name,
 			    sizeof(name)) ||
@@ -320,8 +320,7 @@ static bool hear_beats(Store *s, char *err, size_t errlen)
 			 p->pc.error);
 		return false;
 	}
-	snprintf(sql, sizeof(sql), "LISTEN %s", name);
-	if (!pgstore_exec(s, sql, 0, NULL)) {
+	if (!pgstore_connected(s) || !listen_to(s, name)) {
 		snprintf(err, errlen, "%s", s->error);
 		return false;
 	}
