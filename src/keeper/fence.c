@@ -99,7 +99,7 @@ int64_t keeper_fence_deadline(const Keeper *k)
 
 int64_t keeper_pause(const Keeper *k, int64_t now_ms)
 {
-	int64_t pause = k->hurry ? KEEPER_HURRY_MS : k->interval_ms;
+	int64_t pause = k->hurry ? KEEPER_HURRY_MS : keeper_cadence(k);
 	int64_t deadline = keeper_fence_deadline(k);
 	int64_t wake = -1;
 

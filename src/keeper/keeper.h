@@ -16,6 +16,7 @@
 
 #include "common/config.h"
 #include "common/hookrun.h"
+#include "common/procwatch.h"
 #include "common/nodepaths.h"
 #include "pg/pgbouncer.h"
 #include "pg/pgnode.h"
@@ -25,6 +26,11 @@
 #include "store/store.h"
 
 #define KEEPER_HURRY_MS 20
+/* A steady standby's keeper cycles every two keeper intervals, but not
+ * less often than this nor a third of node_down_timeout (keeper_quiet.c). */
+#define KEEPER_QUIET_MAX_MS 1000
+/* The slots of Keeper.watch: the processes whose end wakes the keeper. */
+enum { KEEPER_WATCH_POSTMASTER, KEEPER_WATCH_RECEIVER };
 /* A node whose pre_promote hook vetoed its promotion reports it this
  * long (or until another node is the primary): the monitor chooses
  * another candidate meanwhile (docs/state-machine.md). */
@@ -70,6 +76,9 @@ typedef struct Keeper {
 	int64_t fence_ms;
 	int64_t store_timeout_ms;
 	bool store_ok;              /* the last report reached the store */
+	NodeReport last_report;     /* the last one that reached it ... */
+	bool report_same;           /* ... and it was the same as before */
+	ProcWatch watch;            /* the postmaster and WAL receiver */
 	/* the HTTP API (NULL when off) and the hooks */
 	struct KeeperApi *api;
 	int64_t api_retry_ms;
@@ -122,6 +131,15 @@ typedef struct Keeper {
  */
 bool keeper_init(Keeper *k, const Config *cfg, char *err, size_t errlen);
 void keeper_free(Keeper *k);
+
+/* How long the keeper waits for the next cycle: keeper_interval, or
+ * longer for a steady standby (keeper_quiet.c). */
+int64_t keeper_cadence(const Keeper *k);
+/* Before a wait: watches the processes that are running now, so that
+ * the end of one ends the wait (the store's wake descriptor). */
+void keeper_watch(Keeper *k);
+/* Sleeps ms, or less once a watched process ended. */
+void keeper_sleep(Keeper *k, int64_t ms);
 
 /* One cycle; now_ms is the monotonic clock. */
 void keeper_cycle(Keeper *k, int64_t now_ms);

@@ -18,6 +18,7 @@
 
 bool keeper_init(Keeper *k, const Config *cfg, char *err, size_t errlen)
 {
+	procwatch_open(&k->watch); /* without: every cycle at the interval */
 	config_copy(&k->cfg, cfg);
 	if (!nodepaths_init(&k->paths, config_get(cfg, S_PGDATA), err, errlen) ||
 	    !statefile_load(k->paths.state, &k->st, err, errlen) ||
@@ -52,6 +53,7 @@ void keeper_free(Keeper *k)
 	pgbouncer_close(&k->pgb);
 	config_free(&k->cfg);
 	store_close(k->store);
+	procwatch_close(&k->watch);
 	free(k->formation);
 	k->formation = NULL;
 }
@@ -157,6 +159,8 @@ static bool talk_to_store(Keeper *k, int64_t now_ms)
 		log_info("state store reached");
 	k->last_store_ok_ms = now_ms;
 	k->store_ok = true;
+	k->report_same = memcmp(&r, &k->last_report, sizeof(r)) == 0;
+	k->last_report = r;
 	return keeper_me(k) != NULL;
 }
 
@@ -415,8 +419,9 @@ static int run_loop(Keeper *k, bool stop_when_stable, int timeout_ms)
 		 * again in a moment rather than a whole interval later */
 		sdnotify_watchdog(); /* a cycle completed: not hung */
 		int64_t pause = keeper_pause(k, time_monotonic_ms());
+		keeper_watch(k);
 		if (!k->store || !store_wait(k->store, (int)pause))
-			time_sleep_ms(pause);
+			keeper_sleep(k, pause);
 	}
 	return EXIT_OK;
 }

@@ -59,6 +59,17 @@ static PgProbeVerdict reconnect(HealthNode *h, const HealthOptions *o,
 	return login(h, o, now);
 }
 
+/* When node h stopped answering, by a check sent at asked that failed:
+ * then, or one usual interval after the last check it answered, when
+ * the checks were spaced out further (the monitor's quiet cadence), so
+ * that they find a node down no later than at the usual cadence. */
+static int64_t down_since(const HealthNode *h, int64_t asked,
+			  const HealthOptions *o)
+{
+	int64_t usual = h->answered_ms + o->interval_ms;
+	return h->answered_ms > 0 && usual < asked ? usual : asked;
+}
+
 /* Records a verdict; a broken connection is replaced at once. True
  * when the node's result changed. */
 static bool settle(HealthNode *h, PgProbeVerdict v, const HealthOptions *o)
@@ -85,10 +96,12 @@ static bool settle(HealthNode *h, PgProbeVerdict v, const HealthOptions *o)
 		h->next_login_ms = 0;
 	}
 	bool changed = !h->tested || h->ok != (v != PROBE_DOWN);
-	if (v == PROBE_DOWN && (h->ok || !h->tested)) {
-		int64_t asked = h->probe.deadline_ms - o->timeout_ms;
-		h->down_since_ms = asked > 0 && asked < now ? asked : now;
-	}
+	int64_t asked = h->probe.deadline_ms - o->timeout_ms;
+	asked = asked > 0 && asked < now ? asked : now;
+	if (v != PROBE_DOWN)
+		h->answered_ms = asked;
+	else if (h->ok || !h->tested)
+		h->down_since_ms = down_since(h, asked, o);
 	h->ok = v != PROBE_DOWN;
 	changed |= h->port_closed != (!h->ok && h->probe.port_closed);
 	h->port_closed = !h->ok && h->probe.port_closed;

@@ -35,6 +35,7 @@
 
 typedef struct {
 	int timeout_ms;      /* a login's or a ping's time limit */
+	int64_t interval_ms; /* the usual cadence of the checks */
 	const char *sslmode; /* of the connections to the nodes */
 	SslSpec ssl;         /* the monitor's CA and CRL to verify them */
 } HealthOptions;
@@ -49,7 +50,11 @@ typedef struct {
 	bool ok;
 	bool port_closed;   /* not ok: the connection was refused */
 	int64_t down_since_ms; /* not ok: when the first check that failed
-				* was sent (monotonic): no answer since */
+				* was sent (monotonic): no answer since; or,
+				* when the checks were spaced out, when one
+				* would have been sent at the usual cadence
+				* after the last answer, if earlier */
+	int64_t answered_ms;   /* when the last check answered was sent */
 	bool refusal_logged;
 	int login_backoff_ms; /* after a refused login: until the next */
 	int64_t next_login_ms; /* monotonic; knocks only until then */

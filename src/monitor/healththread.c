@@ -37,6 +37,7 @@ struct HealthThread {
 	int wake[2];    /* a byte written to wake[1] stops the thread */
 	int changed[2]; /* a byte in changed[0]: a result changed */
 	bool stop;
+	bool quiet;     /* checks every two intervals */
 	int64_t interval_ms;
 	HealthOptions opts;
 	char sslmode[32];
@@ -133,20 +134,31 @@ static bool stopping(HealthThread *ht)
 	return stop;
 }
 
+/* The time between two rounds of checks now. */
+static int64_t cadence(HealthThread *ht)
+{
+	pthread_mutex_lock(&ht->lock);
+	bool quiet = ht->quiet;
+	pthread_mutex_unlock(&ht->lock);
+	return quiet ? 2 * ht->interval_ms : ht->interval_ms;
+}
+
 static void *run(void *arg)
 {
 	HealthThread *ht = arg;
-	int64_t next_tick = time_monotonic_ms();
+	int64_t last_tick = time_monotonic_ms() - ht->interval_ms;
 
 	while (!stopping(ht)) {
 		int64_t now = time_monotonic_ms();
+		int64_t next_tick = last_tick + cadence(ht);
 		bool changed = false;
 		if (now >= next_tick) {
 			sync_targets(ht);
 			changed = health_tick(ht->nodes, ht->nnodes, &ht->opts);
-			next_tick += ht->interval_ms;
-			if (next_tick <= now) /* fell behind: no burst */
-				next_tick = now + ht->interval_ms;
+			/* on time, or late: no burst */
+			last_tick = now - next_tick < ht->interval_ms ? next_tick
+								     : now;
+			next_tick = last_tick + cadence(ht);
 		}
 		changed |= health_poll(ht->nodes, ht->nnodes, next_tick,
 				       ht->wake[0], &ht->opts);
@@ -194,6 +206,7 @@ HealthThread *healththread_start(int64_t interval_ms, int timeout_ms,
 	ht->interval_ms = interval_ms;
 	snprintf(ht->sslmode, sizeof(ht->sslmode), "%s", sslmode);
 	ht->opts = (HealthOptions){.timeout_ms = timeout_ms,
+				   .interval_ms = interval_ms,
 				   .sslmode = ht->sslmode,
 				   .ssl = *ssl};
 	raise_fd_limit();
@@ -238,6 +251,13 @@ void healththread_stop(HealthThread *ht)
 	close(ht->changed[0]);
 	close(ht->changed[1]);
 	free_thread(ht);
+}
+
+void healththread_set_quiet(HealthThread *ht, bool quiet)
+{
+	pthread_mutex_lock(&ht->lock);
+	ht->quiet = quiet;
+	pthread_mutex_unlock(&ht->lock);
 }
 
 int healththread_changed_fd(const HealthThread *ht)

@@ -81,6 +81,7 @@ typedef struct {
 	int64_t cycles;        /* decision cycles run */
 	bool quiet;            /* cycles may be left out (monitor_quiet.h) */
 	size_t quiet_mem[MONITOR_MAX_TRACKED]; /* the quiet nodes' memories */
+	bool quiet_standby[MONITOR_MAX_TRACKED]; /* ... which is a standby's */
 	size_t nquiet;
 	bool said_memory_full;     /* logged once: nodes beyond the memory */
 	bool said_formations_cut;  /* logged once: formations beyond 256 */

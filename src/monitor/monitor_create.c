@@ -17,6 +17,15 @@
 #include "store/pgstore_migrate.h"
 #include "store/pgstore_schema.h"
 
+/* The keepers' reports are committed without waiting for the disk
+ * (store/pgstore_ops.c): the WAL writer makes them durable within a
+ * second rather than waking five times a second to do it; the monitor's
+ * own writes wait for theirs, and every report they were decided on
+ * with them. */
+static const PgParam monitor_params[] = {
+	{"wal_writer_delay", "'1s'"},
+};
+
 static bool write_monitor_conf(const PgNode *node, const char *hba_network,
 			       char *err, size_t errlen)
 {
@@ -28,7 +37,9 @@ static bool write_monitor_conf(const PgNode *node, const char *hba_network,
 			   .ssl_cert_file = ssl ? node->ssl.cert_file : NULL,
 			   .ssl_key_file = ssl ? node->ssl.key_file : NULL,
 			   .ssl_ca_file = node->ssl.ca_file,
-			   .ssl_crl_file = node->ssl.crl_file};
+			   .ssl_crl_file = node->ssl.crl_file,
+			   .params = monitor_params,
+			   .nparams = sizeof(monitor_params) / sizeof(monitor_params[0])};
 	/* the nodes' own roles (members of the group) and the operator */
 	HbaEntry entries[] = {
 		{PGSTORE_DB, "+" PGSTORE_NODES_GROUP, hba_network, node->auth},

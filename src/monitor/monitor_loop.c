@@ -429,6 +429,7 @@ int monitor_run(Monitor *m)
 		if (v) /* a monitor standing by shows no formation */
 			monitor_view_end(m, v, now);
 		sdnotify_watchdog(); /* a cycle completed: not hung */
+		healththread_set_quiet(m->health, m->quiet);
 		if (!m->store || !store_wait(m->store, (int)m->interval_ms)) {
 			monitor_quiet_end(m);
 			time_sleep_ms(m->interval_ms);

@@ -11,8 +11,10 @@
  * and the next cycle runs at once. The one clock a steady formation's
  * rules read is each keeper's last report: beats keep it, each heard
  * after its report was committed (as a read would have seen it), and a
- * keeper not heard for a quiet period ends the quiet, so that its
- * silence is timed at the usual cadence (docs/architecture.md).
+ * keeper not heard for a quiet period (a standby's: two, as a steady
+ * standby's keeper beats about once a period: keeper/keeper_quiet.c)
+ * ends the quiet, so that its silence is timed at the usual cadence
+ * (docs/architecture.md).
  */
 #include "monitor/monitor_quiet.h"
 
@@ -51,8 +53,10 @@ void monitor_quiet_formation(Monitor *m, const FsmFormation *f,
 	for (size_t i = 0; m->quiet && i < f->nnodes; i++) {
 		m->quiet = node_steady(&f->nodes[i], p) &&
 			   m->nquiet < MONITOR_MAX_TRACKED;
-		if (m->quiet)
-			m->quiet_mem[m->nquiet++] = (size_t)(mem[i] - m->mem);
+		if (!m->quiet)
+			break;
+		m->quiet_standby[m->nquiet] = &f->nodes[i] != p;
+		m->quiet_mem[m->nquiet++] = (size_t)(mem[i] - m->mem);
 	}
 }
 
@@ -83,8 +87,9 @@ bool monitor_quiet_skip(Monitor *m, int64_t now_ms, bool news)
 	    now_ms - m->last_cycle_ms >= period)
 		return false;
 	for (size_t i = 0; i < m->nquiet; i++) {
+		int64_t silence = m->quiet_standby[i] ? 2 * period : period;
 		if (m->quiet_mem[i] >= m->nmem ||
-		    now_ms - m->mem[m->quiet_mem[i]].last_report_ms >= period)
+		    now_ms - m->mem[m->quiet_mem[i]].last_report_ms >= silence)
 			return false;
 	}
 	return true;

@@ -12,7 +12,7 @@
 /* The node's own columns (NODE_COLS of them), then a standby's
  * (pg_stat_replication) in one statement: a row per standby, the node's
  * columns repeated, or one row with no standby's when there is none. */
-#define NODE_COLS 11
+#define NODE_COLS 12
 static const char *const observe_sql =
 	"SELECT * FROM (SELECT pg_is_in_recovery(),"
 	" CASE WHEN pg_is_in_recovery() THEN NULL"
@@ -33,7 +33,8 @@ static const char *const observe_sql =
 	"        pg_last_xact_replay_timestamp()), 0) END,"
 	" coalesce((SELECT (extract(epoch FROM clock_timestamp() -"
 	"   last_msg_receipt_time) * 1000)::bigint"
-	"   FROM pg_stat_wal_receiver), -1)) n"
+	"   FROM pg_stat_wal_receiver), -1),"
+	" (SELECT pid FROM pg_stat_wal_receiver)) n"
 	" LEFT JOIN (SELECT application_name, coalesce(host(client_addr),"
 	"  'local'), state, sync_state, flush_lsn, replay_lsn,"
 	"  coalesce((extract(epoch FROM clock_timestamp() - reply_time)"
@@ -75,6 +76,7 @@ static void read_node_row(PGresult *res, Observation *obs)
 	copy_field(obs->sync_names, sizeof(obs->sync_names), res, 0, 8);
 	obs->replay_lag_s = atof(PQgetvalue(res, 0, 9));
 	obs->contact_age_ms = atoll(PQgetvalue(res, 0, 10));
+	obs->receiver_pid = atoi(PQgetvalue(res, 0, 11)); /* NULL: 0 */
 }
 
 static void read_standby_rows(PGresult *res, Observation *obs)

@@ -42,6 +42,7 @@ typedef struct {
 	long long contact_age_ms; /* standby: since the WAL receiver's last
 				   * message from the primary (a keepalive
 				   * counts); -1 when no receiver runs */
+	int receiver_pid;     /* the WAL receiver's process; 0: none */
 	size_t nstandbys;
 	ObservedStandby standbys[OBSERVE_MAX_STANDBYS];
 } Observation;
