@@ -26,7 +26,6 @@ from idle_cost import (children, own_time, reaped_time,  # noqa: E402
                        stat_fields)
 from keeper_resources import proc_pss_kb, proc_rss_kb  # noqa: E402
 
-PG_BIN = "/usr/lib/postgresql/15/bin"
 APP_USER, APP_PASSWORD = "app", "app-secret"
 
 

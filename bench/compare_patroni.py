@@ -8,7 +8,8 @@ import subprocess
 import time
 import urllib.request
 
-from compare_common import PG_BIN, Formation, run_as
+from bare_pair import PG_BIN
+from compare_common import Formation, run_as
 from harness import free_port, wait_until
 
 SCOPE = "bench"

@@ -8,7 +8,8 @@ self-signed TLS certificates."""
 import subprocess
 import time
 
-from compare_common import PG_BIN, Formation, query, run_as
+from bare_pair import PG_BIN
+from compare_common import Formation, query, run_as
 from harness import free_port, read_postmaster_pid, wait_until
 
 COMMON = ["--hostname", "127.0.0.1", "--listen", "127.0.0.1", "--auth",

@@ -9,7 +9,7 @@ import platform
 import statistics
 import subprocess
 
-from compare_common import PG_BIN
+from bare_pair import PG_BIN
 import compare_patroni
 import compare_pgaf
 import compare_pgkeel

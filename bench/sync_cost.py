@@ -19,11 +19,12 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "lib"))
 
+from bare_pair import PG_BIN  # noqa: E402
 from cluster import Writer, two_node_formation  # noqa: E402
 from harness import Harness, wait_until  # noqa: E402
 from report import write_section  # noqa: E402
 
-PGBENCH = "/usr/lib/postgresql/15/bin/pgbench"
+PGBENCH = f"{PG_BIN}/pgbench"
 SECONDS = 10
 CLIENTS = 4
 

@@ -135,6 +135,10 @@ void keeper_free(Keeper *k);
 /* How long the keeper waits for the next cycle: keeper_interval, or
  * longer for a steady standby (keeper_quiet.c). */
 int64_t keeper_cadence(const Keeper *k);
+/* True when a steady primary's last observation (at k->obs_ms) is
+ * still current at now_ms: the cycle reports it again rather than
+ * observing anew (keeper_quiet.c). */
+bool keeper_observation_current(const Keeper *k, int64_t now_ms);
 /* Before a wait: watches the processes that are running now, so that
  * the end of one ends the wait (the store's wake descriptor). */
 void keeper_watch(Keeper *k);

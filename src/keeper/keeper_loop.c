@@ -72,6 +72,8 @@ static bool connect_store(Keeper *k)
 
 static void observe(Keeper *k)
 {
+	if (keeper_observation_current(k, time_monotonic_ms()))
+		return;
 	k->obs_ms = time_monotonic_ms();
 	k->obs_ok = pgnode_is_running(&k->node) && keeper_observe(k);
 	if (!k->obs_ok)
@@ -139,6 +141,7 @@ static void fill_report(const Keeper *k, NodeReport *r)
 static bool talk_to_store(Keeper *k, int64_t now_ms)
 {
 	NodeReport r;
+	bool was_ok = k->store_ok;
 
 	k->store_ok = false;
 	if (!connect_store(k))
@@ -155,7 +158,7 @@ static bool talk_to_store(Keeper *k, int64_t now_ms)
 		log_warn("%s", k->store->error);
 		return false;
 	}
-	if (now_ms - k->last_store_ok_ms >= k->fence_ms && k->started_ms != now_ms)
+	if (!was_ok) /* the first time, or again after a failure */
 		log_info("state store reached");
 	k->last_store_ok_ms = now_ms;
 	k->store_ok = true;

@@ -7,8 +7,11 @@
  * sooner wakes it at once: a change in the store (its wait), and the end
  * of its postmaster or of its WAL receiver (pidfds, common/procwatch.h),
  * which is how a standby learns that its primary went away. A primary's
- * keeper keeps the interval: its contact with the store is what keeps
- * it open (fence.c).
+ * keeper keeps the interval, since its contact with the store is what
+ * keeps it open (fence.c); while steady (a primary by its goal and its
+ * record, not fenced, its last report the same as the one before), it
+ * observes its Postgres at the quiet cadence and reports the same
+ * observation in between, its postmaster's end waking it as well.
  */
 #include <poll.h>
 
@@ -28,7 +31,20 @@ static bool steady_standby(const Keeper *k)
 	       procwatch_live(&k->watch, KEEPER_WATCH_RECEIVER);
 }
 
-int64_t keeper_cadence(const Keeper *k)
+/* A steady primary: its observation may serve two cycles. */
+static bool steady_primary(const Keeper *k)
+{
+	const StoreNode *me = keeper_me(k);
+
+	return me && me->goal == NS_PRIMARY && k->st.current == NS_PRIMARY &&
+	       k->reached == NS_PRIMARY && !k->fenced && k->obs_ok &&
+	       !k->obs.in_recovery && k->store_ok && k->report_same &&
+	       procwatch_live(&k->watch, KEEPER_WATCH_POSTMASTER);
+}
+
+/* The quiet cadence: two intervals, KEEPER_QUIET_MAX_MS and a third of
+ * node_down_timeout at most, the interval at least. */
+static int64_t quiet_ms(const Keeper *k)
 {
 	int64_t quiet = 2 * k->interval_ms;
 	int64_t cap = config_get_ms(&k->cfg, S_NODE_DOWN_TIMEOUT) / 3;
@@ -37,9 +53,17 @@ int64_t keeper_cadence(const Keeper *k)
 		quiet = KEEPER_QUIET_MAX_MS;
 	if (quiet > cap)
 		quiet = cap;
-	if (quiet < k->interval_ms || !steady_standby(k))
-		return k->interval_ms;
-	return quiet;
+	return quiet < k->interval_ms ? k->interval_ms : quiet;
+}
+
+int64_t keeper_cadence(const Keeper *k)
+{
+	return steady_standby(k) ? quiet_ms(k) : k->interval_ms;
+}
+
+bool keeper_observation_current(const Keeper *k, int64_t now_ms)
+{
+	return steady_primary(k) && now_ms - k->obs_ms < quiet_ms(k);
 }
 
 void keeper_watch(Keeper *k)

@@ -37,7 +37,7 @@ struct HealthThread {
 	int wake[2];    /* a byte written to wake[1] stops the thread */
 	int changed[2]; /* a byte in changed[0]: a result changed */
 	bool stop;
-	bool quiet;     /* checks every two intervals */
+	int64_t quiet_ms; /* > 0: the checks' cadence while quiet */
 	int64_t interval_ms;
 	HealthOptions opts;
 	char sslmode[32];
@@ -138,9 +138,9 @@ static bool stopping(HealthThread *ht)
 static int64_t cadence(HealthThread *ht)
 {
 	pthread_mutex_lock(&ht->lock);
-	bool quiet = ht->quiet;
+	int64_t ms = ht->quiet_ms > 0 ? ht->quiet_ms : ht->interval_ms;
 	pthread_mutex_unlock(&ht->lock);
-	return quiet ? 2 * ht->interval_ms : ht->interval_ms;
+	return ms;
 }
 
 static void *run(void *arg)
@@ -253,10 +253,16 @@ void healththread_stop(HealthThread *ht)
 	free_thread(ht);
 }
 
-void healththread_set_quiet(HealthThread *ht, bool quiet)
+void healththread_set_quiet(HealthThread *ht, bool quiet,
+			    int64_t node_down_ms)
 {
+	int64_t ms = HEALTH_QUIET_INTERVALS * ht->interval_ms;
+	int64_t found_by = node_down_ms - ht->opts.timeout_ms - ht->interval_ms;
+
+	if (ms > found_by)
+		ms = found_by;
 	pthread_mutex_lock(&ht->lock);
-	ht->quiet = quiet;
+	ht->quiet_ms = quiet && ms > ht->interval_ms ? ms : 0;
 	pthread_mutex_unlock(&ht->lock);
 }
 

@@ -36,10 +36,15 @@ int healththread_changed_fd(const HealthThread *ht);
 bool healththread_drain(HealthThread *ht);
 /* Makes the collected list the one tested from now on. */
 void healththread_commit(HealthThread *ht);
-/* While quiet, the checks are sent every two intervals (the monitor's
- * quiet cadence: monitor_quiet.h); a node stopped answering is still
- * found down as at the usual cadence (healthcheck.h). */
-void healththread_set_quiet(HealthThread *ht, bool quiet);
+/* While quiet, the checks are sent every HEALTH_QUIET_INTERVALS
+ * intervals (the monitor's quiet cadence: monitor_quiet.h), but often
+ * enough that a failed one is known within node_down_ms; a node that
+ * stopped answering is counted down from when the usual cadence would
+ * have found it (healthcheck.h), and a closed connection is seen at once
+ * as always. */
+#define HEALTH_QUIET_INTERVALS 4
+void healththread_set_quiet(HealthThread *ht, bool quiet,
+			    int64_t node_down_ms);
 /* The latest result for node_id (port_closed: not ok, and the
  * connection was refused; down_since_ms: not ok, the monotonic time the
  * first check that failed was sent): false when it was not tested yet. */

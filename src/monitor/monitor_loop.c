@@ -429,8 +429,9 @@ int monitor_run(Monitor *m)
 		if (v) /* a monitor standing by shows no formation */
 			monitor_view_end(m, v, now);
 		sdnotify_watchdog(); /* a cycle completed: not hung */
-		healththread_set_quiet(m->health, m->quiet);
-		if (!m->store || !store_wait(m->store, (int)m->interval_ms)) {
+		healththread_set_quiet(m->health, m->quiet, m->node_down_ms);
+		int64_t wait = monitor_quiet_wait(m, time_monotonic_ms());
+		if (!m->store || !store_wait(m->store, (int)wait)) {
 			monitor_quiet_end(m);
 			time_sleep_ms(m->interval_ms);
 		}

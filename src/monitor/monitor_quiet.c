@@ -78,6 +78,30 @@ static void hear_beats(Monitor *m)
 	}
 }
 
+/* How long a quiet node's keeper may go unheard before the quiet ends. */
+static int64_t silence(const Monitor *m, size_t i)
+{
+	int64_t period = MONITOR_QUIET_CYCLES * m->interval_ms;
+	return m->quiet_standby[i] ? 2 * period : period;
+}
+
+int64_t monitor_quiet_wait(const Monitor *m, int64_t now_ms)
+{
+	int64_t until = m->last_cycle_ms + MONITOR_QUIET_CYCLES * m->interval_ms;
+
+	for (size_t i = 0; m->quiet && i < m->nquiet; i++) {
+		if (m->quiet_mem[i] >= m->nmem)
+			return m->interval_ms;
+		int64_t unheard = m->mem[m->quiet_mem[i]].last_report_ms +
+				  silence(m, i);
+		if (unheard < until)
+			until = unheard;
+	}
+	if (!m->quiet || until - now_ms < m->interval_ms)
+		return m->interval_ms;
+	return until - now_ms;
+}
+
 bool monitor_quiet_skip(Monitor *m, int64_t now_ms, bool news)
 {
 	int64_t period = MONITOR_QUIET_CYCLES * m->interval_ms;
@@ -87,9 +111,9 @@ bool monitor_quiet_skip(Monitor *m, int64_t now_ms, bool news)
 	    now_ms - m->last_cycle_ms >= period)
 		return false;
 	for (size_t i = 0; i < m->nquiet; i++) {
-		int64_t silence = m->quiet_standby[i] ? 2 * period : period;
 		if (m->quiet_mem[i] >= m->nmem ||
-		    now_ms - m->mem[m->quiet_mem[i]].last_report_ms >= silence)
+		    now_ms - m->mem[m->quiet_mem[i]].last_report_ms >=
+			    silence(m, i))
 			return false;
 	}
 	return true;

@@ -30,5 +30,11 @@ void monitor_quiet_end(Monitor *m);
  * health checks had some) and none ended the last wait, the quiet
  * period not over and every keeper heard lately. */
 bool monitor_quiet_skip(Monitor *m, int64_t now_ms, bool news);
+/* How long the monitor's loop may wait for news from now_ms: an interval,
+ * or while quiet until the next cycle is due or a keeper has been
+ * unheard too long, whichever comes first (an interval at least). News
+ * (a report, an operator's action, a connection test) ends the wait
+ * sooner. */
+int64_t monitor_quiet_wait(const Monitor *m, int64_t now_ms);
 
 #endif

@@ -103,6 +103,45 @@ static void cycles_are_left_out_only_while_nothing_can_change(void **state)
 	done(&x);
 }
 
+/* A steady standby's keeper beats every other keeper interval: its
+ * silence ends the quiet after two periods, a primary's after one. */
+static void a_standby_keeper_may_be_unheard_twice_as_long(void **state)
+{
+	Fixture x = quiet_monitor();
+	(void)state;
+
+	monitor_quiet_begin(x.m, 1000 + PERIOD_MS);
+	x.m->quiet_standby[x.m->nquiet] = false;
+	x.m->quiet_mem[x.m->nquiet++] = 0;
+	assert_false(monitor_quiet_skip(x.m, 1100 + PERIOD_MS, false));
+	x.m->quiet_standby[0] = true;
+	assert_true(monitor_quiet_skip(x.m, 1100 + PERIOD_MS, false));
+	assert_false(monitor_quiet_skip(x.m, 1000 + 2 * PERIOD_MS, false));
+	done(&x);
+}
+
+/* The loop's wait: until the next cycle is due or a keeper has been
+ * unheard too long, an interval at least; an interval when not quiet. */
+static void the_loop_waits_until_the_next_cycle_is_due(void **state)
+{
+	Fixture x = quiet_monitor();
+	(void)state;
+
+	/* node 7 (a primary's keeper) heard at 1000, the cycle at 1000 */
+	assert_int_equal(monitor_quiet_wait(x.m, 1000), PERIOD_MS);
+	x.nm->last_report_ms = 800;
+	assert_int_equal(monitor_quiet_wait(x.m, 1000), PERIOD_MS - 200);
+	x.m->quiet_standby[0] = true; /* a standby's: the cycle first */
+	assert_int_equal(monitor_quiet_wait(x.m, 1000), PERIOD_MS);
+	assert_int_equal(monitor_quiet_wait(x.m, 900 + PERIOD_MS),
+			 INTERVAL_MS);
+	monitor_quiet_end(x.m);
+	assert_int_equal(monitor_quiet_wait(x.m, 1000), INTERVAL_MS);
+	done(&x);
+}
+
 UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(a_standby_keeper_may_be_unheard_twice_as_long),
+	  cmocka_unit_test(the_loop_waits_until_the_next_cycle_is_due),
 	  cmocka_unit_test(a_read_keeps_the_time_its_beat_was_heard),
 	  cmocka_unit_test(cycles_are_left_out_only_while_nothing_can_change))
