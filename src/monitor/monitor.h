@@ -52,6 +52,7 @@ typedef struct {
 				       * was sent then (monotonic) */
 	int64_t forgiven_ms;       /* the detector's signals count from here
 				    * (a pause ended; 0: never paused) */
+	int fence_ms;              /* the fence_timeout its keeper reported */
 	bool reachable;
 	char sync_names[512];
 	bool written; /* reachable/sync_names stored at least once */

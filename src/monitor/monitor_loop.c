@@ -292,6 +292,18 @@ void monitor_cycle(Monitor *m, int64_t now_ms)
 		monitor_view_end(m, v, now_ms);
 }
 
+/* How long the loop waits for news: the quiet cadence's wait, or less
+ * to decide as soon as a failing node's signal crosses its threshold. */
+static int64_t monitor_wait(const Monitor *m, int64_t now_ms)
+{
+	int64_t wait = monitor_quiet_wait(m, now_ms);
+	int64_t next = nodememory_next_deadline(m, m->node_down_ms, now_ms);
+
+	if (next >= 0 && next + 1 - now_ms < wait)
+		wait = next + 1 - now_ms;
+	return wait;
+}
+
 /* Holds (or waits for) the lease; true while this monitor is active. */
 static bool hold_lease(Monitor *m)
 {
@@ -430,7 +442,7 @@ int monitor_run(Monitor *m)
 			monitor_view_end(m, v, now);
 		sdnotify_watchdog(); /* a cycle completed: not hung */
 		healththread_set_quiet(m->health, m->quiet, m->node_down_ms);
-		int64_t wait = monitor_quiet_wait(m, time_monotonic_ms());
+		int64_t wait = monitor_wait(m, time_monotonic_ms());
 		if (!m->store || !store_wait(m->store, (int)wait)) {
 			monitor_quiet_end(m);
 			time_sleep_ms(m->interval_ms);

@@ -47,6 +47,7 @@ NodeMemory *nodememory_get(Monitor *m, int node_id, int64_t now_ms)
 void nodememory_observe(NodeMemory *nm, const StoreNode *n, bool healthy,
 			int64_t now_ms)
 {
+	nm->fence_ms = n->report.fence_ms;
 	if (n->report_seq != nm->report_seq) {
 		/* seen now, or when its beat was heard (earlier, and after
 		 * its commit all the same) */
@@ -76,4 +77,38 @@ void nodememory_forgive(NodeMemory *nm, int64_t now_ms)
 	nm->health_fail_since_ms = -1;
 	nm->not_streaming_since_ms = -1;
 	nm->forgiven_ms = now_ms;
+}
+
+/* t when it is after now and before *next. */
+static void sooner(int64_t *next, int64_t t, int64_t now_ms)
+{
+	if (t > now_ms && (*next < 0 || t < *next))
+		*next = t;
+}
+
+/* Only while a node's connection tests fail: no node is down before. */
+int64_t nodememory_next_deadline(const Monitor *m, int64_t node_down_ms,
+				 int64_t now_ms)
+{
+	int64_t next = -1;
+	bool failing = false;
+
+	for (size_t i = 0; i < m->nmem; i++)
+		failing |= m->mem[i].health_fail_since_ms >= 0;
+	for (size_t i = 0; failing && i < m->nmem; i++) {
+		const NodeMemory *nm = &m->mem[i];
+		sooner(&next, nm->last_report_ms + node_down_ms, now_ms);
+		if (nm->fence_ms > 0 && nm->port_closed)
+			sooner(&next,
+			       nm->last_report_ms + nm->fence_ms + FENCE_MARGIN_MS,
+			       now_ms);
+		if (nm->health_fail_since_ms >= 0)
+			sooner(&next, nm->health_fail_since_ms + node_down_ms,
+			       now_ms);
+		if (nm->not_streaming_since_ms >= 0)
+			sooner(&next,
+			       nm->not_streaming_since_ms + STANDBY_LET_GO_MS,
+			       now_ms);
+	}
+	return next;
 }

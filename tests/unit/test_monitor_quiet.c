@@ -140,7 +140,33 @@ static void the_loop_waits_until_the_next_cycle_is_due(void **state)
 	done(&x);
 }
 
+/* While a node's connection tests fail, the loop wakes when the next
+ * signal crosses its threshold; with none failing, never for them. */
+static void a_failing_node_is_decided_on_at_its_thresholds(void **state)
+{
+	Fixture x = quiet_monitor(); /* node 7 heard at 1000 */
+	(void)state;
+
+	x.nm->fence_ms = 1000;
+	x.nm->not_streaming_since_ms = -1; /* a standby streaming */
+	assert_int_equal(nodememory_next_deadline(x.m, 3000, 1100), -1);
+	x.nm->health_fail_since_ms = 1200;
+	x.nm->port_closed = true;
+	/* silent past its fencing time (1000 + 250 ms margin) first */
+	assert_int_equal(nodememory_next_deadline(x.m, 3000, 1300), 2250);
+	/* then silent for node_down, then failing for it */
+	assert_int_equal(nodememory_next_deadline(x.m, 3000, 2250), 4000);
+	assert_int_equal(nodememory_next_deadline(x.m, 3000, 4000), 4200);
+	/* a standby that stopped streaming is let go after the window */
+	x.nm->not_streaming_since_ms = 4100;
+	assert_int_equal(nodememory_next_deadline(x.m, 3000, 4200),
+			 4100 + STANDBY_LET_GO_MS);
+	assert_int_equal(nodememory_next_deadline(x.m, 3000, 9000), -1);
+	done(&x);
+}
+
 UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(a_failing_node_is_decided_on_at_its_thresholds),
 	  cmocka_unit_test(a_standby_keeper_may_be_unheard_twice_as_long),
 	  cmocka_unit_test(the_loop_waits_until_the_next_cycle_is_due),
 	  cmocka_unit_test(a_read_keeps_the_time_its_beat_was_heard),
