@@ -49,7 +49,9 @@ void monitor_quiet_formation(Monitor *m, const FsmFormation *f,
 
 	if (!m->quiet)
 		return;
-	m->quiet = !acted && (h == FH_HEALTHY || h == FH_NO_STANDBY);
+	/* a formation with no node yet (or none left) has nothing to time */
+	m->quiet = !acted && (h == FH_HEALTHY || h == FH_NO_STANDBY ||
+			      f->nnodes == 0);
 	for (size_t i = 0; m->quiet && i < f->nnodes; i++) {
 		m->quiet = node_steady(&f->nodes[i], p) &&
 			   m->nquiet < MONITOR_MAX_TRACKED;

@@ -165,7 +165,25 @@ static void a_failing_node_is_decided_on_at_its_thresholds(void **state)
 	done(&x);
 }
 
+/* A formation without nodes (made, or every node dropped) has nothing
+ * to time: it does not keep the monitor from being quiet. */
+static void an_empty_formation_lets_the_monitor_be_quiet(void **state)
+{
+	Fixture x = quiet_monitor();
+	FsmFormation *f = calloc(1, sizeof(FsmFormation));
+	(void)state;
+
+	assert_non_null(f);
+	monitor_quiet_formation(x.m, f, NULL, false);
+	assert_true(x.m->quiet);
+	monitor_quiet_formation(x.m, f, NULL, true);
+	assert_false(x.m->quiet);
+	free(f);
+	done(&x);
+}
+
 UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(an_empty_formation_lets_the_monitor_be_quiet),
 	  cmocka_unit_test(a_failing_node_is_decided_on_at_its_thresholds),
 	  cmocka_unit_test(a_standby_keeper_may_be_unheard_twice_as_long),
 	  cmocka_unit_test(the_loop_waits_until_the_next_cycle_is_due),
