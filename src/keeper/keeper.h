@@ -16,8 +16,8 @@
 
 #include "common/config.h"
 #include "common/hookrun.h"
-#include "common/procwatch.h"
 #include "common/nodepaths.h"
+#include "common/procwatch.h"
 #include "pg/pgbouncer.h"
 #include "pg/pgnode.h"
 #include "keeper/statefile.h"
