@@ -41,6 +41,13 @@ static bool node_steady(const FsmNode *n, const FsmNode *p)
 	return n == p || n->goal == NS_MAINTENANCE || n->receiver_streaming;
 }
 
+/* How long a quiet node's keeper may go unheard before the quiet ends. */
+static int64_t silence(const Monitor *m, size_t i)
+{
+	int64_t period = MONITOR_QUIET_CYCLES * m->interval_ms;
+	return m->quiet_standby[i] ? 2 * period : period;
+}
+
 void monitor_quiet_formation(Monitor *m, const FsmFormation *f,
 			     NodeMemory *const *mem, bool acted)
 {
@@ -59,6 +66,10 @@ void monitor_quiet_formation(Monitor *m, const FsmFormation *f,
 			break;
 		m->quiet_standby[m->nquiet] = &f->nodes[i] != p;
 		m->quiet_mem[m->nquiet++] = (size_t)(mem[i] - m->mem);
+		/* a keeper unheard too long: its silence is timed at the
+		 * usual cadence, and the connection tests with it */
+		m->quiet = m->last_cycle_ms - mem[i]->last_report_ms <
+			   silence(m, m->nquiet - 1);
 	}
 }
 
@@ -78,13 +89,6 @@ static void hear_beats(Monitor *m)
 		if (nm->beat_ms > nm->last_report_ms)
 			nm->last_report_ms = nm->beat_ms;
 	}
-}
-
-/* How long a quiet node's keeper may go unheard before the quiet ends. */
-static int64_t silence(const Monitor *m, size_t i)
-{
-	int64_t period = MONITOR_QUIET_CYCLES * m->interval_ms;
-	return m->quiet_standby[i] ? 2 * period : period;
 }
 
 int64_t monitor_quiet_wait(const Monitor *m, int64_t now_ms)

@@ -182,7 +182,36 @@ static void an_empty_formation_lets_the_monitor_be_quiet(void **state)
 	done(&x);
 }
 
+/* A keeper already unheard too long at a cycle ends the quiet there,
+ * so that the connection tests go back to the usual cadence too. */
+static void a_silent_keeper_ends_the_quiet_at_the_cycle(void **state)
+{
+	Fixture x = quiet_monitor(); /* node 7 heard at 1000 */
+	FsmFormation *f = calloc(1, sizeof(FsmFormation));
+	FsmNode node = {.id = 7, .goal = NS_SINGLE, .reported = NS_SINGLE,
+			.pg_running = true, .health_ok = true,
+			.last_report_ms = 1000};
+	NodeMemory *mem[1] = {x.nm};
+	(void)state;
+
+	assert_non_null(f);
+	fsm_settings_default(&f->settings);
+	f->nodes = &node;
+	f->nnodes = 1;
+	f->now_ms = 1000 + PERIOD_MS / 2;
+	monitor_quiet_begin(x.m, f->now_ms);
+	monitor_quiet_formation(x.m, f, mem, false);
+	assert_true(x.m->quiet);
+	f->now_ms = 1000 + PERIOD_MS;
+	monitor_quiet_begin(x.m, f->now_ms);
+	monitor_quiet_formation(x.m, f, mem, false);
+	assert_false(x.m->quiet);
+	free(f);
+	done(&x);
+}
+
 UNIT_MAIN(NULL, NULL,
+	  cmocka_unit_test(a_silent_keeper_ends_the_quiet_at_the_cycle),
 	  cmocka_unit_test(an_empty_formation_lets_the_monitor_be_quiet),
 	  cmocka_unit_test(a_failing_node_is_decided_on_at_its_thresholds),
 	  cmocka_unit_test(a_standby_keeper_may_be_unheard_twice_as_long),
