@@ -10,7 +10,6 @@ user, and a teardown that stops only the processes it started, by PID.
 
 import os
 import signal
-import subprocess
 import sys
 import time
 
@@ -27,18 +26,6 @@ from idle_cost import (children, own_time, reaped_time,  # noqa: E402
 from keeper_resources import proc_pss_kb, proc_rss_kb  # noqa: E402
 
 APP_USER, APP_PASSWORD = "app", "app-secret"
-
-
-def run_as(h, argv, timeout=120):
-    """Runs a tool's command to completion as the harness's user (Patroni
-    and pg_autoctl refuse root); returns its output, raises on failure."""
-    cp = subprocess.run([str(a) for a in argv], capture_output=True,
-                        text=True, timeout=timeout, env=h.env(), cwd=h.root,
-                        **h._user_kwargs())
-    if cp.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, argv))} exited "
-                           f"{cp.returncode}: {cp.stderr.strip()[-2000:]}")
-    return cp.stdout
 
 
 def multi_host_dsn(ports, user=APP_USER, password=APP_PASSWORD, timeout=2):

@@ -9,7 +9,7 @@ import time
 import urllib.request
 
 from bare_pair import PG_BIN
-from compare_common import Formation, run_as
+from compare_common import Formation
 from harness import free_port, wait_until
 
 SCOPE = "bench"
@@ -103,9 +103,9 @@ class PatroniFormation(Formation):
                 "connect_timeout=2")
 
     def switchover(self, primary, standby):
-        run_as(self.h, ["patronictl", "-c", self.h.path("patroni-a.yml"),
-                        "switchover", "--leader", primary, "--candidate",
-                        standby, "--force", SCOPE])
+        self.h.run(["patronictl", "-c", self.h.path("patroni-a.yml"),
+                    "switchover", "--leader", primary, "--candidate",
+                    standby, "--force", SCOPE])
 
     def control_plane(self):
         return {"etcd": [self.etcd.pid]}
@@ -114,7 +114,7 @@ class PatroniFormation(Formation):
         """The settings that decide failover, from the running cluster
         (the dynamic configuration in etcd, over Patroni's defaults)."""
         dynamic = http_json(f"http://127.0.0.1:{self.rest['a']}/config")
-        defaults = json.loads(run_as(self.h, [
+        defaults = json.loads(self.h.run([
             "/usr/bin/python3", "-c", "import json; from patroni.config "
             "import Config; print(json.dumps(Config._Config__DEFAULT_CONFIG"
             ", default=str))"]))

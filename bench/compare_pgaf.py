@@ -9,7 +9,7 @@ import subprocess
 import time
 
 from bare_pair import PG_BIN
-from compare_common import Formation, query, run_as
+from compare_common import Formation, query
 from harness import free_port, read_postmaster_pid, wait_until
 
 COMMON = ["--hostname", "127.0.0.1", "--listen", "127.0.0.1", "--auth",
@@ -85,8 +85,8 @@ class PgafFormation(Formation):
                     if goal == "primary")
 
     def switchover(self, primary, standby):
-        run_as(self.h, ["pg_autoctl", "perform", "switchover", "--pgdata",
-                        self.pgdata[standby]])
+        self.h.run(["pg_autoctl", "perform", "switchover", "--pgdata",
+                    self.pgdata[standby]])
 
     def control_plane(self):
         return {"monitor (pg_autoctl)": [self.monitor.pid],
@@ -97,12 +97,12 @@ class PgafFormation(Formation):
         gucs = {r[0]: r[1] + (r[2] or "") for r in self.monitor_sql(
             "SELECT name, setting, unit FROM pg_settings WHERE name = ANY "
             f"(ARRAY{['pgautofailover.' + g for g in MONITOR_GUCS]})")}
-        keeper = {t: run_as(self.h, [
+        keeper = {t: self.h.run([
             "pg_autoctl", "config", "get", "--pgdata", self.pgdata["a"],
             f"timeout.{t}"]).strip() for t in KEEPER_TIMEOUTS}
-        nss = run_as(self.h, ["pg_autoctl", "get", "formation",
-                              "number-sync-standbys", "--pgdata",
-                              self.pgdata["a"]]).strip()
+        nss = self.h.run(["pg_autoctl", "get", "formation",
+                          "number-sync-standbys", "--pgdata",
+                          self.pgdata["a"]]).strip()
         ssn = query(self.superuser_dsn(self.primary_by_monitor()),
                     "SHOW synchronous_standby_names")[0][0]
         return (

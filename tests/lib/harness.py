@@ -192,6 +192,18 @@ class Harness:
                 f"{cp.returncode}\nstdout:\n{cp.stdout}\nstderr:\n{cp.stderr}")
         return cp
 
+    def run(self, argv, timeout=120):
+        """Runs a program to completion as the test user, in our directory
+        (Patroni and pg_autoctl refuse root); returns its output, raises
+        RuntimeError naming the command and the end of its stderr."""
+        cp = subprocess.run([str(a) for a in argv], capture_output=True,
+                            text=True, timeout=timeout, env=self.env(),
+                            cwd=self.root, **self._user_kwargs())
+        if cp.returncode != 0:
+            raise RuntimeError(f"{' '.join(map(str, argv))} exited "
+                               f"{cp.returncode}: {cp.stderr.strip()[-2000:]}")
+        return cp.stdout
+
     def psql(self, sockdir, port, sql, db="postgres", user=None):
         """Runs SQL through the Unix socket as the test user (a Postgres
         superuser by peer authentication); returns the output rows."""
