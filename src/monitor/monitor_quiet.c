@@ -18,6 +18,8 @@
  */
 #include "monitor/monitor_quiet.h"
 
+#include <stdint.h>
+
 #include "monitor/nodememory.h"
 #include "store/store.h"
 
@@ -41,11 +43,33 @@ static bool node_steady(const FsmNode *n, const FsmNode *p)
 	return n == p || n->goal == NS_MAINTENANCE || n->receiver_streaming;
 }
 
-/* How long a quiet node's keeper may go unheard before the quiet ends. */
-static int64_t silence(const Monitor *m, size_t i)
+/* The time between two cycles while quiet. */
+static int64_t period(const Monitor *m)
 {
-	int64_t period = MONITOR_QUIET_CYCLES * m->interval_ms;
-	return m->quiet_standby[i] ? 2 * period : period;
+	return MONITOR_QUIET_CYCLES * m->interval_ms;
+}
+
+/* When the keeper of quiet node i has been unheard too long (a
+ * standby's may be for two periods); INT64_MIN when its memory is gone. */
+static int64_t unheard_at(const Monitor *m, size_t i)
+{
+	if (m->quiet_mem[i] >= m->nmem)
+		return INT64_MIN;
+	return m->mem[m->quiet_mem[i]].last_report_ms +
+	       (m->quiet_standby[i] ? 2 : 1) * period(m);
+}
+
+/* The first time a quiet node's keeper has been unheard too long. */
+static int64_t first_unheard(const Monitor *m)
+{
+	int64_t first = INT64_MAX;
+
+	for (size_t i = 0; i < m->nquiet; i++) {
+		int64_t t = unheard_at(m, i);
+		if (t < first)
+			first = t;
+	}
+	return first;
 }
 
 void monitor_quiet_formation(Monitor *m, const FsmFormation *f,
@@ -68,8 +92,7 @@ void monitor_quiet_formation(Monitor *m, const FsmFormation *f,
 		m->quiet_mem[m->nquiet++] = (size_t)(mem[i] - m->mem);
 		/* a keeper unheard too long: its silence is timed at the
 		 * usual cadence, and the connection tests with it */
-		m->quiet = m->last_cycle_ms - mem[i]->last_report_ms <
-			   silence(m, m->nquiet - 1);
+		m->quiet = m->last_cycle_ms < unheard_at(m, m->nquiet - 1);
 	}
 }
 
@@ -93,16 +116,11 @@ static void hear_beats(Monitor *m)
 
 int64_t monitor_quiet_wait(const Monitor *m, int64_t now_ms)
 {
-	int64_t until = m->last_cycle_ms + MONITOR_QUIET_CYCLES * m->interval_ms;
+	int64_t until = m->last_cycle_ms + period(m);
+	int64_t unheard = first_unheard(m);
 
-	for (size_t i = 0; m->quiet && i < m->nquiet; i++) {
-		if (m->quiet_mem[i] >= m->nmem)
-			return m->interval_ms;
-		int64_t unheard = m->mem[m->quiet_mem[i]].last_report_ms +
-				  silence(m, i);
-		if (unheard < until)
-			until = unheard;
-	}
+	if (unheard < until)
+		until = unheard;
 	if (!m->quiet || until - now_ms < m->interval_ms)
 		return m->interval_ms;
 	return until - now_ms;
@@ -110,17 +128,7 @@ int64_t monitor_quiet_wait(const Monitor *m, int64_t now_ms)
 
 bool monitor_quiet_skip(Monitor *m, int64_t now_ms, bool news)
 {
-	int64_t period = MONITOR_QUIET_CYCLES * m->interval_ms;
-
 	hear_beats(m);
-	if (!m->quiet || news || !m->store || m->store->woken ||
-	    now_ms - m->last_cycle_ms >= period)
-		return false;
-	for (size_t i = 0; i < m->nquiet; i++) {
-		if (m->quiet_mem[i] >= m->nmem ||
-		    now_ms - m->mem[m->quiet_mem[i]].last_report_ms >=
-			    silence(m, i))
-			return false;
-	}
-	return true;
+	return m->quiet && !news && m->store && !m->store->woken &&
+	       now_ms - m->last_cycle_ms < period(m) && now_ms < first_unheard(m);
 }
