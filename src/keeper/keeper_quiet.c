@@ -19,27 +19,29 @@
 #include "keeper/keeper.h"
 #include "pg/pgctl.h"
 
-static bool steady_standby(const Keeper *k)
+/* Steady in state s: s by its goal, its record and the state reached,
+ * observed and reported, the report the same as the one before, its
+ * postmaster watched. */
+static bool steady_as(const Keeper *k, NodeState s)
 {
 	const StoreNode *me = keeper_me(k);
 
-	return me && me->goal == NS_SECONDARY &&
-	       k->st.current == NS_SECONDARY && k->reached == NS_SECONDARY &&
-	       k->obs_ok && k->obs.in_recovery && k->obs.receiver_streaming &&
-	       k->store_ok && k->report_same &&
-	       procwatch_live(&k->watch, KEEPER_WATCH_POSTMASTER) &&
+	return me && me->goal == s && k->st.current == s && k->reached == s &&
+	       k->obs_ok && k->store_ok && k->report_same &&
+	       procwatch_live(&k->watch, KEEPER_WATCH_POSTMASTER);
+}
+
+static bool steady_standby(const Keeper *k)
+{
+	return steady_as(k, NS_SECONDARY) && k->obs.in_recovery &&
+	       k->obs.receiver_streaming &&
 	       procwatch_live(&k->watch, KEEPER_WATCH_RECEIVER);
 }
 
 /* A steady primary: its observation may serve two cycles. */
 static bool steady_primary(const Keeper *k)
 {
-	const StoreNode *me = keeper_me(k);
-
-	return me && me->goal == NS_PRIMARY && k->st.current == NS_PRIMARY &&
-	       k->reached == NS_PRIMARY && !k->fenced && k->obs_ok &&
-	       !k->obs.in_recovery && k->store_ok && k->report_same &&
-	       procwatch_live(&k->watch, KEEPER_WATCH_POSTMASTER);
+	return steady_as(k, NS_PRIMARY) && !k->fenced && !k->obs.in_recovery;
 }
 
 /* The quiet cadence: two intervals, KEEPER_QUIET_MAX_MS and a third of
